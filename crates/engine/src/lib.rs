@@ -1,0 +1,36 @@
+//! The SLA credit engine: pure functions from a contract's terms, its
+//! evidence rows and a period to a credit result with an auditable trace.
+//!
+//! Architecture invariant: no I/O and no system clock in this crate. Files,
+//! spreadsheets, SQLite and "now" belong to the callers; time comes in as
+//! data (the period, the rows' instants).
+
+pub mod availability;
+pub mod calendar;
+pub mod compute;
+pub mod duration;
+pub mod error;
+pub mod events;
+pub mod incidents;
+pub mod num;
+pub mod result;
+pub mod terms;
+pub mod time;
+
+pub use compute::compute;
+pub use error::{ComputeError, InstantError, PeriodError, TermsError, TermsProblem};
+pub use events::{Events, IncidentRow, MaintenanceRow, Origin, OutageRow};
+pub use result::{Line, ResultDoc};
+pub use terms::Terms;
+pub use time::{Instant, Period};
+
+/// The version recorded with every computed statement.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+impl Terms {
+    /// The period `label` (`YYYY-MM`) of this contract, cut to its
+    /// effective dates.
+    pub fn period(&self, label: &str) -> Result<Period, PeriodError> {
+        Period::month(label, self.contract.timezone, self.contract.effective_from, self.contract.effective_to)
+    }
+}

@@ -1,0 +1,233 @@
+//! Exact numbers. Every money, percent, weight and uptime value is a decimal
+//! parsed from text; arithmetic that can produce a non-terminating quotient
+//! (uptime, pro-rating, multipliers) is carried as an exact ratio of big
+//! integers and only rounded at a step the terms name (spec 7, "Money").
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+pub type Rat = BigRational;
+
+/// Parses a decimal written as text: optional sign, digits, optional
+/// fraction. No exponent, no thousands separators, no leading `.`: an
+/// amount in a contract is written the way a person reads it.
+pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    let t = text.trim();
+    let body = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let digits_ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) {
+        return Err(format!("`{text}` is not a decimal number (write e.g. \"99.95\")"));
+    }
+    Decimal::from_str_exact(t.strip_prefix('+').unwrap_or(t))
+        .map_err(|_| format!("`{text}` has more digits than an exact decimal can hold (28)"))
+}
+
+pub fn rat_int(v: i64) -> Rat {
+    Rat::from_integer(BigInt::from(v))
+}
+
+pub fn rat(d: Decimal) -> Rat {
+    let mantissa = BigInt::from(d.mantissa());
+    let scale = BigInt::from(10u32).pow(d.scale());
+    Rat::new(mantissa, scale)
+}
+
+pub fn hundred() -> Rat {
+    rat_int(100)
+}
+
+fn pow10(places: u32) -> BigInt {
+    BigInt::from(10u32).pow(places)
+}
+
+/// Rounding modes named by `credit.rounding.mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundMode {
+    /// Half away from zero.
+    HalfUp,
+    /// Half to the even neighbour (banker's rounding).
+    HalfEven,
+    /// Toward zero (truncate).
+    Down,
+    /// Away from zero.
+    Up,
+}
+
+impl RoundMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            RoundMode::HalfUp => "half_up",
+            RoundMode::HalfEven => "half_even",
+            RoundMode::Down => "down",
+            RoundMode::Up => "up",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "half_up" => RoundMode::HalfUp,
+            "half_even" => RoundMode::HalfEven,
+            "down" => RoundMode::Down,
+            "up" => RoundMode::Up,
+            _ => return None,
+        })
+    }
+}
+
+/// Rounds an exact value to `places` decimals in `mode`.
+pub fn round(value: &Rat, places: u32, mode: RoundMode) -> Rat {
+    let scale = pow10(places);
+    let scaled = value * Rat::from_integer(scale.clone());
+    let negative = scaled.is_negative();
+    let abs = scaled.abs();
+    let floor = abs.numer().div_floor(abs.denom());
+    let rem = &abs - Rat::from_integer(floor.clone());
+    let half = Rat::new(BigInt::one(), BigInt::from(2));
+    let up = match mode {
+        RoundMode::Down => false,
+        RoundMode::Up => !rem.is_zero(),
+        RoundMode::HalfUp => rem >= half,
+        RoundMode::HalfEven => rem > half || (rem == half && floor.is_odd()),
+    };
+    let mag = if up { floor + BigInt::one() } else { floor };
+    let signed = if negative { -mag } else { mag };
+    Rat::new(signed, scale)
+}
+
+pub fn ceil(value: &Rat) -> BigInt {
+    value.numer().div_ceil(value.denom())
+}
+
+/// True when the value has a finite decimal expansion.
+pub fn terminates(r: &Rat) -> Option<u32> {
+    let mut d = r.denom().clone();
+    let (mut twos, mut fives) = (0u32, 0u32);
+    let two = BigInt::from(2);
+    let five = BigInt::from(5);
+    while (&d % &two).is_zero() {
+        d /= &two;
+        twos += 1;
+    }
+    while (&d % &five).is_zero() {
+        d /= &five;
+        fives += 1;
+    }
+    d.is_one().then_some(twos.max(fives))
+}
+
+/// Places used when an unrounded value does not terminate. The spec asks
+/// for at least 10 exact places; 20 leaves no doubt.
+pub const UNROUNDED_PLACES: u32 = 20;
+
+/// Prints an exact value with at least `min_places` decimals: exactly when it
+/// terminates, otherwise rounded half-even to [`UNROUNDED_PLACES`].
+pub fn fmt_rat(r: &Rat, min_places: u32) -> String {
+    let places = match terminates(r) {
+        Some(p) => p.max(min_places),
+        None => UNROUNDED_PLACES.max(min_places),
+    };
+    let mut s = fmt_fixed(r, places);
+    if terminates(r).is_none() {
+        // Trailing zeros of a cut value carry no information.
+        while s.contains('.') && s.ends_with('0') && decimals(&s) > min_places as usize {
+            s.pop();
+        }
+    }
+    s
+}
+
+fn decimals(s: &str) -> usize {
+    s.split_once('.').map_or(0, |(_, f)| f.len())
+}
+
+/// Prints a value with exactly `places` decimals (rounding half-even if it
+/// has more).
+pub fn fmt_fixed(r: &Rat, places: u32) -> String {
+    let rounded = round(r, places, RoundMode::HalfEven);
+    let scaled = (rounded * Rat::from_integer(pow10(places))).to_integer();
+    let negative = scaled.is_negative();
+    let digits = scaled.abs().to_string();
+    let p = places as usize;
+    let digits = if digits.len() <= p { format!("{}{}", "0".repeat(p + 1 - digits.len()), digits) } else { digits };
+    let (int, frac) = digits.split_at(digits.len() - p);
+    let sign = if negative { "-" } else { "" };
+    if p == 0 {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    }
+}
+
+/// Prints a decimal keeping its written scale (`12500.00` stays `12500.00`).
+pub fn fmt_dec(d: Decimal) -> String {
+    d.to_string()
+}
+
+pub fn rat_to_i64(r: &Rat) -> Option<i64> {
+    if r.is_integer() {
+        r.to_integer().to_i64()
+    } else {
+        None
+    }
+}
+
+pub fn dec_from_str_unchecked(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("literal decimal")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(n: i64, d: i64) -> Rat {
+        Rat::new(BigInt::from(n), BigInt::from(d))
+    }
+
+    #[test]
+    fn parse_decimal_is_strict() {
+        assert_eq!(parse_decimal("99.95").unwrap().to_string(), "99.95");
+        assert_eq!(parse_decimal("12500.00").unwrap().to_string(), "12500.00");
+        for bad in ["", ".5", "5.", "1e3", "1,000", "NaN", "9 9", "--1"] {
+            assert!(parse_decimal(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rounding_modes_on_halves_and_thirds() {
+        let cases = [
+            (r(5, 1000), RoundMode::HalfUp, "0.01"),
+            (r(5, 1000), RoundMode::HalfEven, "0.00"),
+            (r(15, 1000), RoundMode::HalfEven, "0.02"),
+            (r(1, 3), RoundMode::Up, "0.34"),
+            (r(2, 3), RoundMode::Down, "0.66"),
+            (r(2, 3), RoundMode::HalfUp, "0.67"),
+            (r(500, 1), RoundMode::Down, "500.00"),
+        ];
+        for (v, mode, want) in cases {
+            assert_eq!(fmt_fixed(&round(&v, 2, mode), 2), want, "{v} {mode:?}");
+        }
+    }
+
+    #[test]
+    fn formatting_is_exact_or_cut_at_twenty_places() {
+        assert_eq!(fmt_rat(&r(1250, 1), 0), "1250");
+        assert_eq!(fmt_rat(&r(12500, 1), 2), "12500.00");
+        assert_eq!(fmt_rat(&r(1, 8), 0), "0.125");
+        assert_eq!(fmt_rat(&r(1, 3), 0), "0.33333333333333333333");
+        assert_eq!(fmt_rat(&r(-3, 2), 0), "-1.5");
+        assert_eq!(fmt_fixed(&r(99627576, 1000000), 6), "99.627576");
+    }
+
+    #[test]
+    fn decimals_convert_exactly() {
+        assert_eq!(rat(parse_decimal("0.1").unwrap()), r(1, 10));
+        assert_eq!(rat(parse_decimal("-2.50").unwrap()), r(-5, 2));
+    }
+}

@@ -1,0 +1,115 @@
+//! The result document, `schema = "sla-result/1"` (spec section 6). Decimals
+//! are strings; whole counts are integers; instants are RFC 3339 UTC with Z.
+//! Keys beyond the spec's (`direction`, `tier_below`, `severity`, `breached`
+//! on incident lines, `opened_at`, top-level `trace`) are optional
+//! extensions the spec allows.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultDoc {
+    pub schema: String,
+    pub contract: String,
+    pub currency: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    pub period: PeriodDoc,
+    pub lines: Vec<Line>,
+    pub subtotal: String,
+    pub cap: Option<String>,
+    pub total: String,
+    pub claim_deadline: Option<String>,
+    /// Needs stored history: a single-period compute is always `null`.
+    pub chronic: Option<serde_json::Value>,
+    pub warnings: Vec<String>,
+    /// Contract-level steps: pro-rating, aggregation, cap, rounding, minimum.
+    pub trace: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodDoc {
+    pub label: String,
+    pub start: String,
+    pub end: String,
+    pub seconds: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Line {
+    Availability(AvailabilityLine),
+    Incident(IncidentLine),
+}
+
+impl Line {
+    pub fn sla(&self) -> &str {
+        match self {
+            Line::Availability(l) => &l.sla,
+            Line::Incident(l) => &l.sla,
+        }
+    }
+    pub fn amount(&self) -> &str {
+        match self {
+            Line::Availability(l) => &l.amount,
+            Line::Incident(l) => &l.amount,
+        }
+    }
+    pub fn breached(&self) -> bool {
+        match self {
+            Line::Availability(l) => l.breached,
+            Line::Incident(l) => l.breached,
+        }
+    }
+    pub fn trace(&self) -> &[String] {
+        match self {
+            Line::Availability(l) => &l.trace,
+            Line::Incident(l) => &l.trace,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AvailabilityLine {
+    pub sla: String,
+    pub kind: String,
+    pub service: String,
+    pub target: String,
+    pub uptime: String,
+    pub breached: bool,
+    pub downtime_seconds: String,
+    pub excluded_seconds: String,
+    pub denominator_seconds: String,
+    pub percent: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier_below: Option<String>,
+    pub basis: String,
+    pub amount: String,
+    pub trace: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncidentLine {
+    pub sla: String,
+    pub kind: String,
+    pub service: String,
+    pub severity: String,
+    pub target_seconds: i64,
+    pub breached: bool,
+    pub breaches: u32,
+    pub running: u32,
+    pub incidents: Vec<IncidentEntryDoc>,
+    pub percent: String,
+    pub basis: String,
+    pub amount: String,
+    pub trace: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncidentEntryDoc {
+    pub incident: String,
+    pub opened_at: String,
+    pub elapsed_seconds: i64,
+    pub breached: bool,
+    pub breach_at: Option<String>,
+    pub running: bool,
+}
