@@ -150,8 +150,18 @@ pub fn availability(service: &str, a: &Availability, schedule: &Schedule, events
             let rows: Vec<String> = m.rows.iter().map(|o| o.to_string()).collect();
             let pieces: Vec<String> = parts.iter().map(|(s, e, i)| format!("{} s at impact {}", e - s, dec_str(i))).collect();
             let w = weighted(&parts);
+            let in_period: i64 = m.segments.iter().map(|(s, e, _)| (e.min(&p1) - s.max(&p0)).max(0)).sum();
+            let removed = in_period - parts.iter().map(|(s, e, _)| e - s).sum::<i64>();
+            let clipped = wall - in_period;
             let counted = if pieces.is_empty() { "nothing inside the period after exclusions".to_string() } else { format!("{} = {} weighted s", pieces.join(" + "), fmt_rat(&w, 0)) };
-            trace.push(format!("Merged outage {} ({} s covered) from {}: counts {}.", span(m.start, m.end), wall, rows.join(", "), counted));
+            let mut notes = String::new();
+            if clipped > 0 {
+                notes.push_str(&format!("; {clipped} s outside the period clipped"));
+            }
+            if removed > 0 {
+                notes.push_str(&format!("; {removed} s inside excluded maintenance removed"));
+            }
+            trace.push(format!("Merged outage {} ({} s covered) from {}{notes}: counts {}.", span(m.start, m.end), wall, rows.join(", "), counted));
         }
         parts_by_outage.push(parts);
     }

@@ -1,0 +1,48 @@
+//! Errors of the use-case layer. Each carries a stable `code` the UI can
+//! switch on and the exit status the CLI uses: 2 for anything the user must
+//! fix (bad flags, unreadable or invalid files, bad rows), 1 for failures of
+//! the program itself.
+
+use serde_json::json;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error("cannot read {path}: {source}")]
+    ReadFile {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}", .problems.iter().map(|p| format!("{path}: {p}")).collect::<Vec<_>>().join("\n"))]
+    InvalidTerms { path: String, problems: Vec<sla_engine::TermsProblem> },
+    #[error("{0}")]
+    Period(#[from] sla_engine::PeriodError),
+    #[error("{0}")]
+    Import(#[from] sla_import::ImportError),
+    #[error("{0}")]
+    Compute(#[from] sla_engine::ComputeError),
+}
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::ReadFile { .. } => "file_unreadable",
+            AppError::InvalidTerms { .. } => "invalid_terms",
+            AppError::Period(_) => "invalid_period",
+            AppError::Import(sla_import::ImportError::Rows(_)) => "invalid_rows",
+            AppError::Import(_) => "invalid_events_file",
+            AppError::Compute(_) => "invalid_events",
+        }
+    }
+
+    /// Every variant today is something the user can fix.
+    pub fn exit_code(&self) -> i32 {
+        2
+    }
+
+    /// The `{code, message}` shape errors take toward the UI.
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({ "code": self.code(), "message": self.to_string() })
+    }
+}

@@ -1,0 +1,132 @@
+//! The readable statement a finance analyst sees by default.
+
+use sla_engine::result::{Line, ResultDoc};
+use sla_engine::terms::{Direction, Terms};
+use std::fmt::Write;
+
+/// `1234567.5` -> `1,234,567.5`: thousands separators on the integer part,
+/// decimals untouched (the value is never re-rounded for display).
+pub fn grouped(s: &str) -> String {
+    let (sign, rest) = s.strip_prefix('-').map_or(("", s), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+/// Pads a decimal with zeros to `places` (never rounds: a value with more
+/// decimals is shown as it is).
+pub fn padded(s: &str, places: u32) -> String {
+    let have = s.split_once('.').map_or(0, |(_, f)| f.len());
+    let want = places as usize;
+    match (have, s.contains('.')) {
+        (h, _) if h >= want => s.to_string(),
+        (h, true) => format!("{s}{}", "0".repeat(want - h)),
+        (_, false) => format!("{s}.{}", "0".repeat(want)),
+    }
+}
+
+pub fn render(terms: &Terms, doc: &ResultDoc, with_trace: bool) -> String {
+    let c = &terms.contract;
+    let places = terms.credit.rounding.places;
+    let money = |s: &str| grouped(&padded(s, places));
+    let mut o = String::new();
+    let _ = writeln!(o, "SLA credit statement: {}{}", c.id, c.title.as_ref().map(|t| format!(" - {t}")).unwrap_or_default());
+    let who = match c.direction {
+        Some(Direction::Customer) => " (customer contract: we owe these credits)",
+        Some(Direction::Vendor) => " (vendor contract: these credits are owed to us)",
+        None => "",
+    };
+    if let Some(cp) = &c.counterparty {
+        let _ = writeln!(o, "Counterparty: {cp}{who}");
+    }
+    let _ = writeln!(o, "Period {}: {} to {} ({} s, {})", doc.period.label, doc.period.start, doc.period.end, grouped(&doc.period.seconds.to_string()), c.timezone.name());
+    let _ = writeln!(o);
+    let mut rows = vec![["SLA", "Measure", "Target", "Measured", "Breached", "Credit", "Amount"].map(String::from)];
+    for l in &doc.lines {
+        rows.push(match l {
+            Line::Availability(a) => [
+                a.sla.clone(),
+                "availability".into(),
+                format!("{} %", a.target),
+                format!("{} %", a.uptime),
+                if a.breached { "YES".into() } else { "no".into() },
+                match &a.tier_below {
+                    Some(b) => format!("{} % (below {b})", a.percent),
+                    None => format!("{} %", a.percent),
+                },
+                money(&a.amount),
+            ],
+            Line::Incident(i) => [
+                i.sla.clone(),
+                format!("{} {}", i.severity, i.kind),
+                sla_engine::duration::fmt_duration(i.target_seconds),
+                format!("{} breach(es), {} running", i.breaches, i.running),
+                if i.breached { "YES".into() } else { "no".into() },
+                format!("{} %", i.percent),
+                money(&i.amount),
+            ],
+        });
+    }
+    let widths: Vec<usize> = (0..7).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    for (n, r) in rows.iter().enumerate() {
+        let mut line = String::new();
+        for (i, cell) in r.iter().enumerate() {
+            if i == 6 {
+                let _ = write!(line, "{cell:>w$}", w = widths[i]);
+            } else {
+                let _ = write!(line, "{cell:<w$}  ", w = widths[i]);
+            }
+        }
+        let _ = writeln!(o, "{}", line.trim_end());
+        if n == 0 {
+            let _ = writeln!(o, "{}", "-".repeat(widths.iter().sum::<usize>() + 12));
+        }
+    }
+    let _ = writeln!(o);
+    let label_w = 16;
+    let _ = writeln!(o, "{:<label_w$}{} {}", "Subtotal", doc.currency, money(&doc.subtotal));
+    if let Some(cap) = &doc.cap {
+        let _ = writeln!(o, "{:<label_w$}{} {}", "Contract cap", doc.currency, money(cap));
+    }
+    let _ = writeln!(o, "{:<label_w$}{} {}", "TOTAL CREDIT", doc.currency, grouped(&doc.total));
+    if let Some(d) = &doc.claim_deadline {
+        let _ = writeln!(o, "{:<label_w$}{d}", "Claim deadline");
+    }
+    if with_trace {
+        for l in &doc.lines {
+            let _ = writeln!(o, "\nWhy {} = {}:", l.sla(), l.amount());
+            for t in l.trace() {
+                let _ = writeln!(o, "  - {t}");
+            }
+        }
+        let _ = writeln!(o, "\nTotal:");
+        for t in &doc.trace {
+            let _ = writeln!(o, "  - {t}");
+        }
+    } else {
+        let _ = writeln!(o, "\n(--trace shows how each number was reached; --json gives the sla-result/1 document.)");
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn groups_thousands_without_touching_decimals() {
+        assert_eq!(super::grouped("1234567.005"), "1,234,567.005");
+        assert_eq!(super::grouped("999"), "999");
+        assert_eq!(super::grouped("-1000"), "-1,000");
+        assert_eq!(super::padded("1250", 2), "1250.00");
+        assert_eq!(super::padded("0.125", 2), "0.125");
+        assert_eq!(super::padded("3.5", 2), "3.50");
+    }
+}
