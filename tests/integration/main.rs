@@ -1,1 +1,8 @@
-fn main(){}
+//! The one integration-test binary (ripgrep style): golden cases over
+//! `fixtures/cases`, the CLI run as a user runs it, property tests of the
+//! spec's invariants, and regressions named after their issue.
+
+mod cli;
+mod golden;
+mod properties;
+mod util;

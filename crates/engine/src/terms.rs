@@ -439,9 +439,9 @@ impl Reader {
             }
         }
         let contract = self.sub_table(&mut f, "contract", true).and_then(|t| self.contract(t));
-        let services = match self.array(&mut f, "services", false) {
+        let (services, service_ids) = match self.array(&mut f, "services", false) {
             Some(items) => self.services(items),
-            None => Vec::new(),
+            None => (Vec::new(), Vec::new()),
         };
         let default_tz = contract.as_ref().map(|c| c.timezone);
         let mut calendars = BTreeMap::new();
@@ -467,7 +467,7 @@ impl Reader {
                     self.err(path, format!("expected a table, found {}", type_name(v)));
                     continue;
                 };
-                if let Some(sla) = self.sla(t, &path, &services, &calendars) {
+                if let Some(sla) = self.sla(t, &path, &service_ids, &calendars) {
                     if !seen.insert(sla.id.clone()) {
                         self.err(format!("{path}.id"), format!("`{}` is used by an earlier term", sla.id));
                     }
@@ -528,8 +528,11 @@ impl Reader {
         })
     }
 
-    fn services(&mut self, items: &[Value]) -> Vec<Service> {
+    /// The valid services, and every declared id (valid or not) so that
+    /// references are checked against what the author wrote.
+    fn services(&mut self, items: &[Value]) -> (Vec<Service>, Vec<String>) {
         let mut out: Vec<Service> = Vec::new();
+        let mut ids: Vec<String> = Vec::new();
         for (i, v) in items.iter().enumerate() {
             let path = format!("services[{i}]");
             let Value::Table(t) = v else {
@@ -542,15 +545,16 @@ impl Reader {
             let fee = self.decimal(&mut f, "monthly_fee", true, Some(0), None);
             self.finish(f);
             if let Some(id) = &id {
-                if out.iter().any(|s| &s.id == id) {
+                if ids.contains(id) {
                     self.err(format!("{path}.id"), format!("`{id}` is used by an earlier service"));
                 }
+                ids.push(id.clone());
             }
             if let (Some(id), Some(monthly_fee)) = (id, fee) {
                 out.push(Service { id, name, monthly_fee });
             }
         }
-        out
+        (out, ids)
     }
 
     fn calendar(&mut self, t: &Table, path: &str, default_tz: Option<Tz>) -> Option<Calendar> {
@@ -598,12 +602,12 @@ impl Reader {
         Some(Calendar { timezone: tz?, hours, holidays })
     }
 
-    fn sla(&mut self, t: &Table, path: &str, services: &[Service], calendars: &BTreeMap<String, Calendar>) -> Option<Sla> {
+    fn sla(&mut self, t: &Table, path: &str, services: &[String], calendars: &BTreeMap<String, Calendar>) -> Option<Sla> {
         let mut f = self.fields(t, path);
         let id = self.string(&mut f, "id", true);
         let service = self.string(&mut f, "service", true);
         if let Some(s) = &service {
-            if !services.iter().any(|x| &x.id == s) {
+            if !services.contains(s) {
                 self.err(join(path, "service"), format!("`{s}` names no service in [[services]]"));
             }
         }
@@ -620,10 +624,12 @@ impl Reader {
             }
             None => None,
         };
-        let is_availability = match &term {
-            Some(SlaTerm::Availability(_)) => Some(true),
-            Some(SlaTerm::Incident(_)) => Some(false),
-            None => None,
+        // The kind as written decides which schedules fit, even when the
+        // term has other problems, so that all of them are reported at once.
+        let is_availability = match kind.as_deref() {
+            Some("availability") => Some(true),
+            Some("response" | "resolution") => Some(false),
+            _ => None,
         };
         let cpath = join(path, "credit");
         let credit = self.sub_table(&mut f, "credit", true).and_then(|c| self.credit_term(c, &cpath, is_availability, &term));
