@@ -15,7 +15,10 @@ pub enum AppError {
         source: std::io::Error,
     },
     #[error("{}", .problems.iter().map(|p| format!("{path}: {p}")).collect::<Vec<_>>().join("\n"))]
-    InvalidTerms { path: String, problems: Vec<sla_engine::TermsProblem> },
+    InvalidTerms {
+        path: String,
+        problems: Vec<sla_engine::TermsProblem>,
+    },
     #[error("{0}")]
     Period(#[from] sla_engine::PeriodError),
     #[error("{0}")]

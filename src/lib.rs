@@ -12,8 +12,14 @@ use sla_import::Sources;
 
 /// Reads and validates a terms file.
 pub fn load_terms(path: &str) -> Result<Terms, AppError> {
-    let text = std::fs::read_to_string(path).map_err(|source| AppError::ReadFile { path: path.into(), source })?;
-    Terms::parse(&text).map_err(|e| AppError::InvalidTerms { path: path.into(), problems: e.problems })
+    let text = std::fs::read_to_string(path).map_err(|source| AppError::ReadFile {
+        path: path.into(),
+        source,
+    })?;
+    Terms::parse(&text).map_err(|e| AppError::InvalidTerms {
+        path: path.into(),
+        problems: e.problems,
+    })
 }
 
 #[derive(Debug, Clone, Default)]

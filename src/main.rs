@@ -3,12 +3,16 @@
 mod table;
 
 use clap::{Args, Parser, Subcommand};
-use sla_ledger::{compute, load_terms, AppError, ComputeRequest};
 use sla_import::Sources;
+use sla_ledger::{compute, load_terms, AppError, ComputeRequest};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "sla-ledger", version, about = "SLA credits from contract terms and outage evidence, exact to the cent")]
+#[command(
+    name = "sla-ledger",
+    version,
+    about = "SLA credits from contract terms and outage evidence, exact to the cent"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -70,12 +74,20 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Compute(a) => {
             let req = ComputeRequest {
                 terms: a.terms,
-                events: Sources { workbook: a.events, outages: a.outages, maintenance: a.maintenance, incidents: a.incidents },
+                events: Sources {
+                    workbook: a.events,
+                    outages: a.outages,
+                    maintenance: a.maintenance,
+                    incidents: a.incidents,
+                },
                 period: a.period,
             };
             let (terms, doc) = compute(&req)?;
             if a.json {
-                println!("{}", serde_json::to_string_pretty(&doc).expect("result serialises"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&doc).expect("result serialises")
+                );
             } else {
                 print!("{}", table::render(&terms, &doc, a.trace));
             }

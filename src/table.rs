@@ -8,7 +8,9 @@ use std::fmt::Write;
 /// decimals untouched (the value is never re-rounded for display).
 pub fn grouped(s: &str) -> String {
     let (sign, rest) = s.strip_prefix('-').map_or(("", s), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
     let mut out = String::new();
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -39,7 +41,15 @@ pub fn render(terms: &Terms, doc: &ResultDoc, with_trace: bool) -> String {
     let places = terms.credit.rounding.places;
     let money = |s: &str| grouped(&padded(s, places));
     let mut o = String::new();
-    let _ = writeln!(o, "SLA credit statement: {}{}", c.id, c.title.as_ref().map(|t| format!(" - {t}")).unwrap_or_default());
+    let _ = writeln!(
+        o,
+        "SLA credit statement: {}{}",
+        c.id,
+        c.title
+            .as_ref()
+            .map(|t| format!(" - {t}"))
+            .unwrap_or_default()
+    );
     let who = match c.direction {
         Some(Direction::Customer) => " (customer contract: we owe these credits)",
         Some(Direction::Vendor) => " (vendor contract: these credits are owed to us)",
@@ -48,9 +58,20 @@ pub fn render(terms: &Terms, doc: &ResultDoc, with_trace: bool) -> String {
     if let Some(cp) = &c.counterparty {
         let _ = writeln!(o, "Counterparty: {cp}{who}");
     }
-    let _ = writeln!(o, "Period {}: {} to {} ({} s, {})", doc.period.label, doc.period.start, doc.period.end, grouped(&doc.period.seconds.to_string()), c.timezone.name());
+    let _ = writeln!(
+        o,
+        "Period {}: {} to {} ({} s, {})",
+        doc.period.label,
+        doc.period.start,
+        doc.period.end,
+        grouped(&doc.period.seconds.to_string()),
+        c.timezone.name()
+    );
     let _ = writeln!(o);
-    let mut rows = vec![["SLA", "Measure", "Target", "Measured", "Breached", "Credit", "Amount"].map(String::from)];
+    let mut rows = vec![[
+        "SLA", "Measure", "Target", "Measured", "Breached", "Credit", "Amount",
+    ]
+    .map(String::from)];
     for l in &doc.lines {
         rows.push(match l {
             Line::Availability(a) => [
@@ -58,7 +79,11 @@ pub fn render(terms: &Terms, doc: &ResultDoc, with_trace: bool) -> String {
                 "availability".into(),
                 format!("{} %", a.target),
                 format!("{} %", a.uptime),
-                if a.breached { "YES".into() } else { "no".into() },
+                if a.breached {
+                    "YES".into()
+                } else {
+                    "no".into()
+                },
                 match &a.tier_below {
                     Some(b) => format!("{} % (below {b})", a.percent),
                     None => format!("{} %", a.percent),
@@ -70,13 +95,19 @@ pub fn render(terms: &Terms, doc: &ResultDoc, with_trace: bool) -> String {
                 format!("{} {}", i.severity, i.kind),
                 sla_engine::duration::fmt_duration(i.target_seconds),
                 format!("{} breach(es), {} running", i.breaches, i.running),
-                if i.breached { "YES".into() } else { "no".into() },
+                if i.breached {
+                    "YES".into()
+                } else {
+                    "no".into()
+                },
                 format!("{} %", i.percent),
                 money(&i.amount),
             ],
         });
     }
-    let widths: Vec<usize> = (0..7).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..7)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
     for (n, r) in rows.iter().enumerate() {
         let mut line = String::new();
         for (i, cell) in r.iter().enumerate() {
@@ -93,11 +124,29 @@ pub fn render(terms: &Terms, doc: &ResultDoc, with_trace: bool) -> String {
     }
     let _ = writeln!(o);
     let label_w = 16;
-    let _ = writeln!(o, "{:<label_w$}{} {}", "Subtotal", doc.currency, money(&doc.subtotal));
+    let _ = writeln!(
+        o,
+        "{:<label_w$}{} {}",
+        "Subtotal",
+        doc.currency,
+        money(&doc.subtotal)
+    );
     if let Some(cap) = &doc.cap {
-        let _ = writeln!(o, "{:<label_w$}{} {}", "Contract cap", doc.currency, money(cap));
+        let _ = writeln!(
+            o,
+            "{:<label_w$}{} {}",
+            "Contract cap",
+            doc.currency,
+            money(cap)
+        );
     }
-    let _ = writeln!(o, "{:<label_w$}{} {}", "TOTAL CREDIT", doc.currency, grouped(&doc.total));
+    let _ = writeln!(
+        o,
+        "{:<label_w$}{} {}",
+        "TOTAL CREDIT",
+        doc.currency,
+        grouped(&doc.total)
+    );
     if let Some(d) = &doc.claim_deadline {
         let _ = writeln!(o, "{:<label_w$}{d}", "Claim deadline");
     }

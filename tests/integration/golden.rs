@@ -14,7 +14,11 @@ use sla_ledger::{compute, ComputeRequest};
 use std::path::{Path, PathBuf};
 
 fn cases() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir("fixtures/cases").expect("fixtures/cases").map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir("fixtures/cases")
+        .expect("fixtures/cases")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     v.sort();
     v
 }
@@ -24,11 +28,21 @@ fn request(dir: &Path) -> ComputeRequest {
         let p = dir.join(name);
         p.exists().then(|| p.to_string_lossy().into_owned())
     };
-    let workbook = ["events.xlsx", "events.ods", "events.xls"].iter().find_map(|n| file(n));
+    let workbook = ["events.xlsx", "events.ods", "events.xls"]
+        .iter()
+        .find_map(|n| file(n));
     ComputeRequest {
         terms: dir.join("terms.toml").to_string_lossy().into_owned(),
-        events: Sources { workbook, outages: file("outages.csv"), maintenance: file("maintenance.csv"), incidents: file("incidents.csv") },
-        period: std::fs::read_to_string(dir.join("period.txt")).expect("period.txt").trim().to_string(),
+        events: Sources {
+            workbook,
+            outages: file("outages.csv"),
+            maintenance: file("maintenance.csv"),
+            incidents: file("incidents.csv"),
+        },
+        period: std::fs::read_to_string(dir.join("period.txt"))
+            .expect("period.txt")
+            .trim()
+            .to_string(),
     }
 }
 
@@ -38,11 +52,15 @@ fn check(dir: &Path) -> Vec<String> {
     let got = compute(&req);
     let errors_file = dir.join("expected-errors.txt");
     if errors_file.exists() {
-        let want = std::fs::read_to_string(&errors_file).unwrap().replace("{dir}", &dir.to_string_lossy());
+        let want = std::fs::read_to_string(&errors_file)
+            .unwrap()
+            .replace("{dir}", &dir.to_string_lossy());
         return match got {
             Ok(_) => vec!["computed, but errors were expected".into()],
             Err(e) if e.to_string().trim_end() == want.trim_end() => vec![],
-            Err(e) => vec![format!("errors differ:\n--- got\n{e}\n--- expected\n{want}")],
+            Err(e) => vec![format!(
+                "errors differ:\n--- got\n{e}\n--- expected\n{want}"
+            )],
         };
     }
     let doc = match got {
@@ -51,13 +69,21 @@ fn check(dir: &Path) -> Vec<String> {
     };
     let expected_file = dir.join("expected.json");
     // The spec's own examples are never rewritten: their expectations are the spec's.
-    let is_spec_copy = dir.file_name().is_some_and(|n| n.to_string_lossy().starts_with("spec-"));
+    let is_spec_copy = dir
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("spec-"));
     if std::env::var_os("SLA_LEDGER_UPDATE_GOLDEN").is_some() && !is_spec_copy {
         let mut v = doc.clone();
         strip_free_text(&mut v);
-        std::fs::write(&expected_file, serde_json::to_string_pretty(&v).unwrap() + "\n").unwrap();
+        std::fs::write(
+            &expected_file,
+            serde_json::to_string_pretty(&v).unwrap() + "\n",
+        )
+        .unwrap();
     }
-    let expected: Value = serde_json::from_str(&std::fs::read_to_string(&expected_file).expect("expected.json")).expect("valid JSON");
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(&expected_file).expect("expected.json"))
+            .expect("valid JSON");
     let mut diffs = Vec::new();
     subset_diff(&expected, &doc, "$", &mut diffs);
     diffs
@@ -85,7 +111,13 @@ fn every_golden_case_matches() {
             failures.push(format!("{}:\n  {}", dir.display(), diffs.join("\n  ")));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), all.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
 }
 
 /// The spec's own example folders, read where CI lays them (`../shared`),
@@ -93,10 +125,21 @@ fn every_golden_case_matches() {
 #[test]
 fn spec_examples_are_copied_verbatim() {
     let shared = Path::new("../shared/spec/examples");
-    for (theirs, ours) in [("s7-worked-example", "spec-s8-worked-example"), ("s6-full-example", "spec-s6-full-example")] {
+    for (theirs, ours) in [
+        ("s7-worked-example", "spec-s8-worked-example"),
+        ("s6-full-example", "spec-s6-full-example"),
+    ] {
         let ours = Path::new("fixtures/cases").join(ours);
-        for f in ["terms.toml", "outages.csv", "maintenance.csv", "incidents.csv", "period.txt", "expected.json"] {
-            let mine = std::fs::read(ours.join(f)).unwrap_or_else(|_| panic!("{} missing", ours.join(f).display()));
+        for f in [
+            "terms.toml",
+            "outages.csv",
+            "maintenance.csv",
+            "incidents.csv",
+            "period.txt",
+            "expected.json",
+        ] {
+            let mine = std::fs::read(ours.join(f))
+                .unwrap_or_else(|_| panic!("{} missing", ours.join(f).display()));
             if let Ok(spec) = std::fs::read(shared.join(theirs).join(f)) {
                 assert_eq!(mine, spec, "{f} of {theirs} differs from the spec's copy");
             }
@@ -110,9 +153,13 @@ fn a_wrong_expectation_is_caught() {
     // The checker itself must be able to fail: perturb a known case.
     let dir = Path::new("fixtures/cases/spec-s8-worked-example");
     let doc = serde_json::to_value(compute(&request(dir)).unwrap().1).unwrap();
-    let mut expected: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let mut expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
     expected["total"] = Value::String("1250.01".into());
     let mut diffs = Vec::new();
     subset_diff(&expected, &doc, "$", &mut diffs);
-    assert_eq!(diffs, vec!["$.total: got \"1250.00\", expected \"1250.01\""]);
+    assert_eq!(
+        diffs,
+        vec!["$.total: got \"1250.00\", expected \"1250.01\""]
+    );
 }

@@ -7,7 +7,10 @@ use std::str::FromStr;
 /// A decimal string in the form the result uses (no exponent).
 fn as_decimal(v: &Value) -> Option<Decimal> {
     let s = v.as_str()?;
-    let ok = !s.is_empty() && s.trim_start_matches('-').chars().all(|c| c.is_ascii_digit() || c == '.');
+    let ok = !s.is_empty()
+        && s.trim_start_matches('-')
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.');
     ok.then(|| Decimal::from_str(s).ok()).flatten()
 }
 

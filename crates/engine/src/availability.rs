@@ -52,7 +52,13 @@ fn dec_str(d: &Decimal) -> String {
     d.normalize().to_string()
 }
 
-pub fn availability(service: &str, a: &Availability, schedule: &Schedule, events: &Events, p: &Period) -> AvailabilityOutcome {
+pub fn availability(
+    service: &str,
+    a: &Availability,
+    schedule: &Schedule,
+    events: &Events,
+    p: &Period,
+) -> AvailabilityOutcome {
     let (p0, p1) = (p.start, p.end);
     let mut trace = Vec::new();
     let mut warnings = Vec::new();
@@ -69,7 +75,12 @@ pub fn availability(service: &str, a: &Availability, schedule: &Schedule, events
                 continue;
             }
             None => {
-                warnings.push(format!("{}: outage starting {} has no end; counted as open until the period end {}", o.origin, fmt_instant(o.start), fmt_instant(p1)));
+                warnings.push(format!(
+                    "{}: outage starting {} has no end; counted as open until the period end {}",
+                    o.origin,
+                    fmt_instant(o.start),
+                    fmt_instant(p1)
+                ));
                 p1
             }
         };
@@ -77,17 +88,32 @@ pub fn availability(service: &str, a: &Availability, schedule: &Schedule, events
         if !shown {
             outside += 1;
         }
-        let what = || format!("{}: outage {} impact {} cause {}", o.origin, span(o.start, end), dec_str(&o.impact), o.cause);
+        let what = || {
+            format!(
+                "{}: outage {} impact {} cause {}",
+                o.origin,
+                span(o.start, end),
+                dec_str(&o.impact),
+                o.cause
+            )
+        };
         if a.excluded_causes.contains(&o.cause) {
             if shown {
-                trace.push(format!("{}: dropped, cause `{}` is excluded by the terms.", what(), o.cause));
+                trace.push(format!(
+                    "{}: dropped, cause `{}` is excluded by the terms.",
+                    what(),
+                    o.cause
+                ));
             }
             continue;
         }
         let impact = match a.partial_impact {
             PartialImpact::Ignore if o.impact < Decimal::ONE => {
                 if shown {
-                    trace.push(format!("{}: dropped, partial_impact = \"ignore\" drops impact below 1.", what()));
+                    trace.push(format!(
+                        "{}: dropped, partial_impact = \"ignore\" drops impact below 1.",
+                        what()
+                    ));
                 }
                 continue;
             }
@@ -95,10 +121,19 @@ pub fn availability(service: &str, a: &Availability, schedule: &Schedule, events
             _ => o.impact,
         };
         if shown {
-            let note = if impact != o.impact { " (partial_impact = \"full\" counts it at impact 1)" } else { "" };
+            let note = if impact != o.impact {
+                " (partial_impact = \"full\" counts it at impact 1)"
+            } else {
+                ""
+            };
             trace.push(format!("{}: kept{note}.", what()));
         }
-        rows.push(Row { start: o.start, end, impact, origin: &o.origin });
+        rows.push(Row {
+            start: o.start,
+            end,
+            impact,
+            origin: &o.origin,
+        });
     }
     if outside > 0 {
         trace.push(format!("{outside} outage row(s) of `{service}` lie wholly outside the period and are not listed."));
@@ -114,7 +149,11 @@ pub fn availability(service: &str, a: &Availability, schedule: &Schedule, events
             merged.push(merge_group(&group));
             group.clear();
         }
-        group_end = if group.is_empty() { r.end } else { group_end.max(r.end) };
+        group_end = if group.is_empty() {
+            r.end
+        } else {
+            group_end.max(r.end)
+        };
         group.push(r);
     }
     if !group.is_empty() {
@@ -126,7 +165,13 @@ pub fn availability(service: &str, a: &Availability, schedule: &Schedule, events
         let len = m.end - m.start;
         let keep = len >= a.min_outage_seconds;
         if !keep && touches_period(m.start, m.end) {
-            trace.push(format!("Merged outage {} ({} s) is shorter than min_outage {} ({} s): not counted.", span(m.start, m.end), len, fmt_duration(a.min_outage_seconds), a.min_outage_seconds));
+            trace.push(format!(
+                "Merged outage {} ({} s) is shorter than min_outage {} ({} s): not counted.",
+                span(m.start, m.end),
+                len,
+                fmt_duration(a.min_outage_seconds),
+                a.min_outage_seconds
+            ));
         }
         keep
     });
@@ -148,26 +193,49 @@ pub fn availability(service: &str, a: &Availability, schedule: &Schedule, events
         if touches_period(m.start, m.end) {
             let wall: i64 = m.segments.iter().map(|(s, e, _)| e - s).sum();
             let rows: Vec<String> = m.rows.iter().map(|o| o.to_string()).collect();
-            let pieces: Vec<String> = parts.iter().map(|(s, e, i)| format!("{} s at impact {}", e - s, dec_str(i))).collect();
+            let pieces: Vec<String> = parts
+                .iter()
+                .map(|(s, e, i)| format!("{} s at impact {}", e - s, dec_str(i)))
+                .collect();
             let w = weighted(&parts);
-            let in_period: i64 = m.segments.iter().map(|(s, e, _)| (e.min(&p1) - s.max(&p0)).max(0)).sum();
+            let in_period: i64 = m
+                .segments
+                .iter()
+                .map(|(s, e, _)| (e.min(&p1) - s.max(&p0)).max(0))
+                .sum();
             let removed = in_period - parts.iter().map(|(s, e, _)| e - s).sum::<i64>();
             let clipped = wall - in_period;
-            let counted = if pieces.is_empty() { "nothing inside the period after exclusions".to_string() } else { format!("{} = {} weighted s", pieces.join(" + "), fmt_rat(&w, 0)) };
+            let counted = if pieces.is_empty() {
+                "nothing inside the period after exclusions".to_string()
+            } else {
+                format!("{} = {} weighted s", pieces.join(" + "), fmt_rat(&w, 0))
+            };
             let mut notes = String::new();
             if clipped > 0 {
                 notes.push_str(&format!("; {clipped} s outside the period clipped"));
             }
             if removed > 0 {
-                notes.push_str(&format!("; {removed} s inside excluded maintenance removed"));
+                notes.push_str(&format!(
+                    "; {removed} s inside excluded maintenance removed"
+                ));
             }
-            trace.push(format!("Merged outage {} ({} s covered) from {}{notes}: counts {}.", span(m.start, m.end), wall, rows.join(", "), counted));
+            trace.push(format!(
+                "Merged outage {} ({} s covered) from {}{notes}: counts {}.",
+                span(m.start, m.end),
+                wall,
+                rows.join(", "),
+                counted
+            ));
         }
         parts_by_outage.push(parts);
     }
 
     let period_seconds = p.seconds();
-    let denominator = if a.maintenance_in_denominator { period_seconds } else { period_seconds - excluded_seconds };
+    let denominator = if a.maintenance_in_denominator {
+        period_seconds
+    } else {
+        period_seconds - excluded_seconds
+    };
     let mut downtime = match a.rounding {
         Rounding::None => parts_by_outage.iter().map(|p| weighted(p)).sum(),
         Rounding::Ceil(u) => {
@@ -178,7 +246,12 @@ pub fn availability(service: &str, a: &Availability, schedule: &Schedule, events
                     let units = ceil(&(&w / rat_int(u)));
                     let r = Rat::from_integer(units) * rat_int(u);
                     if r != w {
-                        trace.push(format!("ceil:{}: {} weighted s rounds up to {} s.", fmt_duration(u), fmt_rat(&w, 0), fmt_rat(&r, 0)));
+                        trace.push(format!(
+                            "ceil:{}: {} weighted s rounds up to {} s.",
+                            fmt_duration(u),
+                            fmt_rat(&w, 0),
+                            fmt_rat(&r, 0)
+                        ));
                     }
                     total += r;
                 }
@@ -190,9 +263,15 @@ pub fn availability(service: &str, a: &Availability, schedule: &Schedule, events
     let raw = fmt_rat(&downtime, 0);
     if downtime > rat_int(denominator) {
         downtime = rat_int(denominator);
-        trace.push(format!("Downtime {raw} s exceeds the denominator; capped at {denominator} s."));
+        trace.push(format!(
+            "Downtime {raw} s exceeds the denominator; capped at {denominator} s."
+        ));
     }
-    trace.push(format!("Downtime = {} s; excluded maintenance |X| = {} s.", fmt_rat(&downtime, 0), excluded_seconds));
+    trace.push(format!(
+        "Downtime = {} s; excluded maintenance |X| = {} s.",
+        fmt_rat(&downtime, 0),
+        excluded_seconds
+    ));
     trace.push(if a.maintenance_in_denominator {
         format!("Denominator D = period length {period_seconds} s (maintenance_in_denominator = true).")
     } else {
@@ -211,16 +290,37 @@ pub fn availability(service: &str, a: &Availability, schedule: &Schedule, events
             "Uptime = 100 x ({denominator} - {}) / {denominator} = {} ({}); target {}: {}.",
             fmt_rat(&downtime, 0),
             crate::num::fmt_fixed(&u, 6),
-            if crate::num::terminates(&u).is_some() { format!("exactly {}", fmt_rat(&u, 0)) } else { format!("{} to 20 places; reported rounded half-even to 6", fmt_rat(&u, 0)) },
+            if crate::num::terminates(&u).is_some() {
+                format!("exactly {}", fmt_rat(&u, 0))
+            } else {
+                format!(
+                    "{} to 20 places; reported rounded half-even to 6",
+                    fmt_rat(&u, 0)
+                )
+            },
             dec_str(&a.target),
-            if breached { "breached (uptime < target)" } else { "met" }
+            if breached {
+                "breached (uptime < target)"
+            } else {
+                "met"
+            }
         ));
         (u, breached)
     };
 
     // Step 9: percent.
     let (percent, tier_below) = schedule_percent(schedule, &uptime, &target, breached, &mut trace);
-    AvailabilityOutcome { downtime, excluded_seconds, denominator_seconds: denominator, uptime, breached, percent, tier_below, trace, warnings }
+    AvailabilityOutcome {
+        downtime,
+        excluded_seconds,
+        denominator_seconds: denominator,
+        uptime,
+        breached,
+        percent,
+        tier_below,
+        trace,
+        warnings,
+    }
 }
 
 fn merge_group<'a>(rows: &[&Row<'a>]) -> Merged<'a> {
@@ -270,7 +370,12 @@ fn weighted(parts: &[(Instant, Instant, Decimal)]) -> Rat {
 }
 
 /// Calls `emit` with the parts of `[s, e)` outside the sorted, disjoint `x`.
-fn subtract(x: &[(Instant, Instant)], s: Instant, e: Instant, mut emit: impl FnMut(Instant, Instant)) {
+fn subtract(
+    x: &[(Instant, Instant)],
+    s: Instant,
+    e: Instant,
+    mut emit: impl FnMut(Instant, Instant),
+) {
     let mut cur = s;
     let first = x.partition_point(|w| w.1 <= s);
     for &(xs, xe) in &x[first..] {
@@ -293,10 +398,21 @@ fn subtract(x: &[(Instant, Instant)], s: Instant, e: Instant, mut emit: impl FnM
 /// Seconds of `[s, e)` inside the sorted, disjoint `x`.
 fn overlap(x: &[(Instant, Instant)], s: Instant, e: Instant) -> i64 {
     let first = x.partition_point(|w| w.1 <= s);
-    x[first..].iter().take_while(|w| w.0 < e).map(|w| w.1.min(e) - w.0.max(s)).filter(|d| *d > 0).sum()
+    x[first..]
+        .iter()
+        .take_while(|w| w.0 < e)
+        .map(|w| w.1.min(e) - w.0.max(s))
+        .filter(|d| *d > 0)
+        .sum()
 }
 
-fn kept_maintenance(service: &str, a: &Availability, events: &Events, p: &Period, trace: &mut Vec<String>) -> Vec<(Instant, Instant)> {
+fn kept_maintenance(
+    service: &str,
+    a: &Availability,
+    events: &Events,
+    p: &Period,
+    trace: &mut Vec<String>,
+) -> Vec<(Instant, Instant)> {
     let mut windows = Vec::new();
     for m in events.maintenance.iter().filter(|m| m.service == service) {
         if m.end < p.start || m.start > p.end {
@@ -313,23 +429,39 @@ fn kept_maintenance(service: &str, a: &Availability, events: &Events, p: &Period
         };
         let needed = m.start - notice;
         if notified > needed {
-            trace.push(format!("{what}: not excluded, notified {} but {} notice required it by {}.", fmt_instant(notified), fmt_duration(notice), fmt_instant(needed)));
+            trace.push(format!(
+                "{what}: not excluded, notified {} but {} notice required it by {}.",
+                fmt_instant(notified),
+                fmt_duration(notice),
+                fmt_instant(needed)
+            ));
             continue;
         }
-        trace.push(format!("{what}: qualifies, notified {} (at least {} ahead).", fmt_instant(notified), fmt_duration(notice)));
+        trace.push(format!(
+            "{what}: qualifies, notified {} (at least {} ahead).",
+            fmt_instant(notified),
+            fmt_duration(notice)
+        ));
         let (s, e) = (m.start.max(p.start), m.end.min(p.end));
         if s < e {
             windows.push((s, e));
         }
     }
     let union = merge_intervals(windows);
-    let Some(cap) = a.maintenance_cap_seconds else { return union };
+    let Some(cap) = a.maintenance_cap_seconds else {
+        return union;
+    };
     let mut left = cap;
     let mut kept = Vec::new();
     for (s, e) in union {
         let take = (e - s).min(left);
         if take < e - s {
-            trace.push(format!("maintenance_cap {} ({cap} s) is reached: of {} only {} s is excluded.", fmt_duration(cap), span(s, e), take));
+            trace.push(format!(
+                "maintenance_cap {} ({cap} s) is reached: of {} only {} s is excluded.",
+                fmt_duration(cap),
+                span(s, e),
+                take
+            ));
         }
         if take > 0 {
             kept.push((s, s + take));
@@ -339,9 +471,16 @@ fn kept_maintenance(service: &str, a: &Availability, events: &Events, p: &Period
     kept
 }
 
-fn buckets(u: i64, parts_by_outage: &[Vec<(Instant, Instant, Decimal)>], x: &[(Instant, Instant)], p: &Period, trace: &mut Vec<String>) -> Rat {
+fn buckets(
+    u: i64,
+    parts_by_outage: &[Vec<(Instant, Instant, Decimal)>],
+    x: &[(Instant, Instant)],
+    p: &Period,
+    trace: &mut Vec<String>,
+) -> Rat {
     let (p0, p1) = (p.start, p.end);
-    let mut parts: Vec<(Instant, Instant, Decimal)> = parts_by_outage.iter().flatten().copied().collect();
+    let mut parts: Vec<(Instant, Instant, Decimal)> =
+        parts_by_outage.iter().flatten().copied().collect();
     parts.sort_by_key(|v| v.0);
     let bucket_of = |t: Instant| (t - p0) / u;
     let bounds = |k: i64| (p0 + k * u, (p0 + (k + 1) * u).min(p1));
@@ -367,28 +506,59 @@ fn buckets(u: i64, parts_by_outage: &[Vec<(Instant, Instant, Decimal)>], x: &[(I
         let (bs, be) = bounds(k);
         let inside_x = overlap(x, bs, be);
         let c = rat_int(be - bs - inside_x) * rat(*imp);
-        lines.push(format!("{} ({} s{}) x impact {} = {}", span(bs, be), be - bs, if inside_x > 0 { format!(" - {inside_x} s maintenance") } else { String::new() }, dec_str(imp), fmt_rat(&c, 0)));
+        lines.push(format!(
+            "{} ({} s{}) x impact {} = {}",
+            span(bs, be),
+            be - bs,
+            if inside_x > 0 {
+                format!(" - {inside_x} s maintenance")
+            } else {
+                String::new()
+            },
+            dec_str(imp),
+            fmt_rat(&c, 0)
+        ));
         total += c;
     }
-    trace.push(format!("buckets:{}: {} bucket(s) from {} touch counted outage time.", fmt_duration(u), edge.len() as i64 + bulk_count, fmt_instant(p0)));
+    trace.push(format!(
+        "buckets:{}: {} bucket(s) from {} touch counted outage time.",
+        fmt_duration(u),
+        edge.len() as i64 + bulk_count,
+        fmt_instant(p0)
+    ));
     if bulk_count > 0 {
-        trace.push(format!("{bulk_count} bucket(s) lie wholly inside outages and count {} weighted s.", fmt_rat(&bulk, 0)));
+        trace.push(format!(
+            "{bulk_count} bucket(s) lie wholly inside outages and count {} weighted s.",
+            fmt_rat(&bulk, 0)
+        ));
     }
     const SHOWN: usize = 500;
     for l in lines.iter().take(SHOWN) {
         trace.push(format!("Bucket {l}."));
     }
     if lines.len() > SHOWN {
-        trace.push(format!("... {} more partly covered bucket(s) not listed.", lines.len() - SHOWN));
+        trace.push(format!(
+            "... {} more partly covered bucket(s) not listed.",
+            lines.len() - SHOWN
+        ));
     }
     total
 }
 
 /// The schedule's percent for an availability term (spec 3.9).
-pub fn schedule_percent(schedule: &Schedule, uptime: &Rat, target: &Rat, breached: bool, trace: &mut Vec<String>) -> (Rat, Option<Decimal>) {
+pub fn schedule_percent(
+    schedule: &Schedule,
+    uptime: &Rat,
+    target: &Rat,
+    breached: bool,
+    trace: &mut Vec<String>,
+) -> (Rat, Option<Decimal>) {
     match schedule {
         Schedule::Tiers(tiers) => {
-            let hit = tiers.iter().filter(|t| uptime < &rat(t.below)).max_by(|a, b| a.percent.cmp(&b.percent));
+            let hit = tiers
+                .iter()
+                .filter(|t| uptime < &rat(t.below))
+                .max_by(|a, b| a.percent.cmp(&b.percent));
             match hit {
                 Some(t) => {
                     trace.push(format!("Tier: uptime is below {}, so {} % applies (the largest percent among tiers whose `below` the uptime is under).", dec_str(&t.below), dec_str(&t.percent)));
@@ -400,7 +570,10 @@ pub fn schedule_percent(schedule: &Schedule, uptime: &Rat, target: &Rat, breache
                 }
             }
         }
-        Schedule::PerStep { step, percent_per_step } => {
+        Schedule::PerStep {
+            step,
+            percent_per_step,
+        } => {
             if !breached {
                 trace.push("per_step: uptime meets the target: 0 %.".into());
                 return (Rat::zero(), None);
@@ -414,7 +587,11 @@ pub fn schedule_percent(schedule: &Schedule, uptime: &Rat, target: &Rat, breache
                 steps,
                 dec_str(percent_per_step),
                 fmt_rat(&raw, 0),
-                if raw > hundred() { ", limited to 100 %" } else { "" }
+                if raw > hundred() {
+                    ", limited to 100 %"
+                } else {
+                    ""
+                }
             ));
             (pct, None)
         }
@@ -425,7 +602,16 @@ pub fn schedule_percent(schedule: &Schedule, uptime: &Rat, target: &Rat, breache
             }
             let raw = rat(*m) * (hundred() - uptime);
             let pct = raw.clone().min(hundred());
-            trace.push(format!("multiplier: {} x (100 - uptime) = {} %{}.", dec_str(m), fmt_rat(&raw, 0), if raw > hundred() { ", limited to 100 %" } else { "" }));
+            trace.push(format!(
+                "multiplier: {} x (100 - uptime) = {} %{}.",
+                dec_str(m),
+                fmt_rat(&raw, 0),
+                if raw > hundred() {
+                    ", limited to 100 %"
+                } else {
+                    ""
+                }
+            ));
             (pct, None)
         }
         Schedule::PerBreach(_) => (Rat::zero(), None),

@@ -4,11 +4,17 @@
 //! the skipped hour of a spring-forward day not at all).
 
 use crate::terms::Calendar;
-use crate::time::{local_date, local_preimage, merge_intervals, naive_seconds, weekday_index, Instant};
+use crate::time::{
+    local_date, local_preimage, merge_intervals, naive_seconds, weekday_index, Instant,
+};
 use chrono::{Duration, NaiveTime};
 
 /// The working parts of `[a, b)`, sorted and disjoint.
-pub fn working_intervals(cal: Option<&Calendar>, a: Instant, b: Instant) -> Vec<(Instant, Instant)> {
+pub fn working_intervals(
+    cal: Option<&Calendar>,
+    a: Instant,
+    b: Instant,
+) -> Vec<(Instant, Instant)> {
     if a >= b {
         return Vec::new();
     }
@@ -48,7 +54,15 @@ mod tests {
         let day = vec![(9 * 3600, 17 * 3600)];
         Calendar {
             timezone: New_York,
-            hours: [day.clone(), day.clone(), day.clone(), day.clone(), day, vec![], vec![]],
+            hours: [
+                day.clone(),
+                day.clone(),
+                day.clone(),
+                day.clone(),
+                day,
+                vec![],
+                vec![],
+            ],
             holidays: BTreeSet::from([NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()]),
         }
     }
@@ -72,8 +86,15 @@ mod tests {
         let cal = ny_business();
         // Fri 2026-10-30 and Mon 2026-11-02 straddle the fall-back weekend:
         // 09:00 local is 13:00Z before and 14:00Z after.
-        let w = working_intervals(Some(&cal), parse_instant("2026-10-30T00:00:00Z", New_York).unwrap(), parse_instant("2026-11-03T00:00:00Z", New_York).unwrap());
-        let starts: Vec<String> = w.iter().map(|(a, _)| crate::time::fmt_instant(*a)).collect();
+        let w = working_intervals(
+            Some(&cal),
+            parse_instant("2026-10-30T00:00:00Z", New_York).unwrap(),
+            parse_instant("2026-11-03T00:00:00Z", New_York).unwrap(),
+        );
+        let starts: Vec<String> = w
+            .iter()
+            .map(|(a, _)| crate::time::fmt_instant(*a))
+            .collect();
         assert_eq!(starts, vec!["2026-10-30T13:00:00Z", "2026-11-02T14:00:00Z"]);
     }
 }

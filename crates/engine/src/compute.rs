@@ -17,7 +17,10 @@ use num_traits::Zero;
 /// contract (rows of services it does not name are ignored).
 pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<ResultDoc, ComputeError> {
     if let Some(r) = incidents_without_opened(&events.incidents).first() {
-        return Err(ComputeError::IncidentWithoutOpened { incident: r.incident.clone(), origin: r.origin.to_string() });
+        return Err(ComputeError::IncidentWithoutOpened {
+            incident: r.incident.clone(),
+            origin: r.origin.to_string(),
+        });
     }
     let rules = &terms.credit;
     let rounding = rules.rounding;
@@ -26,7 +29,10 @@ pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<Result
     let mut trace = Vec::new();
 
     // Pro-rating: fees scale with the elapsed seconds of the cut period.
-    let factor = Rat::new(rat_int(period.seconds()).to_integer(), rat_int(period.month_seconds()).to_integer());
+    let factor = Rat::new(
+        rat_int(period.seconds()).to_integer(),
+        rat_int(period.month_seconds()).to_integer(),
+    );
     if period.is_cut() {
         trace.push(format!(
             "The terms are in force for {} of the month's {} s ({} to {}); fees are pro-rated by {}/{}.",
@@ -40,15 +46,28 @@ pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<Result
     }
     let fee = |d| rat(d) * &factor;
     let all_fees: Rat = terms.services.iter().map(|s| fee(s.monthly_fee)).sum();
-    let fee_min_places = terms.services.iter().map(|s| s.monthly_fee.scale()).max().unwrap_or(0);
+    let fee_min_places = terms
+        .services
+        .iter()
+        .map(|s| s.monthly_fee.scale())
+        .max()
+        .unwrap_or(0);
 
     let mut lines = Vec::new();
     let mut amounts: Vec<Rat> = Vec::new();
     for sla in &terms.slas {
         let service = terms.service(&sla.service).expect("validated service");
         let (basis, basis_places, basis_note) = match sla.credit.basis {
-            Basis::Service => (fee(service.monthly_fee), service.monthly_fee.scale(), format!("the monthly fee of `{}`", service.id)),
-            Basis::Contract => (all_fees.clone(), fee_min_places, "all services' monthly fees".to_string()),
+            Basis::Service => (
+                fee(service.monthly_fee),
+                service.monthly_fee.scale(),
+                format!("the monthly fee of `{}`", service.id),
+            ),
+            Basis::Contract => (
+                all_fees.clone(),
+                fee_min_places,
+                "all services' monthly fees".to_string(),
+            ),
         };
         let mut line_trace = Vec::new();
         let (percent, breached, outcome) = match &sla.term {
@@ -61,7 +80,9 @@ pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<Result
             SlaTerm::Incident(c) => {
                 let o = incident_clock(terms, &sla.service, c, events, period)?;
                 line_trace.extend(o.trace.iter().cloned());
-                let Schedule::PerBreach(each) = sla.credit.schedule else { unreachable!("validated schedule") };
+                let Schedule::PerBreach(each) = sla.credit.schedule else {
+                    unreachable!("validated schedule")
+                };
                 let raw = rat_int(i64::from(o.breaches)) * rat(each);
                 let pct = raw.clone().min(hundred());
                 line_trace.push(format!(
@@ -69,27 +90,52 @@ pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<Result
                     o.breaches,
                     each.normalize(),
                     fmt_rat(&raw, 0),
-                    if raw > hundred() { ", limited to 100 %" } else { "" }
+                    if raw > hundred() {
+                        ", limited to 100 %"
+                    } else {
+                        ""
+                    }
                 ));
                 (pct, o.breaches > 0, Err(o))
             }
         };
         // Line amount, line cap, line rounding.
         let raw_amount = &basis * &percent / hundred();
-        line_trace.push(format!("Amount = basis {} ({basis_note}) x {} % / 100 = {}.", fmt_rat(&basis, basis_places), fmt_rat(&percent, 0), fmt_rat(&raw_amount, 0)));
+        line_trace.push(format!(
+            "Amount = basis {} ({basis_note}) x {} % / 100 = {}.",
+            fmt_rat(&basis, basis_places),
+            fmt_rat(&percent, 0),
+            fmt_rat(&raw_amount, 0)
+        ));
         let mut amount = raw_amount.clone();
         if let Some(cp) = sla.credit.cap_percent {
             let cap = &basis * rat(cp) / hundred();
             if amount > cap {
-                line_trace.push(format!("Line cap {} % of basis = {}: the amount {} is capped to {}.", cp.normalize(), fmt_rat(&cap, 0), fmt_rat(&amount, 0), fmt_rat(&cap, 0)));
+                line_trace.push(format!(
+                    "Line cap {} % of basis = {}: the amount {} is capped to {}.",
+                    cp.normalize(),
+                    fmt_rat(&cap, 0),
+                    fmt_rat(&amount, 0),
+                    fmt_rat(&cap, 0)
+                ));
                 amount = cap;
             } else {
-                line_trace.push(format!("Line cap {} % of basis = {}: not reached.", cp.normalize(), fmt_rat(&cap, 0)));
+                line_trace.push(format!(
+                    "Line cap {} % of basis = {}: not reached.",
+                    cp.normalize(),
+                    fmt_rat(&cap, 0)
+                ));
             }
         }
         let amount_text = if rounding.stage == Stage::Line {
             let r = round(&amount, places, rounding.mode);
-            line_trace.push(format!("Rounded per line ({} places, {}): {} -> {}.", places, rounding.mode.name(), fmt_rat(&amount, 0), fmt_fixed(&r, places)));
+            line_trace.push(format!(
+                "Rounded per line ({} places, {}): {} -> {}.",
+                places,
+                rounding.mode.name(),
+                fmt_rat(&amount, 0),
+                fmt_fixed(&r, places)
+            ));
             amount = r;
             fmt_fixed(&amount, places)
         } else {
@@ -161,10 +207,24 @@ pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<Result
         Aggregation::Sum => amounts.iter().sum::<Rat>(),
         Aggregation::Max => amounts.iter().max().cloned().unwrap_or_else(Rat::zero),
     };
-    let shown = |v: &Rat| if rounding.stage == Stage::Line { fmt_fixed(v, places) } else { fmt_rat(v, 0) };
+    let shown = |v: &Rat| {
+        if rounding.stage == Stage::Line {
+            fmt_fixed(v, places)
+        } else {
+            fmt_rat(v, 0)
+        }
+    };
     trace.push(match rules.aggregation {
-        Aggregation::Sum => format!("Subtotal = sum of {} line amount(s) = {}.", amounts.len(), shown(&subtotal)),
-        Aggregation::Max => format!("Subtotal = the largest of {} line amount(s) (aggregation = \"max\") = {}.", amounts.len(), shown(&subtotal)),
+        Aggregation::Sum => format!(
+            "Subtotal = sum of {} line amount(s) = {}.",
+            amounts.len(),
+            shown(&subtotal)
+        ),
+        Aggregation::Max => format!(
+            "Subtotal = the largest of {} line amount(s) (aggregation = \"max\") = {}.",
+            amounts.len(),
+            shown(&subtotal)
+        ),
     });
     let mut total = subtotal.clone();
     let cap = rules.cap_percent.map(|cp| {
@@ -173,35 +233,65 @@ pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<Result
             cap = round(&cap, places, rounding.mode);
         }
         if total > cap {
-            trace.push(format!("Contract cap {} % of all monthly fees {} = {}: the subtotal is capped to it.", cp.normalize(), fmt_rat(&all_fees, fee_min_places), shown(&cap)));
+            trace.push(format!(
+                "Contract cap {} % of all monthly fees {} = {}: the subtotal is capped to it.",
+                cp.normalize(),
+                fmt_rat(&all_fees, fee_min_places),
+                shown(&cap)
+            ));
             total = cap.clone();
         } else {
-            trace.push(format!("Contract cap {} % of all monthly fees {} = {}: not reached.", cp.normalize(), fmt_rat(&all_fees, fee_min_places), shown(&cap)));
+            trace.push(format!(
+                "Contract cap {} % of all monthly fees {} = {}: not reached.",
+                cp.normalize(),
+                fmt_rat(&all_fees, fee_min_places),
+                shown(&cap)
+            ));
         }
         cap
     });
     if rounding.stage == Stage::Total {
         let r = round(&total, places, rounding.mode);
-        trace.push(format!("Total rounded ({} places, {}): {} -> {}.", places, rounding.mode.name(), fmt_rat(&total, 0), fmt_fixed(&r, places)));
+        trace.push(format!(
+            "Total rounded ({} places, {}): {} -> {}.",
+            places,
+            rounding.mode.name(),
+            fmt_rat(&total, 0),
+            fmt_fixed(&r, places)
+        ));
         total = r;
     }
     let minimum = rat(rules.minimum_credit);
     if total < minimum && !total.is_zero() {
-        let note = format!("The total {} is below minimum_credit {} and is not issued: total 0.", fmt_fixed(&total, places), rules.minimum_credit);
+        let note = format!(
+            "The total {} is below minimum_credit {} and is not issued: total 0.",
+            fmt_fixed(&total, places),
+            rules.minimum_credit
+        );
         trace.push(note.clone());
         warnings.push(note);
         total = Rat::zero();
     }
-    let claim_deadline = rules.claim_window_days.map(|n| (period.last_date + Duration::days(i64::from(n))).to_string());
+    let claim_deadline = rules
+        .claim_window_days
+        .map(|n| (period.last_date + Duration::days(i64::from(n))).to_string());
     if let (Some(n), Some(d)) = (rules.claim_window_days, &claim_deadline) {
-        trace.push(format!("Claim deadline: {n} day(s) after the period's last local date {} = {d}.", period.last_date));
+        trace.push(format!(
+            "Claim deadline: {n} day(s) after the period's last local date {} = {d}.",
+            period.last_date
+        ));
     }
     Ok(ResultDoc {
         schema: "sla-result/1".into(),
         contract: terms.contract.id.clone(),
         currency: terms.contract.currency.clone(),
         direction: terms.contract.direction.map(|d| d.name().into()),
-        period: PeriodDoc { label: period.label.clone(), start: fmt_instant(period.start), end: fmt_instant(period.end), seconds: period.seconds() },
+        period: PeriodDoc {
+            label: period.label.clone(),
+            start: fmt_instant(period.start),
+            end: fmt_instant(period.end),
+            seconds: period.seconds(),
+        },
         lines,
         subtotal: shown(&subtotal),
         cap: cap.as_ref().map(shown),

@@ -3,7 +3,8 @@
 //! elapsed time. Bare numbers are rejected: `"5"` could mean anything.
 
 pub fn parse_duration(text: &str) -> Result<i64, String> {
-    let bad = || format!("`{text}` is not a duration (write e.g. \"90s\", \"5m\", \"72h\", \"1h30m\")");
+    let bad =
+        || format!("`{text}` is not a duration (write e.g. \"90s\", \"5m\", \"72h\", \"1h30m\")");
     let mut rest = text.trim();
     if rest.is_empty() {
         return Err(bad());
@@ -17,11 +18,17 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
             return Err(bad());
         }
         let unit = rest[digits..].chars().next().ok_or_else(bad)?;
-        let pos = units[next_unit..].iter().position(|(u, _)| *u == unit).ok_or_else(bad)?;
+        let pos = units[next_unit..]
+            .iter()
+            .position(|(u, _)| *u == unit)
+            .ok_or_else(bad)?;
         let (_, secs) = units[next_unit + pos];
         next_unit += pos + 1;
         let n: i64 = rest[..digits].parse().map_err(|_| bad())?;
-        total = n.checked_mul(secs).and_then(|v| total.checked_add(v)).ok_or_else(bad)?;
+        total = n
+            .checked_mul(secs)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(bad)?;
         rest = &rest[digits + unit.len_utf8()..];
     }
     Ok(total)
@@ -60,7 +67,9 @@ mod tests {
 
     #[test]
     fn rejects_bare_numbers_repeats_and_disorder() {
-        for bad in ["", "5", "m", "30m1h", "1h1h", "1.5h", "1w", "-5m", "5 m", "1h30"] {
+        for bad in [
+            "", "5", "m", "30m1h", "1h1h", "1.5h", "1w", "-5m", "5 m", "1h30",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }

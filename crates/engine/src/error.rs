@@ -32,7 +32,11 @@ pub struct TermsError {
 }
 
 fn list(problems: &[TermsProblem]) -> String {
-    problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
+    problems
+        .iter()
+        .map(|p| format!("  {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Choosing a period failed.
@@ -41,7 +45,11 @@ pub enum PeriodError {
     #[error("period `{0}` is not a month written YYYY-MM (e.g. 2026-10)")]
     Malformed(String),
     #[error("period {label} lies wholly outside the contract's effective dates ({from} to {to})")]
-    OutsideEffective { label: String, from: String, to: String },
+    OutsideEffective {
+        label: String,
+        from: String,
+        to: String,
+    },
 }
 
 /// Reading one instant failed. The caller adds the file, sheet, row and column.

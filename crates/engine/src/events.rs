@@ -90,5 +90,8 @@ pub fn incidents_without_opened(rows: &[IncidentRow]) -> Vec<&IncidentRow> {
             firsts.push(r);
         }
     }
-    firsts.into_iter().filter(|r| !opened.contains(r.incident.as_str())).collect()
+    firsts
+        .into_iter()
+        .filter(|r| !opened.contains(r.incident.as_str()))
+        .collect()
 }

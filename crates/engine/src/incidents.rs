@@ -41,7 +41,11 @@ struct Timeline {
 fn timeline(rows: &[&IncidentRow], clock: &IncidentClock) -> Timeline {
     let opened = rows[0];
     let mut running = Vec::new();
-    let mut notes = vec![format!("opened {} ({})", fmt_instant(opened.at), opened.origin)];
+    let mut notes = vec![format!(
+        "opened {} ({})",
+        fmt_instant(opened.at),
+        opened.origin
+    )];
     let mut since: Option<Instant> = Some(opened.at);
     let mut stopped_at = None;
     for r in &rows[1..] {
@@ -50,17 +54,29 @@ fn timeline(rows: &[&IncidentRow], clock: &IncidentClock) -> Timeline {
             if let Some(s) = since.take() {
                 running.push((s, Some(r.at)));
             }
-            notes.push(format!("stops at `{status}` {} ({})", fmt_instant(r.at), r.origin));
+            notes.push(format!(
+                "stops at `{status}` {} ({})",
+                fmt_instant(r.at),
+                r.origin
+            ));
             stopped_at = Some(r.at);
             break;
         } else if clock.pause_on.iter().any(|p| p == status) {
             if let Some(s) = since.take() {
                 running.push((s, Some(r.at)));
-                notes.push(format!("paused at `{status}` {} ({})", fmt_instant(r.at), r.origin));
+                notes.push(format!(
+                    "paused at `{status}` {} ({})",
+                    fmt_instant(r.at),
+                    r.origin
+                ));
             }
         } else if since.is_none() {
             since = Some(r.at);
-            notes.push(format!("resumes at `{status}` {} ({})", fmt_instant(r.at), r.origin));
+            notes.push(format!(
+                "resumes at `{status}` {} ({})",
+                fmt_instant(r.at),
+                r.origin
+            ));
         }
     }
     if let Some(s) = since {
@@ -69,22 +85,37 @@ fn timeline(rows: &[&IncidentRow], clock: &IncidentClock) -> Timeline {
     } else if stopped_at.is_none() {
         notes.push("paused with no later row".into());
     }
-    Timeline { opened_at: opened.at, running, stopped_at, notes }
+    Timeline {
+        opened_at: opened.at,
+        running,
+        stopped_at,
+        notes,
+    }
 }
 
-pub fn incident_clock(terms: &Terms, service: &str, clock: &IncidentClock, events: &Events, p: &Period) -> Result<ClockOutcome, ComputeError> {
+pub fn incident_clock(
+    terms: &Terms,
+    service: &str,
+    clock: &IncidentClock,
+    events: &Events,
+    p: &Period,
+) -> Result<ClockOutcome, ComputeError> {
     let cal = clock.calendar.as_ref().and_then(|c| terms.calendars.get(c));
     let cutoff = p.end;
     // Group by incident id (file order kept), then sort each by `at`, ties
     // in file order (a stable sort).
     let mut ids: Vec<&str> = Vec::new();
-    let mut groups: std::collections::HashMap<&str, Vec<&IncidentRow>> = std::collections::HashMap::new();
+    let mut groups: std::collections::HashMap<&str, Vec<&IncidentRow>> =
+        std::collections::HashMap::new();
     for r in &events.incidents {
         groups.entry(r.incident.as_str()).or_insert_with(|| {
             ids.push(r.incident.as_str());
             Vec::new()
         });
-        groups.get_mut(r.incident.as_str()).expect("inserted").push(r);
+        groups
+            .get_mut(r.incident.as_str())
+            .expect("inserted")
+            .push(r);
     }
     let mut trace = vec![format!(
         "Clock: {} of severity {} on `{}`, target {} ({} s), measured on {}, paused on [{}].",
@@ -101,11 +132,19 @@ pub fn incident_clock(terms: &Terms, service: &str, clock: &IncidentClock, event
         let mut rows = groups.remove(id).expect("grouped");
         rows.sort_by_key(|r| r.at);
         let Some(first_open) = rows.iter().position(|r| r.status == "opened") else {
-            return Err(ComputeError::IncidentWithoutOpened { incident: id.to_string(), origin: rows[0].origin.to_string() });
+            return Err(ComputeError::IncidentWithoutOpened {
+                incident: id.to_string(),
+                origin: rows[0].origin.to_string(),
+            });
         };
         let rows = &rows[first_open..];
         let opened = rows[0];
-        if opened.service != service || !opened.severity.trim().eq_ignore_ascii_case(clock.severity.trim()) {
+        if opened.service != service
+            || !opened
+                .severity
+                .trim()
+                .eq_ignore_ascii_case(clock.severity.trim())
+        {
             continue;
         }
         if opened.at >= cutoff {
@@ -115,7 +154,13 @@ pub fn incident_clock(terms: &Terms, service: &str, clock: &IncidentClock, event
         // Walk counted time (running and working) in order. An open-ended
         // clock is walked to the cut-off: a breach after it belongs to a
         // later period.
-        let horizon = tl.running.iter().filter_map(|r| r.1).max().unwrap_or(cutoff).max(cutoff);
+        let horizon = tl
+            .running
+            .iter()
+            .filter_map(|r| r.1)
+            .max()
+            .unwrap_or(cutoff)
+            .max(cutoff);
         let mut cum = 0i64;
         let mut at_cutoff = 0i64;
         let mut breach_at = None;
@@ -134,7 +179,11 @@ pub fn incident_clock(terms: &Terms, service: &str, clock: &IncidentClock, event
         // still running keeps growing (its calendar has working time, or it
         // could not have reached a positive target), a stopped or
         // forever-paused one ends at `cum`.
-        let breached_ever = if open_ended { breach_at.is_some() } else { cum > clock.target_seconds };
+        let breached_ever = if open_ended {
+            breach_at.is_some()
+        } else {
+            cum > clock.target_seconds
+        };
         let breach_at = breach_at.filter(|_| breached_ever);
         let in_period = breach_at.filter(|b| *b >= p.start && *b < p.end);
         let stopped_by_cutoff = tl.stopped_at.is_some_and(|s| s <= cutoff);
@@ -146,18 +195,55 @@ pub fn incident_clock(terms: &Terms, service: &str, clock: &IncidentClock, event
             continue;
         }
         let verdict = match (in_period, breach_at, running) {
-            (Some(b), _, _) => format!("reached the target at {}: breached in this period", fmt_instant(b)),
-            (None, Some(b), _) if b >= p.end => format!("reaches the target at {}: the breach belongs to a later period", fmt_instant(b)),
-            (None, Some(b), _) => format!("reached the target at {}: the breach belongs to an earlier period", fmt_instant(b)),
-            (None, None, true) => "still running at the cut-off, below target: listed as running, no credit".into(),
+            (Some(b), _, _) => format!(
+                "reached the target at {}: breached in this period",
+                fmt_instant(b)
+            ),
+            (None, Some(b), _) if b >= p.end => format!(
+                "reaches the target at {}: the breach belongs to a later period",
+                fmt_instant(b)
+            ),
+            (None, Some(b), _) => format!(
+                "reached the target at {}: the breach belongs to an earlier period",
+                fmt_instant(b)
+            ),
+            (None, None, true) => {
+                "still running at the cut-off, below target: listed as running, no credit".into()
+            }
             (None, None, false) => "within target".into(),
         };
-        trace.push(format!("{id}: {}; elapsed {} s ({}){}; {verdict}.", tl.notes.join(", "), elapsed, fmt_duration(elapsed), if stopped_by_cutoff { "" } else { " at the cut-off" }));
-        entries.push(IncidentEntry { incident: id.to_string(), opened_at: tl.opened_at, stopped_at: tl.stopped_at, elapsed_seconds: elapsed, breached: in_period.is_some(), breach_at: in_period, running });
+        trace.push(format!(
+            "{id}: {}; elapsed {} s ({}){}; {verdict}.",
+            tl.notes.join(", "),
+            elapsed,
+            fmt_duration(elapsed),
+            if stopped_by_cutoff {
+                ""
+            } else {
+                " at the cut-off"
+            }
+        ));
+        entries.push(IncidentEntry {
+            incident: id.to_string(),
+            opened_at: tl.opened_at,
+            stopped_at: tl.stopped_at,
+            elapsed_seconds: elapsed,
+            breached: in_period.is_some(),
+            breach_at: in_period,
+            running,
+        });
     }
     entries.sort_by(|a, b| (a.opened_at, &a.incident).cmp(&(b.opened_at, &b.incident)));
     let breaches = entries.iter().filter(|e| e.breached).count() as u32;
     let running = entries.iter().filter(|e| e.running).count() as u32;
-    trace.push(format!("{breaches} breach(es) in this period; {running} incident(s) running at the cut-off {}.", fmt_instant(cutoff)));
-    Ok(ClockOutcome { entries, breaches, running, trace })
+    trace.push(format!(
+        "{breaches} breach(es) in this period; {running} incident(s) running at the cut-off {}.",
+        fmt_instant(cutoff)
+    ));
+    Ok(ClockOutcome {
+        entries,
+        breaches,
+        running,
+        trace,
+    })
 }

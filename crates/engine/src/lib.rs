@@ -31,6 +31,11 @@ impl Terms {
     /// The period `label` (`YYYY-MM`) of this contract, cut to its
     /// effective dates.
     pub fn period(&self, label: &str) -> Result<Period, PeriodError> {
-        Period::month(label, self.contract.timezone, self.contract.effective_from, self.contract.effective_to)
+        Period::month(
+            label,
+            self.contract.timezone,
+            self.contract.effective_from,
+            self.contract.effective_to,
+        )
     }
 }

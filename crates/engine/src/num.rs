@@ -24,7 +24,9 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     };
     let digits_ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) {
-        return Err(format!("`{text}` is not a decimal number (write e.g. \"99.95\")"));
+        return Err(format!(
+            "`{text}` is not a decimal number (write e.g. \"99.95\")"
+        ));
     }
     Decimal::from_str_exact(t.strip_prefix('+').unwrap_or(t))
         .map_err(|_| format!("`{text}` has more digits than an exact decimal can hold (28)"))
@@ -155,7 +157,11 @@ pub fn fmt_fixed(r: &Rat, places: u32) -> String {
     let negative = scaled.is_negative();
     let digits = scaled.abs().to_string();
     let p = places as usize;
-    let digits = if digits.len() <= p { format!("{}{}", "0".repeat(p + 1 - digits.len()), digits) } else { digits };
+    let digits = if digits.len() <= p {
+        format!("{}{}", "0".repeat(p + 1 - digits.len()), digits)
+    } else {
+        digits
+    };
     let (int, frac) = digits.split_at(digits.len() - p);
     let sign = if negative { "-" } else { "" };
     if p == 0 {

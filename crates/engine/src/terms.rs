@@ -160,7 +160,10 @@ pub struct Tier {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Schedule {
     Tiers(Vec<Tier>),
-    PerStep { step: Decimal, percent_per_step: Decimal },
+    PerStep {
+        step: Decimal,
+        percent_per_step: Decimal,
+    },
     Multiplier(Decimal),
     PerBreach(Decimal),
 }
@@ -215,13 +218,18 @@ impl Terms {
     /// Reads and validates a terms file's text.
     pub fn parse(text: &str) -> Result<Terms, TermsError> {
         let root: Table = toml::from_str(text).map_err(|e| TermsError {
-            problems: vec![TermsProblem { path: String::new(), message: format!("not valid TOML: {}", e.to_string().trim_end()) }],
+            problems: vec![TermsProblem {
+                path: String::new(),
+                message: format!("not valid TOML: {}", e.to_string().trim_end()),
+            }],
         })?;
         let mut r = Reader::default();
         let terms = r.terms(&root);
         match terms {
             Some(t) if r.problems.is_empty() => Ok(t),
-            _ => Err(TermsError { problems: r.problems }),
+            _ => Err(TermsError {
+                problems: r.problems,
+            }),
         }
     }
 }
@@ -261,11 +269,18 @@ fn type_name(v: &Value) -> &'static str {
 
 impl Reader {
     fn err(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(TermsProblem { path: path.into(), message: message.into() });
+        self.problems.push(TermsProblem {
+            path: path.into(),
+            message: message.into(),
+        });
     }
 
     fn fields<'a>(&mut self, table: &'a Table, path: &str) -> Fields<'a> {
-        Fields { table, path: path.to_string(), used: BTreeSet::new() }
+        Fields {
+            table,
+            path: path.to_string(),
+            used: BTreeSet::new(),
+        }
     }
 
     fn finish(&mut self, f: Fields<'_>) {
@@ -294,7 +309,10 @@ impl Reader {
             }
             Value::String(s) => Some(s.trim().to_string()),
             other => {
-                self.err(path, format!("expected a string, found {}", type_name(other)));
+                self.err(
+                    path,
+                    format!("expected a string, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -305,25 +323,44 @@ impl Reader {
             Value::String(s) => parse_decimal(s).map_err(|m| self.err(path, m)).ok(),
             Value::Integer(i) => Some(Decimal::from(*i)),
             Value::Float(x) => {
-                self.err(path, format!("{x} is a TOML float; write exact decimals as strings, e.g. \"{x}\""));
+                self.err(
+                    path,
+                    format!("{x} is a TOML float; write exact decimals as strings, e.g. \"{x}\""),
+                );
                 None
             }
             other => {
-                self.err(path, format!("expected a decimal string, found {}", type_name(other)));
+                self.err(
+                    path,
+                    format!("expected a decimal string, found {}", type_name(other)),
+                );
                 None
             }
         }
     }
 
     /// A decimal within `lo..=hi` (either bound optional).
-    fn decimal(&mut self, f: &mut Fields<'_>, key: &'static str, required: bool, lo: Option<i64>, hi: Option<i64>) -> Option<Decimal> {
+    fn decimal(
+        &mut self,
+        f: &mut Fields<'_>,
+        key: &'static str,
+        required: bool,
+        lo: Option<i64>,
+        hi: Option<i64>,
+    ) -> Option<Decimal> {
         let path = join(&f.path, key);
         let v = self.get(f, key, required)?;
         let d = self.decimal_value(&path, v)?;
         self.range(&path, d, lo, hi)
     }
 
-    fn range(&mut self, path: &str, d: Decimal, lo: Option<i64>, hi: Option<i64>) -> Option<Decimal> {
+    fn range(
+        &mut self,
+        path: &str,
+        d: Decimal,
+        lo: Option<i64>,
+        hi: Option<i64>,
+    ) -> Option<Decimal> {
         let below = lo.is_some_and(|lo| d < Decimal::from(lo));
         let above = hi.is_some_and(|hi| d > Decimal::from(hi));
         if below || above {
@@ -344,7 +381,13 @@ impl Reader {
         match self.get(f, key, false)? {
             Value::String(s) => parse_duration(s).map_err(|m| self.err(path, m)).ok(),
             other => {
-                self.err(path, format!("expected a duration string like \"5m\", found {}", type_name(other)));
+                self.err(
+                    path,
+                    format!(
+                        "expected a duration string like \"5m\", found {}",
+                        type_name(other)
+                    ),
+                );
                 None
             }
         }
@@ -355,13 +398,23 @@ impl Reader {
         match self.get(f, key, false)? {
             Value::Boolean(b) => Some(*b),
             other => {
-                self.err(path, format!("expected true or false, found {}", type_name(other)));
+                self.err(
+                    path,
+                    format!("expected true or false, found {}", type_name(other)),
+                );
                 None
             }
         }
     }
 
-    fn integer(&mut self, f: &mut Fields<'_>, key: &'static str, required: bool, lo: i64, hi: i64) -> Option<u32> {
+    fn integer(
+        &mut self,
+        f: &mut Fields<'_>,
+        key: &'static str,
+        required: bool,
+        lo: i64,
+        hi: i64,
+    ) -> Option<u32> {
         let path = join(&f.path, key);
         match self.get(f, key, required)? {
             Value::Integer(i) if (lo..=hi).contains(i) => Some(*i as u32),
@@ -370,7 +423,10 @@ impl Reader {
                 None
             }
             other => {
-                self.err(path, format!("expected a whole number, found {}", type_name(other)));
+                self.err(
+                    path,
+                    format!("expected a whole number, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -383,30 +439,49 @@ impl Reader {
             Value::String(s) => s.trim().to_string(),
             Value::Datetime(d) => d.to_string(),
             other => {
-                self.err(path, format!("expected a date YYYY-MM-DD, found {}", type_name(other)));
+                self.err(
+                    path,
+                    format!("expected a date YYYY-MM-DD, found {}", type_name(other)),
+                );
                 return None;
             }
         };
         parse_date(&text).map_err(|m| self.err(path, m)).ok()
     }
 
-    fn sub_table<'a>(&mut self, f: &mut Fields<'a>, key: &'a str, required: bool) -> Option<&'a Table> {
+    fn sub_table<'a>(
+        &mut self,
+        f: &mut Fields<'a>,
+        key: &'a str,
+        required: bool,
+    ) -> Option<&'a Table> {
         let path = join(&f.path, key);
         match self.get(f, key, required)? {
             Value::Table(t) => Some(t),
             other => {
-                self.err(path, format!("expected a table, found {}", type_name(other)));
+                self.err(
+                    path,
+                    format!("expected a table, found {}", type_name(other)),
+                );
                 None
             }
         }
     }
 
-    fn array<'a>(&mut self, f: &mut Fields<'a>, key: &'a str, required: bool) -> Option<&'a Vec<Value>> {
+    fn array<'a>(
+        &mut self,
+        f: &mut Fields<'a>,
+        key: &'a str,
+        required: bool,
+    ) -> Option<&'a Vec<Value>> {
         let path = join(&f.path, key);
         match self.get(f, key, required)? {
             Value::Array(a) => Some(a),
             other => {
-                self.err(path, format!("expected an array, found {}", type_name(other)));
+                self.err(
+                    path,
+                    format!("expected an array, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -414,12 +489,17 @@ impl Reader {
 
     fn string_list(&mut self, f: &mut Fields<'_>, key: &'static str) -> Vec<String> {
         let path = join(&f.path, key);
-        let Some(items) = self.array(f, key, false) else { return Vec::new() };
+        let Some(items) = self.array(f, key, false) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for (i, v) in items.iter().enumerate() {
             match v {
                 Value::String(s) => out.push(s.trim().to_lowercase()),
-                other => self.err(format!("{path}[{i}]"), format!("expected a string, found {}", type_name(other))),
+                other => self.err(
+                    format!("{path}[{i}]"),
+                    format!("expected a string, found {}", type_name(other)),
+                ),
             }
         }
         out
@@ -428,17 +508,29 @@ impl Reader {
     fn timezone(&mut self, f: &mut Fields<'_>, key: &'static str, required: bool) -> Option<Tz> {
         let path = join(&f.path, key);
         let name = self.string(f, key, required)?;
-        name.parse::<Tz>().map_err(|_| self.err(path, format!("`{name}` is not an IANA time zone (e.g. America/New_York)"))).ok()
+        name.parse::<Tz>()
+            .map_err(|_| {
+                self.err(
+                    path,
+                    format!("`{name}` is not an IANA time zone (e.g. America/New_York)"),
+                )
+            })
+            .ok()
     }
 
     fn terms(&mut self, root: &Table) -> Option<Terms> {
         let mut f = self.fields(root, "");
         if let Some(schema) = self.string(&mut f, "schema", false) {
             if schema != "sla-terms/1" {
-                self.err("schema", format!("`{schema}` is not supported (expected \"sla-terms/1\")"));
+                self.err(
+                    "schema",
+                    format!("`{schema}` is not supported (expected \"sla-terms/1\")"),
+                );
             }
         }
-        let contract = self.sub_table(&mut f, "contract", true).and_then(|t| self.contract(t));
+        let contract = self
+            .sub_table(&mut f, "contract", true)
+            .and_then(|t| self.contract(t));
         let (services, service_ids) = match self.array(&mut f, "services", false) {
             Some(items) => self.services(items),
             None => (Vec::new(), Vec::new()),
@@ -454,7 +546,10 @@ impl Reader {
                             calendars.insert(name.clone(), c);
                         }
                     }
-                    other => self.err(path, format!("expected a table, found {}", type_name(other))),
+                    other => self.err(
+                        path,
+                        format!("expected a table, found {}", type_name(other)),
+                    ),
                 }
             }
         }
@@ -469,7 +564,10 @@ impl Reader {
                 };
                 if let Some(sla) = self.sla(t, &path, &service_ids, &calendars) {
                     if !seen.insert(sla.id.clone()) {
-                        self.err(format!("{path}.id"), format!("`{}` is used by an earlier term", sla.id));
+                        self.err(
+                            format!("{path}.id"),
+                            format!("`{}` is used by an earlier term", sla.id),
+                        );
                     }
                     slas.push(sla);
                 }
@@ -480,7 +578,13 @@ impl Reader {
             None => Some(CreditRules::default()),
         };
         self.finish(f);
-        Some(Terms { contract: contract?, services, calendars, slas, credit: credit? })
+        Some(Terms {
+            contract: contract?,
+            services,
+            calendars,
+            slas,
+            credit: credit?,
+        })
     }
 
     fn contract(&mut self, t: &Table) -> Option<Contract> {
@@ -488,18 +592,26 @@ impl Reader {
         let id = self.string(&mut f, "id", true);
         let title = self.string(&mut f, "title", false);
         let counterparty = self.string(&mut f, "counterparty", false);
-        let direction = self.string(&mut f, "direction", false).and_then(|d| match d.as_str() {
-            "customer" => Some(Direction::Customer),
-            "vendor" => Some(Direction::Vendor),
-            other => {
-                self.err("contract.direction", format!("`{other}` is not a direction (\"customer\" or \"vendor\")"));
-                None
-            }
-        });
+        let direction = self
+            .string(&mut f, "direction", false)
+            .and_then(|d| match d.as_str() {
+                "customer" => Some(Direction::Customer),
+                "vendor" => Some(Direction::Vendor),
+                other => {
+                    self.err(
+                        "contract.direction",
+                        format!("`{other}` is not a direction (\"customer\" or \"vendor\")"),
+                    );
+                    None
+                }
+            });
         let currency = self.string(&mut f, "currency", true).and_then(|c| {
             let ok = c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase());
             if !ok {
-                self.err("contract.currency", format!("`{c}` is not an ISO 4217 code (three capital letters, e.g. USD)"));
+                self.err(
+                    "contract.currency",
+                    format!("`{c}` is not an ISO 4217 code (three capital letters, e.g. USD)"),
+                );
             }
             ok.then_some(c)
         });
@@ -508,7 +620,10 @@ impl Reader {
         let effective_to = self.date(&mut f, "effective_to", false);
         if let (Some(a), Some(b)) = (effective_from, effective_to) {
             if b < a {
-                self.err("contract.effective_to", format!("{b} is before effective_from {a}"));
+                self.err(
+                    "contract.effective_to",
+                    format!("{b} is before effective_from {a}"),
+                );
             }
         }
         let governing_law = self.string(&mut f, "governing_law", false);
@@ -546,12 +661,19 @@ impl Reader {
             self.finish(f);
             if let Some(id) = &id {
                 if ids.contains(id) {
-                    self.err(format!("{path}.id"), format!("`{id}` is used by an earlier service"));
+                    self.err(
+                        format!("{path}.id"),
+                        format!("`{id}` is used by an earlier service"),
+                    );
                 }
                 ids.push(id.clone());
             }
             if let (Some(id), Some(monthly_fee)) = (id, fee) {
-                out.push(Service { id, name, monthly_fee });
+                out.push(Service {
+                    id,
+                    name,
+                    monthly_fee,
+                });
             }
         }
         (out, ids)
@@ -574,7 +696,13 @@ impl Reader {
                         Ok(spans) => hours[idx] = spans,
                         Err(m) => self.err(p, m),
                     },
-                    other => self.err(p, format!("expected a string like \"09:00-17:00\", found {}", type_name(other))),
+                    other => self.err(
+                        p,
+                        format!(
+                            "expected a string like \"09:00-17:00\", found {}",
+                            type_name(other)
+                        ),
+                    ),
                 }
             }
         }
@@ -586,7 +714,10 @@ impl Reader {
                     Value::String(s) => s.trim().to_string(),
                     Value::Datetime(d) => d.to_string(),
                     other => {
-                        self.err(p, format!("expected a date YYYY-MM-DD, found {}", type_name(other)));
+                        self.err(
+                            p,
+                            format!("expected a date YYYY-MM-DD, found {}", type_name(other)),
+                        );
                         continue;
                     }
                 };
@@ -599,27 +730,48 @@ impl Reader {
             }
         }
         self.finish(f);
-        Some(Calendar { timezone: tz?, hours, holidays })
+        Some(Calendar {
+            timezone: tz?,
+            hours,
+            holidays,
+        })
     }
 
-    fn sla(&mut self, t: &Table, path: &str, services: &[String], calendars: &BTreeMap<String, Calendar>) -> Option<Sla> {
+    fn sla(
+        &mut self,
+        t: &Table,
+        path: &str,
+        services: &[String],
+        calendars: &BTreeMap<String, Calendar>,
+    ) -> Option<Sla> {
         let mut f = self.fields(t, path);
         let id = self.string(&mut f, "id", true);
         let service = self.string(&mut f, "service", true);
         if let Some(s) = &service {
             if !services.contains(s) {
-                self.err(join(path, "service"), format!("`{s}` names no service in [[services]]"));
+                self.err(
+                    join(path, "service"),
+                    format!("`{s}` names no service in [[services]]"),
+                );
             }
         }
         let kind = self.string(&mut f, "kind", true);
         let term = match kind.as_deref() {
             Some("availability") => self.availability(&mut f, path).map(SlaTerm::Availability),
             Some(k @ ("response" | "resolution")) => {
-                let kind = if k == "response" { ClockKind::Response } else { ClockKind::Resolution };
-                self.incident_clock(&mut f, path, kind, calendars).map(SlaTerm::Incident)
+                let kind = if k == "response" {
+                    ClockKind::Response
+                } else {
+                    ClockKind::Resolution
+                };
+                self.incident_clock(&mut f, path, kind, calendars)
+                    .map(SlaTerm::Incident)
             }
             Some(other) => {
-                self.err(join(path, "kind"), format!("`{other}` is not a kind (availability, response, resolution)"));
+                self.err(
+                    join(path, "kind"),
+                    format!("`{other}` is not a kind (availability, response, resolution)"),
+                );
                 None
             }
             None => None,
@@ -632,9 +784,16 @@ impl Reader {
             _ => None,
         };
         let cpath = join(path, "credit");
-        let credit = self.sub_table(&mut f, "credit", true).and_then(|c| self.credit_term(c, &cpath, is_availability, &term));
+        let credit = self
+            .sub_table(&mut f, "credit", true)
+            .and_then(|c| self.credit_term(c, &cpath, is_availability, &term));
         self.finish(f);
-        Some(Sla { id: id?, service: service?, term: term?, credit: credit? })
+        Some(Sla {
+            id: id?,
+            service: service?,
+            term: term?,
+            credit: credit?,
+        })
     }
 
     fn availability(&mut self, f: &mut Fields<'_>, path: &str) -> Option<Availability> {
@@ -669,7 +828,10 @@ impl Reader {
                     "full" => PartialImpact::Full,
                     "ignore" => PartialImpact::Ignore,
                     other => {
-                        self.err(join(&dpath, "partial_impact"), format!("`{other}` is not one of weighted, full, ignore"));
+                        self.err(
+                            join(&dpath, "partial_impact"),
+                            format!("`{other}` is not one of weighted, full, ignore"),
+                        );
                         ok = false;
                         PartialImpact::Weighted
                     }
@@ -682,7 +844,11 @@ impl Reader {
         }
         if let Some(t) = self.sub_table(f, "exclusions", false) {
             let mut e = self.fields(t, &join(path, "exclusions"));
-            a.excluded_causes = self.string_list(&mut e, "causes").into_iter().map(|c| if c.is_empty() { "internal".into() } else { c }).collect();
+            a.excluded_causes = self
+                .string_list(&mut e, "causes")
+                .into_iter()
+                .map(|c| if c.is_empty() { "internal".into() } else { c })
+                .collect();
             a.maintenance_notice_seconds = self.duration(&mut e, "maintenance_notice");
             a.maintenance_cap_seconds = self.duration(&mut e, "maintenance_cap");
             self.finish(e);
@@ -690,14 +856,23 @@ impl Reader {
         for key in ["severity", "clock", "pause_on"] {
             if f.table.contains_key(key) {
                 f.used.insert(key);
-                self.err(join(path, key), "only incident terms (response, resolution) take this key");
+                self.err(
+                    join(path, key),
+                    "only incident terms (response, resolution) take this key",
+                );
             }
         }
         a.target = target?;
         ok.then_some(a)
     }
 
-    fn incident_clock(&mut self, f: &mut Fields<'_>, path: &str, kind: ClockKind, calendars: &BTreeMap<String, Calendar>) -> Option<IncidentClock> {
+    fn incident_clock(
+        &mut self,
+        f: &mut Fields<'_>,
+        path: &str,
+        kind: ClockKind,
+        calendars: &BTreeMap<String, Calendar>,
+    ) -> Option<IncidentClock> {
         let severity = self.string(f, "severity", true);
         let tpath = join(path, "target");
         let target = match self.get(f, "target", true) {
@@ -713,7 +888,13 @@ impl Reader {
                 }
             },
             Some(other) => {
-                self.err(&tpath, format!("expected a duration string like \"30m\", found {}", type_name(other)));
+                self.err(
+                    &tpath,
+                    format!(
+                        "expected a duration string like \"30m\", found {}",
+                        type_name(other)
+                    ),
+                );
                 None
             }
             None => None,
@@ -725,7 +906,10 @@ impl Reader {
                 if calendars.contains_key(&c) {
                     calendar = Some(c);
                 } else {
-                    self.err(join(path, "clock"), format!("`{c}` is neither \"24x7\" nor a [calendars] entry"));
+                    self.err(
+                        join(path, "clock"),
+                        format!("`{c}` is neither \"24x7\" nor a [calendars] entry"),
+                    );
                     ok = false;
                 }
             }
@@ -737,23 +921,40 @@ impl Reader {
                 self.err(join(path, key), "only availability terms take this table");
             }
         }
-        let clock = IncidentClock { kind, severity: severity?, target_seconds: target?, calendar, pause_on };
+        let clock = IncidentClock {
+            kind,
+            severity: severity?,
+            target_seconds: target?,
+            calendar,
+            pause_on,
+        };
         ok.then_some(clock)
     }
 
-    fn credit_term(&mut self, t: &Table, path: &str, is_availability: Option<bool>, _term: &Option<SlaTerm>) -> Option<CreditTerm> {
+    fn credit_term(
+        &mut self,
+        t: &Table,
+        path: &str,
+        is_availability: Option<bool>,
+        _term: &Option<SlaTerm>,
+    ) -> Option<CreditTerm> {
         let mut f = self.fields(t, path);
         let basis = match self.string(&mut f, "basis", false).as_deref() {
             None | Some("service") => Some(Basis::Service),
             Some("contract") => Some(Basis::Contract),
             Some(other) => {
-                self.err(join(path, "basis"), format!("`{other}` is not a basis (\"service\" or \"contract\")"));
+                self.err(
+                    join(path, "basis"),
+                    format!("`{other}` is not a basis (\"service\" or \"contract\")"),
+                );
                 None
             }
         };
         let schedule_name = self.string(&mut f, "schedule", true);
         let spath = join(path, "schedule");
-        let pct = |r: &mut Self, f: &mut Fields<'_>, key: &'static str| r.decimal(f, key, true, Some(0), Some(100));
+        let pct = |r: &mut Self, f: &mut Fields<'_>, key: &'static str| {
+            r.decimal(f, key, true, Some(0), Some(100))
+        };
         let schedule = match schedule_name.as_deref() {
             Some("tiers") => {
                 let tiers = self.tiers(&mut f, path, _term);
@@ -766,23 +967,41 @@ impl Reader {
                 }
                 let pps = pct(self, &mut f, "percent_per_step");
                 match (step, pps) {
-                    (Some(step), Some(percent_per_step)) if step > Decimal::ZERO => Some(Schedule::PerStep { step, percent_per_step }),
+                    (Some(step), Some(percent_per_step)) if step > Decimal::ZERO => {
+                        Some(Schedule::PerStep {
+                            step,
+                            percent_per_step,
+                        })
+                    }
                     _ => None,
                 }
             }
-            Some("multiplier") => self.decimal(&mut f, "multiplier", true, Some(0), None).map(Schedule::Multiplier),
+            Some("multiplier") => self
+                .decimal(&mut f, "multiplier", true, Some(0), None)
+                .map(Schedule::Multiplier),
             Some("per_breach") => pct(self, &mut f, "percent").map(Schedule::PerBreach),
             Some(other) => {
-                self.err(&spath, format!("`{other}` is not a schedule (tiers, per_step, multiplier, per_breach)"));
+                self.err(
+                    &spath,
+                    format!(
+                        "`{other}` is not a schedule (tiers, per_step, multiplier, per_breach)"
+                    ),
+                );
                 None
             }
             None => None,
         };
         match (&schedule, is_availability) {
             (Some(Schedule::PerBreach(_)), Some(true)) => {
-                self.err(&spath, "per_breach fits only incident terms (response, resolution)");
+                self.err(
+                    &spath,
+                    "per_breach fits only incident terms (response, resolution)",
+                );
             }
-            (Some(Schedule::Tiers(_) | Schedule::PerStep { .. } | Schedule::Multiplier(_)), Some(false)) => {
+            (
+                Some(Schedule::Tiers(_) | Schedule::PerStep { .. } | Schedule::Multiplier(_)),
+                Some(false),
+            ) => {
                 self.err(&spath, "an incident term takes schedule = \"per_breach\"");
             }
             _ => {}
@@ -793,14 +1012,29 @@ impl Reader {
         for key in ["tiers", "step", "percent_per_step", "multiplier", "percent"] {
             if f.table.contains_key(key) && !f.used.contains(key) {
                 f.used.insert(key);
-                self.err(join(path, key), format!("not used by schedule `{}`", schedule_name.as_deref().unwrap_or("?")));
+                self.err(
+                    join(path, key),
+                    format!(
+                        "not used by schedule `{}`",
+                        schedule_name.as_deref().unwrap_or("?")
+                    ),
+                );
             }
         }
         self.finish(f);
-        Some(CreditTerm { basis: basis?, schedule: schedule?, cap_percent })
+        Some(CreditTerm {
+            basis: basis?,
+            schedule: schedule?,
+            cap_percent,
+        })
     }
 
-    fn tiers(&mut self, f: &mut Fields<'_>, path: &str, term: &Option<SlaTerm>) -> Option<Vec<Tier>> {
+    fn tiers(
+        &mut self,
+        f: &mut Fields<'_>,
+        path: &str,
+        term: &Option<SlaTerm>,
+    ) -> Option<Vec<Tier>> {
         let tpath = join(path, "tiers");
         let items = self.array(f, "tiers", true)?;
         if items.is_empty() {
@@ -812,7 +1046,13 @@ impl Reader {
         for (i, v) in items.iter().enumerate() {
             let p = format!("{tpath}[{i}]");
             let Value::Table(t) = v else {
-                self.err(p, format!("expected a table {{ below = \"..\", percent = \"..\" }}, found {}", type_name(v)));
+                self.err(
+                    p,
+                    format!(
+                        "expected a table {{ below = \"..\", percent = \"..\" }}, found {}",
+                        type_name(v)
+                    ),
+                );
                 ok = false;
                 continue;
             };
@@ -829,7 +1069,10 @@ impl Reader {
                         }
                     } else if let Some(SlaTerm::Availability(a)) = term {
                         if below > a.target {
-                            self.err(format!("{p}.below"), format!("{below} is above the target {}", a.target));
+                            self.err(
+                                format!("{p}.below"),
+                                format!("{below} is above the target {}", a.target),
+                            );
                             ok = false;
                         }
                     }
@@ -849,7 +1092,10 @@ impl Reader {
             None | Some("sum") => {}
             Some("max") => c.aggregation = Aggregation::Max,
             Some(other) => {
-                self.err("credit.aggregation", format!("`{other}` is not an aggregation (\"sum\" or \"max\")"));
+                self.err(
+                    "credit.aggregation",
+                    format!("`{other}` is not an aggregation (\"sum\" or \"max\")"),
+                );
                 ok = false;
             }
         }
@@ -866,7 +1112,10 @@ impl Reader {
                 match RoundMode::parse(&m) {
                     Some(mode) => c.rounding.mode = mode,
                     None => {
-                        self.err("credit.rounding.mode", format!("`{m}` is not a mode (half_up, half_even, down, up)"));
+                        self.err(
+                            "credit.rounding.mode",
+                            format!("`{m}` is not a mode (half_up, half_even, down, up)"),
+                        );
                         ok = false;
                     }
                 }
@@ -875,7 +1124,10 @@ impl Reader {
                 None | Some("total") => {}
                 Some("line") => c.rounding.stage = Stage::Line,
                 Some(other) => {
-                    self.err("credit.rounding.stage", format!("`{other}` is not a stage (\"line\" or \"total\")"));
+                    self.err(
+                        "credit.rounding.stage",
+                        format!("`{other}` is not a stage (\"line\" or \"total\")"),
+                    );
                     ok = false;
                 }
             }
@@ -891,9 +1143,15 @@ impl Reader {
             let m = self.integer(&mut cf, "within_months", true, 1, 1_200);
             if let (Some(n), Some(m)) = (n, m) {
                 if m < n {
-                    self.err("credit.chronic.within_months", format!("{m} is less than breached_periods {n}"));
+                    self.err(
+                        "credit.chronic.within_months",
+                        format!("{m} is less than breached_periods {n}"),
+                    );
                 } else {
-                    c.chronic = Some(Chronic { breached_periods: n, within_months: m });
+                    c.chronic = Some(Chronic {
+                        breached_periods: n,
+                        within_months: m,
+                    });
                 }
             }
             self.finish(cf);
@@ -908,7 +1166,11 @@ impl Default for CreditRules {
         CreditRules {
             aggregation: Aggregation::Sum,
             cap_percent: None,
-            rounding: RoundingRule { places: 2, mode: RoundMode::HalfUp, stage: Stage::Total },
+            rounding: RoundingRule {
+                places: 2,
+                mode: RoundMode::HalfUp,
+                stage: Stage::Total,
+            },
             minimum_credit: Decimal::ZERO,
             claim_window_days: None,
             chronic: None,
@@ -927,15 +1189,21 @@ fn parse_rounding(text: &str) -> Result<Rounding, String> {
     if text == "none" {
         return Ok(Rounding::None);
     }
-    let (kind, unit) = text.split_once(':').ok_or_else(|| format!("`{text}` is not a rounding (\"none\", \"ceil:1m\", \"buckets:5m\")"))?;
+    let (kind, unit) = text.split_once(':').ok_or_else(|| {
+        format!("`{text}` is not a rounding (\"none\", \"ceil:1m\", \"buckets:5m\")")
+    })?;
     let unit = parse_duration(unit)?;
     if unit <= 0 {
-        return Err(format!("`{text}`: the rounding unit must be longer than 0s"));
+        return Err(format!(
+            "`{text}`: the rounding unit must be longer than 0s"
+        ));
     }
     match kind {
         "ceil" => Ok(Rounding::Ceil(unit)),
         "buckets" => Ok(Rounding::Buckets(unit)),
-        _ => Err(format!("`{text}` is not a rounding (\"none\", \"ceil:1m\", \"buckets:5m\")")),
+        _ => Err(format!(
+            "`{text}` is not a rounding (\"none\", \"ceil:1m\", \"buckets:5m\")"
+        )),
     }
 }
 
@@ -962,7 +1230,10 @@ fn parse_spans(text: &str) -> Result<Vec<(u32, u32)>, String> {
         };
         let (s, e) = (hm(a, false).ok_or_else(bad)?, hm(b, true).ok_or_else(bad)?);
         if s >= e {
-            return Err(format!("`{}`: a span must end after it starts and may not cross midnight", part.trim()));
+            return Err(format!(
+                "`{}`: a span must end after it starts and may not cross midnight",
+                part.trim()
+            ));
         }
         spans.push((s, e));
     }
@@ -1001,21 +1272,38 @@ tiers = [{ below = "99.9", percent = "10" }]
 "#;
 
     fn problems(text: &str) -> Vec<String> {
-        Terms::parse(text).unwrap_err().problems.iter().map(|p| p.to_string()).collect()
+        Terms::parse(text)
+            .unwrap_err()
+            .problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
     }
 
     #[test]
     fn defaults_apply_when_tables_are_omitted() {
         let t = Terms::parse(MINIMAL).unwrap();
-        let SlaTerm::Availability(a) = &t.slas[0].term else { panic!() };
-        assert_eq!((a.min_outage_seconds, a.rounding, a.partial_impact, a.maintenance_in_denominator), (0, Rounding::None, PartialImpact::Weighted, true));
+        let SlaTerm::Availability(a) = &t.slas[0].term else {
+            panic!()
+        };
+        assert_eq!(
+            (
+                a.min_outage_seconds,
+                a.rounding,
+                a.partial_impact,
+                a.maintenance_in_denominator
+            ),
+            (0, Rounding::None, PartialImpact::Weighted, true)
+        );
         assert_eq!(t.credit, CreditRules::default());
         assert_eq!(t.slas[0].credit.basis, Basis::Service);
     }
 
     #[test]
     fn floats_unknown_keys_and_bad_refs_are_all_listed_with_paths() {
-        let text = MINIMAL.replace("target = \"99.9\"", "target = 99.9\ncolour = \"red\"").replace("service = \"s\"", "service = \"nope\"");
+        let text = MINIMAL
+            .replace("target = \"99.9\"", "target = 99.9\ncolour = \"red\"")
+            .replace("service = \"s\"", "service = \"nope\"");
         assert_eq!(
             problems(&text),
             vec![
@@ -1028,7 +1316,10 @@ tiers = [{ below = "99.9", percent = "10" }]
 
     #[test]
     fn tiers_must_strictly_decrease_and_start_at_or_below_target() {
-        let text = MINIMAL.replace(r#"tiers = [{ below = "99.9", percent = "10" }]"#, r#"tiers = [{ below = "99.95", percent = "10" }, { below = "99.95", percent = "20" }]"#);
+        let text = MINIMAL.replace(
+            r#"tiers = [{ below = "99.9", percent = "10" }]"#,
+            r#"tiers = [{ below = "99.95", percent = "10" }, { below = "99.95", percent = "20" }]"#,
+        );
         assert_eq!(
             problems(&text),
             vec![
@@ -1040,15 +1331,31 @@ tiers = [{ below = "99.9", percent = "10" }]
 
     #[test]
     fn schedule_must_fit_kind_and_ranges_hold() {
-        let text = MINIMAL.replace(r#"schedule = "tiers""#, "schedule = \"per_breach\"\npercent = \"101\"").replace(r#"tiers = [{ below = "99.9", percent = "10" }]"#, "");
-        assert_eq!(problems(&text), vec!["slas[0].credit.percent: 101 is outside 0..=100"]);
-        let text = MINIMAL.replace(r#"schedule = "tiers""#, "schedule = \"per_breach\"\npercent = \"5\"").replace(r#"tiers = [{ below = "99.9", percent = "10" }]"#, "");
+        let text = MINIMAL
+            .replace(
+                r#"schedule = "tiers""#,
+                "schedule = \"per_breach\"\npercent = \"101\"",
+            )
+            .replace(r#"tiers = [{ below = "99.9", percent = "10" }]"#, "");
+        assert_eq!(
+            problems(&text),
+            vec!["slas[0].credit.percent: 101 is outside 0..=100"]
+        );
+        let text = MINIMAL
+            .replace(
+                r#"schedule = "tiers""#,
+                "schedule = \"per_breach\"\npercent = \"5\"",
+            )
+            .replace(r#"tiers = [{ below = "99.9", percent = "10" }]"#, "");
         assert_eq!(problems(&text), vec!["slas[0].credit.schedule: per_breach fits only incident terms (response, resolution)"]);
     }
 
     #[test]
     fn spans_merge_and_reject_midnight_crossing() {
-        assert_eq!(parse_spans("13:00-17:00, 08:00-12:00,11:00-13:30"), Ok(vec![(28_800, 61_200)]));
+        assert_eq!(
+            parse_spans("13:00-17:00, 08:00-12:00,11:00-13:30"),
+            Ok(vec![(28_800, 61_200)])
+        );
         assert_eq!(parse_spans("00:00-24:00"), Ok(vec![(0, 86_400)]));
         assert!(parse_spans("22:00-02:00").is_err());
         assert!(parse_spans("24:00-24:00").is_err());
@@ -1061,7 +1368,10 @@ tiers = [{ below = "99.9", percent = "10" }]
         assert_eq!(parse_rounding("ceil:1m"), Ok(Rounding::Ceil(60)));
         assert!(parse_rounding("ceil:0s").is_err());
         assert!(parse_rounding("floor:1m").is_err());
-        let text = MINIMAL.replace("target = \"99.9\"", "target = \"99.9\"\n[slas.downtime]\nmin_outage = \"5\"");
+        let text = MINIMAL.replace(
+            "target = \"99.9\"",
+            "target = \"99.9\"\n[slas.downtime]\nmin_outage = \"5\"",
+        );
         assert_eq!(problems(&text), vec!["slas[0].downtime.min_outage: `5` is not a duration (write e.g. \"90s\", \"5m\", \"72h\", \"1h30m\")"]);
     }
 }

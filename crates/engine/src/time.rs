@@ -7,18 +7,26 @@
 //! names: a local midnight in a gap starts at the first instant after the gap.
 
 use crate::error::{InstantError, PeriodError};
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone,
+};
 use chrono_tz::Tz;
 
 pub type Instant = i64;
 
 pub fn fmt_instant(t: Instant) -> String {
-    DateTime::from_timestamp(t, 0).map_or_else(|| t.to_string(), |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+    DateTime::from_timestamp(t, 0).map_or_else(
+        || t.to_string(),
+        |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    )
 }
 
 /// Seconds east of UTC in force at instant `t`.
 pub fn offset_at(tz: Tz, t: Instant) -> i64 {
-    let utc = DateTime::from_timestamp(t, 0).expect("instant in range").naive_utc();
+    let utc = DateTime::from_timestamp(t, 0)
+        .expect("instant in range")
+        .naive_utc();
     i64::from(tz.offset_from_utc_datetime(&utc).fix().local_minus_utc())
 }
 
@@ -36,15 +44,23 @@ pub fn naive_seconds(n: NaiveDateTime) -> i64 {
 }
 
 pub fn naive_from_seconds(s: i64) -> NaiveDateTime {
-    DateTime::from_timestamp(s, 0).expect("in range").naive_utc()
+    DateTime::from_timestamp(s, 0)
+        .expect("in range")
+        .naive_utc()
 }
 
 /// Resolves a local wall time strictly: gaps and folds are errors.
 pub fn resolve_local(tz: Tz, naive: NaiveDateTime, text: &str) -> Result<Instant, InstantError> {
     match tz.from_local_datetime(&naive) {
         LocalResult::Single(dt) => Ok(dt.timestamp()),
-        LocalResult::None => Err(InstantError::Gap { text: text.to_string(), zone: tz.name().to_string() }),
-        LocalResult::Ambiguous(..) => Err(InstantError::Ambiguous { text: text.to_string(), zone: tz.name().to_string() }),
+        LocalResult::None => Err(InstantError::Gap {
+            text: text.to_string(),
+            zone: tz.name().to_string(),
+        }),
+        LocalResult::Ambiguous(..) => Err(InstantError::Ambiguous {
+            text: text.to_string(),
+            zone: tz.name().to_string(),
+        }),
     }
 }
 
@@ -92,7 +108,10 @@ pub fn parse_instant(text: &str, tz: Tz) -> Result<Instant, InstantError> {
     }
     let num = |from: usize, len: usize| -> Option<u32> {
         let part = s.get(from..from + len)?;
-        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok()).flatten()
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())
+            .flatten()
     };
     let (y, mo, d) = (num(0, 4), num(5, 2), num(8, 2));
     if b[4] != b'-' || b[7] != b'-' || b[13] != b':' {
@@ -106,7 +125,10 @@ pub fn parse_instant(text: &str, tz: Tz) -> Result<Instant, InstantError> {
         sec = num(pos + 1, 2);
         pos += 3;
         if b.get(pos) == Some(&b'.') {
-            let digits = b[pos + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let digits = b[pos + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
             if digits == 0 {
                 return Err(malformed());
             }
@@ -163,7 +185,8 @@ pub fn local_preimage(tz: Tz, l1: i64, l2: i64) -> Vec<(Instant, Instant)> {
     // range by bisection on the offset.
     while start < hi {
         let off = offset_at(tz, start);
-        let end = if offset_at(tz, hi - 1) == off && offset_at(tz, start + (hi - start) / 2) == off {
+        let end = if offset_at(tz, hi - 1) == off && offset_at(tz, start + (hi - start) / 2) == off
+        {
             hi
         } else {
             let (mut a, mut b) = (start, hi - 1);
@@ -229,15 +252,27 @@ impl Period {
 
     /// The month `label` (`YYYY-MM`) in `tz`, cut to
     /// `effective_from..=effective_to`.
-    pub fn month(label: &str, tz: Tz, effective_from: NaiveDate, effective_to: Option<NaiveDate>) -> Result<Period, PeriodError> {
+    pub fn month(
+        label: &str,
+        tz: Tz,
+        effective_from: NaiveDate,
+        effective_to: Option<NaiveDate>,
+    ) -> Result<Period, PeriodError> {
         let malformed = || PeriodError::Malformed(label.to_string());
         let t = label.trim();
         let (y, m) = t.split_once('-').ok_or_else(malformed)?;
         if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
             return Err(malformed());
         }
-        let first = NaiveDate::from_ymd_opt(y.parse().map_err(|_| malformed())?, m.parse().map_err(|_| malformed())?, 1).ok_or_else(malformed)?;
-        let next = first.checked_add_months(chrono::Months::new(1)).ok_or_else(malformed)?;
+        let first = NaiveDate::from_ymd_opt(
+            y.parse().map_err(|_| malformed())?,
+            m.parse().map_err(|_| malformed())?,
+            1,
+        )
+        .ok_or_else(malformed)?;
+        let next = first
+            .checked_add_months(chrono::Months::new(1))
+            .ok_or_else(malformed)?;
         let month_last = next - Duration::days(1);
         let outside = || PeriodError::OutsideEffective {
             label: t.to_string(),
@@ -253,7 +288,15 @@ impl Period {
         let month_end = local_midnight(tz, next);
         let start = local_midnight(tz, first_date);
         let end = local_midnight(tz, last_date + Duration::days(1));
-        Ok(Period { label: t.to_string(), month_start, month_end, start, end, first_date, last_date })
+        Ok(Period {
+            label: t.to_string(),
+            month_start,
+            month_end,
+            start,
+            end,
+            first_date,
+            last_date,
+        })
     }
 }
 
@@ -276,19 +319,50 @@ mod tests {
     fn parses_every_allowed_instant_form() {
         let z = parse_instant("2026-10-03T14:05:00Z", New_York).unwrap();
         assert_eq!(fmt_instant(z), "2026-10-03T14:05:00Z");
-        for same in ["2026-10-03t14:05:00z", "2026-10-03 14:05Z", "2026-10-03T16:05:00+02:00", "2026-10-03T10:05:00.999-04:00", "2026-10-03 10:05", "2026-10-03T10:05:00.5"] {
+        for same in [
+            "2026-10-03t14:05:00z",
+            "2026-10-03 14:05Z",
+            "2026-10-03T16:05:00+02:00",
+            "2026-10-03T10:05:00.999-04:00",
+            "2026-10-03 10:05",
+            "2026-10-03T10:05:00.5",
+        ] {
             assert_eq!(parse_instant(same, New_York), Ok(z), "{same}");
         }
-        for bad in ["2026-10-03", "2026-10-03T14:05:00+0200", "2026-10-03T14:05:00+02", "2026-13-01 00:00", "2026-10-03x14:05", "2026-10-03t14:05", "03/10/2026 14:05", "2026-10-03T14:05:00.Z"] {
-            assert!(matches!(parse_instant(bad, New_York), Err(InstantError::Malformed(_))), "{bad}");
+        for bad in [
+            "2026-10-03",
+            "2026-10-03T14:05:00+0200",
+            "2026-10-03T14:05:00+02",
+            "2026-13-01 00:00",
+            "2026-10-03x14:05",
+            "2026-10-03t14:05",
+            "03/10/2026 14:05",
+            "2026-10-03T14:05:00.Z",
+        ] {
+            assert!(
+                matches!(
+                    parse_instant(bad, New_York),
+                    Err(InstantError::Malformed(_))
+                ),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn naive_times_in_gaps_and_folds_are_errors() {
-        assert!(matches!(parse_instant("2026-03-08 02:30", New_York), Err(InstantError::Gap { .. })));
-        assert!(matches!(parse_instant("2026-11-01 01:30", New_York), Err(InstantError::Ambiguous { .. })));
-        assert!(matches!(parse_instant("2026-03-29 01:15:00", London), Err(InstantError::Gap { .. })));
+        assert!(matches!(
+            parse_instant("2026-03-08 02:30", New_York),
+            Err(InstantError::Gap { .. })
+        ));
+        assert!(matches!(
+            parse_instant("2026-11-01 01:30", New_York),
+            Err(InstantError::Ambiguous { .. })
+        ));
+        assert!(matches!(
+            parse_instant("2026-03-29 01:15:00", London),
+            Err(InstantError::Gap { .. })
+        ));
         assert!(parse_instant("2026-11-01 01:30-04:00", New_York).is_ok());
     }
 
@@ -299,7 +373,10 @@ mod tests {
         let mar = Period::month("2026-03", New_York, d(2026, 1, 1), None).unwrap();
         assert_eq!(mar.seconds(), 31 * 86_400 - 3_600);
         let oct = Period::month("2026-10", New_York, d(2026, 1, 1), None).unwrap();
-        assert_eq!((fmt_instant(oct.start), oct.seconds()), ("2026-10-01T04:00:00Z".to_string(), 2_678_400));
+        assert_eq!(
+            (fmt_instant(oct.start), oct.seconds()),
+            ("2026-10-01T04:00:00Z".to_string(), 2_678_400)
+        );
     }
 
     #[test]
@@ -323,10 +400,16 @@ mod tests {
     #[test]
     fn preimage_counts_repeated_hour_twice() {
         let l1 = naive_seconds(d(2026, 11, 1).and_hms_opt(0, 0, 0).unwrap());
-        let total: i64 = local_preimage(New_York, l1, l1 + 86_400).iter().map(|(a, b)| b - a).sum();
+        let total: i64 = local_preimage(New_York, l1, l1 + 86_400)
+            .iter()
+            .map(|(a, b)| b - a)
+            .sum();
         assert_eq!(total, 25 * 3_600);
         let l1 = naive_seconds(d(2026, 3, 8).and_hms_opt(0, 0, 0).unwrap());
-        let total: i64 = local_preimage(New_York, l1, l1 + 86_400).iter().map(|(a, b)| b - a).sum();
+        let total: i64 = local_preimage(New_York, l1, l1 + 86_400)
+            .iter()
+            .map(|(a, b)| b - a)
+            .sum();
         assert_eq!(total, 23 * 3_600);
     }
 }

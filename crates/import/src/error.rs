@@ -21,7 +21,11 @@ pub struct RowError {
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}:{}: {}", self.file, self.sheet, self.row, self.column, self.reason)
+        write!(
+            f,
+            "{}:{}:{}:{}: {}",
+            self.file, self.sheet, self.row, self.column, self.reason
+        )
     }
 }
 

@@ -38,9 +38,28 @@ impl Kind {
     /// Columns as the spec spells and orders them, and whether required.
     pub fn columns(self) -> &'static [(&'static str, bool)] {
         match self {
-            Kind::Outages => &[("service", true), ("start", true), ("end", true), ("impact", false), ("cause", false), ("source", false), ("ref", false)],
-            Kind::Maintenance => &[("service", true), ("start", true), ("end", true), ("notified_at", false)],
-            Kind::Incidents => &[("incident", true), ("service", true), ("severity", true), ("at", true), ("status", true)],
+            Kind::Outages => &[
+                ("service", true),
+                ("start", true),
+                ("end", true),
+                ("impact", false),
+                ("cause", false),
+                ("source", false),
+                ("ref", false),
+            ],
+            Kind::Maintenance => &[
+                ("service", true),
+                ("start", true),
+                ("end", true),
+                ("notified_at", false),
+            ],
+            Kind::Incidents => &[
+                ("incident", true),
+                ("service", true),
+                ("severity", true),
+                ("at", true),
+                ("status", true),
+            ],
         }
     }
     fn order(self) -> usize {
@@ -76,14 +95,23 @@ pub fn read_events(sources: &Sources, terms: &Terms) -> Result<Imported, ImportE
         sheets.extend(found);
         warnings.extend(w);
     }
-    for (kind, path) in [(Kind::Outages, &sources.outages), (Kind::Maintenance, &sources.maintenance), (Kind::Incidents, &sources.incidents)] {
+    for (kind, path) in [
+        (Kind::Outages, &sources.outages),
+        (Kind::Maintenance, &sources.maintenance),
+        (Kind::Incidents, &sources.incidents),
+    ] {
         if let Some(p) = path {
             if let Some(s) = sheet::read_csv(p, kind)? {
                 sheets.push((kind, s));
             }
         }
     }
-    let mut ctx = Checker { tz: terms.contract.timezone, services: terms.services.iter().map(|s| s.id.clone()).collect(), errors: Vec::new(), warnings };
+    let mut ctx = Checker {
+        tz: terms.contract.timezone,
+        services: terms.services.iter().map(|s| s.id.clone()).collect(),
+        errors: Vec::new(),
+        warnings,
+    };
     let mut events = Events::default();
     for (kind, sheet) in &sheets {
         ctx.sheet(*kind, sheet, &mut events);
@@ -101,15 +129,34 @@ pub fn read_events(sources: &Sources, terms: &Terms) -> Result<Imported, ImportE
         });
     }
     if !ctx.errors.is_empty() {
-        ctx.errors.sort_by(|a, b| (a.kind_order, &a.file, &a.sheet, a.row, a.column_order).cmp(&(b.kind_order, &b.file, &b.sheet, b.row, b.column_order)));
+        ctx.errors.sort_by(|a, b| {
+            (a.kind_order, &a.file, &a.sheet, a.row, a.column_order).cmp(&(
+                b.kind_order,
+                &b.file,
+                &b.sheet,
+                b.row,
+                b.column_order,
+            ))
+        });
         return Err(ImportError::Rows(ctx.errors));
     }
-    Ok(Imported { events, warnings: ctx.warnings })
+    Ok(Imported {
+        events,
+        warnings: ctx.warnings,
+    })
 }
 
 /// Reads a file by its extension: `.csv` needs to be told its kind.
-pub fn read_file(path: &str, kind_for_csv: Option<Kind>, terms: &Terms) -> Result<Imported, ImportError> {
-    let ext = Path::new(path).extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+pub fn read_file(
+    path: &str,
+    kind_for_csv: Option<Kind>,
+    terms: &Terms,
+) -> Result<Imported, ImportError> {
+    let ext = Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
     let mut s = Sources::default();
     match (ext.as_str(), kind_for_csv) {
         ("csv", Some(Kind::Outages)) => s.outages = Some(path.into()),
@@ -136,8 +183,19 @@ struct RowCtx<'a> {
 }
 
 impl Checker {
-    fn err(&mut self, kind: Kind, sheet: &RawSheet, row: u32, column: &str, reason: impl Into<String>) {
-        let column_order = kind.columns().iter().position(|(c, _)| *c == column).unwrap_or(usize::MAX);
+    fn err(
+        &mut self,
+        kind: Kind,
+        sheet: &RawSheet,
+        row: u32,
+        column: &str,
+        reason: impl Into<String>,
+    ) {
+        let column_order = kind
+            .columns()
+            .iter()
+            .position(|(c, _)| *c == column)
+            .unwrap_or(usize::MAX);
         self.errors.push(RowError {
             file: sheet.file.clone(),
             sheet: sheet.name.clone(),
@@ -160,19 +218,37 @@ impl Checker {
                 continue;
             }
             if seen.contains(&key) {
-                self.err(kind, sheet, sheet.header_row, &key, "duplicate column header");
+                self.err(
+                    kind,
+                    sheet,
+                    sheet.header_row,
+                    &key,
+                    "duplicate column header",
+                );
                 header_ok = false;
                 continue;
             }
             seen.push(key.clone());
             match spec.iter().position(|(c, _)| *c == key) {
                 Some(i) => index[i] = Some(pos),
-                None => self.warnings.push(format!("{}:{}:{}: unknown column `{}` ignored", sheet.file, sheet.name, sheet.header_row, name.trim())),
+                None => self.warnings.push(format!(
+                    "{}:{}:{}: unknown column `{}` ignored",
+                    sheet.file,
+                    sheet.name,
+                    sheet.header_row,
+                    name.trim()
+                )),
             }
         }
         for (i, (col, required)) in spec.iter().enumerate() {
             if *required && index[i].is_none() {
-                self.err(kind, sheet, sheet.header_row, col, "missing required column");
+                self.err(
+                    kind,
+                    sheet,
+                    sheet.header_row,
+                    col,
+                    "missing required column",
+                );
                 header_ok = false;
             }
         }
@@ -180,14 +256,28 @@ impl Checker {
             return;
         }
         if sheet.rows.len() > MAX_ROWS_PER_SHEET {
-            self.err(kind, sheet, sheet.header_row, spec[0].0, format!("{} rows is more than the {MAX_ROWS_PER_SHEET} one sheet may hold", sheet.rows.len()));
+            self.err(
+                kind,
+                sheet,
+                sheet.header_row,
+                spec[0].0,
+                format!(
+                    "{} rows is more than the {MAX_ROWS_PER_SHEET} one sheet may hold",
+                    sheet.rows.len()
+                ),
+            );
             return;
         }
         for (row, cells) in &sheet.rows {
             if cells.iter().all(Cell::is_empty) {
                 continue;
             }
-            let r = RowCtx { kind, sheet, row: *row, cells: index.iter().map(|i| i.and_then(|i| cells.get(i))).collect() };
+            let r = RowCtx {
+                kind,
+                sheet,
+                row: *row,
+                cells: index.iter().map(|i| i.and_then(|i| cells.get(i))).collect(),
+            };
             match kind {
                 Kind::Outages => self.outage(&r, events),
                 Kind::Maintenance => self.maintenance(&r, events),
@@ -214,14 +304,37 @@ impl Checker {
         if self.services.contains(&s) {
             Some(s)
         } else {
-            let known = self.services.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
-            self.err(r.kind, r.sheet, r.row, "service", format!("unknown service `{s}` (the terms name {})", if known.is_empty() { "none".into() } else { known }));
+            let known = self
+                .services
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.err(
+                r.kind,
+                r.sheet,
+                r.row,
+                "service",
+                format!(
+                    "unknown service `{s}` (the terms name {})",
+                    if known.is_empty() {
+                        "none".into()
+                    } else {
+                        known
+                    }
+                ),
+            );
             None
         }
     }
 
     /// `Ok(None)` for an empty cell; errors are recorded and return `Err`.
-    fn instant(&mut self, r: &RowCtx<'_>, col: &str, required: bool) -> Result<Option<Instant>, ()> {
+    fn instant(
+        &mut self,
+        r: &RowCtx<'_>,
+        col: &str,
+        required: bool,
+    ) -> Result<Option<Instant>, ()> {
         let Some(cell) = self.cell(r, col) else {
             if required {
                 self.err(r.kind, r.sheet, r.row, col, "required cell is empty");
@@ -234,14 +347,25 @@ impl Checker {
             Cell::Number(n) => Err(format!("{n} is a number, not a date-time: format the cell as a date-time or write RFC 3339 text")),
             other => parse_instant(&other.as_text(), self.tz).map_err(|e| e.to_string()),
         };
-        parsed.map(Some).map_err(|m| self.err(r.kind, r.sheet, r.row, col, m))
+        parsed
+            .map(Some)
+            .map_err(|m| self.err(r.kind, r.sheet, r.row, col, m))
     }
 
     fn origin(r: &RowCtx<'_>) -> Origin {
-        Origin { file: r.sheet.file.clone(), sheet: r.sheet.name.clone(), row: r.row }
+        Origin {
+            file: r.sheet.file.clone(),
+            sheet: r.sheet.name.clone(),
+            row: r.row,
+        }
     }
 
-    fn end_after_start(&mut self, r: &RowCtx<'_>, start: Option<Instant>, end: Option<Instant>) -> bool {
+    fn end_after_start(
+        &mut self,
+        r: &RowCtx<'_>,
+        start: Option<Instant>,
+        end: Option<Instant>,
+    ) -> bool {
         if let (Some(s), Some(e)) = (start, end) {
             if e < s {
                 self.err(r.kind, r.sheet, r.row, "end", "end is before start");
@@ -255,13 +379,20 @@ impl Checker {
         let service = self.service(r);
         let start = self.instant(r, "start", true);
         let end = self.instant(r, "end", false);
-        let ordered = self.end_after_start(r, start.clone().ok().flatten(), end.clone().ok().flatten());
+        let ordered =
+            self.end_after_start(r, start.ok().flatten(), end.ok().flatten());
         let impact = match self.cell(r, "impact") {
             None => Some(Decimal::ONE),
             Some(c) => match parse_decimal(&c.as_text()) {
                 Ok(d) if d > Decimal::ZERO && d <= Decimal::ONE => Some(d),
                 Ok(d) => {
-                    self.err(r.kind, r.sheet, r.row, "impact", format!("impact {d} is outside (0, 1]"));
+                    self.err(
+                        r.kind,
+                        r.sheet,
+                        r.row,
+                        "impact",
+                        format!("impact {d} is outside (0, 1]"),
+                    );
                     None
                 }
                 Err(m) => {
@@ -273,8 +404,19 @@ impl Checker {
         let cause = normalize_cause(&self.text(r, "cause", false).unwrap_or_default());
         let source = self.text(r, "source", false).unwrap_or_default();
         let reference = self.text(r, "ref", false).unwrap_or_default();
-        if let (Some(service), Ok(Some(start)), Ok(end), Some(impact), true) = (service, start, end, impact, ordered) {
-            events.outages.push(OutageRow { service, start, end, impact, cause, source, reference, origin: Self::origin(r) });
+        if let (Some(service), Ok(Some(start)), Ok(end), Some(impact), true) =
+            (service, start, end, impact, ordered)
+        {
+            events.outages.push(OutageRow {
+                service,
+                start,
+                end,
+                impact,
+                cause,
+                source,
+                reference,
+                origin: Self::origin(r),
+            });
         }
     }
 
@@ -283,9 +425,18 @@ impl Checker {
         let start = self.instant(r, "start", true);
         let end = self.instant(r, "end", true);
         let notified = self.instant(r, "notified_at", false);
-        let ordered = self.end_after_start(r, start.clone().ok().flatten(), end.clone().ok().flatten());
-        if let (Some(service), Ok(Some(start)), Ok(Some(end)), Ok(notified_at), true) = (service, start, end, notified, ordered) {
-            events.maintenance.push(MaintenanceRow { service, start, end, notified_at, origin: Self::origin(r) });
+        let ordered =
+            self.end_after_start(r, start.ok().flatten(), end.ok().flatten());
+        if let (Some(service), Ok(Some(start)), Ok(Some(end)), Ok(notified_at), true) =
+            (service, start, end, notified, ordered)
+        {
+            events.maintenance.push(MaintenanceRow {
+                service,
+                start,
+                end,
+                notified_at,
+                origin: Self::origin(r),
+            });
         }
     }
 
@@ -295,8 +446,17 @@ impl Checker {
         let severity = self.text(r, "severity", true);
         let at = self.instant(r, "at", true);
         let status = self.text(r, "status", true).map(|s| normalize_status(&s));
-        if let (Some(incident), Some(service), Some(severity), Ok(Some(at)), Some(status)) = (incident, service, severity, at, status) {
-            events.incidents.push(IncidentRow { incident, service, severity, at, status, origin: Self::origin(r) });
+        if let (Some(incident), Some(service), Some(severity), Ok(Some(at)), Some(status)) =
+            (incident, service, severity, at, status)
+        {
+            events.incidents.push(IncidentRow {
+                incident,
+                service,
+                severity,
+                at,
+                status,
+                origin: Self::origin(r),
+            });
         }
     }
 }

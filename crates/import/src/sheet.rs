@@ -52,16 +52,25 @@ fn float_text(f: f64) -> String {
 }
 
 pub fn read_csv(path: &str, kind: Kind) -> Result<Option<RawSheet>, ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io { path: path.into(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
+        path: path.into(),
+        source,
+    })?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(None);
     }
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
     let mut header: Option<(u32, Vec<String>)> = None;
     let mut rows = Vec::new();
     for rec in reader.records() {
-        let rec = rec.map_err(|e| ImportError::Workbook { path: path.into(), message: format!("not readable as CSV: {e}") })?;
+        let rec = rec.map_err(|e| ImportError::Workbook {
+            path: path.into(),
+            message: format!("not readable as CSV: {e}"),
+        })?;
         let line = rec.position().map_or(0, |p| p.line()) as u32;
         let cells: Vec<String> = rec.iter().map(str::to_string).collect();
         match header {
@@ -70,24 +79,52 @@ pub fn read_csv(path: &str, kind: Kind) -> Result<Option<RawSheet>, ImportError>
         }
     }
     let (header_row, header) = header.unwrap_or((1, Vec::new()));
-    Ok(Some(RawSheet { file: path.into(), name: kind.name().into(), header_row, header, rows }))
+    Ok(Some(RawSheet {
+        file: path.into(),
+        name: kind.name().into(),
+        header_row,
+        header,
+        rows,
+    }))
 }
 
-pub fn read_workbook(path: &str) -> Result<(Vec<(Kind, RawSheet)>, Vec<String>), ImportError> {
+/// The sheets of a workbook found by kind, and warnings about the rest.
+pub type WorkbookSheets = (Vec<(Kind, RawSheet)>, Vec<String>);
+
+pub fn read_workbook(path: &str) -> Result<WorkbookSheets, ImportError> {
     if let Err(source) = std::fs::metadata(path) {
-        return Err(ImportError::Io { path: path.into(), source });
+        return Err(ImportError::Io {
+            path: path.into(),
+            source,
+        });
     }
-    let mut book = open_workbook_auto(path).map_err(|e| ImportError::Workbook { path: path.into(), message: e.to_string() })?;
+    let mut book = open_workbook_auto(path).map_err(|e| ImportError::Workbook {
+        path: path.into(),
+        message: e.to_string(),
+    })?;
     let names = book.sheet_names();
     let mut out = Vec::new();
     let mut warnings = Vec::new();
     for kind in Kind::ALL {
-        let matching: Vec<&String> = names.iter().filter(|n| n.trim().eq_ignore_ascii_case(kind.name())).collect();
-        let Some(name) = matching.first() else { continue };
+        let matching: Vec<&String> = names
+            .iter()
+            .filter(|n| n.trim().eq_ignore_ascii_case(kind.name()))
+            .collect();
+        let Some(name) = matching.first() else {
+            continue;
+        };
         if matching.len() > 1 {
-            warnings.push(format!("{path}: several sheets are named `{}`; only `{name}` is read", kind.name()));
+            warnings.push(format!(
+                "{path}: several sheets are named `{}`; only `{name}` is read",
+                kind.name()
+            ));
         }
-        let range = book.worksheet_range(name).map_err(|e| ImportError::Workbook { path: path.into(), message: format!("sheet `{name}`: {e}") })?;
+        let range = book
+            .worksheet_range(name)
+            .map_err(|e| ImportError::Workbook {
+                path: path.into(),
+                message: format!("sheet `{name}`: {e}"),
+            })?;
         let (row0, col0) = range.start().unwrap_or((0, 0));
         let mut header = None;
         let mut rows = Vec::new();
@@ -104,20 +141,38 @@ pub fn read_workbook(path: &str) -> Result<(Vec<(Kind, RawSheet)>, Vec<String>),
                     Some(n) if dt.is_datetime() => Cell::DateTime(n),
                     _ => Cell::Number(float_text(dt.as_f64())),
                 },
-                Data::DateTimeIso(s) => Cell::Text(s.replace('T', " ")),
+                // ODS date cells: a naive ISO date-time, rounded to the
+                // second like any spreadsheet date-time cell.
+                Data::DateTimeIso(s) => match NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f") {
+                    Ok(n) => Cell::DateTime(n),
+                    Err(_) => Cell::Text(s.replace('T', " ")),
+                },
                 Data::DurationIso(s) => Cell::Text(s.clone()),
                 Data::Error(e) => Cell::Text(format!("#{e:?}")),
             }));
             match header {
-                None => header = Some((number, cells.iter().map(Cell::as_text).collect::<Vec<_>>())),
+                None => {
+                    header = Some((number, cells.iter().map(Cell::as_text).collect::<Vec<_>>()))
+                }
                 Some(_) => rows.push((number, cells)),
             }
         }
         let (header_row, header) = header.unwrap_or((1, Vec::new()));
-        out.push((kind, RawSheet { file: path.into(), name: name.to_string(), header_row, header, rows }));
+        out.push((
+            kind,
+            RawSheet {
+                file: path.into(),
+                name: name.to_string(),
+                header_row,
+                header,
+                rows,
+            },
+        ));
     }
     if out.is_empty() {
-        warnings.push(format!("{path}: no sheet named outages, maintenance or incidents; no events read"));
+        warnings.push(format!(
+            "{path}: no sheet named outages, maintenance or incidents; no events read"
+        ));
     }
     Ok((out, warnings))
 }
