@@ -59,13 +59,19 @@ struct ComputeArgs {
 }
 
 fn main() -> ExitCode {
+    // clap exits 2 itself on bad flags, as the spec asks.
     let cli = Cli::parse();
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+    // A bug of ours must not look like bad input: exit 1, not a panic's 101.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("internal error (please report it): {info}")
+    }));
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code() as u8)
         }
+        Err(_) => ExitCode::from(1),
     }
 }
 

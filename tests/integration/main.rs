@@ -4,5 +4,6 @@
 
 mod cli;
 mod golden;
+mod oracle;
 mod properties;
 mod util;

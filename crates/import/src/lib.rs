@@ -379,8 +379,7 @@ impl Checker {
         let service = self.service(r);
         let start = self.instant(r, "start", true);
         let end = self.instant(r, "end", false);
-        let ordered =
-            self.end_after_start(r, start.ok().flatten(), end.ok().flatten());
+        let ordered = self.end_after_start(r, start.ok().flatten(), end.ok().flatten());
         let impact = match self.cell(r, "impact") {
             None => Some(Decimal::ONE),
             Some(c) => match parse_decimal(&c.as_text()) {
@@ -425,8 +424,7 @@ impl Checker {
         let start = self.instant(r, "start", true);
         let end = self.instant(r, "end", true);
         let notified = self.instant(r, "notified_at", false);
-        let ordered =
-            self.end_after_start(r, start.ok().flatten(), end.ok().flatten());
+        let ordered = self.end_after_start(r, start.ok().flatten(), end.ok().flatten());
         if let (Some(service), Ok(Some(start)), Ok(Some(end)), Ok(notified_at), true) =
             (service, start, end, notified, ordered)
         {

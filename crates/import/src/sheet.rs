@@ -143,10 +143,12 @@ pub fn read_workbook(path: &str) -> Result<WorkbookSheets, ImportError> {
                 },
                 // ODS date cells: a naive ISO date-time, rounded to the
                 // second like any spreadsheet date-time cell.
-                Data::DateTimeIso(s) => match NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f") {
-                    Ok(n) => Cell::DateTime(n),
-                    Err(_) => Cell::Text(s.replace('T', " ")),
-                },
+                Data::DateTimeIso(s) => {
+                    match NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f") {
+                        Ok(n) => Cell::DateTime(n),
+                        Err(_) => Cell::Text(s.replace('T', " ")),
+                    }
+                }
                 Data::DurationIso(s) => Cell::Text(s.clone()),
                 Data::Error(e) => Cell::Text(format!("#{e:?}")),
             }));
