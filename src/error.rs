@@ -25,6 +25,10 @@ pub enum AppError {
     Import(#[from] sla_import::ImportError),
     #[error("{0}")]
     Compute(#[from] sla_engine::ComputeError),
+    #[error("{0}")]
+    Store(#[from] sla_store::StoreError),
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl AppError {
@@ -36,12 +40,18 @@ impl AppError {
             AppError::Import(sla_import::ImportError::Rows(_)) => "invalid_rows",
             AppError::Import(_) => "invalid_events_file",
             AppError::Compute(_) => "invalid_events",
+            AppError::Store(e) => e.code(),
+            AppError::Usage(_) => "invalid_arguments",
         }
     }
 
-    /// Every variant today is something the user can fix.
+    /// 2 for what the user can fix (including "the library is busy: try
+    /// again"), 1 for failures of the program itself.
     pub fn exit_code(&self) -> i32 {
-        2
+        match self {
+            AppError::Store(e) if !e.is_user_error() => 1,
+            _ => 2,
+        }
     }
 
     /// The `{code, message}` shape errors take toward the UI.

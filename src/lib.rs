@@ -6,6 +6,53 @@ pub mod error;
 pub use error::AppError;
 pub use sla_engine;
 pub use sla_import;
+pub use sla_store;
+
+use sla_store::{Ctx, Library};
+use std::path::PathBuf;
+
+/// Where the library lives: `--library`, else `SLA_LEDGER_LIBRARY`, else the
+/// platform data directory.
+pub fn library_dir(flag: Option<&str>) -> Result<PathBuf, AppError> {
+    if let Some(p) = flag {
+        return Ok(PathBuf::from(p));
+    }
+    if let Some(p) = std::env::var_os("SLA_LEDGER_LIBRARY").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    Library::default_dir().ok_or_else(|| {
+        AppError::Usage("no home directory to keep a library in: pass --library PATH".into())
+    })
+}
+
+pub fn open_library(dir: &std::path::Path) -> Result<Library, AppError> {
+    let timeout = std::env::var("SLA_LEDGER_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(sla_store::DEFAULT_BUSY_TIMEOUT_MS);
+    Ok(Library::open(dir, timeout)?)
+}
+
+/// The actor and the time of an action, read once at the edge: `--actor` or
+/// `SLA_LEDGER_ACTOR` or the login name; `SLA_LEDGER_NOW` (RFC 3339) or the
+/// system clock. Nothing below this reads the clock for business time.
+pub fn context(actor: Option<&str>) -> Result<Ctx, AppError> {
+    let actor = actor
+        .map(str::to_string)
+        .or_else(|| std::env::var("SLA_LEDGER_ACTOR").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|a| !a.trim().is_empty())
+        .unwrap_or_else(|| "unknown".into());
+    let now = match std::env::var("SLA_LEDGER_NOW") {
+        Ok(v) => sla_engine::time::parse_instant(&v, chrono_tz::UTC)
+            .map_err(|e| AppError::Usage(format!("SLA_LEDGER_NOW: {e}")))?,
+        Err(_) => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0),
+    };
+    Ok(Ctx { actor, now })
+}
 
 use sla_engine::{ResultDoc, Terms};
 use sla_import::Sources;

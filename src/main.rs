@@ -1,5 +1,7 @@
 //! `sla-ledger`: the command-line face of SLA Ledger.
 
+mod demo;
+mod library_cli;
 mod table;
 
 use clap::{Args, Parser, Subcommand};
@@ -14,6 +16,12 @@ use std::process::ExitCode;
     about = "SLA credits from contract terms and outage evidence, exact to the cent"
 )]
 struct Cli {
+    /// The library folder (default: $SLA_LEDGER_LIBRARY, else the platform data directory).
+    #[arg(long, global = true)]
+    library: Option<String>,
+    /// Who is acting, for the audit log (default: $SLA_LEDGER_ACTOR, else the login name).
+    #[arg(long, global = true)]
+    actor: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -27,6 +35,30 @@ enum Command {
         /// The terms file (TOML, schema = "sla-terms/1").
         #[arg(long)]
         terms: String,
+    },
+    /// Contracts in the library: add, list, show, amend, export, diff, attach.
+    #[command(subcommand)]
+    Contracts(library_cli::ContractsCmd),
+    /// Import an outage, maintenance or incident spreadsheet into the library.
+    Import(library_cli::ImportArgs),
+    /// Monthly statements: run, list, show, finalize, restate.
+    #[command(subcommand)]
+    Statements(library_cli::StatementsCmd),
+    /// The credit ledger: claims and their deadlines.
+    #[command(subcommand)]
+    Claims(library_cli::ClaimsCmd),
+    /// The audit chain.
+    #[command(subcommand)]
+    Audit(library_cli::AuditCmd),
+    /// Questions of the whole library.
+    #[command(subcommand)]
+    Report(library_cli::ReportCmd),
+    /// Build a fresh library in DIR from fixtures/ and run a month end for every fixture contract.
+    Demo {
+        #[arg(long)]
+        out: String,
+        #[arg(long, default_value = "fixtures")]
+        fixtures: String,
     },
 }
 
@@ -76,7 +108,51 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), AppError> {
+    let (library, actor) = (cli.library.as_deref(), cli.actor.as_deref());
     match cli.command {
+        Command::Contracts(c) => library_cli::contracts(&mut library_cli::env(library, actor)?, c),
+        Command::Import(a) => library_cli::import(&mut library_cli::env(library, actor)?, a),
+        Command::Statements(c) => {
+            library_cli::statements(&mut library_cli::env(library, actor)?, c)
+        }
+        Command::Claims(c) => library_cli::claims(&mut library_cli::env(library, actor)?, c),
+        Command::Report(c) => library_cli::report(&mut library_cli::env(library, actor)?, c),
+        Command::Audit(c) => {
+            if library_cli::audit(&mut library_cli::env(library, actor)?, c)? {
+                Ok(())
+            } else {
+                Err(AppError::Usage("the audit chain does not verify".into()))
+            }
+        }
+        Command::Demo { out, fixtures } => {
+            let mut env = demo::run(&out, &fixtures)?;
+            let rows = env.lib.list_statements(None, None)?;
+            println!("Demo library: {}", env.lib.dir().display());
+            library_cli::statements(
+                &mut env,
+                library_cli::StatementsCmd::List {
+                    period: None,
+                    contract: None,
+                    json: false,
+                },
+            )?;
+            let claims = env.lib.list_claims(
+                sla_ledger::sla_store::claims::today(&env.ctx),
+                &Default::default(),
+            )?;
+            println!(
+                "{} final statement(s) for {} contract(s); {} credit claim(s) opened.",
+                rows.len(),
+                env.lib.contract_ids()?.len(),
+                claims.len()
+            );
+            println!(
+                "Try: sla-ledger --library {} statements show {} --trace",
+                env.lib.dir().display(),
+                rows.first().map(|r| r.number.as_str()).unwrap_or("1")
+            );
+            Ok(())
+        }
         Command::Compute(a) => {
             let req = ComputeRequest {
                 terms: a.terms,

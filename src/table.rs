@@ -167,6 +167,41 @@ pub fn render(terms: &Terms, doc: &ResultDoc, with_trace: bool) -> String {
     o
 }
 
+/// A plain text table; columns listed in `right` are right-aligned (amounts).
+pub fn render_rows(headers: &[&str], rows: Vec<Vec<String>>, right: &[usize]) -> String {
+    let n = headers.len();
+    let widths: Vec<usize> = (0..n)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([headers[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<String>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if right.contains(&i) {
+                let _ = write!(s, "{c:>w$}  ", w = widths[i]);
+            } else {
+                let _ = write!(s, "{c:<w$}  ", w = widths[i]);
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(headers.iter().map(|h| h.to_string()).collect());
+    out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (n - 1)));
+    out.push('\n');
+    if rows.is_empty() {
+        out.push_str("(none)\n");
+    }
+    for r in rows {
+        out.push_str(&line(r));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -4,6 +4,7 @@
 
 mod cli;
 mod golden;
+mod library;
 mod oracle;
 mod properties;
 mod util;

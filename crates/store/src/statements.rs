@@ -1,0 +1,484 @@
+//! Monthly statements: computed drafts, frozen finals, restatements.
+//!
+//! `run` computes a draft for every contract active in a month from the terms
+//! version and evidence in force, recording the exact inputs. `finalize`
+//! freezes it (the schema refuses any later change) and seals it with the
+//! SHA-256 of its canonical JSON. A correction is a restatement: a new final
+//! statement that supersedes the old one, with a reason.
+
+use crate::{audit, sql, Ctx, Library, StoreError};
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+use serde_json::{json, Value};
+use sla_engine::{ResultDoc, Terms};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementInfo {
+    pub id: i64,
+    pub number: String,
+    pub contract: String,
+    pub period: String,
+    pub status: String,
+    pub version: i64,
+    pub currency: String,
+    pub direction: Option<String>,
+    pub total: String,
+    pub breached: bool,
+    pub claim_deadline: Option<String>,
+    pub data_cutoff: String,
+    pub engine_version: String,
+    pub sha256: Option<String>,
+    pub created_at: String,
+    pub finalized_at: Option<String>,
+    pub supersedes: Option<i64>,
+    pub superseded_by: Option<i64>,
+    pub restatement_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Statement {
+    #[serde(flatten)]
+    pub info: StatementInfo,
+    pub result: ResultDoc,
+    pub inputs: Value,
+}
+
+/// One contract's outcome in a batch run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunOutcome {
+    pub contract: String,
+    pub statement: Option<StatementInfo>,
+    /// Why this contract has no new draft (an error, or a final that exists).
+    pub problem: Option<String>,
+}
+
+const COLUMNS: &str = "s.id, s.number, s.contract_id, s.period, s.status, v.version, s.currency, s.direction, s.total, s.breached, s.claim_deadline, s.data_cutoff, s.engine_version, s.sha256, s.created_at, s.finalized_at, s.supersedes, s.superseded_by, s.restatement_reason";
+
+fn info(r: &Row<'_>) -> rusqlite::Result<StatementInfo> {
+    Ok(StatementInfo {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        contract: r.get(2)?,
+        period: r.get(3)?,
+        status: r.get(4)?,
+        version: r.get(5)?,
+        currency: r.get(6)?,
+        direction: r.get(7)?,
+        total: r.get(8)?,
+        breached: r.get::<_, i64>(9)? != 0,
+        claim_deadline: r.get(10)?,
+        data_cutoff: r.get(11)?,
+        engine_version: r.get(12)?,
+        sha256: r.get(13)?,
+        created_at: r.get(14)?,
+        finalized_at: r.get(15)?,
+        supersedes: r.get(16)?,
+        superseded_by: r.get(17)?,
+        restatement_reason: r.get(18)?,
+    })
+}
+
+/// The month's first and last local dates.
+pub fn month_dates(label: &str) -> Result<(NaiveDate, NaiveDate), StoreError> {
+    let bad = || StoreError::Period(sla_engine::PeriodError::Malformed(label.to_string()));
+    let first = NaiveDate::parse_from_str(&format!("{}-01", label.trim()), "%Y-%m-%d")
+        .map_err(|_| bad())?;
+    if label.trim().len() != 7 {
+        return Err(bad());
+    }
+    let last = first
+        .checked_add_months(chrono::Months::new(1))
+        .ok_or_else(bad)?
+        - chrono::Duration::days(1);
+    Ok((first, last))
+}
+
+fn prev_month(label: &str, back: u32) -> Option<String> {
+    let (first, _) = month_dates(label).ok()?;
+    let d = first.checked_sub_months(chrono::Months::new(back))?;
+    Some(format!("{:04}-{:02}", d.year(), d.month()))
+}
+
+/// The canonical bytes a final statement's SHA-256 covers.
+pub fn canonical_json(
+    number: &str,
+    contract: &str,
+    period: &str,
+    result_json: &str,
+    inputs_json: &str,
+) -> String {
+    let result: Value = serde_json::from_str(result_json).unwrap_or(Value::Null);
+    let inputs: Value = serde_json::from_str(inputs_json).unwrap_or(Value::Null);
+    json!({ "statement": number, "contract": contract, "period": period, "result": result, "inputs": inputs }).to_string()
+}
+
+impl Library {
+    /// Computes one contract's month from the library, without storing it.
+    pub fn compute_from_library(
+        &self,
+        contract: &str,
+        period: &str,
+    ) -> Result<(i64, Terms, ResultDoc, Value), StoreError> {
+        let (first, last) = month_dates(period)?;
+        let Some((vid, version)) = self.version_for_month(contract, first, last)? else {
+            return Err(StoreError::Conflict(format!(
+                "contract `{contract}` has no terms in force in {period}"
+            )));
+        };
+        let terms = self.terms_of(contract, Some(version))?;
+        let p = terms.period(period)?;
+        let events = self.events(contract)?;
+        let mut doc = sla_engine::compute(&terms, &events, &p)?;
+        doc.chronic = self.chronic(
+            contract,
+            period,
+            &terms,
+            doc.lines.iter().any(|l| l.breached()),
+        )?;
+        let sha: String = self
+            .conn()
+            .query_row(
+                "SELECT terms_sha256 FROM contract_versions WHERE id = ?1",
+                [vid],
+                |r| r.get(0),
+            )
+            .map_err(sql)?;
+        let imports: Vec<Value> = self.imports(contract)?.into_iter().map(|i| json!({ "id": i.id, "file_name": i.file_name, "sha256": i.sha256, "source_label": i.source_label })).collect();
+        let inputs = json!({
+            "terms_version": { "id": vid, "version": version, "sha256": sha },
+            "imports": imports,
+            "engine_version": sla_engine::ENGINE_VERSION,
+            "data_cutoff": sla_engine::time::fmt_instant(p.end),
+        });
+        Ok((vid, terms, doc, inputs))
+    }
+
+    /// Chronic breach over stored periods (spec 7): met when N of the last M
+    /// periods, this one included, are breached. Earlier months count by
+    /// their current statement (final, else draft).
+    fn chronic(
+        &self,
+        contract: &str,
+        period: &str,
+        terms: &Terms,
+        breached_now: bool,
+    ) -> Result<Option<Value>, StoreError> {
+        let Some(rule) = terms.credit.chronic else {
+            return Ok(None);
+        };
+        let mut breached = vec![];
+        if breached_now {
+            breached.push(period.to_string());
+        }
+        for back in 1..rule.within_months {
+            let Some(p) = prev_month(period, back) else {
+                break;
+            };
+            let b: Option<i64> = self
+                .conn()
+                .query_row(
+                    "SELECT breached FROM statements WHERE contract_id = ?1 AND period = ?2 AND status <> 'superseded' ORDER BY CASE status WHEN 'final' THEN 0 ELSE 1 END LIMIT 1",
+                    params![contract, p],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(sql)?;
+            if b == Some(1) {
+                breached.push(p);
+            }
+        }
+        breached.sort();
+        Ok(Some(json!({
+            "breached_periods": breached.len(),
+            "within_months": rule.within_months,
+            "required": rule.breached_periods,
+            "met": breached.len() as u32 >= rule.breached_periods,
+            "periods": breached,
+        })))
+    }
+
+    /// Drafts for every contract active in `period` (or only `contract`).
+    /// One failing contract does not stop the others.
+    pub fn run_statements(
+        &mut self,
+        ctx: &Ctx,
+        period: &str,
+        contract: Option<&str>,
+    ) -> Result<Vec<RunOutcome>, StoreError> {
+        let (first, last) = month_dates(period)?;
+        let ids = match contract {
+            Some(c) => {
+                self.versions(c)?;
+                vec![c.to_string()]
+            }
+            None => self.contract_ids()?,
+        };
+        let mut out = Vec::new();
+        for id in ids {
+            if self.version_for_month(&id, first, last)?.is_none() {
+                continue;
+            }
+            if contract.is_none() {
+                // Not active this month (outside its effective dates): skip quietly.
+                if let Ok(t) = self.terms_of(&id, None) {
+                    if t.period(period).is_err() {
+                        continue;
+                    }
+                }
+            }
+            let final_exists: Option<String> = self.conn().query_row("SELECT number FROM statements WHERE contract_id = ?1 AND period = ?2 AND status = 'final'", params![id, period], |r| r.get(0)).optional().map_err(sql)?;
+            if let Some(n) = final_exists {
+                out.push(RunOutcome {
+                    contract: id,
+                    statement: None,
+                    problem: Some(format!(
+                        "statement {n} is final: correct it with `statements restate`"
+                    )),
+                });
+                continue;
+            }
+            match self.store_draft(ctx, &id, period) {
+                Ok(s) => out.push(RunOutcome {
+                    contract: id,
+                    statement: Some(s),
+                    problem: None,
+                }),
+                Err(e @ StoreError::Busy { .. }) => return Err(e),
+                Err(e) => out.push(RunOutcome {
+                    contract: id,
+                    statement: None,
+                    problem: Some(e.to_string()),
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    fn next_number(&self, contract: &str, period: &str) -> Result<String, StoreError> {
+        let n: i64 = self.conn().query_row("SELECT COUNT(*) FROM statements WHERE contract_id = ?1 AND period = ?2 AND status <> 'draft'", params![contract, period], |r| r.get(0)).map_err(sql)?;
+        Ok(format!("{contract}/{period}/{}", n + 1))
+    }
+
+    fn store_draft(
+        &mut self,
+        ctx: &Ctx,
+        contract: &str,
+        period: &str,
+    ) -> Result<StatementInfo, StoreError> {
+        let (vid, terms, doc, inputs) = self.compute_from_library(contract, period)?;
+        let number = self.next_number(contract, period)?;
+        let result_json = serde_json::to_string(&doc).expect("result serialises");
+        let inputs_json = inputs.to_string();
+        let breached = doc.lines.iter().any(|l| l.breached());
+        let at = crate::fmt_time(ctx.now);
+        let id = self.write(|tx| {
+            tx.execute("DELETE FROM statements WHERE contract_id = ?1 AND period = ?2 AND status = 'draft'", params![contract, period]).map_err(sql)?;
+            tx.execute(
+                "INSERT INTO statements (number, contract_id, period, version_id, status, result_json, inputs_json, engine_version, data_cutoff, currency, direction, total, breached, claim_deadline, created_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                params![
+                    number,
+                    contract,
+                    period,
+                    vid,
+                    result_json,
+                    inputs_json,
+                    sla_engine::ENGINE_VERSION,
+                    inputs["data_cutoff"].as_str().unwrap_or_default(),
+                    doc.currency,
+                    terms.contract.direction.map(|d| d.name()),
+                    doc.total,
+                    breached as i64,
+                    doc.claim_deadline,
+                    at,
+                    ctx.actor
+                ],
+            )
+            .map_err(sql)?;
+            let id = tx.last_insert_rowid();
+            audit::append(tx, ctx, "statement.draft", &number, &json!({ "statement_id": id, "total": doc.total, "currency": doc.currency }))?;
+            Ok(id)
+        })?;
+        self.statement_info(id)
+    }
+
+    pub fn statement_info(&self, id: i64) -> Result<StatementInfo, StoreError> {
+        self.conn()
+            .query_row(&format!("SELECT {COLUMNS} FROM statements s JOIN contract_versions v ON v.id = s.version_id WHERE s.id = ?1"), [id], info)
+            .optional()
+            .map_err(sql)?
+            .ok_or_else(|| StoreError::NotFound { what: "statement", id: id.to_string() })
+    }
+
+    /// A statement by id or by number (`ACME-2026-001/2026-10/1`).
+    pub fn statement(&self, key: &str) -> Result<Statement, StoreError> {
+        let id: Option<i64> = match key.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => self
+                .conn()
+                .query_row("SELECT id FROM statements WHERE number = ?1", [key], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(sql)?,
+        };
+        let id = id.ok_or_else(|| StoreError::NotFound {
+            what: "statement",
+            id: key.into(),
+        })?;
+        let info = self.statement_info(id)?;
+        let (result_json, inputs_json): (String, String) = self
+            .conn()
+            .query_row(
+                "SELECT result_json, inputs_json FROM statements WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(sql)?;
+        let result: ResultDoc = serde_json::from_str(&result_json).map_err(|e| {
+            StoreError::Conflict(format!("statement {key}: stored result unreadable: {e}"))
+        })?;
+        Ok(Statement {
+            info,
+            result,
+            inputs: serde_json::from_str(&inputs_json).unwrap_or(Value::Null),
+        })
+    }
+
+    pub fn list_statements(
+        &self,
+        period: Option<&str>,
+        contract: Option<&str>,
+    ) -> Result<Vec<StatementInfo>, StoreError> {
+        let mut st = self
+            .conn()
+            .prepare(&format!("SELECT {COLUMNS} FROM statements s JOIN contract_versions v ON v.id = s.version_id WHERE (?1 IS NULL OR s.period = ?1) AND (?2 IS NULL OR s.contract_id = ?2) ORDER BY s.period, s.contract_id, s.id"))
+            .map_err(sql)?;
+        let v = st
+            .query_map(params![period, contract], info)
+            .map_err(sql)?
+            .collect::<Result<_, _>>()
+            .map_err(sql)?;
+        Ok(v)
+    }
+
+    /// Freezes the drafts of `period` (or of one contract). Returns the
+    /// statements finalized.
+    pub fn finalize(
+        &mut self,
+        ctx: &Ctx,
+        period: &str,
+        contract: Option<&str>,
+    ) -> Result<Vec<StatementInfo>, StoreError> {
+        let drafts: Vec<i64> = {
+            let mut st = self.conn().prepare("SELECT id FROM statements WHERE period = ?1 AND status = 'draft' AND (?2 IS NULL OR contract_id = ?2) ORDER BY contract_id").map_err(sql)?;
+            let v = st
+                .query_map(params![period, contract], |r| r.get(0))
+                .map_err(sql)?
+                .collect::<Result<_, _>>()
+                .map_err(sql)?;
+            v
+        };
+        if drafts.is_empty() {
+            return Err(StoreError::Conflict(format!(
+                "no draft statements for {period}{}: run `statements run --period {period}` first",
+                contract.map(|c| format!(" of {c}")).unwrap_or_default()
+            )));
+        }
+        let mut out = Vec::new();
+        for id in drafts {
+            self.write(|tx| seal(tx, ctx, id, None))?;
+            out.push(self.statement_info(id)?);
+        }
+        Ok(out)
+    }
+
+    /// Restates a final statement from the terms and evidence now in the
+    /// library: a new final statement supersedes it, with the reason.
+    pub fn restate(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        reason: &str,
+    ) -> Result<StatementInfo, StoreError> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::Conflict("a restatement needs a reason".into()));
+        }
+        let old = self.statement(key)?.info;
+        if old.status != "final" {
+            return Err(StoreError::Conflict(format!(
+                "statement {} is {}: only a final statement can be restated",
+                old.number, old.status
+            )));
+        }
+        let (vid, terms, doc, inputs) = self.compute_from_library(&old.contract, &old.period)?;
+        let number = self.next_number(&old.contract, &old.period)?;
+        let result_json = serde_json::to_string(&doc).expect("result serialises");
+        let inputs_json = inputs.to_string();
+        let breached = doc.lines.iter().any(|l| l.breached());
+        let at = crate::fmt_time(ctx.now);
+        let id = self.write(|tx| {
+            tx.execute("DELETE FROM statements WHERE contract_id = ?1 AND period = ?2 AND status = 'draft'", params![old.contract, old.period]).map_err(sql)?;
+            tx.execute(
+                "INSERT INTO statements (number, contract_id, period, version_id, status, result_json, inputs_json, engine_version, data_cutoff, currency, direction, total, breached, claim_deadline, created_at, created_by, supersedes, restatement_reason)
+                 VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                params![number, old.contract, old.period, vid, result_json, inputs_json, sla_engine::ENGINE_VERSION, inputs["data_cutoff"].as_str().unwrap_or_default(), doc.currency, terms.contract.direction.map(|d| d.name()), doc.total, breached as i64, doc.claim_deadline, at, ctx.actor, old.id, reason.trim()],
+            )
+            .map_err(sql)?;
+            let new_id = tx.last_insert_rowid();
+            // The old final may only turn superseded, pointing at its successor.
+            tx.execute("UPDATE statements SET status = 'superseded', superseded_by = ?1 WHERE id = ?2", params![new_id, old.id]).map_err(sql)?;
+            tx.execute("UPDATE claims SET note = ifnull(note || '; ', '') || 'superseded by ' || ?1, updated_at = ?2 WHERE statement_id = ?3", params![number, at, old.id]).map_err(sql)?;
+            seal(tx, ctx, new_id, Some((&old.number, reason.trim())))?;
+            Ok(new_id)
+        })?;
+        self.statement_info(id)
+    }
+}
+
+/// Draft -> final: seal with the SHA-256 of the canonical JSON, open a claim
+/// for a credit, and audit it. Runs inside the caller's transaction.
+fn seal(
+    tx: &rusqlite::Transaction,
+    ctx: &Ctx,
+    id: i64,
+    restates: Option<(&str, &str)>,
+) -> Result<(), StoreError> {
+    let (number, contract, period, result_json, inputs_json, total, currency, direction, deadline): (String, String, String, String, String, String, String, Option<String>, Option<String>) = tx
+        .query_row("SELECT number, contract_id, period, result_json, inputs_json, total, currency, direction, claim_deadline FROM statements WHERE id = ?1 AND status = 'draft'", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+        })
+        .map_err(sql)?;
+    let sha = crate::sha256_hex(
+        canonical_json(&number, &contract, &period, &result_json, &inputs_json).as_bytes(),
+    );
+    let at = crate::fmt_time(ctx.now);
+    tx.execute("UPDATE statements SET status = 'final', sha256 = ?1, finalized_at = ?2, finalized_by = ?3 WHERE id = ?4", params![sha, at, ctx.actor, id]).map_err(sql)?;
+    let amount = rust_decimal::Decimal::from_str_exact(&total).unwrap_or_default();
+    if amount > rust_decimal::Decimal::ZERO {
+        tx.execute(
+            "INSERT INTO claims (statement_id, contract_id, period, direction, currency, amount, deadline, state, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'eligible', ?8)",
+            params![id, contract, period, direction, currency, total, deadline, at],
+        )
+        .map_err(sql)?;
+    }
+    let mut details =
+        json!({ "statement_id": id, "sha256": sha, "total": total, "currency": currency });
+    if let Some((old, reason)) = restates {
+        details["restates"] = json!(old);
+        details["reason"] = json!(reason);
+    }
+    audit::append(
+        tx,
+        ctx,
+        if restates.is_some() {
+            "statement.restate"
+        } else {
+            "statement.finalize"
+        },
+        &number,
+        &details,
+    )?;
+    Ok(())
+}

@@ -1,0 +1,267 @@
+-- index one_draft_per_month
+CREATE UNIQUE INDEX one_draft_per_month ON statements (contract_id, period) WHERE status = 'draft';
+
+-- index one_final_per_month
+CREATE UNIQUE INDEX one_final_per_month ON statements (contract_id, period) WHERE status = 'final';
+
+-- index outages_by_service
+CREATE INDEX outages_by_service ON outages (service, start_utc);
+
+-- table audit
+CREATE TABLE audit (
+    seq        INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    details    TEXT NOT NULL,
+    prev_hash  TEXT NOT NULL,
+    hash       TEXT NOT NULL
+) STRICT;
+
+-- table audit_head
+CREATE TABLE audit_head (
+    one    INTEGER PRIMARY KEY CHECK (one = 1),
+    seq    INTEGER NOT NULL,
+    hash   TEXT NOT NULL
+) STRICT;
+
+-- table claims
+CREATE TABLE claims (
+    id             INTEGER PRIMARY KEY,
+    statement_id   INTEGER NOT NULL UNIQUE REFERENCES statements(id),
+    contract_id    TEXT NOT NULL REFERENCES contracts(id),
+    period         TEXT NOT NULL,
+    direction      TEXT,
+    currency       TEXT NOT NULL,
+    amount         TEXT NOT NULL,
+    deadline       TEXT,
+    state          TEXT NOT NULL CHECK (state IN ('eligible', 'claimed', 'applied', 'forfeited', 'disputed')),
+    claimed_on     TEXT,
+    claim_ref      TEXT,
+    invoice_ref    TEXT,
+    note           TEXT,
+    updated_at     TEXT NOT NULL
+) STRICT;
+
+-- table contract_services
+CREATE TABLE contract_services (
+    version_id   INTEGER NOT NULL REFERENCES contract_versions(id),
+    service_id   TEXT NOT NULL,
+    name         TEXT,
+    monthly_fee  TEXT NOT NULL,
+    PRIMARY KEY (version_id, service_id)
+) STRICT;
+
+-- table contract_versions
+CREATE TABLE contract_versions (
+    id             INTEGER PRIMARY KEY,
+    contract_id    TEXT NOT NULL REFERENCES contracts(id),
+    version        INTEGER NOT NULL CHECK (version >= 1),
+    terms_toml     TEXT NOT NULL,
+    terms_sha256   TEXT NOT NULL,
+    -- Local dates (inclusive) the version applies to; applies_to NULL = open.
+    applies_from   TEXT NOT NULL,
+    applies_to     TEXT,
+    title          TEXT,
+    counterparty   TEXT,
+    direction      TEXT CHECK (direction IN ('customer', 'vendor')),
+    currency       TEXT NOT NULL,
+    timezone       TEXT NOT NULL,
+    owner          TEXT,
+    governing_law  TEXT,
+    sla_count      INTEGER NOT NULL,
+    author         TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    UNIQUE (contract_id, version)
+) STRICT;
+
+-- table contracts
+CREATE TABLE contracts (
+    id          TEXT PRIMARY KEY,
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL
+) STRICT;
+
+-- table documents
+CREATE TABLE documents (
+    id           INTEGER PRIMARY KEY,
+    contract_id  TEXT NOT NULL REFERENCES contracts(id),
+    file_name    TEXT NOT NULL,
+    sha256       TEXT NOT NULL,
+    size_bytes   INTEGER NOT NULL,
+    added_by     TEXT NOT NULL,
+    added_at     TEXT NOT NULL,
+    UNIQUE (contract_id, sha256)
+) STRICT;
+
+-- table imports
+CREATE TABLE imports (
+    id                INTEGER PRIMARY KEY,
+    contract_id       TEXT NOT NULL REFERENCES contracts(id),
+    file_name         TEXT NOT NULL,
+    sha256            TEXT NOT NULL,
+    source_label      TEXT NOT NULL,
+    importer          TEXT NOT NULL,
+    imported_at       TEXT NOT NULL,
+    outage_rows       INTEGER NOT NULL,
+    maintenance_rows  INTEGER NOT NULL,
+    incident_rows     INTEGER NOT NULL,
+    UNIQUE (contract_id, sha256)
+) STRICT;
+
+-- table incident_events
+CREATE TABLE incident_events (
+    import_id   INTEGER NOT NULL REFERENCES imports(id),
+    sheet       TEXT NOT NULL,
+    row_number  INTEGER NOT NULL,
+    incident    TEXT NOT NULL,
+    service     TEXT NOT NULL,
+    severity    TEXT NOT NULL,
+    at_utc      INTEGER NOT NULL,
+    status      TEXT NOT NULL,
+    PRIMARY KEY (import_id, sheet, row_number)
+) STRICT;
+
+-- table maintenance
+CREATE TABLE maintenance (
+    import_id     INTEGER NOT NULL REFERENCES imports(id),
+    sheet         TEXT NOT NULL,
+    row_number    INTEGER NOT NULL,
+    service       TEXT NOT NULL,
+    start_utc     INTEGER NOT NULL,
+    end_utc       INTEGER NOT NULL,
+    notified_utc  INTEGER,
+    PRIMARY KEY (import_id, sheet, row_number)
+) STRICT;
+
+-- table outages
+CREATE TABLE outages (
+    import_id   INTEGER NOT NULL REFERENCES imports(id),
+    sheet       TEXT NOT NULL,
+    row_number  INTEGER NOT NULL,
+    service     TEXT NOT NULL,
+    start_utc   INTEGER NOT NULL,
+    end_utc     INTEGER,
+    impact      TEXT NOT NULL,
+    cause       TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    ref         TEXT NOT NULL,
+    PRIMARY KEY (import_id, sheet, row_number)
+) STRICT;
+
+-- table statements
+CREATE TABLE statements (
+    id                  INTEGER PRIMARY KEY,
+    number              TEXT NOT NULL UNIQUE,
+    contract_id         TEXT NOT NULL REFERENCES contracts(id),
+    period              TEXT NOT NULL,
+    version_id          INTEGER NOT NULL REFERENCES contract_versions(id),
+    status              TEXT NOT NULL CHECK (status IN ('draft', 'final', 'superseded')),
+    result_json         TEXT NOT NULL,
+    inputs_json         TEXT NOT NULL,
+    engine_version      TEXT NOT NULL,
+    data_cutoff         TEXT NOT NULL,
+    currency            TEXT NOT NULL,
+    direction           TEXT,
+    total               TEXT NOT NULL,
+    breached            INTEGER NOT NULL,
+    claim_deadline      TEXT,
+    sha256              TEXT,
+    created_at          TEXT NOT NULL,
+    created_by          TEXT NOT NULL,
+    finalized_at        TEXT,
+    finalized_by        TEXT,
+    supersedes          INTEGER REFERENCES statements(id),
+    superseded_by       INTEGER REFERENCES statements(id),
+    restatement_reason  TEXT,
+    CHECK (status = 'draft' OR (sha256 IS NOT NULL AND finalized_at IS NOT NULL)),
+    CHECK (status <> 'superseded' OR superseded_by IS NOT NULL)
+) STRICT;
+
+-- trigger audit_no_delete
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- trigger audit_no_update
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- trigger contract_services_no_delete
+CREATE TRIGGER contract_services_no_delete BEFORE DELETE ON contract_services
+BEGIN SELECT RAISE(ABORT, 'contract versions are immutable'); END;
+
+-- trigger contract_services_no_update
+CREATE TRIGGER contract_services_no_update BEFORE UPDATE ON contract_services
+BEGIN SELECT RAISE(ABORT, 'contract versions are immutable'); END;
+
+-- trigger contract_versions_no_delete
+CREATE TRIGGER contract_versions_no_delete BEFORE DELETE ON contract_versions
+BEGIN SELECT RAISE(ABORT, 'contract versions are immutable'); END;
+
+-- trigger contract_versions_no_update
+CREATE TRIGGER contract_versions_no_update BEFORE UPDATE ON contract_versions
+BEGIN SELECT RAISE(ABORT, 'contract versions are immutable: amend the contract to change its terms'); END;
+
+-- trigger documents_no_delete
+CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents
+BEGIN SELECT RAISE(ABORT, 'attached documents are immutable'); END;
+
+-- trigger documents_no_update
+CREATE TRIGGER documents_no_update BEFORE UPDATE ON documents
+BEGIN SELECT RAISE(ABORT, 'attached documents are immutable'); END;
+
+-- trigger imports_no_delete
+CREATE TRIGGER imports_no_delete BEFORE DELETE ON imports
+BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
+
+-- trigger imports_no_update
+CREATE TRIGGER imports_no_update BEFORE UPDATE ON imports
+BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
+
+-- trigger incident_events_no_delete
+CREATE TRIGGER incident_events_no_delete BEFORE DELETE ON incident_events
+BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
+
+-- trigger incident_events_no_update
+CREATE TRIGGER incident_events_no_update BEFORE UPDATE ON incident_events
+BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
+
+-- trigger maintenance_no_delete
+CREATE TRIGGER maintenance_no_delete BEFORE DELETE ON maintenance
+BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
+
+-- trigger maintenance_no_update
+CREATE TRIGGER maintenance_no_update BEFORE UPDATE ON maintenance
+BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
+
+-- trigger outages_no_delete
+CREATE TRIGGER outages_no_delete BEFORE DELETE ON outages
+BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
+
+-- trigger outages_no_update
+CREATE TRIGGER outages_no_update BEFORE UPDATE ON outages
+BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
+
+-- trigger statements_final_frozen
+CREATE TRIGGER statements_final_frozen BEFORE UPDATE ON statements
+WHEN OLD.status = 'superseded'
+  OR (OLD.status = 'final' AND (
+        NEW.status <> 'superseded' OR NEW.superseded_by IS NULL
+     OR NEW.number IS NOT OLD.number OR NEW.contract_id IS NOT OLD.contract_id
+     OR NEW.period IS NOT OLD.period OR NEW.version_id IS NOT OLD.version_id
+     OR NEW.result_json IS NOT OLD.result_json OR NEW.inputs_json IS NOT OLD.inputs_json
+     OR NEW.engine_version IS NOT OLD.engine_version OR NEW.data_cutoff IS NOT OLD.data_cutoff
+     OR NEW.currency IS NOT OLD.currency OR NEW.direction IS NOT OLD.direction
+     OR NEW.total IS NOT OLD.total OR NEW.breached IS NOT OLD.breached
+     OR NEW.claim_deadline IS NOT OLD.claim_deadline OR NEW.sha256 IS NOT OLD.sha256
+     OR NEW.created_at IS NOT OLD.created_at OR NEW.created_by IS NOT OLD.created_by
+     OR NEW.finalized_at IS NOT OLD.finalized_at OR NEW.finalized_by IS NOT OLD.finalized_by
+     OR NEW.supersedes IS NOT OLD.supersedes OR NEW.restatement_reason IS NOT OLD.restatement_reason))
+BEGIN SELECT RAISE(ABORT, 'a final statement cannot be changed: restate it'); END;
+
+-- trigger statements_final_no_delete
+CREATE TRIGGER statements_final_no_delete BEFORE DELETE ON statements
+WHEN OLD.status <> 'draft'
+BEGIN SELECT RAISE(ABORT, 'a final statement cannot be deleted: restate it'); END;

@@ -1,0 +1,818 @@
+//! Library subcommands: contracts, import, statements, claims, audit,
+//! reports, demo. Each handler parses flags, calls the library, and prints a
+//! readable table (or `--json`).
+
+use crate::table::{grouped, render_rows};
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use sla_ledger::sla_store::claims::{today, ClaimFilter, ClaimUpdate};
+use sla_ledger::sla_store::contracts::ContractFilter;
+use sla_ledger::sla_store::evidence::{ImportOutcome, ImportRequest};
+use sla_ledger::sla_store::reports::CreditGrouping;
+use sla_ledger::sla_store::{Ctx, Library};
+use sla_ledger::{context, open_library, AppError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+fn json<T: Serialize>(v: &T) -> Result<(), AppError> {
+    println!("{}", serde_json::to_string_pretty(v).expect("serialises"));
+    Ok(())
+}
+
+fn date(s: &str, flag: &str) -> Result<chrono::NaiveDate, AppError> {
+    sla_ledger::sla_engine::terms::parse_date(s)
+        .map_err(|m| AppError::Usage(format!("{flag}: {m}")))
+}
+
+#[derive(Subcommand)]
+pub enum ContractsCmd {
+    /// Add a contract from its terms file (version 1).
+    Add {
+        terms: String,
+        /// Documents to attach (signed contract, schedules).
+        #[arg(long)]
+        document: Vec<String>,
+    },
+    /// List contracts, newest terms; search parties, owner, governing law.
+    List {
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        direction: Option<String>,
+        #[arg(long)]
+        counterparty: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a contract: its versions, documents and current terms.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Amend terms for a date range (whole months); the earlier terms resume after it.
+    Amend {
+        id: String,
+        #[arg(long)]
+        terms: String,
+        /// First day the amendment applies (a month's first day).
+        #[arg(long)]
+        from: String,
+        /// Last day it applies (a month's last day); open-ended if absent.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Export a version's terms back to TOML, byte for byte.
+    Export {
+        id: String,
+        #[arg(long)]
+        version: Option<i64>,
+        #[arg(long)]
+        out: Option<String>,
+    },
+    /// Show what changed between two versions.
+    Diff {
+        id: String,
+        #[arg(long)]
+        from: i64,
+        #[arg(long)]
+        to: i64,
+    },
+    /// Attach a document to a contract (copied in, with its SHA-256).
+    Attach { id: String, file: String },
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// A workbook (.xlsx, .xls, .ods) or a CSV of one kind.
+    file: String,
+    /// Which monitor or source this is (synthetic, RUM, vendor status page...).
+    #[arg(long)]
+    source: String,
+    #[arg(long)]
+    contract: Option<String>,
+    /// For a CSV whose name does not say: outages, maintenance or incidents.
+    #[arg(long)]
+    kind: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum StatementsCmd {
+    /// Compute drafts for every contract active in a month.
+    Run {
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        contract: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long)]
+        contract: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a statement by id or number.
+    Show {
+        statement: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        trace: bool,
+    },
+    /// Freeze the month's drafts (or one contract's).
+    Finalize {
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        contract: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Correct a final statement: a new final one supersedes it.
+    Restate {
+        statement: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ClaimsCmd {
+    /// Credits to claim or apply, most urgent first.
+    List {
+        /// Only eligible claims whose deadline is within N days.
+        #[arg(long)]
+        within_days: Option<i64>,
+        /// Only open claims.
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        direction: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a claim on: claimed, applied, forfeited, disputed.
+    Update {
+        id: i64,
+        #[arg(long)]
+        state: String,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        reference: Option<String>,
+        #[arg(long)]
+        invoice: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AuditCmd {
+    /// Walk the chain; name the first entry altered, removed or reordered.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ReportCmd {
+    /// Credits of final statements by counterparty (or direction) and month.
+    Credits {
+        #[arg(long, default_value = "counterparty")]
+        by: String,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Contracts whose terms have no SLA.
+    NoTerms {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Services with no evidence at all in a month.
+    NoEvidence {
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub struct Env {
+    pub lib: Library,
+    pub ctx: Ctx,
+}
+
+pub fn env(library: Option<&str>, actor: Option<&str>) -> Result<Env, AppError> {
+    let dir = sla_ledger::library_dir(library)?;
+    Ok(Env {
+        lib: open_library(&dir)?,
+        ctx: context(actor)?,
+    })
+}
+
+pub fn contracts(e: &mut Env, cmd: ContractsCmd) -> Result<(), AppError> {
+    match cmd {
+        ContractsCmd::Add { terms, document } => {
+            let id = e.lib.add_contract(&e.ctx, &terms)?;
+            for d in document {
+                let doc = e.lib.attach_document(&e.ctx, &id, &d)?;
+                println!("attached {} (sha256 {})", doc.file_name, doc.sha256);
+            }
+            println!(
+                "added contract {id} (version 1) to {}",
+                e.lib.dir().display()
+            );
+        }
+        ContractsCmd::List {
+            search,
+            direction,
+            counterparty,
+            json: j,
+        } => {
+            let rows = e.lib.list_contracts(&ContractFilter {
+                search,
+                direction,
+                counterparty,
+            })?;
+            if j {
+                return json(&rows);
+            }
+            let body = rows
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.id.clone(),
+                        c.counterparty.clone().unwrap_or_default(),
+                        c.direction.clone().unwrap_or_default(),
+                        c.currency.clone(),
+                        c.sla_terms.to_string(),
+                        c.versions.to_string(),
+                        c.last_statement.clone().unwrap_or_else(|| "-".into()),
+                        c.next_claim_deadline.clone().unwrap_or_else(|| "-".into()),
+                    ]
+                })
+                .collect();
+            print!(
+                "{}",
+                render_rows(
+                    &[
+                        "Contract",
+                        "Counterparty",
+                        "Direction",
+                        "Currency",
+                        "SLA terms",
+                        "Versions",
+                        "Last statement",
+                        "Next claim deadline"
+                    ],
+                    body,
+                    &[]
+                )
+            );
+        }
+        ContractsCmd::Show { id, json: j } => {
+            let versions = e.lib.versions(&id)?;
+            let docs = e.lib.documents(&id)?;
+            let terms = e.lib.terms_of(&id, None)?;
+            if j {
+                return json(
+                    &serde_json::json!({ "id": id, "versions": versions, "documents": docs, "imports": e.lib.imports(&id)? }),
+                );
+            }
+            let c = &terms.contract;
+            println!(
+                "{}{}",
+                c.id,
+                c.title
+                    .as_ref()
+                    .map(|t| format!(" - {t}"))
+                    .unwrap_or_default()
+            );
+            println!(
+                "Counterparty: {}   Direction: {}   Currency: {}   Time zone: {}",
+                c.counterparty.as_deref().unwrap_or("-"),
+                c.direction.map_or("-", |d| d.name()),
+                c.currency,
+                c.timezone.name()
+            );
+            println!(
+                "Effective {} to {}   Governing law: {}   Owner: {}",
+                c.effective_from,
+                c.effective_to.map_or("open".into(), |d| d.to_string()),
+                c.governing_law.as_deref().unwrap_or("-"),
+                c.owner.as_deref().unwrap_or("-")
+            );
+            println!("\nServices:");
+            for s in &terms.services {
+                println!(
+                    "  {} {}  monthly fee {} {}",
+                    s.id,
+                    s.name.as_deref().unwrap_or(""),
+                    c.currency,
+                    grouped(&s.monthly_fee.to_string())
+                );
+            }
+            println!("\nVersions:");
+            let body = versions
+                .iter()
+                .map(|v| {
+                    vec![
+                        v.version.to_string(),
+                        v.applies_from.clone(),
+                        v.applies_to.clone().unwrap_or_else(|| "open".into()),
+                        v.author.clone(),
+                        v.created_at.clone(),
+                        v.reason.clone(),
+                    ]
+                })
+                .collect();
+            print!(
+                "{}",
+                render_rows(
+                    &["Version", "Applies from", "Applies to", "By", "At", "Why"],
+                    body,
+                    &[]
+                )
+            );
+            if !docs.is_empty() {
+                println!("\nDocuments:");
+                for d in docs {
+                    println!(
+                        "  {}  {} bytes  sha256 {}",
+                        d.file_name, d.size_bytes, d.sha256
+                    );
+                }
+            }
+        }
+        ContractsCmd::Amend {
+            id,
+            terms,
+            from,
+            to,
+            reason,
+        } => {
+            let to = to.map(|t| date(&t, "--to")).transpose()?;
+            let v =
+                e.lib
+                    .amend_contract(&e.ctx, &id, &terms, date(&from, "--from")?, to, &reason)?;
+            println!(
+                "contract {id}: version {v} applies from {from}{}",
+                to.map(|t| format!(" to {t}; the earlier terms resume after it"))
+                    .unwrap_or_default()
+            );
+        }
+        ContractsCmd::Export { id, version, out } => {
+            let text = e.lib.export_terms(&id, version)?;
+            match out {
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|source| AppError::ReadFile { path, source })?,
+                None => print!("{text}"),
+            }
+        }
+        ContractsCmd::Diff { id, from, to } => print!("{}", e.lib.diff_versions(&id, from, to)?),
+        ContractsCmd::Attach { id, file } => {
+            let d = e.lib.attach_document(&e.ctx, &id, &file)?;
+            println!("attached {} to {id} (sha256 {})", d.file_name, d.sha256);
+        }
+    }
+    Ok(())
+}
+
+pub fn import(e: &mut Env, a: ImportArgs) -> Result<(), AppError> {
+    let kind = match a.kind.as_deref() {
+        None => None,
+        Some(k) => Some(
+            sla_ledger::sla_import::Kind::ALL
+                .into_iter()
+                .find(|x| x.name() == k)
+                .ok_or_else(|| {
+                    AppError::Usage(format!("--kind {k}: use outages, maintenance or incidents"))
+                })?,
+        ),
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    // Ctrl-C cancels: the transaction is rolled back and nothing is written.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    let quiet = a.json;
+    let mut progress = |p: sla_ledger::sla_store::evidence::Progress| {
+        if !quiet && p.rows_total >= 20_000 {
+            eprint!(
+                "\rimporting: {} of {} rows ({} rows/s)   ",
+                p.rows_done, p.rows_total, p.rows_per_second
+            );
+            if p.rows_done == p.rows_total {
+                eprintln!();
+            }
+        }
+        !cancel.load(Ordering::SeqCst)
+    };
+    let req = ImportRequest {
+        file: &a.file,
+        source_label: &a.source,
+        contract: a.contract.as_deref(),
+        kind,
+    };
+    let outcome = e.lib.import(&e.ctx, &req, &mut progress)?;
+    if a.json {
+        return json(&outcome);
+    }
+    match outcome {
+        ImportOutcome::Imported {
+            import: i,
+            warnings,
+        } => {
+            for w in warnings {
+                eprintln!("warning: {w}");
+            }
+            println!("imported {} into {} as import {}: {} outage, {} maintenance, {} incident row(s); sha256 {}", i.file_name, i.contract, i.id, i.outage_rows, i.maintenance_rows, i.incident_rows, i.sha256);
+        }
+        ImportOutcome::AlreadyImported(i) => println!(
+            "{} was already imported into {} (import {}, {} by {}): nothing to do",
+            i.file_name, i.contract, i.id, i.imported_at, i.importer
+        ),
+    }
+    Ok(())
+}
+
+fn statement_rows(rows: &[sla_ledger::sla_store::statements::StatementInfo]) -> String {
+    let body = rows
+        .iter()
+        .map(|s| {
+            vec![
+                s.number.clone(),
+                s.period.clone(),
+                s.status.to_uppercase(),
+                s.version.to_string(),
+                if s.breached {
+                    "YES".into()
+                } else {
+                    "no".into()
+                },
+                format!("{} {}", s.currency, grouped(&s.total)),
+                s.claim_deadline.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    render_rows(
+        &[
+            "Statement",
+            "Period",
+            "Status",
+            "Terms v",
+            "Breached",
+            "Total",
+            "Claim deadline",
+        ],
+        body,
+        &[5],
+    )
+}
+
+pub fn statements(e: &mut Env, cmd: StatementsCmd) -> Result<(), AppError> {
+    match cmd {
+        StatementsCmd::Run {
+            period,
+            contract,
+            json: j,
+        } => {
+            let out = e.lib.run_statements(&e.ctx, &period, contract.as_deref())?;
+            if j {
+                return json(&out);
+            }
+            let done: Vec<_> = out.iter().filter_map(|o| o.statement.clone()).collect();
+            print!("{}", statement_rows(&done));
+            for o in out.iter().filter(|o| o.problem.is_some()) {
+                eprintln!(
+                    "{}: {}",
+                    o.contract,
+                    o.problem.as_deref().unwrap_or_default()
+                );
+            }
+            println!(
+                "{} draft statement(s) for {period}; {} contract(s) not drafted.",
+                done.len(),
+                out.len() - done.len()
+            );
+        }
+        StatementsCmd::List {
+            period,
+            contract,
+            json: j,
+        } => {
+            let rows = e
+                .lib
+                .list_statements(period.as_deref(), contract.as_deref())?;
+            if j {
+                return json(&rows);
+            }
+            print!("{}", statement_rows(&rows));
+        }
+        StatementsCmd::Show {
+            statement,
+            json: j,
+            trace,
+        } => {
+            let s = e.lib.statement(&statement)?;
+            if j {
+                return json(&s);
+            }
+            println!(
+                "Statement {} - {} ({})",
+                s.info.number,
+                s.info.status.to_uppercase(),
+                s.info.period
+            );
+            println!(
+                "Terms version {}; data cut-off {}; engine {}{}",
+                s.info.version,
+                s.info.data_cutoff,
+                s.info.engine_version,
+                s.info
+                    .sha256
+                    .as_ref()
+                    .map(|h| format!("; sha256 {h}"))
+                    .unwrap_or_default()
+            );
+            if let Some(r) = &s.info.restatement_reason {
+                println!(
+                    "Restates statement id {} because: {r}",
+                    s.info.supersedes.unwrap_or_default()
+                );
+            }
+            if let Some(by) = s.info.superseded_by {
+                println!("SUPERSEDED by statement id {by}");
+            }
+            let terms = e.lib.terms_of(&s.info.contract, Some(s.info.version))?;
+            print!("\n{}", crate::table::render(&terms, &s.result, trace));
+            if let Some(ch) = &s.result.chronic {
+                println!("Chronic breach: {} of the last {} month(s) breached (termination right at {}): {}", ch["breached_periods"], ch["within_months"], ch["required"], if ch["met"] == true { "MET" } else { "not met" });
+            }
+        }
+        StatementsCmd::Finalize {
+            period,
+            contract,
+            json: j,
+        } => {
+            let done = e.lib.finalize(&e.ctx, &period, contract.as_deref())?;
+            if j {
+                return json(&done);
+            }
+            print!("{}", statement_rows(&done));
+            println!("{} statement(s) finalized; they can no longer change (a correction is a restatement).", done.len());
+        }
+        StatementsCmd::Restate {
+            statement,
+            reason,
+            json: j,
+        } => {
+            let s = e.lib.restate(&e.ctx, &statement, &reason)?;
+            if j {
+                return json(&s);
+            }
+            print!("{}", statement_rows(std::slice::from_ref(&s)));
+            println!(
+                "{} supersedes statement id {}.",
+                s.number,
+                s.supersedes.unwrap_or_default()
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn claims(e: &mut Env, cmd: ClaimsCmd) -> Result<(), AppError> {
+    match cmd {
+        ClaimsCmd::List {
+            within_days,
+            open,
+            direction,
+            json: j,
+        } => {
+            let rows = e.lib.list_claims(
+                today(&e.ctx),
+                &ClaimFilter {
+                    open_only: open || within_days.is_some(),
+                    within_days,
+                    direction,
+                },
+            )?;
+            if j {
+                return json(&rows);
+            }
+            let body = rows
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.id.to_string(),
+                        c.statement.clone(),
+                        c.counterparty.clone().unwrap_or_default(),
+                        sla_ledger::sla_store::reports::direction_label(c.direction.as_deref())
+                            .to_string(),
+                        format!("{} {}", c.currency, grouped(&c.amount)),
+                        c.deadline.clone().unwrap_or_else(|| "-".into()),
+                        c.days_left.map_or("-".into(), |d| {
+                            if d < 0 {
+                                format!("{} overdue", -d)
+                            } else {
+                                d.to_string()
+                            }
+                        }),
+                        c.state.clone(),
+                    ]
+                })
+                .collect();
+            print!(
+                "{}",
+                render_rows(
+                    &[
+                        "Claim",
+                        "Statement",
+                        "Counterparty",
+                        "Direction",
+                        "Amount",
+                        "Deadline",
+                        "Days left",
+                        "State"
+                    ],
+                    body,
+                    &[4]
+                )
+            );
+        }
+        ClaimsCmd::Update {
+            id,
+            state,
+            date: d,
+            reference,
+            invoice,
+            note,
+        } => {
+            let d = d.map(|x| date(&x, "--date")).transpose()?;
+            let c = e.lib.update_claim(
+                &e.ctx,
+                id,
+                &ClaimUpdate {
+                    state,
+                    date: d,
+                    reference,
+                    invoice,
+                    note,
+                },
+            )?;
+            println!("claim {} ({}): {}", c.id, c.statement, c.state);
+        }
+    }
+    Ok(())
+}
+
+pub fn audit(e: &mut Env, cmd: AuditCmd) -> Result<bool, AppError> {
+    match cmd {
+        AuditCmd::Verify { json: j } => {
+            let v = e.lib.audit_verify()?;
+            if j {
+                json(&v)?;
+            } else if v.ok {
+                println!("audit chain intact: {} entries", v.entries);
+            } else {
+                println!(
+                    "AUDIT CHAIN BROKEN: {}",
+                    v.problem.as_deref().unwrap_or("?")
+                );
+            }
+            Ok(v.ok)
+        }
+        AuditCmd::List { limit, json: j } => {
+            let rows = e.lib.audit_list(limit)?;
+            if j {
+                json(&rows)?;
+            } else {
+                let body = rows
+                    .iter()
+                    .map(|a| {
+                        vec![
+                            a.seq.to_string(),
+                            a.at.clone(),
+                            a.actor.clone(),
+                            a.action.clone(),
+                            a.subject.clone(),
+                        ]
+                    })
+                    .collect();
+                print!(
+                    "{}",
+                    render_rows(&["#", "At", "Actor", "Action", "Subject"], body, &[])
+                );
+            }
+            Ok(true)
+        }
+    }
+}
+
+pub fn report(e: &mut Env, cmd: ReportCmd) -> Result<(), AppError> {
+    match cmd {
+        ReportCmd::Credits {
+            by,
+            from,
+            to,
+            json: j,
+        } => {
+            let g = match by.as_str() {
+                "counterparty" => CreditGrouping::Counterparty,
+                "direction" => CreditGrouping::Direction,
+                other => {
+                    return Err(AppError::Usage(format!(
+                        "--by {other}: use counterparty or direction"
+                    )))
+                }
+            };
+            let rows = e.lib.credits(g, from.as_deref(), to.as_deref())?;
+            if j {
+                return json(&rows);
+            }
+            let body = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.group.clone(),
+                        r.period.clone(),
+                        r.statements.to_string(),
+                        format!("{} {}", r.currency, grouped(&r.total)),
+                    ]
+                })
+                .collect();
+            print!(
+                "{}",
+                render_rows(
+                    &[
+                        if g == CreditGrouping::Counterparty {
+                            "Counterparty"
+                        } else {
+                            "Direction"
+                        },
+                        "Month",
+                        "Statements",
+                        "Credits"
+                    ],
+                    body,
+                    &[3]
+                )
+            );
+        }
+        ReportCmd::NoTerms { json: j } => {
+            let rows = e.lib.contracts_without_terms()?;
+            if j {
+                return json(&rows);
+            }
+            println!(
+                "{}",
+                if rows.is_empty() {
+                    "every contract has SLA terms".into()
+                } else {
+                    format!("contracts with no SLA terms: {}", rows.join(", "))
+                }
+            );
+        }
+        ReportCmd::NoEvidence { period, json: j } => {
+            let rows = e.lib.services_without_evidence(&period)?;
+            if j {
+                return json(&rows);
+            }
+            let body = rows
+                .iter()
+                .map(|g| vec![g.contract.clone(), g.service.clone()])
+                .collect();
+            print!(
+                "{}",
+                render_rows(
+                    &["Contract", "Service with no evidence in the month"],
+                    body,
+                    &[]
+                )
+            );
+        }
+    }
+    Ok(())
+}
