@@ -5,6 +5,7 @@
 use crate::duration::fmt_duration;
 use crate::events::{Events, Origin};
 use crate::num::{ceil, fmt_rat, hundred, rat, rat_int, Rat};
+use crate::result::{EvidenceRow, MaintenanceDecision};
 use crate::terms::{Availability, PartialImpact, Rounding, Schedule};
 use crate::time::{fmt_instant, merge_intervals, Instant, Period};
 use num_traits::{Signed, Zero};
@@ -26,6 +27,8 @@ pub struct AvailabilityOutcome {
     pub tier_below: Option<Decimal>,
     pub trace: Vec<String>,
     pub warnings: Vec<String>,
+    pub evidence: Vec<EvidenceRow>,
+    pub maintenance: Vec<MaintenanceDecision>,
 }
 
 struct Row<'a> {
@@ -33,6 +36,8 @@ struct Row<'a> {
     end: Instant,
     impact: Decimal,
     origin: &'a Origin,
+    /// Index into the evidence list, when the row touches the period.
+    shown: Option<usize>,
 }
 
 /// A merged outage: the maximal interval covered by overlapping or touching
@@ -42,6 +47,7 @@ struct Merged<'a> {
     end: Instant,
     segments: Vec<(Instant, Instant, Decimal)>,
     rows: Vec<&'a Origin>,
+    shown: Vec<usize>,
 }
 
 fn span(a: Instant, b: Instant) -> String {
@@ -66,6 +72,7 @@ pub fn availability(
 
     // Steps 1-2: causes and impact.
     let mut rows: Vec<Row> = Vec::new();
+    let mut evidence: Vec<EvidenceRow> = Vec::new();
     let mut outside = 0usize;
     for o in events.outages.iter().filter(|o| o.service == service) {
         let end = match o.end {
@@ -97,6 +104,30 @@ pub fn availability(
                 o.cause
             )
         };
+        let entry = shown.then(|| {
+            evidence.push(EvidenceRow {
+                row: o.origin.to_string(),
+                start: fmt_instant(o.start),
+                end: o.end.map(fmt_instant).unwrap_or_default(),
+                impact: dec_str(&o.impact),
+                cause: o.cause.clone(),
+                source: o.source.clone(),
+                reference: o.reference.clone(),
+                counted: true,
+                reason: if o.end.is_none() {
+                    "counted (open: runs to the period end)".into()
+                } else {
+                    "counted".into()
+                },
+            });
+            evidence.len() - 1
+        });
+        let mut exclude = |why: String| {
+            if let Some(i) = entry {
+                evidence[i].counted = false;
+                evidence[i].reason = why;
+            }
+        };
         if a.excluded_causes.contains(&o.cause) {
             if shown {
                 trace.push(format!(
@@ -105,6 +136,7 @@ pub fn availability(
                     o.cause
                 ));
             }
+            exclude(format!("excluded cause `{}`", o.cause));
             continue;
         }
         let impact = match a.partial_impact {
@@ -115,6 +147,7 @@ pub fn availability(
                         what()
                     ));
                 }
+                exclude("partial impact ignored by the terms".into());
                 continue;
             }
             PartialImpact::Full => Decimal::ONE,
@@ -133,6 +166,7 @@ pub fn availability(
             end,
             impact,
             origin: &o.origin,
+            shown: entry,
         });
     }
     if outside > 0 {
@@ -172,12 +206,19 @@ pub fn availability(
                 fmt_duration(a.min_outage_seconds),
                 a.min_outage_seconds
             ));
+            for &i in &m.shown {
+                evidence[i].counted = false;
+                evidence[i].reason = format!(
+                    "merged outage of {len} s is shorter than min_outage {}",
+                    fmt_duration(a.min_outage_seconds)
+                );
+            }
         }
         keep
     });
 
     // Step 5: qualifying maintenance, clipped, unioned, capped.
-    let x = kept_maintenance(service, a, events, p, &mut trace);
+    let (x, maintenance) = kept_maintenance(service, a, events, p, &mut trace);
     let excluded_seconds: i64 = x.iter().map(|(s, e)| e - s).sum();
 
     // Step 6: remove X, clip to the period, weigh.
@@ -205,6 +246,31 @@ pub fn availability(
                 .sum();
             let removed = in_period - parts.iter().map(|(s, e, _)| e - s).sum::<i64>();
             let clipped = wall - in_period;
+            if parts.is_empty() {
+                for &i in &m.shown {
+                    evidence[i].counted = false;
+                    evidence[i].reason =
+                        "nothing left inside the period after excluded maintenance".into();
+                }
+            } else if removed > 0 || clipped > 0 {
+                for &i in &m.shown {
+                    if evidence[i].counted {
+                        evidence[i].reason = format!(
+                            "counted{}{}",
+                            if clipped > 0 {
+                                "; clipped to the period"
+                            } else {
+                                ""
+                            },
+                            if removed > 0 {
+                                "; less excluded maintenance"
+                            } else {
+                                ""
+                            }
+                        );
+                    }
+                }
+            }
             let counted = if pieces.is_empty() {
                 "nothing inside the period after exclusions".to_string()
             } else {
@@ -320,6 +386,8 @@ pub fn availability(
         tier_below,
         trace,
         warnings,
+        evidence,
+        maintenance,
     }
 }
 
@@ -362,6 +430,7 @@ fn merge_group<'a>(rows: &[&Row<'a>]) -> Merged<'a> {
         end: rows.iter().map(|r| r.end).max().unwrap_or_default(),
         segments,
         rows: rows.iter().map(|r| r.origin).collect(),
+        shown: rows.iter().filter_map(|r| r.shown).collect(),
     }
 }
 
@@ -406,25 +475,44 @@ fn overlap(x: &[(Instant, Instant)], s: Instant, e: Instant) -> i64 {
         .sum()
 }
 
+type Windows = Vec<(Instant, Instant)>;
+
+/// The kept maintenance X (step 5) and a decision per window touching the period.
 fn kept_maintenance(
     service: &str,
     a: &Availability,
     events: &Events,
     p: &Period,
     trace: &mut Vec<String>,
-) -> Vec<(Instant, Instant)> {
+) -> (Windows, Vec<MaintenanceDecision>) {
     let mut windows = Vec::new();
+    let mut decisions = Vec::new();
     for m in events.maintenance.iter().filter(|m| m.service == service) {
         if m.end < p.start || m.start > p.end {
             continue;
         }
         let what = format!("{}: maintenance {}", m.origin, span(m.start, m.end));
+        let mut decide = |excluded: bool, reason: String| {
+            decisions.push(MaintenanceDecision {
+                row: m.origin.to_string(),
+                start: fmt_instant(m.start),
+                end: fmt_instant(m.end),
+                notified_at: m.notified_at.map(fmt_instant),
+                excluded,
+                reason,
+            });
+        };
         let Some(notice) = a.maintenance_notice_seconds else {
             trace.push(format!("{what}: not excluded, the terms set no maintenance_notice (maintenance is never excluded)."));
+            decide(
+                false,
+                "not excluded: the terms never exclude maintenance".into(),
+            );
             continue;
         };
         let Some(notified) = m.notified_at else {
             trace.push(format!("{what}: not excluded, no notice was given."));
+            decide(false, "not excluded: no notice given".into());
             continue;
         };
         let needed = m.start - notice;
@@ -435,6 +523,13 @@ fn kept_maintenance(
                 fmt_duration(notice),
                 fmt_instant(needed)
             ));
+            decide(
+                false,
+                format!(
+                    "not excluded: notified less than {} ahead",
+                    fmt_duration(notice)
+                ),
+            );
             continue;
         }
         trace.push(format!(
@@ -442,6 +537,10 @@ fn kept_maintenance(
             fmt_instant(notified),
             fmt_duration(notice)
         ));
+        decide(
+            true,
+            format!("excluded: notified at least {} ahead", fmt_duration(notice)),
+        );
         let (s, e) = (m.start.max(p.start), m.end.min(p.end));
         if s < e {
             windows.push((s, e));
@@ -449,7 +548,7 @@ fn kept_maintenance(
     }
     let union = merge_intervals(windows);
     let Some(cap) = a.maintenance_cap_seconds else {
-        return union;
+        return (union, decisions);
     };
     let mut left = cap;
     let mut kept = Vec::new();
@@ -468,7 +567,15 @@ fn kept_maintenance(
         }
         left -= take;
     }
-    kept
+    if left <= 0 {
+        for d in decisions.iter_mut().filter(|d| d.excluded) {
+            d.reason.push_str(&format!(
+                " (within the {} maintenance_cap, taken in time order)",
+                fmt_duration(cap)
+            ));
+        }
+    }
+    (kept, decisions)
 }
 
 fn buckets(

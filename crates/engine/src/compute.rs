@@ -163,6 +163,8 @@ pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<Result
                 basis: basis_text,
                 amount: amount_text,
                 trace: line_trace,
+                evidence: o.evidence,
+                maintenance: o.maintenance,
             }),
             Err(o) => Line::Incident(IncidentLine {
                 sla: sla.id.clone(),

@@ -85,6 +85,38 @@ pub struct AvailabilityLine {
     pub basis: String,
     pub amount: String,
     pub trace: Vec<String>,
+    /// Each outage row of the service that touches the period: counted or
+    /// excluded, and why (an extension for statements and auditors).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<EvidenceRow>,
+    /// Each maintenance window of the service that touches the period.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub maintenance: Vec<MaintenanceDecision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceRow {
+    /// `file:sheet:row`.
+    pub row: String,
+    pub start: String,
+    /// Empty for an open outage.
+    pub end: String,
+    pub impact: String,
+    pub cause: String,
+    pub source: String,
+    pub reference: String,
+    pub counted: bool,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MaintenanceDecision {
+    pub row: String,
+    pub start: String,
+    pub end: String,
+    pub notified_at: Option<String>,
+    pub excluded: bool,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
