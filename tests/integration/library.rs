@@ -67,7 +67,11 @@ fn numbers(doc: &sla_ledger::sla_engine::ResultDoc) -> Value {
         v.as_object_mut().unwrap().remove(k);
     }
     for l in v["lines"].as_array_mut().unwrap() {
-        l.as_object_mut().unwrap().remove("trace");
+        // Descriptive, not numbers: traces, and the per-row decisions that
+        // name rows (split or duplicated rows list more entries).
+        for k in ["trace", "evidence", "maintenance"] {
+            l.as_object_mut().unwrap().remove(k);
+        }
     }
     v
 }

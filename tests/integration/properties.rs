@@ -240,7 +240,11 @@ fn numbers(doc: &ResultDoc) -> String {
     v.as_object_mut().unwrap().remove("trace");
     v.as_object_mut().unwrap().remove("warnings");
     for l in v["lines"].as_array_mut().unwrap() {
-        l.as_object_mut().unwrap().remove("trace");
+        // Descriptive, not numbers: traces, and the per-row decisions that
+        // name rows (split or duplicated rows list more entries).
+        for k in ["trace", "evidence", "maintenance"] {
+            l.as_object_mut().unwrap().remove(k);
+        }
     }
     v.to_string()
 }
