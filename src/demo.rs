@@ -105,9 +105,26 @@ pub fn run(out: &str, fixtures: &str) -> Result<Env, AppError> {
         }
     }
     months.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
-    for (id, period) in &months {
-        env.lib.run_statements(&env.ctx, period, Some(id))?;
-        env.lib.finalize(&env.ctx, period, Some(id))?;
+    let id = sla_ledger::sla_export::Identity::create(
+        "Example Hosting Ltd",
+        "Statements signing",
+        env.ctx.now,
+    )
+    .map_err(|e| AppError::Usage(e.to_string()))?;
+    id.save(env.lib.dir())
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    env.lib.record(
+        &env.ctx,
+        "identity.set",
+        &id.subject(),
+        &serde_json::json!({ "created_by": "demo" }),
+    )?;
+    let statements_dir = out.join("statements");
+    for (contract, period) in &months {
+        env.lib.run_statements(&env.ctx, period, Some(contract))?;
+        for s in env.lib.finalize(&env.ctx, period, Some(contract))? {
+            sla_ledger::export::export_statement(&env.lib, &env.ctx, &s.number, &statements_dir)?;
+        }
     }
     Ok(env)
 }

@@ -2,9 +2,11 @@
 //! call. Reads files, hands pure data to the engine, returns its result.
 
 pub mod error;
+pub mod export;
 
 pub use error::AppError;
 pub use sla_engine;
+pub use sla_export;
 pub use sla_import;
 pub use sla_store;
 

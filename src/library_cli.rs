@@ -136,6 +136,20 @@ pub enum StatementsCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Write PDF and XLSX for every statement of a month (finals certified, with a signed manifest).
+    Export {
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        out: String,
+        #[arg(long)]
+        contract: Option<String>,
+        /// Also drafts and superseded statements (default: final ones).
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Correct a final statement: a new final one supersedes it.
     Restate {
         statement: String,
@@ -583,6 +597,63 @@ pub fn statements(e: &mut Env, cmd: StatementsCmd) -> Result<(), AppError> {
             print!("{}", statement_rows(&done));
             println!("{} statement(s) finalized; they can no longer change (a correction is a restatement).", done.len());
         }
+        StatementsCmd::Export {
+            period,
+            out,
+            contract,
+            all,
+            json: j,
+        } => {
+            let rows: Vec<_> = e
+                .lib
+                .list_statements(Some(&period), contract.as_deref())?
+                .into_iter()
+                .filter(|s| all || s.status == "final")
+                .collect();
+            if rows.is_empty() {
+                return Err(AppError::Usage(format!("no final statements for {period}: finalize them first (or pass --all for drafts)")));
+            }
+            let mut done = Vec::new();
+            let mut failed = Vec::new();
+            for (n, s) in rows.iter().enumerate() {
+                if !j {
+                    eprintln!("[{}/{}] exporting {}", n + 1, rows.len(), s.number);
+                }
+                // One failing statement does not stop the others.
+                match sla_ledger::export::export_statement(
+                    &e.lib,
+                    &e.ctx,
+                    &s.number,
+                    std::path::Path::new(&out),
+                ) {
+                    Ok(f) => done.push(f),
+                    Err(err) => failed.push((s.number.clone(), err.to_string())),
+                }
+            }
+            if j {
+                json(
+                    &serde_json::json!({ "exported": done, "failed": failed.iter().map(|(n, m)| serde_json::json!({ "statement": n, "error": m })).collect::<Vec<_>>() }),
+                )?;
+            } else {
+                for f in &done {
+                    println!("{}  {}  {}", f.status, f.pdf.display(), f.xlsx.display());
+                }
+                for (n, m) in &failed {
+                    eprintln!("FAILED {n}: {m}");
+                }
+                println!(
+                    "{} statement(s) exported to {out}; {} failed.",
+                    done.len(),
+                    failed.len()
+                );
+            }
+            if !failed.is_empty() {
+                return Err(AppError::Usage(format!(
+                    "{} statement(s) could not be exported",
+                    failed.len()
+                )));
+            }
+        }
         StatementsCmd::Restate {
             statement,
             reason,
@@ -814,5 +885,86 @@ pub fn report(e: &mut Env, cmd: ReportCmd) -> Result<(), AppError> {
             );
         }
     }
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum IdentityCmd {
+    /// Create a signing identity: a small organisation CA and a signing certificate.
+    Create {
+        #[arg(long)]
+        organisation: String,
+        /// Who signs (the certificate's common name).
+        #[arg(long, default_value = "Statements signing")]
+        name: String,
+    },
+    /// Import your own identity: a PKCS#12 file (.p12/.pfx), or PEM certificates with --key.
+    Import {
+        file: String,
+        /// PEM private key (PKCS#8), for a PEM certificate file.
+        #[arg(long)]
+        key: Option<String>,
+        /// Environment variable holding the PKCS#12 password.
+        #[arg(long, default_value = "SLA_LEDGER_P12_PASSWORD")]
+        password_env: String,
+    },
+    /// Show the signing identity.
+    Show,
+}
+
+pub fn identity(e: &mut Env, cmd: IdentityCmd) -> Result<(), AppError> {
+    use sla_ledger::sla_export::Identity;
+    let map = |err: sla_ledger::sla_export::ExportError| AppError::Usage(err.to_string());
+    let id = match cmd {
+        IdentityCmd::Create { organisation, name } => {
+            Identity::create(&organisation, &name, e.ctx.now).map_err(map)?
+        }
+        IdentityCmd::Import {
+            file,
+            key,
+            password_env,
+        } => {
+            let bytes = std::fs::read(&file).map_err(|source| AppError::ReadFile {
+                path: file.clone(),
+                source,
+            })?;
+            match key {
+                Some(k) => {
+                    let key_pem =
+                        std::fs::read_to_string(&k).map_err(|source| AppError::ReadFile {
+                            path: k.clone(),
+                            source,
+                        })?;
+                    Identity::from_pem(&String::from_utf8_lossy(&bytes), &key_pem).map_err(map)?
+                }
+                None => {
+                    Identity::from_pkcs12(&bytes, &std::env::var(&password_env).unwrap_or_default())
+                        .map_err(map)?
+                }
+            }
+        }
+        IdentityCmd::Show => {
+            let id = Identity::load(e.lib.dir()).map_err(map)?;
+            println!("signing identity: {}", id.subject());
+            println!("issued by: {}", id.cert.tbs_certificate.issuer);
+            println!(
+                "valid until: {}",
+                id.cert.tbs_certificate.validity.not_after
+            );
+            return Ok(());
+        }
+    };
+    id.save(e.lib.dir()).map_err(map)?;
+    e.lib.record(
+        &e.ctx,
+        "identity.set",
+        &id.subject(),
+        &serde_json::json!({ "issuer": id.cert.tbs_certificate.issuer.to_string() }),
+    )?;
+    println!(
+        "signing identity {} stored in {} (key readable by you only)",
+        id.subject(),
+        e.lib.dir().join("identity").display()
+    );
     Ok(())
 }

@@ -50,6 +50,16 @@ enum Command {
     /// The audit chain.
     #[command(subcommand)]
     Audit(library_cli::AuditCmd),
+    /// The signing identity for final statements.
+    #[command(subcommand)]
+    Identity(library_cli::IdentityCmd),
+    /// Check exported PDFs, workbooks and manifests: signatures, hashes and the library's record.
+    Verify {
+        #[arg(required = true)]
+        files: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Questions of the whole library.
     #[command(subcommand)]
     Report(library_cli::ReportCmd),
@@ -117,6 +127,39 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::Claims(c) => library_cli::claims(&mut library_cli::env(library, actor)?, c),
         Command::Report(c) => library_cli::report(&mut library_cli::env(library, actor)?, c),
+        Command::Identity(c) => library_cli::identity(&mut library_cli::env(library, actor)?, c),
+        Command::Verify { files, json } => {
+            // A library is used when one is named or exists; verify works without.
+            let dir = sla_ledger::library_dir(library)
+                .ok()
+                .filter(|d| d.join(sla_ledger::sla_store::DB_FILE).exists());
+            let lib = dir.map(|d| sla_ledger::open_library(&d)).transpose()?;
+            let findings = sla_ledger::export::verify(&files, lib.as_ref())?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&findings).expect("serialises")
+                );
+            } else {
+                for f in &findings {
+                    println!(
+                        "{}  {}: {}: {}",
+                        if f.holds { "OK  " } else { "FAIL" },
+                        f.file,
+                        f.check,
+                        f.detail
+                    );
+                }
+            }
+            if findings.iter().all(|f| f.holds) {
+                Ok(())
+            } else {
+                Err(AppError::Usage(format!(
+                    "{} check(s) do not hold",
+                    findings.iter().filter(|f| !f.holds).count()
+                )))
+            }
+        }
         Command::Audit(c) => {
             if library_cli::audit(&mut library_cli::env(library, actor)?, c)? {
                 Ok(())

@@ -161,6 +161,18 @@ impl Library {
             .map_err(StoreError::Sql)
     }
 
+    /// Records an action that changes no table of its own (a new signing
+    /// identity, an export) in the audit chain.
+    pub fn record(
+        &mut self,
+        ctx: &Ctx,
+        action: &str,
+        subject: &str,
+        details: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| audit::append(tx, ctx, action, subject, details))
+    }
+
     pub fn audit_verify(&self) -> Result<audit::Verification, StoreError> {
         audit::verify(&self.conn)
     }

@@ -1,0 +1,14 @@
+//! Statement exports: a PDF for finance and auditors (certified with a PAdES
+//! signature when final), an Excel workbook an auditor can recompute, and a
+//! signed manifest binding both to the library's record.
+
+pub mod error;
+pub mod identity;
+pub mod pdf;
+pub mod sign;
+pub mod view;
+pub mod xlsx;
+
+pub use error::ExportError;
+pub use identity::Identity;
+pub use view::StatementView;

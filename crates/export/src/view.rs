@@ -1,0 +1,49 @@
+//! What an export shows: one statement, as the library holds it.
+
+use sla_engine::{ResultDoc, Terms};
+
+#[derive(Debug, Clone)]
+pub struct StatementView {
+    pub number: String,
+    /// DRAFT, FINAL, RESTATED (final, superseding another) or SUPERSEDED.
+    pub status: String,
+    pub our_party: String,
+    pub terms: Terms,
+    pub result: ResultDoc,
+    pub data_cutoff: String,
+    /// Fixed creation time of the files (the statement's, never "now").
+    pub created_at: i64,
+    /// The library's seal of a final statement.
+    pub seal_sha256: Option<String>,
+    pub terms_version: i64,
+    pub engine_version: String,
+    pub restatement: Option<String>,
+}
+
+impl StatementView {
+    pub fn direction_text(&self) -> &'static str {
+        match self.terms.contract.direction {
+            Some(sla_engine::terms::Direction::Customer) => {
+                "customer contract: we owe these credits"
+            }
+            Some(sla_engine::terms::Direction::Vendor) => {
+                "vendor contract: these credits are owed to us"
+            }
+            None => "direction not stated",
+        }
+    }
+
+    /// A file-name-safe form of the statement number.
+    pub fn file_stem(&self) -> String {
+        self.number
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    }
+}
