@@ -127,7 +127,12 @@ impl Writer {
         self.ops().extend([
             Op::SetFillColor { col: color },
             Op::DrawRectangle {
-                rectangle: Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h)),
+                // printpdf's default rectangle paints nothing: fill it.
+                rectangle: Rect {
+                    mode: Some(printpdf::PaintMode::Fill),
+                    winding_order: Some(printpdf::WindingOrder::NonZero),
+                    ..Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h))
+                },
             },
         ]);
     }
@@ -401,22 +406,23 @@ pub fn render(v: &StatementView, xlsx_sha256: &str) -> Result<Vec<u8>, ExportErr
         ),
     ];
     for (l1, v1, l2, v2) in rows {
-        let v1 = w
-            .wrap(&v1, 9.0, false, 160.0)
-            .first()
-            .cloned()
-            .unwrap_or_default();
-        w.pair(M, l1, &v1, false);
-        let v2 = w.wrap(&v2, 9.0, false, 170.0);
+        let left = w.wrap(&v1, 9.0, false, 160.0);
+        let right = w.wrap(&v2, 9.0, false, 170.0);
+        w.pair(M, l1, left.first().map(String::as_str).unwrap_or(""), false);
         w.pair(
             col2,
             l2,
-            v2.first().map(String::as_str).unwrap_or(""),
+            right.first().map(String::as_str).unwrap_or(""),
             false,
         );
-        for extra in v2.iter().skip(1) {
+        for k in 1..left.len().max(right.len()) {
             w.y -= 11.0;
-            w.text(col2 + 92.0, w.y, extra, 9.0, false, grey(0.05));
+            if let Some(l) = left.get(k) {
+                w.text(M + 92.0, w.y, l, 9.0, false, grey(0.05));
+            }
+            if let Some(r) = right.get(k) {
+                w.text(col2 + 92.0, w.y, r, 9.0, false, grey(0.05));
+            }
         }
         w.y -= 14.0;
     }
@@ -733,11 +739,12 @@ pub fn render(v: &StatementView, xlsx_sha256: &str) -> Result<Vec<u8>, ExportErr
         w.text(W - M - fw, 28.0, &footer, 7.5, false, grey(0.4));
         w.text(M, 28.0, "SLA Ledger", 7.5, false, grey(0.4));
         if v.status == "DRAFT" {
+            // Drawn first, so the page's content stays readable over it.
             let font = PdfFontHandle::External(printpdf::FontId("F2".into()));
-            w.ops().extend([
+            let mark = [
                 Op::StartTextSection,
                 Op::SetFillColor {
-                    col: rgb(0.93, 0.80, 0.75),
+                    col: rgb(0.97, 0.90, 0.87),
                 },
                 Op::SetFont {
                     font,
@@ -750,7 +757,8 @@ pub fn render(v: &StatementView, xlsx_sha256: &str) -> Result<Vec<u8>, ExportErr
                     items: vec![TextItem::Text("DRAFT".into())],
                 },
                 Op::EndTextSection,
-            ]);
+            ];
+            w.ops().splice(0..0, mark);
         }
         w.pages.swap(p, total_pages - 1);
     }
