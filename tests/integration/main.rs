@@ -3,6 +3,7 @@
 //! spec's invariants, and regressions named after their issue.
 
 mod cli;
+mod exports;
 mod golden;
 mod library;
 mod oracle;

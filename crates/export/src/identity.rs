@@ -7,7 +7,6 @@ use crate::error::{io, ExportError};
 use der::{Decode, DecodePem, Encode, EncodePem};
 use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Duration;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
 use x509_cert::name::Name;
@@ -48,17 +47,20 @@ fn serial() -> Result<SerialNumber, ExportError> {
     SerialNumber::new(&b).map_err(err)
 }
 
-/// Escapes a value for an RFC 4514 distinguished name.
-fn dn_value(v: &str) -> String {
-    v.chars()
-        .map(|c| {
-            if ",+\"\\<>;=".contains(c) {
-                format!("\\{c}")
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+/// A distinguished name built attribute by attribute (UTF8String values),
+/// so organisation names with commas or quotes stay whole.
+fn dn(cn: &str, o: &str) -> Result<Name, ExportError> {
+    use x509_cert::attr::AttributeTypeAndValue;
+    use x509_cert::name::RelativeDistinguishedName;
+    let mut rdns = Vec::new();
+    for (oid, value) in [("2.5.4.10", o), ("2.5.4.3", cn)] {
+        let atv = AttributeTypeAndValue {
+            oid: der::oid::ObjectIdentifier::new_unwrap(oid),
+            value: der::Any::new(der::Tag::Utf8String, value.as_bytes()).map_err(err)?,
+        };
+        rdns.push(RelativeDistinguishedName::try_from(vec![atv]).map_err(err)?);
+    }
+    Ok(x509_cert::name::RdnSequence(rdns))
 }
 
 impl Identity {
@@ -66,12 +68,7 @@ impl Identity {
     /// (3 years), both P-256, valid from `now`.
     pub fn create(organisation: &str, signer: &str, now: i64) -> Result<Identity, ExportError> {
         let ca_key = p256::ecdsa::SigningKey::random(&mut rand_core::OsRng);
-        let ca_name = Name::from_str(&format!(
-            "CN={} Statements CA,O={}",
-            dn_value(organisation),
-            dn_value(organisation)
-        ))
-        .map_err(err)?;
+        let ca_name = dn(&format!("{organisation} Statements CA"), organisation)?;
         let ca_spki = SubjectPublicKeyInfoOwned::from_key(*ca_key.verifying_key()).map_err(err)?;
         let validity = |years: i64| -> Result<Validity, ExportError> {
             Ok(Validity {
@@ -91,12 +88,7 @@ impl Identity {
         .build::<p256::ecdsa::DerSignature>()
         .map_err(err)?;
         let key = p256::ecdsa::SigningKey::random(&mut rand_core::OsRng);
-        let name = Name::from_str(&format!(
-            "CN={},O={}",
-            dn_value(signer),
-            dn_value(organisation)
-        ))
-        .map_err(err)?;
+        let name = dn(signer, organisation)?;
         let spki = SubjectPublicKeyInfoOwned::from_key(*key.verifying_key()).map_err(err)?;
         let profile = Profile::Leaf {
             issuer: ca_name,
@@ -120,7 +112,7 @@ impl Identity {
         let mut certs = Vec::new();
         for block in certs_pem.split_inclusive("-----END CERTIFICATE-----") {
             if let Some(start) = block.find("-----BEGIN CERTIFICATE-----") {
-                certs.push(Certificate::from_pem(block[start..].as_bytes()).map_err(err)?);
+                certs.push(Certificate::from_pem(&block.as_bytes()[start..]).map_err(err)?);
             }
         }
         if certs.is_empty() {
@@ -213,9 +205,25 @@ impl Identity {
 
     /// The subject's organisation (O=), shown as our party on statements.
     pub fn organisation(&self) -> Option<String> {
-        self.subject()
-            .split(',')
-            .find_map(|p| p.trim().strip_prefix("O=").map(str::to_string))
+        // Read the attribute itself: the printed name escapes commas.
+        const O: der::oid::ObjectIdentifier = der::oid::ObjectIdentifier::new_unwrap("2.5.4.10");
+        let atv = self
+            .cert
+            .tbs_certificate
+            .subject
+            .0
+            .iter()
+            .flat_map(|rdn| rdn.0.iter())
+            .find(|atv| atv.oid == O)?;
+        atv.value
+            .decode_as::<der::asn1::Utf8StringRef>()
+            .map(|s| s.as_str().to_string())
+            .or_else(|_| {
+                atv.value
+                    .decode_as::<der::asn1::PrintableStringRef>()
+                    .map(|s| s.as_str().to_string())
+            })
+            .ok()
     }
 
     pub fn cert_der(&self) -> Result<Vec<u8>, ExportError> {

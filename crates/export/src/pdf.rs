@@ -59,12 +59,16 @@ enum Align {
     Right,
 }
 
+/// A table column: title, width in points, alignment.
+type Column = (String, f32, Align);
+
 struct Writer {
     pages: Vec<Vec<Op>>,
     y: f32,
     reg: Metrics,
     bold: Metrics,
-    header: Option<(Vec<(String, f32, Align)>, f32)>,
+    /// The table in progress: its columns and text size, repeated on a new page.
+    header: Option<(Vec<Column>, f32)>,
 }
 
 fn grey(v: f32) -> Color {
