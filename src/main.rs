@@ -1,5 +1,6 @@
 //! `sla-ledger`: the command-line face of SLA Ledger.
 
+mod bench;
 mod demo;
 mod library_cli;
 mod table;
@@ -63,9 +64,25 @@ enum Command {
     /// Questions of the whole library.
     #[command(subcommand)]
     Report(library_cli::ReportCmd),
+    /// Benchmarks, reported against a baseline run in the same command.
+    #[command(subcommand)]
+    Bench(BenchCmd),
     /// Build a fresh library in DIR from fixtures/ and run a month end for every fixture contract.
     Demo {
         #[arg(long)]
+        out: String,
+        #[arg(long, default_value = "fixtures")]
+        fixtures: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCmd {
+    /// Export N final statements (PDF, XLSX, signature, manifest) against computing them.
+    Export {
+        #[arg(long, default_value_t = 100)]
+        statements: usize,
+        #[arg(long, default_value = "bench-out")]
         out: String,
         #[arg(long, default_value = "fixtures")]
         fixtures: String,
@@ -167,6 +184,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 Err(AppError::Usage("the audit chain does not verify".into()))
             }
         }
+        Command::Bench(BenchCmd::Export { statements, out, fixtures }) => bench::export(statements, &out, &fixtures),
         Command::Demo { out, fixtures } => {
             let mut env = demo::run(&out, &fixtures)?;
             let rows = env.lib.list_statements(None, None)?;
