@@ -15,23 +15,52 @@ pub fn export(n: usize, out: &str, fixtures: &str) -> Result<(), AppError> {
     let mut lib = fresh_library(out)?;
     let ctx = context(Some("bench"))?;
     let case = Path::new(fixtures).join("cases/spec-s6-full-example");
-    let terms = std::fs::read_to_string(case.join("terms.toml")).map_err(|source| AppError::ReadFile { path: case.display().to_string(), source })?;
+    let terms =
+        std::fs::read_to_string(case.join("terms.toml")).map_err(|source| AppError::ReadFile {
+            path: case.display().to_string(),
+            source,
+        })?;
     let setup = Instant::now();
     for i in 0..n {
         let id = format!("BENCH-{i:04}");
         let path = out.join(format!("{id}.toml"));
-        std::fs::write(&path, terms.replace("ACME-2026-001", &id)).map_err(|source| AppError::ReadFile { path: path.display().to_string(), source })?;
+        std::fs::write(&path, terms.replace("ACME-2026-001", &id)).map_err(|source| {
+            AppError::ReadFile {
+                path: path.display().to_string(),
+                source,
+            }
+        })?;
         lib.add_contract(&ctx, &path.display().to_string())?;
-        for (f, k) in [("outages.csv", Kind::Outages), ("maintenance.csv", Kind::Maintenance), ("incidents.csv", Kind::Incidents)] {
+        for (f, k) in [
+            ("outages.csv", Kind::Outages),
+            ("maintenance.csv", Kind::Maintenance),
+            ("incidents.csv", Kind::Incidents),
+        ] {
             let file = case.join(f).display().to_string();
-            lib.import(&ctx, &ImportRequest { file: &file, source_label: "bench", contract: Some(&id), kind: Some(k) }, &mut |_| true)?;
+            lib.import(
+                &ctx,
+                &ImportRequest {
+                    file: &file,
+                    source_label: "bench",
+                    contract: Some(&id),
+                    kind: Some(k),
+                },
+                &mut |_| true,
+            )?;
         }
     }
     lib.run_statements(&ctx, "2026-10", None)?;
     let finals = lib.finalize(&ctx, "2026-10", None)?;
-    let identity = sla_ledger::sla_export::Identity::create("Bench Ltd", "Bench signer", ctx.now).map_err(|e| AppError::Usage(e.to_string()))?;
-    identity.save(lib.dir()).map_err(|e| AppError::Usage(e.to_string()))?;
-    eprintln!("set up {} finalized statements in {:.1} s", finals.len(), setup.elapsed().as_secs_f64());
+    let identity = sla_ledger::sla_export::Identity::create("Bench Ltd", "Bench signer", ctx.now)
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    identity
+        .save(lib.dir())
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    eprintln!(
+        "set up {} finalized statements in {:.1} s",
+        finals.len(),
+        setup.elapsed().as_secs_f64()
+    );
 
     let t = Instant::now();
     for s in &finals {
@@ -43,14 +72,29 @@ pub fn export(n: usize, out: &str, fixtures: &str) -> Result<(), AppError> {
     let mut bytes = 0u64;
     for s in &finals {
         let f = sla_ledger::export::export_statement(&lib, &ctx, &s.number, &dir)?;
-        bytes += std::fs::metadata(&f.pdf).map(|m| m.len()).unwrap_or(0) + std::fs::metadata(&f.xlsx).map(|m| m.len()).unwrap_or(0);
+        bytes += std::fs::metadata(&f.pdf).map(|m| m.len()).unwrap_or(0)
+            + std::fs::metadata(&f.xlsx).map(|m| m.len()).unwrap_or(0);
     }
     let exporting = t.elapsed().as_secs_f64();
     let n = finals.len() as f64;
     println!("statements: {}", finals.len());
-    println!("baseline (compute each from the library): {:.3} s, {:.1} ms/statement", baseline, 1000.0 * baseline / n);
+    println!(
+        "baseline (compute each from the library): {:.3} s, {:.1} ms/statement",
+        baseline,
+        1000.0 * baseline / n
+    );
     println!("export (XLSX + PDF + signature + manifest): {:.3} s, {:.1} ms/statement, {:.0} KiB/statement", exporting, 1000.0 * exporting / n, bytes as f64 / n / 1024.0);
-    println!("ratio export/baseline: {:.1}x", exporting / baseline.max(1e-9));
-    println!("build profile: {}", if cfg!(debug_assertions) { "debug (use --release for representative numbers)" } else { "release" });
+    println!(
+        "ratio export/baseline: {:.1}x",
+        exporting / baseline.max(1e-9)
+    );
+    println!(
+        "build profile: {}",
+        if cfg!(debug_assertions) {
+            "debug (use --release for representative numbers)"
+        } else {
+            "release"
+        }
+    );
     Ok(())
 }

@@ -9,7 +9,8 @@ use sla_export::{sign, Identity, StatementView};
 use sla_store::{Ctx, Library};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ExportedFiles {
     pub statement: String,
     pub status: String,
@@ -150,7 +151,8 @@ pub fn export_statement(
 }
 
 /// One finding of `verify`: what was checked and whether it holds.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Finding {
     pub file: String,
     pub check: String,

@@ -1,6 +1,7 @@
 //! SLA Ledger's use-case API: what the CLI (and later the desktop shell)
 //! call. Reads files, hands pure data to the engine, returns its result.
 
+pub mod app;
 pub mod error;
 pub mod export;
 

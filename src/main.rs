@@ -184,7 +184,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 Err(AppError::Usage("the audit chain does not verify".into()))
             }
         }
-        Command::Bench(BenchCmd::Export { statements, out, fixtures }) => bench::export(statements, &out, &fixtures),
+        Command::Bench(BenchCmd::Export {
+            statements,
+            out,
+            fixtures,
+        }) => bench::export(statements, &out, &fixtures),
         Command::Demo { out, fixtures } => {
             let mut env = demo::run(&out, &fixtures)?;
             let rows = env.lib.list_statements(None, None)?;

@@ -6,7 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS, Deserialize)]
+#[ts(export)]
 pub struct ResultDoc {
     pub schema: String,
     pub contract: String,
@@ -26,7 +27,8 @@ pub struct ResultDoc {
     pub trace: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS, Deserialize)]
+#[ts(export)]
 pub struct PeriodDoc {
     pub label: String,
     pub start: String,
@@ -34,7 +36,8 @@ pub struct PeriodDoc {
     pub seconds: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS, Deserialize)]
+#[ts(export)]
 #[serde(untagged)]
 pub enum Line {
     Availability(AvailabilityLine),
@@ -68,7 +71,8 @@ impl Line {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS, Deserialize)]
+#[ts(export)]
 pub struct AvailabilityLine {
     pub sla: String,
     pub kind: String,
@@ -94,7 +98,8 @@ pub struct AvailabilityLine {
     pub maintenance: Vec<MaintenanceDecision>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS, Deserialize)]
+#[ts(export)]
 pub struct EvidenceRow {
     /// `file:sheet:row`.
     pub row: String,
@@ -109,7 +114,8 @@ pub struct EvidenceRow {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS, Deserialize)]
+#[ts(export)]
 pub struct MaintenanceDecision {
     pub row: String,
     pub start: String,
@@ -119,7 +125,8 @@ pub struct MaintenanceDecision {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS, Deserialize)]
+#[ts(export)]
 pub struct IncidentLine {
     pub sla: String,
     pub kind: String,
@@ -136,7 +143,8 @@ pub struct IncidentLine {
     pub trace: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS, Deserialize)]
+#[ts(export)]
 pub struct IncidentEntryDoc {
     pub incident: String,
     pub opened_at: String,

@@ -64,7 +64,8 @@ pub fn append(
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS, PartialEq, Eq)]
+#[ts(export)]
 pub struct AuditEntry {
     pub seq: i64,
     pub at: String,
@@ -74,7 +75,8 @@ pub struct AuditEntry {
     pub details: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS, PartialEq, Eq)]
+#[ts(export)]
 pub struct Verification {
     pub entries: i64,
     pub ok: bool,

@@ -11,7 +11,8 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::json;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ClaimInfo {
     pub id: i64,
     pub statement: String,

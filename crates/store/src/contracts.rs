@@ -12,7 +12,8 @@ use serde_json::json;
 use sla_engine::Terms;
 use std::path::Path;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct VersionInfo {
     pub id: i64,
     pub version: i64,
@@ -24,7 +25,8 @@ pub struct VersionInfo {
     pub terms_sha256: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ContractSummary {
     pub id: String,
     pub title: Option<String>,
@@ -39,7 +41,8 @@ pub struct ContractSummary {
     pub next_claim_deadline: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct DocumentInfo {
     pub id: i64,
     pub file_name: String,

@@ -13,7 +13,8 @@ use sla_import::Kind;
 use std::path::Path;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS, PartialEq, Eq)]
+#[ts(export)]
 pub struct ImportInfo {
     pub id: i64,
     pub contract: String,
@@ -27,7 +28,8 @@ pub struct ImportInfo {
     pub incident_rows: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub enum ImportOutcome {
     Imported {
         import: ImportInfo,
@@ -38,7 +40,8 @@ pub enum ImportOutcome {
 }
 
 /// Progress of the write phase of an import.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Progress {
     pub rows_done: u64,
     pub rows_total: u64,

@@ -16,7 +16,8 @@ pub enum CreditGrouping {
     Direction,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS, PartialEq, Eq)]
+#[ts(export)]
 pub struct CreditRow {
     /// Counterparty name, or "owed by us" / "owed to us".
     pub group: String,
@@ -26,7 +27,8 @@ pub struct CreditRow {
     pub total: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS, PartialEq, Eq)]
+#[ts(export)]
 pub struct ServiceGap {
     pub contract: String,
     pub service: String,

@@ -13,7 +13,8 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use sla_engine::{ResultDoc, Terms};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct StatementInfo {
     pub id: i64,
     pub number: String,
@@ -36,7 +37,8 @@ pub struct StatementInfo {
     pub restatement_reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Statement {
     #[serde(flatten)]
     pub info: StatementInfo,
@@ -45,7 +47,8 @@ pub struct Statement {
 }
 
 /// One contract's outcome in a batch run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RunOutcome {
     pub contract: String,
     pub statement: Option<StatementInfo>,

@@ -1,0 +1,191 @@
+//! The desktop shell. Every command is a one-line adapter over
+//! `sla_ledger::app`, the use-case API the CLI shares; errors reach the UI
+//! as `{code, message}`. Long work (imports, runs, exports) runs on Tauri's
+//! async thread pool, off the UI thread; imports report progress events and
+//! can be cancelled.
+
+use sla_ledger::app::{self, UiResult};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use tauri::{Emitter, Manager, State};
+
+struct Shell {
+    library: Mutex<PathBuf>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Shell {
+    fn dir(&self) -> PathBuf {
+        self.library.lock().expect("library path").clone()
+    }
+}
+
+#[tauri::command]
+fn library_info(s: State<Shell>) -> UiResult<app::LibraryInfo> {
+    app::library_info(&s.dir())
+}
+
+#[tauri::command]
+fn list_contracts(
+    s: State<Shell>,
+    search: Option<String>,
+    direction: Option<String>,
+) -> UiResult<Vec<sla_ledger::sla_store::contracts::ContractSummary>> {
+    app::list_contracts(&s.dir(), search, direction)
+}
+
+#[tauri::command]
+fn add_contract(s: State<Shell>, path: String) -> UiResult<String> {
+    app::add_contract(&s.dir(), &path)
+}
+
+#[tauri::command]
+fn contract_detail(s: State<Shell>, id: String) -> UiResult<app::ContractDetail> {
+    app::contract_detail(&s.dir(), &id)
+}
+
+#[tauri::command]
+fn diff_versions(s: State<Shell>, id: String, a: i64, b: i64) -> UiResult<String> {
+    app::diff_versions(&s.dir(), &id, a, b)
+}
+
+#[tauri::command(async)]
+fn import_preview(
+    s: State<'_, Shell>,
+    path: String,
+    contract: Option<String>,
+    kind: Option<String>,
+) -> UiResult<app::ImportPreview> {
+    app::import_preview(&s.dir(), &path, contract.as_deref(), kind.as_deref())
+}
+
+#[tauri::command(async)]
+fn import_file(
+    w: tauri::Window,
+    s: State<'_, Shell>,
+    path: String,
+    source: String,
+    contract: Option<String>,
+    kind: Option<String>,
+) -> UiResult<sla_ledger::sla_store::evidence::ImportOutcome> {
+    app::import_file(
+        &s.dir(),
+        &path,
+        &source,
+        contract.as_deref(),
+        kind.as_deref(),
+        &s.cancel,
+        &mut |p| drop(w.emit("import-progress", p)),
+    )
+}
+
+#[tauri::command]
+fn cancel_import(s: State<Shell>) {
+    s.cancel.store(true, Ordering::SeqCst)
+}
+
+#[tauri::command(async)]
+fn run_month(
+    s: State<'_, Shell>,
+    period: String,
+) -> UiResult<Vec<sla_ledger::sla_store::statements::RunOutcome>> {
+    app::run_month(&s.dir(), &period)
+}
+
+#[tauri::command]
+fn statements(
+    s: State<Shell>,
+    period: Option<String>,
+) -> UiResult<Vec<sla_ledger::sla_store::statements::StatementInfo>> {
+    app::statements(&s.dir(), period.as_deref())
+}
+
+#[tauri::command]
+fn statement(
+    s: State<Shell>,
+    key: String,
+) -> UiResult<sla_ledger::sla_store::statements::Statement> {
+    app::statement(&s.dir(), &key)
+}
+
+#[tauri::command(async)]
+fn finalize_month(
+    s: State<'_, Shell>,
+    period: String,
+) -> UiResult<Vec<sla_ledger::sla_store::statements::StatementInfo>> {
+    app::finalize_month(&s.dir(), &period)
+}
+
+#[tauri::command(async)]
+fn export_month(
+    s: State<'_, Shell>,
+    period: String,
+    out: Option<String>,
+) -> UiResult<Vec<sla_ledger::export::ExportedFiles>> {
+    app::export_month(&s.dir(), &period, out.as_deref())
+}
+
+#[tauri::command]
+fn claims(s: State<Shell>) -> UiResult<Vec<sla_ledger::sla_store::claims::ClaimInfo>> {
+    app::claims(&s.dir())
+}
+
+#[tauri::command]
+fn audit(s: State<Shell>) -> UiResult<Vec<sla_ledger::sla_store::audit::AuditEntry>> {
+    app::audit(&s.dir())
+}
+
+#[tauri::command]
+fn audit_verify(s: State<Shell>) -> UiResult<sla_ledger::sla_store::audit::Verification> {
+    app::audit_verify(&s.dir())
+}
+
+#[tauri::command]
+fn dashboard(s: State<Shell>) -> UiResult<app::Dashboard> {
+    app::dashboard(&s.dir())
+}
+
+#[tauri::command]
+fn create_identity(s: State<Shell>, organisation: String) -> UiResult<String> {
+    app::create_identity(&s.dir(), &organisation)
+}
+
+pub fn run() {
+    let dir = sla_ledger::library_dir(None).unwrap_or_else(|_| PathBuf::from("sla-ledger-library"));
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .manage(Shell {
+            library: Mutex::new(dir.clone()),
+            cancel: Arc::new(AtomicBool::new(false)),
+        })
+        .setup(move |a| {
+            if let Some(w) = a.get_webview_window("main") {
+                let _ = w.set_title(&format!("SLA Ledger - {}", dir.display()));
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            library_info,
+            list_contracts,
+            add_contract,
+            contract_detail,
+            diff_versions,
+            import_preview,
+            import_file,
+            cancel_import,
+            run_month,
+            statements,
+            statement,
+            finalize_month,
+            export_month,
+            claims,
+            audit,
+            audit_verify,
+            dashboard,
+            create_identity
+        ])
+        .run(tauri::generate_context!())
+        .expect("SLA Ledger failed to start");
+}

@@ -1,0 +1,72 @@
+import { useEffect, useState } from "react";
+import { LibraryPage } from "./pages/Library";
+import { ContractPage } from "./pages/Contract";
+import { ImportPage } from "./pages/Import";
+import { MonthEndPage } from "./pages/MonthEnd";
+import { DashboardPage } from "./pages/Dashboard";
+import { ClaimsPage } from "./pages/Claims";
+import { AuditPage } from "./pages/Audit";
+import { SettingsPage } from "./pages/Settings";
+
+export type Screen = "library" | "import" | "month" | "dashboard" | "claims" | "audit" | "settings" | "contract";
+
+const NAV: [Screen, string][] = [
+  ["library", "Library"],
+  ["import", "Import"],
+  ["month", "Month end"],
+  ["dashboard", "Dashboard"],
+  ["claims", "Claims"],
+  ["audit", "Audit"],
+  ["settings", "Settings"],
+];
+
+export function App() {
+  const [screen, setScreen] = useState<Screen>("library");
+  const [contract, setContract] = useState<string | null>(null);
+  const [theme, setTheme] = useState<string>(() => localStorage.getItem("theme") ?? (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"));
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    localStorage.setItem("theme", theme);
+  }, [theme]);
+  // Keyboard: Alt+1..7 switch screens.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const n = Number(e.key);
+      if (e.altKey && n >= 1 && n <= NAV.length) {
+        setScreen(NAV[n - 1][0]);
+        e.preventDefault();
+      }
+    };
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  }, []);
+  const open = (id: string) => {
+    setContract(id);
+    setScreen("contract");
+  };
+  return (
+    <div className="app">
+      <nav aria-label="Screens">
+        <div className="brand">SLA Ledger</div>
+        {NAV.map(([s, label], i) => (
+          <button key={s} className={screen === s ? "active" : ""} onClick={() => setScreen(s)} title={`Alt+${i + 1}`} data-screen={s}>
+            {label}
+          </button>
+        ))}
+        <button className="theme" onClick={() => setTheme(theme === "dark" ? "light" : "dark")} aria-label="Switch light or dark theme">
+          {theme === "dark" ? "Light theme" : "Dark theme"}
+        </button>
+      </nav>
+      <main>
+        {screen === "library" && <LibraryPage onOpen={open} />}
+        {screen === "contract" && contract && <ContractPage id={contract} onBack={() => setScreen("library")} />}
+        {screen === "import" && <ImportPage />}
+        {screen === "month" && <MonthEndPage />}
+        {screen === "dashboard" && <DashboardPage />}
+        {screen === "claims" && <ClaimsPage />}
+        {screen === "audit" && <AuditPage />}
+        {screen === "settings" && <SettingsPage theme={theme} setTheme={setTheme} />}
+      </main>
+    </div>
+  );
+}

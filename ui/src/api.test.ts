@@ -1,0 +1,59 @@
+// The invoke wrapper with the IPC mocked: arguments reach the right command,
+// results come back typed, and failures become {code, message}.
+import { afterEach, describe, expect, it } from "vitest";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { api, isUiError, messageOf } from "./api";
+import { money, previousMonth, directionLabel } from "./format";
+
+afterEach(() => clearMocks());
+
+describe("api", () => {
+  it("passes arguments by name and returns the command's result", async () => {
+    const seen: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      if (cmd === "run_month") return [{ contract: "ACME-2026-001", statement: null, problem: "statement ACME-2026-001/2026-10/1 is final" }];
+      if (cmd === "list_contracts") return [{ id: "ACME-2026-001", counterparty: "Acme Corp" }];
+    });
+    const out = await api.runMonth("2026-10");
+    expect(out[0].problem).toContain("is final");
+    const list = await api.listContracts("acme", "customer");
+    expect(list[0].counterparty).toBe("Acme Corp");
+    expect(seen[0]).toEqual(["run_month", { period: "2026-10" }]);
+    expect(seen[1]).toEqual(["list_contracts", { search: "acme", direction: "customer" }]);
+  });
+
+  it("turns a rejected command into a UiError the screens can switch on", async () => {
+    mockIPC(() => {
+      throw { code: "library_busy", message: "the library at /x is busy: another SLA Ledger is writing to it; try again in a moment" };
+    });
+    const err = await api.finalizeMonth("2026-10").catch((e) => e);
+    expect(isUiError(err)).toBe(true);
+    expect(err.code).toBe("library_busy");
+    expect(messageOf(err)).toContain("is busy");
+  });
+
+  it("wraps a non-UiError failure as internal", async () => {
+    mockIPC(() => {
+      throw "boom";
+    });
+    const err = await api.claims().catch((e) => e);
+    expect(err).toEqual({ code: "internal", message: "boom" });
+  });
+});
+
+describe("format", () => {
+  it("pads and groups amounts without re-rounding", () => {
+    expect(money("1875")).toBe("1,875.00");
+    expect(money("173.61111111111111111111")).toBe("173.61111111111111111111");
+    expect(money("3000", 0)).toBe("3,000");
+    expect(money("-1250.5")).toBe("-1,250.50");
+  });
+  it("knows the previous month across a year end", () => {
+    expect(previousMonth(new Date(Date.UTC(2027, 0, 15)))).toBe("2026-12");
+  });
+  it("says who owes whom", () => {
+    expect(directionLabel("vendor")).toBe("owed to us");
+    expect(directionLabel("customer")).toBe("owed by us");
+  });
+});

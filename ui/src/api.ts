@@ -1,0 +1,61 @@
+// The one module that talks to the Rust side. Every command the app uses is
+// wrapped here, typed with the types generated from Rust (src/bindings), and
+// every failure is a UiError {code, message} the screens can switch on.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { UiError } from "./bindings/UiError";
+import type { LibraryInfo } from "./bindings/LibraryInfo";
+import type { ContractSummary } from "./bindings/ContractSummary";
+import type { ContractDetail } from "./bindings/ContractDetail";
+import type { ImportPreview } from "./bindings/ImportPreview";
+import type { ImportOutcome } from "./bindings/ImportOutcome";
+import type { Progress } from "./bindings/Progress";
+import type { RunOutcome } from "./bindings/RunOutcome";
+import type { StatementInfo } from "./bindings/StatementInfo";
+import type { Statement } from "./bindings/Statement";
+import type { ExportedFiles } from "./bindings/ExportedFiles";
+import type { ClaimInfo } from "./bindings/ClaimInfo";
+import type { AuditEntry } from "./bindings/AuditEntry";
+import type { Verification } from "./bindings/Verification";
+import type { Dashboard } from "./bindings/Dashboard";
+
+export type { UiError };
+
+export function isUiError(e: unknown): e is UiError {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}
+
+/** A readable message for anything a command threw. */
+export function messageOf(e: unknown): string {
+  return isUiError(e) ? e.message : String(e);
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw isUiError(e) ? e : ({ code: "internal", message: String(e) } satisfies UiError);
+  }
+}
+
+export const api = {
+  libraryInfo: () => call<LibraryInfo>("library_info"),
+  listContracts: (search?: string, direction?: string) => call<ContractSummary[]>("list_contracts", { search: search || null, direction: direction || null }),
+  addContract: (path: string) => call<string>("add_contract", { path }),
+  contractDetail: (id: string) => call<ContractDetail>("contract_detail", { id }),
+  diffVersions: (id: string, a: number, b: number) => call<string>("diff_versions", { id, a, b }),
+  importPreview: (path: string, contract?: string, kind?: string) => call<ImportPreview>("import_preview", { path, contract: contract || null, kind: kind || null }),
+  importFile: (path: string, source: string, contract?: string, kind?: string) => call<ImportOutcome>("import_file", { path, source, contract: contract || null, kind: kind || null }),
+  cancelImport: () => call<void>("cancel_import"),
+  onImportProgress: (f: (p: Progress) => void): Promise<UnlistenFn> => listen<Progress>("import-progress", (e) => f(e.payload)),
+  runMonth: (period: string) => call<RunOutcome[]>("run_month", { period }),
+  statements: (period?: string) => call<StatementInfo[]>("statements", { period: period || null }),
+  statement: (key: string) => call<Statement>("statement", { key }),
+  finalizeMonth: (period: string) => call<StatementInfo[]>("finalize_month", { period }),
+  exportMonth: (period: string, out?: string) => call<ExportedFiles[]>("export_month", { period, out: out || null }),
+  claims: () => call<ClaimInfo[]>("claims"),
+  audit: () => call<AuditEntry[]>("audit"),
+  auditVerify: () => call<Verification>("audit_verify"),
+  dashboard: () => call<Dashboard>("dashboard"),
+  createIdentity: (organisation: string) => call<string>("create_identity", { organisation }),
+};

@@ -1,0 +1,58 @@
+import { useEffect, useState } from "react";
+import { api, messageOf } from "../api";
+import type { ContractDetail } from "../bindings/ContractDetail";
+
+export function ContractPage(props: { id: string; onBack: () => void }) {
+  const [d, setD] = useState<ContractDetail | null>(null);
+  const [diff, setDiff] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.contractDetail(props.id).then(setD, (e) => setError(messageOf(e)));
+  }, [props.id]);
+  if (error) return <p className="error" role="alert">{error}</p>;
+  if (!d) return <p className="muted">Loading…</p>;
+  const s = d.summary;
+  return (
+    <section>
+      <header className="page-head">
+        <h1>{props.id}</h1>
+        <button onClick={props.onBack}>Back to library</button>
+      </header>
+      <p className="muted">
+        {s?.title ?? ""} · {s?.counterparty ?? "no counterparty"} · {s?.currency} · governed by {s?.governing_law ?? "—"}
+      </p>
+      <h2>Terms, as a schedule</h2>
+      <ol className="schedule">
+        {d.schedule.map((line, i) => (
+          <li key={i}>{line}</li>
+        ))}
+      </ol>
+      <h2>Versions</h2>
+      <table className="plain">
+        <thead>
+          <tr><th>Version</th><th>Applies from</th><th>Applies to</th><th>By</th><th>Why</th><th /></tr>
+        </thead>
+        <tbody>
+          {d.versions.map((v) => (
+            <tr key={v.id}>
+              <td>{v.version}</td><td>{v.applies_from}</td><td>{v.applies_to ?? "open"}</td><td>{v.author}</td><td>{v.reason}</td>
+              <td>{v.version > 1 && <button onClick={() => api.diffVersions(props.id, Number(v.version) - 1, Number(v.version)).then(setDiff)}>Diff with {Number(v.version) - 1}</button>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {diff && <pre className="diff" aria-label="Differences between versions">{diff}</pre>}
+      <h2>Evidence imported</h2>
+      <table className="plain">
+        <thead><tr><th>File</th><th>Source</th><th>Rows</th><th>Imported</th><th>SHA-256</th></tr></thead>
+        <tbody>
+          {d.imports.map((i) => (
+            <tr key={i.id}><td>{i.file_name}</td><td>{i.source_label}</td><td>{Number(i.outage_rows) + Number(i.maintenance_rows) + Number(i.incident_rows)}</td><td>{i.imported_at} by {i.importer}</td><td className="mono">{i.sha256.slice(0, 16)}…</td></tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Documents</h2>
+      {d.documents.length === 0 ? <p className="muted">No documents attached.</p> : d.documents.map((doc) => <p key={doc.id}>{doc.file_name} <span className="mono">{doc.sha256.slice(0, 16)}…</span></p>)}
+    </section>
+  );
+}

@@ -1,0 +1,124 @@
+import { useEffect, useMemo, useState } from "react";
+import type { ColumnDef } from "@tanstack/react-table";
+import { openPath } from "@tauri-apps/plugin-opener";
+import { api, messageOf } from "../api";
+import type { StatementInfo } from "../bindings/StatementInfo";
+import type { Statement } from "../bindings/Statement";
+import type { ExportedFiles } from "../bindings/ExportedFiles";
+import { DataTable } from "../components/Table";
+import { money, previousMonth } from "../format";
+
+/** Outages of a line on a time axis across the period: counted in red, excluded in grey. */
+function Timeline(props: { start: string; end: string; rows: { start: string; end: string; counted: boolean; row: string }[] }) {
+  const t0 = Date.parse(props.start), t1 = Date.parse(props.end);
+  const x = (t: string) => (100 * (Math.min(Math.max(Date.parse(t), t0), t1) - t0)) / (t1 - t0);
+  return (
+    <svg className="timeline" viewBox="0 0 100 12" preserveAspectRatio="none" role="img" aria-label="Outages on the period's timeline">
+      <rect x="0" y="5" width="100" height="2" className="axis" />
+      {props.rows.map((r, i) => (
+        <rect key={i} x={x(r.start)} y={r.counted ? 1 : 7} width={Math.max(0.3, x(r.end || props.end) - x(r.start))} height="4" className={r.counted ? "counted" : "excluded"}>
+          <title>{r.row}</title>
+        </rect>
+      ))}
+    </svg>
+  );
+}
+
+export function MonthEndPage() {
+  const [period, setPeriod] = useState(previousMonth());
+  const [rows, setRows] = useState<StatementInfo[]>([]);
+  const [selected, setSelected] = useState<Statement | null>(null);
+  const [files, setFiles] = useState<ExportedFiles[]>([]);
+  const [status, setStatus] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const load = () => api.statements(period).then(setRows, (e) => setStatus(messageOf(e)));
+  useEffect(() => {
+    load();
+  }, [period]);
+  const act = async (what: string, f: () => Promise<string>) => {
+    setBusy(true);
+    setStatus(`${what}…`);
+    try {
+      setStatus(await f());
+      await load();
+    } catch (e) {
+      setStatus(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const run = () => act("Computing", async () => {
+    const out = await api.runMonth(period);
+    const problems = out.filter((o) => o.problem).map((o) => `${o.contract}: ${o.problem}`);
+    return `${out.filter((o) => o.statement).length} draft statement(s) computed for ${period}.${problems.length ? " " + problems.join("; ") : ""}`;
+  });
+  const finalize = () => act("Finalizing", async () => `${(await api.finalizeMonth(period)).length} statement(s) finalized: they can no longer change.`);
+  const exportAll = () => act("Signing and exporting", async () => {
+    const f = await api.exportMonth(period);
+    setFiles(f);
+    return `${f.length} statement(s) exported and signed.`;
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey && e.key === "Enter") run();
+    };
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  });
+  const columns = useMemo<ColumnDef<StatementInfo, any>[]>(
+    () => [
+      { header: "Statement", accessorKey: "number" },
+      { header: "Contract", accessorKey: "contract" },
+      { header: "Status", accessorFn: (r) => r.status.toUpperCase() },
+      { header: "Breached", accessorFn: (r) => (r.breached ? "YES" : "no") },
+      { header: "Total", accessorFn: (r) => `${r.currency} ${money(r.total)}` },
+      { header: "Claim deadline", accessorFn: (r) => r.claim_deadline ?? "-" },
+    ],
+    [],
+  );
+  const r = selected?.result;
+  return (
+    <section>
+      <header className="page-head">
+        <h1>Month end</h1>
+        <div className="actions">
+          <label>Period <input aria-label="Period" value={period} onChange={(e) => setPeriod(e.target.value)} pattern="\d{4}-\d{2}" /></label>
+          <button onClick={run} disabled={busy} title="Ctrl+Enter" data-action="run">Run month</button>
+          <button onClick={finalize} disabled={busy || !rows.some((s) => s.status === "draft")} data-action="finalize">Finalize</button>
+          <button onClick={exportAll} disabled={busy || !rows.some((s) => s.status === "final")} data-action="export">Sign and export</button>
+        </div>
+      </header>
+      {status && <p className="notice" role="status">{status}</p>}
+      <DataTable label="Statements of the month" data={rows} columns={columns} onRowClick={(s) => api.statement(s.number).then(setSelected)} rowClass={(s) => (s.breached ? "breached" : "")} height={300} />
+      {files.length > 0 && (
+        <div className="files" aria-label="Exported files">
+          {files.map((f) => (
+            <p key={f.statement}>
+              {f.statement} ({f.status}): <button onClick={() => openPath(f.pdf)}>Open PDF</button> <button onClick={() => openPath(f.xlsx)}>Open XLSX</button> <span className="mono">{f.pdf}</span>
+            </p>
+          ))}
+        </div>
+      )}
+      {selected && r && (
+        <div className="why" aria-label="Why this number">
+          <h2>Why {selected.number} = {r.currency} {money(r.total)}</h2>
+          {r.lines.map((l) => (
+            <details key={l.sla} open>
+              <summary>
+                <b>{l.sla}</b> — {"uptime" in l ? `uptime ${l.uptime} % against ${l.target} %` : `${l.breaches} breach(es), ${l.running} running`} → {money(l.amount)} {l.breached ? <span className="badge">breached</span> : null}
+              </summary>
+              {"evidence" in l && l.evidence && l.evidence.length > 0 && <Timeline start={r.period.start} end={r.period.end} rows={l.evidence} />}
+              {"evidence" in l && l.evidence && (
+                <table className="plain"><thead><tr><th>Row</th><th>Start</th><th>End</th><th>Impact</th><th>Cause</th><th>Used or excluded</th></tr></thead>
+                  <tbody>{l.evidence.map((e, i) => <tr key={i} className={e.counted ? "" : "excluded-row"}><td className="mono">{e.row}</td><td>{e.start}</td><td>{e.end || "open"}</td><td>{e.impact}</td><td>{e.cause}</td><td>{e.reason}</td></tr>)}</tbody>
+                </table>
+              )}
+              <ol className="trace">{l.trace.map((t, i) => <li key={i}>{t}</li>)}</ol>
+            </details>
+          ))}
+          <ol className="trace">{r.trace.map((t, i) => <li key={i}>{t}</li>)}</ol>
+        </div>
+      )}
+    </section>
+  );
+}
