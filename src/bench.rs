@@ -98,3 +98,58 @@ pub fn export(n: usize, out: &str, fixtures: &str) -> Result<(), AppError> {
     );
     Ok(())
 }
+
+/// `sla-ledger bench library --contracts N`: how long the Library screen's
+/// list takes to load with N contracts, against 100 contracts in the same
+/// run. (The UI renders only the visible rows, so the load is the cost.)
+pub fn library(n: usize, out: &str, fixtures: &str) -> Result<(), AppError> {
+    let out = Path::new(out);
+    let mut lib = fresh_library(out)?;
+    let ctx = context(Some("bench"))?;
+    let terms =
+        std::fs::read_to_string(Path::new(fixtures).join("cases/spec-s6-full-example/terms.toml"))
+            .map_err(|source| AppError::ReadFile {
+                path: fixtures.into(),
+                source,
+            })?;
+    let setup = Instant::now();
+    let time_list = |lib: &sla_ledger::sla_store::Library| -> Result<(f64, usize), AppError> {
+        let t = Instant::now();
+        let rows = lib.list_contracts(&Default::default())?;
+        Ok((t.elapsed().as_secs_f64(), rows.len()))
+    };
+    let mut baseline = None;
+    for i in 0..n {
+        let id = format!("C-{i:05}");
+        let path = out.join("terms.toml");
+        std::fs::write(
+            &path,
+            terms
+                .replace("ACME-2026-001", &id)
+                .replace("Acme Corp", &format!("Counterparty {}", i % 997)),
+        )
+        .map_err(|source| AppError::ReadFile {
+            path: path.display().to_string(),
+            source,
+        })?;
+        lib.add_contract(&ctx, &path.display().to_string())?;
+        if i + 1 == 100 {
+            baseline = Some(time_list(&lib)?);
+        }
+    }
+    eprintln!(
+        "set up {n} contracts in {:.1} s",
+        setup.elapsed().as_secs_f64()
+    );
+    let (full, rows) = time_list(&lib)?;
+    if let Some((b, brows)) = baseline {
+        println!("baseline: {brows} contracts listed in {:.1} ms", b * 1000.0);
+        println!("library: {rows} contracts listed in {:.1} ms ({:.1}x the baseline for {:.0}x the rows)", full * 1000.0, full / b.max(1e-9), rows as f64 / brows as f64);
+    } else {
+        println!(
+            "library: {rows} contracts listed in {:.1} ms",
+            full * 1000.0
+        );
+    }
+    Ok(())
+}

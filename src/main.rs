@@ -78,6 +78,15 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BenchCmd {
+    /// Load the Library list with N contracts, against 100 contracts.
+    Library {
+        #[arg(long, default_value_t = 10_000)]
+        contracts: usize,
+        #[arg(long, default_value = "bench-out")]
+        out: String,
+        #[arg(long, default_value = "fixtures")]
+        fixtures: String,
+    },
     /// Export N final statements (PDF, XLSX, signature, manifest) against computing them.
     Export {
         #[arg(long, default_value_t = 100)]
@@ -189,6 +198,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
             out,
             fixtures,
         }) => bench::export(statements, &out, &fixtures),
+        Command::Bench(BenchCmd::Library {
+            contracts,
+            out,
+            fixtures,
+        }) => bench::library(contracts, &out, &fixtures),
         Command::Demo { out, fixtures } => {
             let mut env = demo::run(&out, &fixtures)?;
             let rows = env.lib.list_statements(None, None)?;
