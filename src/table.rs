@@ -4,37 +4,7 @@ use sla_engine::result::{Line, ResultDoc};
 use sla_engine::terms::{Direction, Terms};
 use std::fmt::Write;
 
-/// `1234567.5` -> `1,234,567.5`: thousands separators on the integer part,
-/// decimals untouched (the value is never re-rounded for display).
-pub fn grouped(s: &str) -> String {
-    let (sign, rest) = s.strip_prefix('-').map_or(("", s), |r| ("-", r));
-    let (int, frac) = rest
-        .split_once('.')
-        .map_or((rest, None), |(i, f)| (i, Some(f)));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{out}.{f}"),
-        None => format!("{sign}{out}"),
-    }
-}
-
-/// Pads a decimal with zeros to `places` (never rounds: a value with more
-/// decimals is shown as it is).
-pub fn padded(s: &str, places: u32) -> String {
-    let have = s.split_once('.').map_or(0, |(_, f)| f.len());
-    let want = places as usize;
-    match (have, s.contains('.')) {
-        (h, _) if h >= want => s.to_string(),
-        (h, true) => format!("{s}{}", "0".repeat(want - h)),
-        (_, false) => format!("{s}.{}", "0".repeat(want)),
-    }
-}
+pub use sla_engine::num::{group_thousands as grouped, pad_places as padded};
 
 pub fn render(terms: &Terms, doc: &ResultDoc, with_trace: bool) -> String {
     let c = &terms.contract;

@@ -176,6 +176,38 @@ pub fn fmt_dec(d: Decimal) -> String {
     d.to_string()
 }
 
+/// `1234567.5` -> `1,234,567.5`: thousands separators on the integer part of
+/// a decimal string; the decimals are untouched (display never re-rounds).
+pub fn group_thousands(s: &str) -> String {
+    let (sign, rest) = s.strip_prefix('-').map_or(("", s), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+/// Pads a decimal string with zeros to `places` decimals; a value with more
+/// decimals is shown as it is (never rounded for display).
+pub fn pad_places(s: &str, places: u32) -> String {
+    let have = s.split_once('.').map_or(0, |(_, f)| f.len());
+    let want = places as usize;
+    match (have, s.contains('.')) {
+        (h, _) if h >= want => s.to_string(),
+        (h, true) => format!("{s}{}", "0".repeat(want - h)),
+        (_, false) => format!("{s}.{}", "0".repeat(want)),
+    }
+}
+
 pub fn rat_to_i64(r: &Rat) -> Option<i64> {
     if r.is_integer() {
         r.to_integer().to_i64()

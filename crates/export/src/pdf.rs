@@ -288,31 +288,7 @@ impl Writer {
 }
 
 fn money(s: &str, places: u32) -> String {
-    let have = s.split_once('.').map_or(0, |(_, f)| f.len());
-    let padded = if have >= places as usize {
-        s.to_string()
-    } else if s.contains('.') {
-        format!("{s}{}", "0".repeat(places as usize - have))
-    } else {
-        format!("{s}.{}", "0".repeat(places as usize))
-    };
-    let (sign, rest) = padded
-        .strip_prefix('-')
-        .map_or(("", padded.as_str()), |r| ("-", r));
-    let (int, frac) = rest
-        .split_once('.')
-        .map_or((rest, None), |(i, f)| (i, Some(f)));
-    let mut g = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            g.push(',');
-        }
-        g.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{g}.{f}"),
-        None => format!("{sign}{g}"),
-    }
+    sla_engine::num::group_thousands(&sla_engine::num::pad_places(s, places))
 }
 
 /// Renders a statement; `xlsx_sha256` is printed so that the PDF's
