@@ -492,3 +492,51 @@ fn identities_import_from_pem_and_pkcs12() {
     assert_eq!(p12.organisation().as_deref(), Some("Example Corp"));
     assert!(Identity::from_pkcs12(&std::fs::read(dir.join("id.p12")).unwrap(), "wrong").is_err());
 }
+
+#[test]
+fn spreadsheet_text_that_looks_like_a_formula_stays_text() {
+    let (dir, mut lib) = finalized("inject");
+    // An excluded-cause row in the period: listed in the evidence, no money.
+    let f = dir.join("monitor-outages.csv");
+    std::fs::write(&f, "service,start,end,cause,source,ref\ncompute,2026-10-25T00:00:00Z,2026-10-25T01:00:00Z,customer,=HYPERLINK(\"http://x\"),@SUM(A1)\ncompute,2026-10-26T00:00:00Z,2026-10-26T01:00:00Z,customer,+1+1,-2\n").unwrap();
+    lib.import(
+        &ctx(),
+        &ImportRequest {
+            file: f.to_str().unwrap(),
+            source_label: "rum",
+            contract: None,
+            kind: Some(Kind::Outages),
+        },
+        &mut |_| true,
+    )
+    .unwrap();
+    let first = lib
+        .list_statements(Some("2026-10"), None)
+        .unwrap()
+        .remove(0);
+    let restated = lib
+        .restate(&ctx(), &first.number, "monitor data added")
+        .unwrap();
+    assert_eq!(restated.total, "1875.00", "excluded rows change no money");
+    let files =
+        sla_ledger::export::export_statement(&lib, &ctx(), &restated.number, &dir.join("out"))
+            .unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&files.xlsx).unwrap();
+    let outages = wb.worksheet_range("Outages").unwrap();
+    let formulas = wb.worksheet_formula("Outages").unwrap();
+    let texts: Vec<String> = outages
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    for want in ["=HYPERLINK(\"http://x\")", "@SUM(A1)", "+1+1", "-2"] {
+        assert!(
+            texts.iter().any(|t| t == want),
+            "{want} is kept as text: {texts:?}"
+        );
+    }
+    assert!(
+        formulas.used_cells().next().is_none(),
+        "no formula on the Outages sheet: {:?}",
+        formulas.used_cells().collect::<Vec<_>>()
+    );
+}
