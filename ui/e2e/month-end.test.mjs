@@ -174,6 +174,8 @@ async function monthEnd() {
   // Dashboard, claims, audit.
   await nav("dashboard");
   await waitText(By.css('[aria-label="Compliance heatmap"]'), "ACME-2026-001");
+  await choose("Contract for the uptime chart", "ACME-2026-001");
+  await waitText(By.css("main"), "Monthly uptime of ACME-2026-001 against its target");
   await shot("dashboard");
   await nav("claims");
   await waitText(By.css('[aria-label="Open claims"]'), "USD 1,875.00");

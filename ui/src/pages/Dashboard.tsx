@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from "react";
 import { api, messageOf } from "../api";
 import type { Dashboard } from "../bindings/Dashboard";
-import { BarChart } from "../components/Chart";
+import { BarChart, LineChart } from "../components/Chart";
+import type { AvailabilityLine } from "../bindings/AvailabilityLine";
 
 export function DashboardPage() {
   const [d, setD] = useState<Dashboard | null>(null);
@@ -21,13 +22,36 @@ export function DashboardPage() {
     const credits = d?.credits ?? [];
     const months = [...new Set(credits.map((c) => c.period))].sort();
     const keys = [...new Set(credits.map((c) => `${c.group}|${c.currency}`))].sort();
-    const palette = ["#c0504d", "#2e7d4f", "#4f6fbf", "#b58a1b", "#7a4fbf"];
-    const series = keys.map((k, i) => {
+    // Colour says the direction: red what we owe, green what we are owed.
+    const colour: Record<string, string> = { "owed by us": "#c0504d", "owed to us": "#2e7d4f" };
+    const series = keys.map((k) => {
       const [group, currency] = k.split("|");
-      return { label: `${group} (${currency})`, color: palette[i % palette.length], data: months.map((m) => credits.filter((c) => c.period === m && c.group === group && c.currency === currency).reduce((a, c) => a + Number(c.total), 0)) };
+      return { label: `${group} (${currency})`, color: colour[group] ?? "#8a93a3", data: months.map((m) => credits.filter((c) => c.period === m && c.group === group && c.currency === currency).reduce((a, c) => a + Number(c.total), 0)) };
     });
     return { months, series };
   }, [d]);
+  // Uptime against target over time for one contract, from its statements.
+  const [contract, setContract] = useState("");
+  const [uptime, setUptime] = useState<{ labels: string[]; series: { label: string; data: (number | null)[]; color: string; dashed?: boolean }[] }>({ labels: [], series: [] });
+  useEffect(() => {
+    if (!contract) return;
+    const cells = (d?.heatmap ?? []).filter((c) => c.contract === contract).sort((a, b) => a.period.localeCompare(b.period));
+    Promise.all(cells.map((c) => api.statements(c.period).then((rows) => rows.find((r) => r.contract === contract && r.status !== "superseded")))).then(async (infos) => {
+      const docs = await Promise.all(infos.filter((i) => i).map((i) => api.statement(i!.number)));
+      const labels = docs.map((s) => s.period);
+      const lines = new Map<string, { uptime: (number | null)[]; target: (number | null)[] }>();
+      docs.forEach((s, k) =>
+        s.result.lines.filter((l): l is AvailabilityLine => "uptime" in l).forEach((l) => {
+          const e = lines.get(l.sla) ?? { uptime: labels.map(() => null), target: labels.map(() => null) };
+          e.uptime[k] = Number(l.uptime);
+          e.target[k] = Number(l.target);
+          lines.set(l.sla, e);
+        }),
+      );
+      const palette = ["#4f6fbf", "#2e7d4f", "#b58a1b"];
+      setUptime({ labels, series: [...lines.entries()].flatMap(([sla, e], i) => [{ label: `${sla} uptime %`, data: e.uptime, color: palette[i % 3] }, { label: `${sla} target %`, data: e.target, color: "#c0504d", dashed: true }]) });
+    });
+  }, [contract, d]);
   if (error) return <p className="error" role="alert">{error}</p>;
   return (
     <section>
@@ -46,6 +70,12 @@ export function DashboardPage() {
         ))}
       </div>
       <BarChart title="Credits of final statements by month, by direction and currency" labels={chart.months} series={chart.series} />
+      <h2>Uptime against target</h2>
+      <select aria-label="Contract for the uptime chart" value={contract} onChange={(e) => setContract(e.target.value)}>
+        <option value="">Choose a contract…</option>
+        {heat.contracts.map((c) => <option key={c} value={c}>{c}</option>)}
+      </select>
+      {contract && <LineChart title={`Monthly uptime of ${contract} against its target`} labels={uptime.labels} series={uptime.series} />}
     </section>
   );
 }
