@@ -322,8 +322,59 @@ pub fn import_file(
     })?)
 }
 
-pub fn run_month(dir: &Path, period: &str) -> UiResult<Vec<RunOutcome>> {
-    Ok(lib(dir)?.run_statements(&context(None)?, period, None)?)
+/// Progress of a batch (a month's run or export), one step per contract.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct BatchProgress {
+    pub done: usize,
+    pub total: usize,
+    pub current: String,
+}
+
+fn cancelled() -> UiError {
+    UiError {
+        code: "cancelled".into(),
+        message: "cancelled: the statements done so far are kept, the rest were not touched".into(),
+    }
+}
+
+/// Drafts every contract active in `period`, one contract at a time so that
+/// progress can be shown and the run cancelled between contracts.
+pub fn run_month(
+    dir: &Path,
+    period: &str,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(BatchProgress),
+) -> UiResult<Vec<RunOutcome>> {
+    let mut l = lib(dir)?;
+    let ctx = context(None)?;
+    cancel.store(false, Ordering::SeqCst);
+    let ids = l.contract_ids()?;
+    let mut out = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        if cancel.load(Ordering::SeqCst) {
+            return Err(cancelled());
+        }
+        progress(BatchProgress {
+            done: i,
+            total: ids.len(),
+            current: id.clone(),
+        });
+        // Not active this month: nothing to draft.
+        if l.terms_of(id, None)
+            .map(|t| t.period(period).is_err())
+            .unwrap_or(false)
+        {
+            continue;
+        }
+        out.extend(l.run_statements(&ctx, period, Some(id))?);
+    }
+    progress(BatchProgress {
+        done: ids.len(),
+        total: ids.len(),
+        current: String::new(),
+    });
+    Ok(out)
 }
 
 pub fn statements(dir: &Path, period: Option<&str>) -> UiResult<Vec<StatementInfo>> {

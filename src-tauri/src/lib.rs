@@ -176,6 +176,7 @@ pub fn run() {
             import_file,
             cancel_import,
             run_month,
+            cancel_batch,
             statements,
             statement,
             finalize_month,

@@ -18,6 +18,7 @@ import type { ClaimInfo } from "./bindings/ClaimInfo";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { Verification } from "./bindings/Verification";
 import type { Dashboard } from "./bindings/Dashboard";
+import type { BatchProgress } from "./bindings/BatchProgress";
 
 export type { UiError };
 
@@ -49,6 +50,8 @@ export const api = {
   cancelImport: () => call<void>("cancel_import"),
   onImportProgress: (f: (p: Progress) => void): Promise<UnlistenFn> => listen<Progress>("import-progress", (e) => f(e.payload)),
   runMonth: (period: string) => call<RunOutcome[]>("run_month", { period }),
+  cancelBatch: () => call<void>("cancel_batch"),
+  onBatchProgress: (f: (p: BatchProgress) => void): Promise<UnlistenFn> => listen<BatchProgress>("batch-progress", (e) => f(e.payload)),
   statements: (period?: string) => call<StatementInfo[]>("statements", { period: period || null }),
   statement: (key: string) => call<Statement>("statement", { key }),
   finalizeMonth: (period: string) => call<StatementInfo[]>("finalize_month", { period }),

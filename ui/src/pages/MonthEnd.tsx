@@ -5,6 +5,7 @@ import { api, messageOf } from "../api";
 import type { StatementInfo } from "../bindings/StatementInfo";
 import type { Statement } from "../bindings/Statement";
 import type { ExportedFiles } from "../bindings/ExportedFiles";
+import type { BatchProgress } from "../bindings/BatchProgress";
 import { DataTable } from "../components/Table";
 import { money, previousMonth } from "../format";
 
@@ -31,6 +32,13 @@ export function MonthEndPage() {
   const [files, setFiles] = useState<ExportedFiles[]>([]);
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<BatchProgress | null>(null);
+  useEffect(() => {
+    const un = api.onBatchProgress(setProgress);
+    return () => {
+      un.then((f) => f());
+    };
+  }, []);
   const load = () => api.statements(period).then(setRows, (e) => setStatus(messageOf(e)));
   useEffect(() => {
     load();
@@ -88,6 +96,13 @@ export function MonthEndPage() {
           <button onClick={exportAll} disabled={busy || !rows.some((s) => s.status === "final")} data-action="export">Sign and export</button>
         </div>
       </header>
+      {busy && progress && progress.total > 0 && (
+        <div className="progress" role="progressbar" aria-valuenow={Math.round((100 * progress.done) / progress.total)} aria-valuemin={0} aria-valuemax={100}>
+          <div style={{ width: `${(100 * progress.done) / progress.total}%` }} />
+          <span>{progress.done} of {progress.total} {progress.current}</span>
+        </div>
+      )}
+      {busy && <button onClick={() => api.cancelBatch()}>Cancel</button>}
       {status && <p className="notice" role="status">{status}</p>}
       <DataTable label="Statements of the month" data={rows} columns={columns} onRowClick={(s) => api.statement(s.number).then(setSelected)} rowClass={(s) => (s.breached ? "breached" : "")} height={300} />
       {files.length > 0 && (
