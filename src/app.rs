@@ -395,20 +395,37 @@ pub fn export_month(
     dir: &Path,
     period: &str,
     out: Option<&str>,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(BatchProgress),
 ) -> UiResult<Vec<crate::export::ExportedFiles>> {
     let l = lib(dir)?;
     let ctx = context(None)?;
+    cancel.store(false, Ordering::SeqCst);
     let out = out
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| dir.join("exports").join(period));
-    let mut files = Vec::new();
-    for s in l
+    let finals: Vec<_> = l
         .list_statements(Some(period), None)?
         .into_iter()
         .filter(|s| s.status == "final")
-    {
+        .collect();
+    let mut files = Vec::new();
+    for (i, s) in finals.iter().enumerate() {
+        if cancel.load(Ordering::SeqCst) {
+            return Err(cancelled());
+        }
+        progress(BatchProgress {
+            done: i,
+            total: finals.len(),
+            current: s.number.clone(),
+        });
         files.push(crate::export::export_statement(&l, &ctx, &s.number, &out)?);
     }
+    progress(BatchProgress {
+        done: finals.len(),
+        total: finals.len(),
+        current: String::new(),
+    });
     Ok(files)
 }
 

@@ -87,10 +87,18 @@ fn cancel_import(s: State<Shell>) {
 
 #[tauri::command(async)]
 fn run_month(
+    w: tauri::Window,
     s: State<'_, Shell>,
     period: String,
 ) -> UiResult<Vec<sla_ledger::sla_store::statements::RunOutcome>> {
-    app::run_month(&s.dir(), &period)
+    app::run_month(&s.dir(), &period, &s.cancel, &mut |p| {
+        drop(w.emit("batch-progress", p))
+    })
+}
+
+#[tauri::command]
+fn cancel_batch(s: State<Shell>) {
+    s.cancel.store(true, Ordering::SeqCst)
 }
 
 #[tauri::command]
@@ -119,11 +127,14 @@ fn finalize_month(
 
 #[tauri::command(async)]
 fn export_month(
+    w: tauri::Window,
     s: State<'_, Shell>,
     period: String,
     out: Option<String>,
 ) -> UiResult<Vec<sla_ledger::export::ExportedFiles>> {
-    app::export_month(&s.dir(), &period, out.as_deref())
+    app::export_month(&s.dir(), &period, out.as_deref(), &s.cancel, &mut |p| {
+        drop(w.emit("batch-progress", p))
+    })
 }
 
 #[tauri::command]
