@@ -226,6 +226,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 claims.len()
             );
             println!(
+                "Signed statements (PDF, XLSX, manifest and its .p7s): {}",
+                std::path::Path::new(&out).join("statements").display()
+            );
+            println!(
                 "Try: sla-ledger --library {} statements show {} --trace",
                 env.lib.dir().display(),
                 rows.first().map(|r| r.number.as_str()).unwrap_or("1")
