@@ -870,6 +870,15 @@ fn the_demo_builds_a_library_and_runs_every_fixture_month() {
         text.contains("29 final statement(s) for 28 contract(s)"),
         "{text}"
     );
+    assert!(
+        text.contains("Signed statements (PDF, XLSX, manifest and its .p7s)"),
+        "{text}"
+    );
+    assert!(
+        dir.join("statements/ACME-2026-001_2026-10_1.manifest.json.p7s")
+            .is_file(),
+        "the demo signs and exports"
+    );
     // Running it again rebuilds the demo library from scratch.
     assert!(bin()
         .args(["demo", "--out", dir.to_str().unwrap()])
