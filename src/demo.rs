@@ -77,6 +77,7 @@ pub fn run(out: &str, fixtures: &str) -> Result<Env, AppError> {
         for (name, kind) in [
             ("events.xlsx", None),
             ("events.ods", None),
+            ("events.xls", None),
             ("outages.csv", Some(0)),
             ("maintenance.csv", Some(1)),
             ("incidents.csv", Some(2)),

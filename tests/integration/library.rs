@@ -115,6 +115,7 @@ fn library_statements_equal_stateless_compute_for_every_fixture() {
         for (f, k) in [
             ("events.xlsx", None),
             ("events.ods", None),
+            ("events.xls", None),
             ("outages.csv", Some(Kind::Outages)),
             ("maintenance.csv", Some(Kind::Maintenance)),
             ("incidents.csv", Some(Kind::Incidents)),
@@ -867,7 +868,7 @@ fn the_demo_builds_a_library_and_runs_every_fixture_month() {
         "{text}"
     );
     assert!(
-        text.contains("29 final statement(s) for 28 contract(s)"),
+        text.contains("30 final statement(s) for 29 contract(s)"),
         "{text}"
     );
     assert!(
