@@ -602,6 +602,18 @@ fn big_csv(path: &Path, rows: usize) {
     }
 }
 
+/// A copy of the big CSV with one extra row, so each attempt is a new file
+/// (a re-import of the same bytes would be a no-op).
+fn attempt_file(dir: &Path, csv: &Path, attempt: usize) -> PathBuf {
+    let f = dir.join(format!("outages-{attempt}.csv"));
+    let mut bytes = std::fs::read(csv).unwrap();
+    bytes.extend_from_slice(
+        format!("compute,2026-10-30T00:00:00Z,2026-10-30T00:00:{attempt:02}Z\n").as_bytes(),
+    );
+    std::fs::write(&f, bytes).unwrap();
+    f
+}
+
 /// SIGKILL in the middle of a 100,000-row import and of a finalize, again and
 /// again: the file stays sound, the chain verifies, and each import is whole
 /// or absent, each statement draft or sealed.
@@ -637,19 +649,7 @@ fn killed_imports_and_finalizes_leave_the_library_consistent() {
     // write transaction, with 5,000 of 100,001 rows written.
     let mut killed_mid_write = 0;
     for attempt in 0..4 {
-        let f = dir.join(format!("outages-{attempt}.csv"));
-        std::fs::copy(&csv, &f).unwrap();
-        std::fs::OpenOptions::new()
-            .append(true)
-            .open(&f)
-            .and_then(|mut h| {
-                std::io::Write::write_all(
-                    &mut h,
-                    format!("compute,2026-10-30T00:00:00Z,2026-10-30T00:00:{attempt:02}Z\n")
-                        .as_bytes(),
-                )
-            })
-            .unwrap();
+        let f = attempt_file(&dir, &csv, attempt);
         let mut child = bin()
             .arg("--library")
             .arg(&lib_dir)
@@ -686,19 +686,7 @@ fn killed_imports_and_finalizes_leave_the_library_consistent() {
     );
     // And once at a random moment, then one that completes.
     for (attempt, delay_ms) in [(4, 700u64), (5, 60_000)] {
-        let f = dir.join(format!("outages-{attempt}.csv"));
-        std::fs::copy(&csv, &f).unwrap();
-        std::fs::OpenOptions::new()
-            .append(true)
-            .open(&f)
-            .and_then(|mut h| {
-                std::io::Write::write_all(
-                    &mut h,
-                    format!("compute,2026-10-30T00:00:00Z,2026-10-30T00:00:{attempt:02}Z\n")
-                        .as_bytes(),
-                )
-            })
-            .unwrap();
+        let f = attempt_file(&dir, &csv, attempt);
         let mut child = bin()
             .arg("--library")
             .arg(&lib_dir)
