@@ -11,4 +11,5 @@ cargo test --locked
 (cd ui && npm ci --no-audit --no-fund && npx vitest run && npm run build)
 cargo build --locked -p sla-ledger-app
 
-xvfb-run -a -s "-screen 0 1400x900x24" node --test ui/e2e/
+# Bounded: a stuck WebDriver session must not eat the CI budget.
+timeout 900 xvfb-run -a -s "-screen 0 1400x900x24" node --test ui/e2e/

@@ -81,7 +81,9 @@ async function nav(screen) {
 
 before(async () => {
   assert.ok(fs.existsSync(app), `build the app first: cargo build -p sla-ledger-app (${app})`);
-  tauriDriver = spawn("tauri-driver", [], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, SLA_LEDGER_LIBRARY: library, SLA_LEDGER_NOW: "2026-11-27T10:00:00Z", SLA_LEDGER_ACTOR: "e2e" } });
+  // Its own process group, and no inherited stdio: the app it starts must
+  // never outlive the test or hold the test runner's output open.
+  tauriDriver = spawn("tauri-driver", [], { detached: true, stdio: "ignore", env: { ...process.env, SLA_LEDGER_LIBRARY: library, SLA_LEDGER_NOW: "2026-11-27T10:00:00Z", SLA_LEDGER_ACTOR: "e2e" } });
   // tauri-driver listens on 4444 before WebKitWebDriver is up on 4445.
   await waitForPort(4444, 20000);
   await waitForPort(4445, 20000).catch(() => {});
@@ -91,7 +93,14 @@ before(async () => {
 
 after(async () => {
   await driver?.quit().catch(() => {});
-  tauriDriver?.kill();
+  // tauri-driver, WebKitWebDriver and the app: the whole group goes.
+  if (tauriDriver?.pid) {
+    try {
+      process.kill(-tauriDriver.pid, "SIGKILL");
+    } catch {
+      tauriDriver.kill("SIGKILL");
+    }
+  }
 });
 
 test("a month end from an empty library", async () => {
@@ -135,6 +144,8 @@ async function monthEnd() {
     await choose("Contract", "ACME-2026-001");
     await choose("Sheet kind", kind);
     await click(By.css('[data-action="preview"]'));
+    // Import only once the preview shows this file's rows.
+    await waitText(By.css(".preview"), `${f}:${kind}:2`);
     await click(By.css('[data-action="import"]'));
     await waitText(By.css('[role="status"]'), `Imported ${f}`);
   }

@@ -23,8 +23,13 @@ export function ImportPage() {
   }, []);
   const choose = async () => {
     const f = await open({ multiple: false, filters: [{ name: "Spreadsheets", extensions: ["xlsx", "xls", "ods", "csv"] }] });
-    if (typeof f === "string") setPath(f);
+    if (typeof f === "string") {
+      setPath(f);
+      setPreview(null);
+    }
   };
+  // A preview always matches the file, contract and kind it was made for:
+  // changing any of them clears it, so Import never acts on a stale one.
   const doPreview = async () => {
     setMessage(null);
     try {
@@ -50,16 +55,16 @@ export function ImportPage() {
     <section>
       <header className="page-head"><h1>Import evidence</h1></header>
       <div className="form">
-        <label>Spreadsheet <input aria-label="Spreadsheet path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/outages.xlsx" /></label>
+        <label>Spreadsheet <input aria-label="Spreadsheet path" value={path} onChange={(e) => { setPath(e.target.value); setPreview(null); }} placeholder="/path/to/outages.xlsx" /></label>
         <button onClick={choose}>Choose…</button>
         <label>Contract
-          <select aria-label="Contract" value={contract} onChange={(e) => setContract(e.target.value)}>
+          <select aria-label="Contract" value={contract} onChange={(e) => { setContract(e.target.value); setPreview(null); }}>
             <option value="">(the only one)</option>
             {contracts.map((c) => <option key={c} value={c}>{c}</option>)}
           </select>
         </label>
         <label>CSV holds
-          <select aria-label="Sheet kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+          <select aria-label="Sheet kind" value={kind} onChange={(e) => { setKind(e.target.value); setPreview(null); }}>
             <option value="">(from the workbook's sheets or the file name)</option>
             <option value="outages">outages</option>
             <option value="maintenance">maintenance</option>
