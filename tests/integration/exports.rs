@@ -121,16 +121,7 @@ fn pdfsig_and_pyhanko_call_the_signature_intact_and_any_changed_byte_breaks_it()
     );
     let bytes = std::fs::read(&files.pdf).unwrap();
     let doc = lopdf::Document::load_mem(&bytes).unwrap();
-    let sig = doc
-        .objects
-        .values()
-        .filter_map(|o| o.as_dict().ok())
-        .find(|d| {
-            d.get(b"Type")
-                .and_then(|t| t.as_name())
-                .is_ok_and(|n| n == b"Sig")
-        })
-        .unwrap();
+    let sig = sla_ledger::sla_export::sign::signature_dict(&doc).unwrap();
     assert_eq!(
         sig.get(b"SubFilter").unwrap().as_name().unwrap(),
         b"ETSI.CAdES.detached"

@@ -766,6 +766,18 @@ fn killed_imports_and_finalizes_leave_the_library_consistent() {
 fn a_second_writer_gets_a_clear_busy_message() {
     let (dir, lib) = s6_library("busy");
     drop(lib);
+    let import_cmd = |file: &Path, source: &str| {
+        let mut c = bin();
+        c.arg("--library").arg(&dir).args([
+            "import",
+            file.to_str().unwrap(),
+            "--source",
+            source,
+            "--kind",
+            "outages",
+        ]);
+        c
+    };
     let raw = Connection::open(dir.join("library.sqlite3")).unwrap();
     raw.execute_batch("BEGIN IMMEDIATE").unwrap();
     let f = dir.join("more.csv");
@@ -774,17 +786,7 @@ fn a_second_writer_gets_a_clear_busy_message() {
         "service,start,end\ncompute,2026-10-02T00:00:00Z,2026-10-02T00:10:00Z\n",
     )
     .unwrap();
-    let out = bin()
-        .arg("--library")
-        .arg(&dir)
-        .args([
-            "import",
-            f.to_str().unwrap(),
-            "--source",
-            "x",
-            "--kind",
-            "outages",
-        ])
+    let out = import_cmd(&f, "x")
         .env("SLA_LEDGER_BUSY_TIMEOUT_MS", "200")
         .output()
         .unwrap();
@@ -802,32 +804,8 @@ fn a_second_writer_gets_a_clear_busy_message() {
         "service,start,end\ncompute,2026-10-03T00:00:00Z,2026-10-03T00:10:00Z\n",
     )
     .unwrap();
-    let a = bin()
-        .arg("--library")
-        .arg(&dir)
-        .args([
-            "import",
-            f.to_str().unwrap(),
-            "--source",
-            "x",
-            "--kind",
-            "outages",
-        ])
-        .spawn()
-        .unwrap();
-    let b = bin()
-        .arg("--library")
-        .arg(&dir)
-        .args([
-            "import",
-            g.to_str().unwrap(),
-            "--source",
-            "y",
-            "--kind",
-            "outages",
-        ])
-        .spawn()
-        .unwrap();
+    let a = import_cmd(&f, "x").spawn().unwrap();
+    let b = import_cmd(&g, "y").spawn().unwrap();
     assert!(
         a.wait_with_output().unwrap().status.success()
             && b.wait_with_output().unwrap().status.success()

@@ -436,12 +436,9 @@ fn der_len(b: &[u8]) -> Option<usize> {
     Some(2 + n + len)
 }
 
-/// Checks the (last) signature of a PDF.
-pub fn verify_pdf(pdf: &[u8]) -> Result<SignatureCheck, ExportError> {
-    let perr = |e: lopdf::Error| ExportError::Pdf(e.to_string());
-    let doc = lopdf::Document::load_mem(pdf).map_err(perr)?;
-    let sig = doc
-        .objects
+/// The signature dictionary (`/Type /Sig`) of a parsed PDF, if it has one.
+pub fn signature_dict(doc: &lopdf::Document) -> Option<&lopdf::Dictionary> {
+    doc.objects
         .values()
         .filter_map(|o| o.as_dict().ok())
         .find(|d| {
@@ -449,7 +446,14 @@ pub fn verify_pdf(pdf: &[u8]) -> Result<SignatureCheck, ExportError> {
                 .and_then(|t| t.as_name())
                 .is_ok_and(|n| n == b"Sig")
         })
-        .ok_or_else(|| ExportError::Pdf("the PDF is not signed".into()))?;
+}
+
+/// Checks the (last) signature of a PDF.
+pub fn verify_pdf(pdf: &[u8]) -> Result<SignatureCheck, ExportError> {
+    let perr = |e: lopdf::Error| ExportError::Pdf(e.to_string());
+    let doc = lopdf::Document::load_mem(pdf).map_err(perr)?;
+    let sig =
+        signature_dict(&doc).ok_or_else(|| ExportError::Pdf("the PDF is not signed".into()))?;
     let br: Vec<usize> = sig
         .get(b"ByteRange")
         .and_then(|o| o.as_array())
