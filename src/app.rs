@@ -115,20 +115,309 @@ pub fn library_info(dir: &Path) -> UiResult<LibraryInfo> {
     })
 }
 
-pub fn list_contracts(
-    dir: &Path,
-    search: Option<String>,
-    direction: Option<String>,
-) -> UiResult<Vec<ContractSummary>> {
-    Ok(lib(dir)?.list_contracts(&ContractFilter {
-        search,
-        direction,
-        counterparty: None,
+/// The Library screen's filters; empty means "any".
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ContractQuery {
+    pub search: Option<String>,
+    pub direction: Option<String>,
+    pub counterparty: Option<String>,
+    /// `upcoming`, `active` or `ended`, judged on today's date.
+    pub status: Option<String>,
+}
+
+fn some(s: Option<String>) -> Option<String> {
+    s.filter(|x| !x.trim().is_empty())
+}
+
+pub fn list_contracts(dir: &Path, q: ContractQuery) -> UiResult<Vec<ContractSummary>> {
+    let l = lib(dir)?;
+    let today = today(&ctx(&l)?);
+    Ok(l.list_contracts(&ContractFilter {
+        search: some(q.search),
+        direction: some(q.direction),
+        counterparty: some(q.counterparty),
+        status: some(q.status),
+        today: Some(today),
     })?)
 }
 
+/// Who acts and when: the environment first (tests, the CLI), then the
+/// library's `actor` setting, then the login name.
+fn ctx(l: &sla_store::Library) -> Result<sla_store::Ctx, UiError> {
+    let explicit = std::env::var("SLA_LEDGER_ACTOR")
+        .ok()
+        .filter(|a| !a.trim().is_empty());
+    let setting = l.settings()?.remove("actor");
+    Ok(context(explicit.or(setting).as_deref())?)
+}
+
+/// The library's defaults, as the Settings screen edits them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Settings {
+    /// The name written into the audit log for actions in the app.
+    pub actor: String,
+    /// The source label an import starts with.
+    pub source_label: String,
+    /// Where exports go; empty means the library's `exports/` folder.
+    pub export_dir: String,
+}
+
+pub fn settings(dir: &Path) -> UiResult<Settings> {
+    let mut m = lib(dir)?.settings()?;
+    let mut take = |k: &str| m.remove(k).unwrap_or_default();
+    Ok(Settings {
+        actor: take("actor"),
+        source_label: take("source_label"),
+        export_dir: take("export_dir"),
+    })
+}
+
+pub fn save_settings(dir: &Path, s: Settings) -> UiResult<Settings> {
+    if !s.export_dir.trim().is_empty() && !Path::new(s.export_dir.trim()).is_absolute() {
+        return Err(UiError {
+            code: "invalid_setting".into(),
+            message: format!(
+                "export folder `{}` must be an absolute path",
+                s.export_dir.trim()
+            ),
+        });
+    }
+    let mut l = lib(dir)?;
+    let c = ctx(&l)?;
+    for (k, v) in [
+        ("actor", &s.actor),
+        ("source_label", &s.source_label),
+        ("export_dir", &s.export_dir),
+    ] {
+        l.set_setting(&c, k, v)?;
+    }
+    settings(dir)
+}
+
+/// Opens (creating if needed) the library at `path`: the app switches to
+/// it only when this succeeds.
+pub fn check_library(path: &str) -> UiResult<LibraryInfo> {
+    let p = Path::new(path.trim());
+    if path.trim().is_empty() || !p.is_absolute() {
+        return Err(UiError {
+            code: "invalid_setting".into(),
+            message: format!(
+                "library location `{}` must be an absolute path",
+                path.trim()
+            ),
+        });
+    }
+    library_info(p)
+}
+
+/// Where the app remembers the last library it opened (a one-line file in
+/// its config folder).
+pub fn remembered_library(config_dir: &Path) -> Option<std::path::PathBuf> {
+    let text = std::fs::read_to_string(config_dir.join("library-path")).ok()?;
+    let p = std::path::PathBuf::from(text.trim());
+    p.is_absolute().then_some(p)
+}
+
+pub fn remember_library(config_dir: &Path, path: &Path) -> UiResult<()> {
+    std::fs::create_dir_all(config_dir)
+        .and_then(|_| std::fs::write(config_dir.join("library-path"), path.display().to_string()))
+        .map_err(|e| UiError {
+            code: "io".into(),
+            message: format!("{}: {e}", config_dir.display()),
+        })
+}
+
+pub fn terms_form(dir: &Path, id: &str) -> UiResult<Vec<crate::terms_form::TermsField>> {
+    let text = lib(dir)?.export_terms(id, None)?;
+    crate::terms_form::fields(&text).map_err(|p| UiError {
+        code: "invalid_terms".into(),
+        message: p.message,
+    })
+}
+
+/// The newest terms with `edits` applied, and every problem at its field.
+pub fn check_terms(
+    dir: &Path,
+    id: &str,
+    edits: &[crate::terms_form::FieldEdit],
+) -> UiResult<crate::terms_form::TermsCheck> {
+    let text = lib(dir)?.export_terms(id, None)?;
+    Ok(crate::terms_form::apply(&text, edits))
+}
+
+/// An effective-dated amendment from the form: the edited terms apply from
+/// `from` (a first day of a month) to `to` (a last day) or open-ended.
+pub fn amend_terms(
+    dir: &Path,
+    id: &str,
+    edits: &[crate::terms_form::FieldEdit],
+    from: &str,
+    to: Option<&str>,
+    reason: &str,
+) -> UiResult<i64> {
+    let date = |field: &str, v: &str| {
+        chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| UiError {
+            code: "invalid_date".into(),
+            message: format!("{field}: `{v}` is not a date written YYYY-MM-DD"),
+        })
+    };
+    let from = date("applies from", from)?;
+    let to = match to.filter(|t| !t.trim().is_empty()) {
+        Some(t) => Some(date("applies to", t)?),
+        None => None,
+    };
+    let mut l = lib(dir)?;
+    let check = crate::terms_form::apply(&l.export_terms(id, None)?, edits);
+    if !check.problems.is_empty() {
+        return Err(UiError {
+            code: "invalid_terms".into(),
+            message: check
+                .problems
+                .iter()
+                .map(|p| format!("{}: {}", p.path, p.message))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        });
+    }
+    if edits.is_empty() {
+        return Err(UiError {
+            code: "no_change".into(),
+            message: "nothing was changed: an amendment needs at least one edited term".into(),
+        });
+    }
+    let terms = sla_engine::Terms::parse(&check.toml).map_err(|e| UiError {
+        code: "invalid_terms".into(),
+        message: e.to_string(),
+    })?;
+    let c = ctx(&l)?;
+    Ok(l.amend_contract_text(
+        &c,
+        id,
+        "the terms form",
+        &check.toml,
+        &terms,
+        from,
+        to,
+        reason,
+    )?)
+}
+
+/// One sheet of a file to import, as found, with the reading we guess.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SheetView {
+    pub name: String,
+    pub header: Vec<String>,
+    pub rows: usize,
+    /// `outages`, `maintenance`, `incidents`, or empty when nothing fits.
+    pub kind: String,
+    pub columns: Vec<ColumnChoice>,
+}
+
+/// The sheets of a file and the spec columns of every kind, so the screen
+/// can offer a mapping for any kind the user picks.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct FileView {
+    pub sheets: Vec<SheetView>,
+    pub kinds: Vec<KindColumns>,
+}
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct KindColumns {
+    pub kind: String,
+    pub columns: Vec<String>,
+    pub required: Vec<String>,
+}
+
+/// Which header of the sheet holds a spec column (empty: none).
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ColumnChoice {
+    pub column: String,
+    pub header: String,
+}
+
+/// A sheet the user chose to import, as what kind, with which columns.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SheetChoice {
+    pub sheet: String,
+    pub kind: String,
+    pub columns: Vec<ColumnChoice>,
+}
+
+fn kind_named(k: &str) -> Option<sla_import::Kind> {
+    sla_import::Kind::ALL.into_iter().find(|x| x.name() == k)
+}
+
+pub fn inspect_file(file: &str) -> UiResult<FileView> {
+    let sheets = sla_import::inspect(file).map_err(AppError::from)?;
+    Ok(FileView {
+        sheets: sheets
+            .into_iter()
+            .map(|s| SheetView {
+                kind: s.kind.map(|k| k.name().to_string()).unwrap_or_default(),
+                columns: s
+                    .columns
+                    .into_iter()
+                    .map(|(column, h)| ColumnChoice {
+                        column,
+                        header: h.unwrap_or_default(),
+                    })
+                    .collect(),
+                name: s.name,
+                header: s.header,
+                rows: s.rows,
+            })
+            .collect(),
+        kinds: sla_import::Kind::ALL
+            .into_iter()
+            .map(|k| KindColumns {
+                kind: k.name().into(),
+                columns: k.columns().iter().map(|c| c.0.to_string()).collect(),
+                required: k
+                    .columns()
+                    .iter()
+                    .filter(|c| c.1)
+                    .map(|c| c.0.to_string())
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+fn sheet_maps(choices: &[SheetChoice]) -> UiResult<Vec<sla_import::SheetMap>> {
+    choices
+        .iter()
+        .map(|c| {
+            Ok(sla_import::SheetMap {
+                sheet: c.sheet.clone(),
+                kind: kind_named(&c.kind).ok_or_else(|| UiError {
+                    code: "invalid_mapping".into(),
+                    message: format!(
+                        "sheet `{}`: `{}` is not outages, maintenance or incidents",
+                        c.sheet, c.kind
+                    ),
+                })?,
+                columns: c
+                    .columns
+                    .iter()
+                    .filter(|m| !m.header.is_empty())
+                    .map(|m| (m.column.clone(), m.header.clone()))
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
 pub fn add_contract(dir: &Path, terms_path: &str) -> UiResult<String> {
-    Ok(lib(dir)?.add_contract(&context(None)?, terms_path)?)
+    let mut l = lib(dir)?;
+    let c = ctx(&l)?;
+    Ok(l.add_contract(&c, terms_path)?)
 }
 
 /// A terms file as sentences a lawyer can check against the contract.
@@ -223,6 +512,7 @@ pub fn import_preview(
     file: &str,
     contract: Option<&str>,
     kind: Option<&str>,
+    mapping: Option<&[SheetChoice]>,
 ) -> UiResult<ImportPreview> {
     let l = lib(dir)?;
     let contract = match contract {
@@ -248,7 +538,11 @@ pub fn import_preview(
         warnings: vec![],
         errors: vec![],
     };
-    match sla_import::read_file(file, kind, &terms) {
+    let read = match mapping {
+        Some(m) => sla_import::read_mapped(file, &sheet_maps(m)?, &terms),
+        None => sla_import::read_file(file, kind, &terms),
+    };
+    match read {
         Ok(im) => {
             let ev = im.events;
             (p.outages, p.maintenance, p.incidents) =
@@ -297,26 +591,35 @@ pub fn import_preview(
     Ok(p)
 }
 
+/// What to import: a file, where it came from, for which contract, and how
+/// to read it (a CSV's kind, or the user's sheet kinds and column mapping).
+pub struct ImportFile<'a> {
+    pub file: &'a str,
+    pub source: &'a str,
+    pub contract: Option<&'a str>,
+    pub kind: Option<&'a str>,
+    pub mapping: Option<&'a [SheetChoice]>,
+}
+
 /// Imports a spreadsheet; `progress` is told rows per second and may be
 /// cancelled through `cancel`.
 pub fn import_file(
     dir: &Path,
-    file: &str,
-    source: &str,
-    contract: Option<&str>,
-    kind: Option<&str>,
+    what: &ImportFile<'_>,
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(Progress),
 ) -> UiResult<ImportOutcome> {
-    let kind = kind.and_then(|k| sla_import::Kind::ALL.into_iter().find(|x| x.name() == k));
+    let maps = what.mapping.map(sheet_maps).transpose()?;
     cancel.store(false, Ordering::SeqCst);
     let req = ImportRequest {
-        file,
-        source_label: source,
-        contract,
-        kind,
+        file: what.file,
+        source_label: what.source,
+        contract: what.contract,
+        kind: what.kind.and_then(kind_named),
     };
-    Ok(lib(dir)?.import(&context(None)?, &req, &mut |p| {
+    let mut l = lib(dir)?;
+    let c = ctx(&l)?;
+    Ok(l.import_mapped(&c, &req, maps.as_deref(), &mut |p| {
         progress(p);
         !cancel.load(Ordering::SeqCst)
     })?)
@@ -347,7 +650,7 @@ pub fn run_month(
     progress: &mut dyn FnMut(BatchProgress),
 ) -> UiResult<Vec<RunOutcome>> {
     let mut l = lib(dir)?;
-    let ctx = context(None)?;
+    let ctx = ctx(&l)?;
     cancel.store(false, Ordering::SeqCst);
     let ids = l.contract_ids()?;
     let mut out = Vec::new();
@@ -386,7 +689,9 @@ pub fn statement(dir: &Path, key: &str) -> UiResult<Statement> {
 }
 
 pub fn finalize_month(dir: &Path, period: &str) -> UiResult<Vec<StatementInfo>> {
-    Ok(lib(dir)?.finalize(&context(None)?, period, None)?)
+    let mut l = lib(dir)?;
+    let c = ctx(&l)?;
+    Ok(l.finalize(&c, period, None)?)
 }
 
 /// Exports the month's final statements into `out` (default: the library's
@@ -399,11 +704,16 @@ pub fn export_month(
     progress: &mut dyn FnMut(BatchProgress),
 ) -> UiResult<Vec<crate::export::ExportedFiles>> {
     let l = lib(dir)?;
-    let ctx = context(None)?;
+    let ctx = ctx(&l)?;
     cancel.store(false, Ordering::SeqCst);
-    let out = out
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| dir.join("exports").join(period));
+    // An explicit folder, else the library's export setting, else its
+    // own `exports/`; always one subfolder per period.
+    let setting = l.settings()?.remove("export_dir");
+    let out = match (out.filter(|o| !o.trim().is_empty()), setting) {
+        (Some(o), _) => std::path::PathBuf::from(o),
+        (None, Some(s)) => std::path::PathBuf::from(s).join(period),
+        (None, None) => dir.join("exports").join(period),
+    };
     let finals: Vec<_> = l
         .list_statements(Some(period), None)?
         .into_iter()
@@ -430,8 +740,9 @@ pub fn export_month(
 }
 
 pub fn claims(dir: &Path) -> UiResult<Vec<ClaimInfo>> {
-    let ctx = context(None)?;
-    Ok(lib(dir)?.list_claims(
+    let l = lib(dir)?;
+    let ctx = ctx(&l)?;
+    Ok(l.list_claims(
         today(&ctx),
         &ClaimFilter {
             open_only: true,
@@ -470,7 +781,7 @@ pub fn dashboard(dir: &Path) -> UiResult<Dashboard> {
 }
 
 pub fn create_identity(dir: &Path, organisation: &str) -> UiResult<String> {
-    let ctx = context(None)?;
+    let ctx = ctx(&lib(dir)?)?;
     let id =
         sla_export::Identity::create(organisation, "Statements signing", ctx.now).map_err(|e| {
             UiError {

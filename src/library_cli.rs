@@ -41,6 +41,9 @@ pub enum ContractsCmd {
         direction: Option<String>,
         #[arg(long)]
         counterparty: Option<String>,
+        /// upcoming, active or ended (today: SLA_LEDGER_NOW or the clock)
+        #[arg(long)]
+        status: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -263,12 +266,15 @@ pub fn contracts(e: &mut Env, cmd: ContractsCmd) -> Result<(), AppError> {
             search,
             direction,
             counterparty,
+            status,
             json: j,
         } => {
             let rows = e.lib.list_contracts(&ContractFilter {
                 search,
                 direction,
                 counterparty,
+                status,
+                today: Some(sla_ledger::sla_store::claims::today(&e.ctx)),
             })?;
             if j {
                 return json(&rows);
@@ -285,6 +291,7 @@ pub fn contracts(e: &mut Env, cmd: ContractsCmd) -> Result<(), AppError> {
                         c.versions.to_string(),
                         c.last_statement.clone().unwrap_or_else(|| "-".into()),
                         c.next_claim_deadline.clone().unwrap_or_else(|| "-".into()),
+                        c.status.clone(),
                     ]
                 })
                 .collect();
@@ -299,7 +306,8 @@ pub fn contracts(e: &mut Env, cmd: ContractsCmd) -> Result<(), AppError> {
                         "SLA terms",
                         "Versions",
                         "Last statement",
-                        "Next claim deadline"
+                        "Next claim deadline",
+                        "Status"
                     ],
                     body,
                     &[]

@@ -29,10 +29,67 @@ fn library_info(s: State<Shell>) -> UiResult<app::LibraryInfo> {
 #[tauri::command]
 fn list_contracts(
     s: State<Shell>,
-    search: Option<String>,
-    direction: Option<String>,
+    query: app::ContractQuery,
 ) -> UiResult<Vec<sla_ledger::sla_store::contracts::ContractSummary>> {
-    app::list_contracts(&s.dir(), search, direction)
+    app::list_contracts(&s.dir(), query)
+}
+
+#[tauri::command]
+fn settings(s: State<Shell>) -> UiResult<app::Settings> {
+    app::settings(&s.dir())
+}
+
+#[tauri::command]
+fn save_settings(s: State<Shell>, settings: app::Settings) -> UiResult<app::Settings> {
+    app::save_settings(&s.dir(), settings)
+}
+
+/// Switches to another library (created if new), remembers it for the next
+/// start, and retitles the window.
+#[tauri::command]
+fn switch_library(
+    w: tauri::WebviewWindow,
+    s: State<Shell>,
+    path: String,
+) -> UiResult<app::LibraryInfo> {
+    let info = app::check_library(&path)?;
+    *s.library.lock().expect("library path") = PathBuf::from(&info.path);
+    let _ = w.set_title(&format!("SLA Ledger - {}", info.path));
+    if let Ok(cfg) = w.path().app_config_dir() {
+        app::remember_library(&cfg, std::path::Path::new(&info.path))?;
+    }
+    Ok(info)
+}
+
+#[tauri::command]
+fn terms_form(s: State<Shell>, id: String) -> UiResult<Vec<sla_ledger::terms_form::TermsField>> {
+    app::terms_form(&s.dir(), &id)
+}
+
+#[tauri::command]
+fn check_terms(
+    s: State<Shell>,
+    id: String,
+    edits: Vec<sla_ledger::terms_form::FieldEdit>,
+) -> UiResult<sla_ledger::terms_form::TermsCheck> {
+    app::check_terms(&s.dir(), &id, &edits)
+}
+
+#[tauri::command]
+fn amend_terms(
+    s: State<Shell>,
+    id: String,
+    edits: Vec<sla_ledger::terms_form::FieldEdit>,
+    from: String,
+    to: Option<String>,
+    reason: String,
+) -> UiResult<i64> {
+    app::amend_terms(&s.dir(), &id, &edits, &from, to.as_deref(), &reason)
+}
+
+#[tauri::command(async)]
+fn inspect_file(path: String) -> UiResult<app::FileView> {
+    app::inspect_file(&path)
 }
 
 #[tauri::command]
@@ -56,8 +113,15 @@ fn import_preview(
     path: String,
     contract: Option<String>,
     kind: Option<String>,
+    mapping: Option<Vec<app::SheetChoice>>,
 ) -> UiResult<app::ImportPreview> {
-    app::import_preview(&s.dir(), &path, contract.as_deref(), kind.as_deref())
+    app::import_preview(
+        &s.dir(),
+        &path,
+        contract.as_deref(),
+        kind.as_deref(),
+        mapping.as_deref(),
+    )
 }
 
 #[tauri::command(async)]
@@ -68,13 +132,17 @@ fn import_file(
     source: String,
     contract: Option<String>,
     kind: Option<String>,
+    mapping: Option<Vec<app::SheetChoice>>,
 ) -> UiResult<sla_ledger::sla_store::evidence::ImportOutcome> {
     app::import_file(
         &s.dir(),
-        &path,
-        &source,
-        contract.as_deref(),
-        kind.as_deref(),
+        &app::ImportFile {
+            file: &path,
+            source: &source,
+            contract: contract.as_deref(),
+            kind: kind.as_deref(),
+            mapping: mapping.as_deref(),
+        },
         &s.cancel,
         &mut |p| drop(w.emit("import-progress", p)),
     )
@@ -172,6 +240,19 @@ pub fn run() {
             cancel: Arc::new(AtomicBool::new(false)),
         })
         .setup(move |a| {
+            // SLA_LEDGER_LIBRARY wins; else the library chosen last time.
+            let mut dir = dir;
+            if std::env::var_os("SLA_LEDGER_LIBRARY").is_none() {
+                if let Some(p) = a
+                    .path()
+                    .app_config_dir()
+                    .ok()
+                    .and_then(|c| app::remembered_library(&c))
+                {
+                    dir = p;
+                }
+            }
+            *a.state::<Shell>().library.lock().expect("library path") = dir.clone();
             if let Some(w) = a.get_webview_window("main") {
                 let _ = w.set_title(&format!("SLA Ledger - {}", dir.display()));
             }
@@ -196,7 +277,14 @@ pub fn run() {
             audit,
             audit_verify,
             dashboard,
-            create_identity
+            create_identity,
+            settings,
+            save_settings,
+            switch_library,
+            terms_form,
+            check_terms,
+            amend_terms,
+            inspect_file
         ])
         .run(tauri::generate_context!())
         .expect("SLA Ledger failed to start");

@@ -2,6 +2,7 @@
 //! `fixtures/cases`, the CLI run as a user runs it, property tests of the
 //! spec's invariants, and regressions named after their issue.
 
+mod app;
 mod cli;
 mod exports;
 mod golden;

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { api, isUiError, messageOf } from "./api";
-import { money, previousMonth, directionLabel } from "./format";
+import { money, previousMonth, directionLabel, firstOfNextMonth } from "./format";
 
 afterEach(() => clearMocks());
 
@@ -17,10 +17,10 @@ describe("api", () => {
     });
     const out = await api.runMonth("2026-10");
     expect(out[0].problem).toContain("is final");
-    const list = await api.listContracts("acme", "customer");
+    const list = await api.listContracts({ search: "acme", direction: "customer" });
     expect(list[0].counterparty).toBe("Acme Corp");
     expect(seen[0]).toEqual(["run_month", { period: "2026-10" }]);
-    expect(seen[1]).toEqual(["list_contracts", { search: "acme", direction: "customer" }]);
+    expect(seen[1]).toEqual(["list_contracts", { query: { search: "acme", direction: "customer", counterparty: null, status: null } }]);
   });
 
   it("turns a rejected command into a UiError the screens can switch on", async () => {
@@ -42,6 +42,25 @@ describe("api", () => {
   });
 });
 
+describe("api for the terms form and the column mapping", () => {
+  it("sends edits, dates and the sheet mapping as the commands expect", async () => {
+    const seen: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      if (cmd === "check_terms") return { toml: "", problems: [{ path: "credit.claim_window_days", message: "must be a whole number, not `x`" }] };
+      if (cmd === "amend_terms") return 2;
+      if (cmd === "import_preview") return { contract: "A", errors: [] };
+    });
+    const check = await api.checkTerms("A", [{ path: "credit.claim_window_days", value: "x" }]);
+    expect(check.problems[0].path).toBe("credit.claim_window_days");
+    expect(await api.amendTerms("A", [{ path: "slas[0].target", value: "99.9" }], "2027-01-01", "", "Amendment 2")).toBe(2);
+    const mapping = [{ sheet: "export", kind: "outages", columns: [{ column: "end", header: "Back up at" }] }];
+    await api.importPreview("/x.csv", "A", undefined, mapping);
+    expect(seen[1]).toEqual(["amend_terms", { id: "A", edits: [{ path: "slas[0].target", value: "99.9" }], from: "2027-01-01", to: null, reason: "Amendment 2" }]);
+    expect(seen[2]).toEqual(["import_preview", { path: "/x.csv", contract: "A", kind: null, mapping }]);
+  });
+});
+
 describe("format", () => {
   it("pads and groups amounts without re-rounding", () => {
     expect(money("1875")).toBe("1,875.00");
@@ -51,6 +70,10 @@ describe("format", () => {
   });
   it("knows the previous month across a year end", () => {
     expect(previousMonth(new Date(Date.UTC(2027, 0, 15)))).toBe("2026-12");
+  });
+  it("starts an amendment on the first of next month, across a year end", () => {
+    expect(firstOfNextMonth(new Date(Date.UTC(2026, 11, 27)))).toBe("2027-01-01");
+    expect(firstOfNextMonth(new Date(Date.UTC(2026, 10, 27)))).toBe("2026-12-01");
   });
   it("says who owes whom", () => {
     expect(directionLabel("vendor")).toBe("owed to us");

@@ -19,6 +19,13 @@ import type { AuditEntry } from "./bindings/AuditEntry";
 import type { Verification } from "./bindings/Verification";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { BatchProgress } from "./bindings/BatchProgress";
+import type { ContractQuery } from "./bindings/ContractQuery";
+import type { Settings } from "./bindings/Settings";
+import type { TermsField } from "./bindings/TermsField";
+import type { FieldEdit } from "./bindings/FieldEdit";
+import type { TermsCheck } from "./bindings/TermsCheck";
+import type { FileView } from "./bindings/FileView";
+import type { SheetChoice } from "./bindings/SheetChoice";
 
 export type { UiError };
 
@@ -41,12 +48,16 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export const api = {
   libraryInfo: () => call<LibraryInfo>("library_info"),
-  listContracts: (search?: string, direction?: string) => call<ContractSummary[]>("list_contracts", { search: search || null, direction: direction || null }),
+  listContracts: (query: Partial<ContractQuery> = {}) =>
+    call<ContractSummary[]>("list_contracts", { query: { search: query.search || null, direction: query.direction || null, counterparty: query.counterparty || null, status: query.status || null } }),
   addContract: (path: string) => call<string>("add_contract", { path }),
   contractDetail: (id: string) => call<ContractDetail>("contract_detail", { id }),
   diffVersions: (id: string, a: number, b: number) => call<string>("diff_versions", { id, a, b }),
-  importPreview: (path: string, contract?: string, kind?: string) => call<ImportPreview>("import_preview", { path, contract: contract || null, kind: kind || null }),
-  importFile: (path: string, source: string, contract?: string, kind?: string) => call<ImportOutcome>("import_file", { path, source, contract: contract || null, kind: kind || null }),
+  inspectFile: (path: string) => call<FileView>("inspect_file", { path }),
+  importPreview: (path: string, contract?: string, kind?: string, mapping?: SheetChoice[]) =>
+    call<ImportPreview>("import_preview", { path, contract: contract || null, kind: kind || null, mapping: mapping ?? null }),
+  importFile: (path: string, source: string, contract?: string, kind?: string, mapping?: SheetChoice[]) =>
+    call<ImportOutcome>("import_file", { path, source, contract: contract || null, kind: kind || null, mapping: mapping ?? null }),
   cancelImport: () => call<void>("cancel_import"),
   onImportProgress: (f: (p: Progress) => void): Promise<UnlistenFn> => listen<Progress>("import-progress", (e) => f(e.payload)),
   runMonth: (period: string) => call<RunOutcome[]>("run_month", { period }),
@@ -61,4 +72,11 @@ export const api = {
   auditVerify: () => call<Verification>("audit_verify"),
   dashboard: () => call<Dashboard>("dashboard"),
   createIdentity: (organisation: string) => call<string>("create_identity", { organisation }),
+  settings: () => call<Settings>("settings"),
+  saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
+  switchLibrary: (path: string) => call<LibraryInfo>("switch_library", { path }),
+  termsForm: (id: string) => call<TermsField[]>("terms_form", { id }),
+  checkTerms: (id: string, edits: FieldEdit[]) => call<TermsCheck>("check_terms", { id, edits }),
+  amendTerms: (id: string, edits: FieldEdit[], from: string, to: string | null, reason: string) =>
+    call<bigint | number>("amend_terms", { id, edits, from, to: to || null, reason }),
 };

@@ -17,3 +17,10 @@ export function previousMonth(now = new Date()): string {
 export function directionLabel(d: string | null | undefined): string {
   return d === "customer" ? "owed by us" : d === "vendor" ? "owed to us" : "not set";
 }
+
+/** The first day of the month after `d` (YYYY-MM-01): amendments start on one. */
+export function firstOfNextMonth(d: Date): string {
+  const y = d.getUTCMonth() === 11 ? d.getUTCFullYear() + 1 : d.getUTCFullYear();
+  const m = (d.getUTCMonth() + 1) % 12;
+  return `${y}-${String(m + 1).padStart(2, "0")}-01`;
+}

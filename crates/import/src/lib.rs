@@ -4,9 +4,11 @@
 //! any order; every bad row is reported; nothing is half-read.
 
 mod error;
+mod mapping;
 mod sheet;
 
 pub use error::{ImportError, RowError};
+pub use mapping::{inspect, read_mapped, SheetInfo, SheetMap};
 pub use sheet::{Cell, RawSheet};
 
 use chrono::{NaiveDateTime, Timelike};
@@ -106,6 +108,16 @@ pub fn read_events(sources: &Sources, terms: &Terms) -> Result<Imported, ImportE
             }
         }
     }
+    check_sheets(&sheets, warnings, terms)
+}
+
+/// Checks sheets already read and assigned a kind: every row against
+/// `terms`, every problem listed.
+fn check_sheets(
+    sheets: &[(Kind, RawSheet)],
+    warnings: Vec<String>,
+    terms: &Terms,
+) -> Result<Imported, ImportError> {
     let mut ctx = Checker {
         tz: terms.contract.timezone,
         services: terms.services.iter().map(|s| s.id.clone()).collect(),
@@ -113,7 +125,7 @@ pub fn read_events(sources: &Sources, terms: &Terms) -> Result<Imported, ImportE
         warnings,
     };
     let mut events = Events::default();
-    for (kind, sheet) in &sheets {
+    for (kind, sheet) in sheets {
         ctx.sheet(*kind, sheet, &mut events);
     }
     // An incident with no `opened` row is an error even if no term uses it.

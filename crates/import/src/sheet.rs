@@ -91,7 +91,8 @@ pub fn read_csv(path: &str, kind: Kind) -> Result<Option<RawSheet>, ImportError>
 /// The sheets of a workbook found by kind, and warnings about the rest.
 pub type WorkbookSheets = (Vec<(Kind, RawSheet)>, Vec<String>);
 
-pub fn read_workbook(path: &str) -> Result<WorkbookSheets, ImportError> {
+/// Every sheet of a workbook, in the workbook's order.
+pub fn read_all_sheets(path: &str) -> Result<Vec<RawSheet>, ImportError> {
     if let Err(source) = std::fs::metadata(path) {
         return Err(ImportError::Io {
             path: path.into(),
@@ -102,74 +103,38 @@ pub fn read_workbook(path: &str) -> Result<WorkbookSheets, ImportError> {
         path: path.into(),
         message: e.to_string(),
     })?;
-    let names = book.sheet_names();
     let mut out = Vec::new();
-    let mut warnings = Vec::new();
-    for kind in Kind::ALL {
-        let matching: Vec<&String> = names
-            .iter()
-            .filter(|n| n.trim().eq_ignore_ascii_case(kind.name()))
-            .collect();
-        let Some(name) = matching.first() else {
-            continue;
-        };
-        if matching.len() > 1 {
-            warnings.push(format!(
-                "{path}: several sheets are named `{}`; only `{name}` is read",
-                kind.name()
-            ));
-        }
+    for name in book.sheet_names() {
         let range = book
-            .worksheet_range(name)
+            .worksheet_range(&name)
             .map_err(|e| ImportError::Workbook {
                 path: path.into(),
                 message: format!("sheet `{name}`: {e}"),
             })?;
-        let (row0, col0) = range.start().unwrap_or((0, 0));
-        let mut header = None;
-        let mut rows = Vec::new();
-        for (i, r) in range.rows().enumerate() {
-            let number = row0 + i as u32 + 1;
-            let mut cells: Vec<Cell> = vec![Cell::Empty; col0 as usize];
-            cells.extend(r.iter().map(|d| match d {
-                Data::Empty => Cell::Empty,
-                Data::String(s) => Cell::Text(s.clone()),
-                Data::Float(f) => Cell::Number(float_text(*f)),
-                Data::Int(n) => Cell::Number(n.to_string()),
-                Data::Bool(b) => Cell::Text(b.to_string()),
-                Data::DateTime(dt) => match dt.as_datetime() {
-                    Some(n) if dt.is_datetime() => Cell::DateTime(n),
-                    _ => Cell::Number(float_text(dt.as_f64())),
-                },
-                // ODS date cells: a naive ISO date-time, rounded to the
-                // second like any spreadsheet date-time cell.
-                Data::DateTimeIso(s) => {
-                    match NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f") {
-                        Ok(n) => Cell::DateTime(n),
-                        Err(_) => Cell::Text(s.replace('T', " ")),
-                    }
-                }
-                Data::DurationIso(s) => Cell::Text(s.clone()),
-                Data::Error(e) => Cell::Text(format!("#{e:?}")),
-            }));
-            match header {
-                None => {
-                    header = Some((number, cells.iter().map(Cell::as_text).collect::<Vec<_>>()))
-                }
-                Some(_) => rows.push((number, cells)),
-            }
+        out.push(range_to_sheet(path, &name, &range));
+    }
+    Ok(out)
+}
+
+pub fn read_workbook(path: &str) -> Result<WorkbookSheets, ImportError> {
+    let all = read_all_sheets(path)?;
+    let mut out = Vec::new();
+    let mut warnings = Vec::new();
+    for kind in Kind::ALL {
+        let mut matching = all
+            .iter()
+            .filter(|s| s.name.trim().eq_ignore_ascii_case(kind.name()));
+        let Some(first) = matching.next() else {
+            continue;
+        };
+        if matching.next().is_some() {
+            warnings.push(format!(
+                "{path}: several sheets are named `{}`; only `{}` is read",
+                kind.name(),
+                first.name
+            ));
         }
-        let (header_row, header) = header.unwrap_or((1, Vec::new()));
-        out.push((
-            kind,
-            RawSheet {
-                file: path.into(),
-                name: name.to_string(),
-                header_row,
-                header,
-                rows,
-            },
-        ));
+        out.push((kind, first.clone()));
     }
     if out.is_empty() {
         warnings.push(format!(
@@ -177,4 +142,47 @@ pub fn read_workbook(path: &str) -> Result<WorkbookSheets, ImportError> {
         ));
     }
     Ok((out, warnings))
+}
+
+fn range_to_sheet(path: &str, name: &str, range: &calamine::Range<Data>) -> RawSheet {
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    let mut header = None;
+    let mut rows = Vec::new();
+    for (i, r) in range.rows().enumerate() {
+        let number = row0 + i as u32 + 1;
+        let mut cells: Vec<Cell> = vec![Cell::Empty; col0 as usize];
+        cells.extend(r.iter().map(|d| match d {
+            Data::Empty => Cell::Empty,
+            Data::String(s) => Cell::Text(s.clone()),
+            Data::Float(f) => Cell::Number(float_text(*f)),
+            Data::Int(n) => Cell::Number(n.to_string()),
+            Data::Bool(b) => Cell::Text(b.to_string()),
+            Data::DateTime(dt) => match dt.as_datetime() {
+                Some(n) if dt.is_datetime() => Cell::DateTime(n),
+                _ => Cell::Number(float_text(dt.as_f64())),
+            },
+            // ODS date cells: a naive ISO date-time, rounded to the
+            // second like any spreadsheet date-time cell.
+            Data::DateTimeIso(s) => {
+                match NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f") {
+                    Ok(n) => Cell::DateTime(n),
+                    Err(_) => Cell::Text(s.replace('T', " ")),
+                }
+            }
+            Data::DurationIso(s) => Cell::Text(s.clone()),
+            Data::Error(e) => Cell::Text(format!("#{e:?}")),
+        }));
+        match header {
+            None => header = Some((number, cells.iter().map(Cell::as_text).collect::<Vec<_>>())),
+            Some(_) => rows.push((number, cells)),
+        }
+    }
+    let (header_row, header) = header.unwrap_or((1, Vec::new()));
+    RawSheet {
+        file: path.into(),
+        name: name.to_string(),
+        header_row,
+        header,
+        rows,
+    }
 }

@@ -39,6 +39,10 @@ pub struct ContractSummary {
     pub sla_terms: i64,
     pub last_statement: Option<String>,
     pub next_claim_deadline: Option<String>,
+    /// `upcoming`, `active` or `ended` on the filter's `today` (the first
+    /// version's start and the last version's end); `active` when no day is
+    /// given.
+    pub status: String,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -58,6 +62,10 @@ pub struct ContractFilter {
     pub search: Option<String>,
     pub direction: Option<String>,
     pub counterparty: Option<String>,
+    /// `upcoming`, `active` or `ended` on `today`.
+    pub status: Option<String>,
+    /// The day the status is judged on (the caller's, never the system clock).
+    pub today: Option<NaiveDate>,
 }
 
 pub(crate) fn read_terms(path: &str) -> Result<(String, Terms), StoreError> {
@@ -156,6 +164,23 @@ impl Library {
         reason: &str,
     ) -> Result<i64, StoreError> {
         let (text, terms) = read_terms(terms_path)?;
+        self.amend_contract_text(ctx, id, terms_path, &text, &terms, from, to, reason)
+    }
+
+    /// Adds a version from terms already read and validated (the app's
+    /// terms form); `terms_path` names where they came from in messages.
+    #[allow(clippy::too_many_arguments)]
+    pub fn amend_contract_text(
+        &mut self,
+        ctx: &Ctx,
+        id: &str,
+        terms_path: &str,
+        text: &str,
+        terms: &Terms,
+        from: NaiveDate,
+        to: Option<NaiveDate>,
+        reason: &str,
+    ) -> Result<i64, StoreError> {
         if terms.contract.id != id {
             return Err(StoreError::Conflict(format!(
                 "{terms_path} is for contract `{}`, not `{id}`",
@@ -179,7 +204,7 @@ impl Library {
             let current: Option<i64> = tx.query_row("SELECT MAX(version) FROM contract_versions WHERE contract_id = ?1", [id], |r| r.get(0)).map_err(sql)?;
             let Some(current) = current else { return Err(StoreError::NotFound { what: "contract", id: id.into() }) };
             let version = current + 1;
-            let vid = insert_version(tx, ctx, &terms, &text, NewVersion { version, from, to, reason: reason.trim() })?;
+            let vid = insert_version(tx, ctx, terms, text, NewVersion { version, from, to, reason: reason.trim() })?;
             audit::append(tx, ctx, "contract.amend", id, &json!({ "version": version, "version_id": vid, "applies_from": from.to_string(), "applies_to": to.map(|d| d.to_string()), "reason": reason.trim(), "terms_sha256": sha256_hex(text.as_bytes()) }))?;
             Ok(version)
         })
@@ -294,9 +319,17 @@ impl Library {
                 "SELECT v.contract_id, v.title, v.counterparty, v.direction, v.currency, v.owner, v.governing_law,
                         (SELECT COUNT(*) FROM contract_versions x WHERE x.contract_id = v.contract_id), v.sla_count,
                         (SELECT s.period || ' ' || s.status FROM statements s WHERE s.contract_id = v.contract_id AND s.status <> 'superseded' ORDER BY s.period DESC, s.id DESC LIMIT 1),
-                        (SELECT MIN(c.deadline) FROM claims c WHERE c.contract_id = v.contract_id AND c.state = 'eligible')
+                        (SELECT MIN(c.deadline) FROM claims c WHERE c.contract_id = v.contract_id AND c.state = 'eligible'),
+                        st.status
                  FROM contract_versions v
+                 JOIN (SELECT contract_id,
+                              CASE WHEN ?4 IS NULL THEN 'active'
+                                   WHEN MIN(applies_from) > ?4 THEN 'upcoming'
+                                   WHEN SUM(applies_to IS NULL) = 0 AND MAX(applies_to) < ?4 THEN 'ended'
+                                   ELSE 'active' END AS status
+                       FROM contract_versions GROUP BY contract_id) st ON st.contract_id = v.contract_id
                  WHERE v.version = (SELECT MAX(version) FROM contract_versions y WHERE y.contract_id = v.contract_id)
+                   AND (?5 IS NULL OR st.status = ?5)
                    AND (?1 IS NULL OR lower(v.contract_id || ' ' || ifnull(v.title, '') || ' ' || ifnull(v.counterparty, '') || ' ' || ifnull(v.owner, '') || ' ' || ifnull(v.governing_law, '')) LIKE '%' || lower(?1) || '%')
                    AND (?2 IS NULL OR v.direction = ?2)
                    AND (?3 IS NULL OR lower(v.counterparty) = lower(?3))
@@ -304,21 +337,31 @@ impl Library {
             )
             .map_err(sql)?;
         let rows = st
-            .query_map(params![f.search, f.direction, f.counterparty], |r| {
-                Ok(ContractSummary {
-                    id: r.get(0)?,
-                    title: r.get(1)?,
-                    counterparty: r.get(2)?,
-                    direction: r.get(3)?,
-                    currency: r.get(4)?,
-                    owner: r.get(5)?,
-                    governing_law: r.get(6)?,
-                    versions: r.get(7)?,
-                    sla_terms: r.get(8)?,
-                    last_statement: r.get(9)?,
-                    next_claim_deadline: r.get(10)?,
-                })
-            })
+            .query_map(
+                params![
+                    f.search,
+                    f.direction,
+                    f.counterparty,
+                    f.today.map(|d| d.to_string()),
+                    f.status
+                ],
+                |r| {
+                    Ok(ContractSummary {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        counterparty: r.get(2)?,
+                        direction: r.get(3)?,
+                        currency: r.get(4)?,
+                        owner: r.get(5)?,
+                        governing_law: r.get(6)?,
+                        versions: r.get(7)?,
+                        sla_terms: r.get(8)?,
+                        last_statement: r.get(9)?,
+                        next_claim_deadline: r.get(10)?,
+                        status: r.get(11)?,
+                    })
+                },
+            )
             .map_err(sql)?;
         rows.collect::<Result<_, _>>().map_err(sql)
     }

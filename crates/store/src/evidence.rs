@@ -99,6 +99,19 @@ impl Library {
         req: &ImportRequest<'_>,
         progress: &mut dyn FnMut(Progress) -> bool,
     ) -> Result<ImportOutcome, StoreError> {
+        self.import_mapped(ctx, req, None, progress)
+    }
+
+    /// Imports a spreadsheet read with the user's sheet kinds and column
+    /// mapping (`None`: sheets and headers as the spec names them). The
+    /// mapping is kept in the audit entry, so the reading can be redone.
+    pub fn import_mapped(
+        &mut self,
+        ctx: &Ctx,
+        req: &ImportRequest<'_>,
+        mapping: Option<&[sla_import::SheetMap]>,
+        progress: &mut dyn FnMut(Progress) -> bool,
+    ) -> Result<ImportOutcome, StoreError> {
         let contract = self.resolve_contract(req.contract)?;
         let bytes = std::fs::read(req.file).map_err(|source| StoreError::Io {
             path: req.file.into(),
@@ -108,7 +121,7 @@ impl Library {
         if let Some(existing) = self.import_by_sha(&contract, &sha)? {
             return Ok(ImportOutcome::AlreadyImported(existing));
         }
-        let is_csv = req.file.to_lowercase().ends_with(".csv");
+        let is_csv = req.file.to_lowercase().ends_with(".csv") && mapping.is_none();
         let kind = req.kind.or_else(|| {
             if is_csv {
                 kind_from_name(req.file)
@@ -124,7 +137,15 @@ impl Library {
         }
         // Rows are checked against the newest terms (time zone, services).
         let terms = self.terms_of(&contract, None)?;
-        let imported = sla_import::read_file(req.file, kind, &terms)?;
+        let imported = match mapping {
+            Some(m) => sla_import::read_mapped(req.file, m, &terms)?,
+            None => sla_import::read_file(req.file, kind, &terms)?,
+        };
+        let mapping_json = mapping.map(|m| {
+            m.iter()
+                .map(|s| json!({ "sheet": s.sheet, "kind": s.kind.name(), "columns": s.columns }))
+                .collect::<Vec<_>>()
+        });
         let ev = &imported.events;
         let total = (ev.outages.len() + ev.maintenance.len() + ev.incidents.len()) as u64;
         let file_name = Path::new(req.file)
@@ -173,7 +194,7 @@ impl Library {
             if total == 0 {
                 tick(0)?;
             }
-            audit::append(tx, ctx, "evidence.import", &contract, &json!({ "import_id": id, "file_name": file_name, "sha256": sha, "source_label": req.source_label, "rows": total }))?;
+            audit::append(tx, ctx, "evidence.import", &contract, &json!({ "import_id": id, "file_name": file_name, "sha256": sha, "source_label": req.source_label, "rows": total, "mapping": mapping_json }))?;
             Ok(id)
         })?;
         let info = self.import_info(id)?;

@@ -13,6 +13,7 @@ pub mod contracts;
 mod error;
 pub mod evidence;
 pub mod reports;
+pub mod settings;
 pub mod statements;
 
 pub use error::StoreError;
@@ -31,8 +32,13 @@ pub struct Ctx {
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many ran. Never edit a released file: add the next one.
-const MIGRATIONS: &[(&str, &str)] =
-    &[("0001_init.sql", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init.sql", include_str!("../migrations/0001_init.sql")),
+    (
+        "0002_settings.sql",
+        include_str!("../migrations/0002_settings.sql"),
+    ),
+];
 
 pub const DB_FILE: &str = "library.sqlite3";
 pub const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5_000;

@@ -151,6 +151,14 @@ CREATE TABLE outages (
     PRIMARY KEY (import_id, sheet, row_number)
 ) STRICT;
 
+-- table settings
+CREATE TABLE settings (
+    key         TEXT PRIMARY KEY CHECK (key IN ('actor', 'source_label', 'export_dir')),
+    value       TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    updated_by  TEXT NOT NULL
+) STRICT;
+
 -- table statements
 CREATE TABLE statements (
     id                  INTEGER PRIMARY KEY,

@@ -1,14 +1,17 @@
 import { useEffect, useState } from "react";
 import { api, messageOf } from "../api";
 import type { ContractDetail } from "../bindings/ContractDetail";
+import { TermsEditor } from "../components/TermsEditor";
 
 export function ContractPage(props: { id: string; onBack: () => void }) {
   const [d, setD] = useState<ContractDetail | null>(null);
   const [diff, setDiff] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [reload, setReload] = useState(0);
   useEffect(() => {
     api.contractDetail(props.id).then(setD, (e) => setError(messageOf(e)));
-  }, [props.id]);
+  }, [props.id, reload]);
   if (error) return <p className="error" role="alert">{error}</p>;
   if (!d) return <p className="muted">Loading…</p>;
   const s = d.summary;
@@ -27,6 +30,8 @@ export function ContractPage(props: { id: string; onBack: () => void }) {
           <li key={i}>{line}</li>
         ))}
       </ol>
+      <button data-action="edit-terms" aria-expanded={editing} onClick={() => setEditing(!editing)}>{editing ? "Close the terms form" : "Edit terms (amendment)…"}</button>
+      {editing && <TermsEditor id={props.id} onSaved={() => setReload(reload + 1)} />}
       <h2>Versions</h2>
       <table className="plain">
         <thead>

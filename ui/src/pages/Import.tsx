@@ -1,39 +1,91 @@
 import { useEffect, useState } from "react";
 import { open } from "@tauri-apps/plugin-dialog";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { api, messageOf } from "../api";
 import type { ImportPreview } from "../bindings/ImportPreview";
 import type { Progress } from "../bindings/Progress";
+import type { FileView } from "../bindings/FileView";
+import type { SheetChoice } from "../bindings/SheetChoice";
+
+const SPREADSHEET = /\.(xlsx|xls|ods|csv)$/i;
+
+/** One sheet as the user wants it read: whether, as what, which columns. */
+type Plan = SheetChoice & { use: boolean };
+
+function plansOf(view: FileView): Plan[] {
+  return view.sheets.map((s) => ({ sheet: s.name, kind: s.kind, use: s.kind !== "", columns: s.columns }));
+}
 
 export function ImportPage() {
   const [path, setPath] = useState("");
   const [contract, setContract] = useState("");
   const [contracts, setContracts] = useState<string[]>([]);
-  const [kind, setKind] = useState("");
   const [source, setSource] = useState("synthetic");
+  const [view, setView] = useState<FileView | null>(null);
+  const [plans, setPlans] = useState<Plan[]>([]);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [busy, setBusy] = useState(false);
+  const [over, setOver] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   useEffect(() => {
     api.listContracts().then((c) => setContracts(c.map((x) => x.id)));
+    api.settings().then((s) => s.source_label && setSource(s.source_label), () => {});
     const un = api.onImportProgress(setProgress);
+    // Files dropped on the window arrive as paths through Tauri (the
+    // webview itself never sees their contents).
+    const unDrop = getCurrentWebview().onDragDropEvent((e) => {
+      if (e.payload.type === "over" || e.payload.type === "enter") setOver(true);
+      else if (e.payload.type === "leave") setOver(false);
+      else if (e.payload.type === "drop") {
+        setOver(false);
+        const f = e.payload.paths.find((p) => SPREADSHEET.test(p));
+        if (f) pick(f);
+        else setMessage("Drop an .xlsx, .xls, .ods or .csv file.");
+      }
+    });
     return () => {
       un.then((f) => f());
+      unDrop.then((f) => f());
     };
   }, []);
+  // A preview always matches the file, contract and reading it was made
+  // for: changing any of them clears it, so Import never acts on a stale one.
+  const pick = (f: string) => {
+    setPath(f);
+    setView(null);
+    setPlans([]);
+    setPreview(null);
+    setMessage(null);
+  };
   const choose = async () => {
     const f = await open({ multiple: false, filters: [{ name: "Spreadsheets", extensions: ["xlsx", "xls", "ods", "csv"] }] });
-    if (typeof f === "string") {
-      setPath(f);
-      setPreview(null);
+    if (typeof f === "string") pick(f);
+  };
+  const readFile = async (): Promise<Plan[] | null> => {
+    try {
+      const v = await api.inspectFile(path);
+      setView(v);
+      const p = plansOf(v);
+      setPlans(p);
+      return p;
+    } catch (e) {
+      setMessage(messageOf(e));
+      return null;
     }
   };
-  // A preview always matches the file, contract and kind it was made for:
-  // changing any of them clears it, so Import never acts on a stale one.
+  const chosen = (p: Plan[]) => p.filter((x) => x.use && x.kind).map(({ sheet, kind, columns }) => ({ sheet, kind, columns }));
   const doPreview = async () => {
     setMessage(null);
+    const p = view ? plans : await readFile();
+    if (!p) return;
+    if (chosen(p).length === 0) {
+      setPreview(null);
+      setMessage("No sheet is chosen: tick a sheet and say what it holds.");
+      return;
+    }
     try {
-      setPreview(await api.importPreview(path, contract, kind));
+      setPreview(await api.importPreview(path, contract, undefined, chosen(p)));
     } catch (e) {
       setMessage(messageOf(e));
     }
@@ -42,7 +94,7 @@ export function ImportPage() {
     setBusy(true);
     setMessage(null);
     try {
-      const r = await api.importFile(path, source, contract || preview?.contract, kind);
+      const r = await api.importFile(path, source, contract || preview?.contract, undefined, chosen(plans));
       setMessage("Imported" in r ? `Imported ${r.Imported.import.file_name}: ${r.Imported.import.outage_rows} outage, ${r.Imported.import.maintenance_rows} maintenance, ${r.Imported.import.incident_rows} incident rows.` : `Already imported on ${r.AlreadyImported.imported_at}: nothing to do.`);
     } catch (e) {
       setMessage(messageOf(e));
@@ -50,30 +102,81 @@ export function ImportPage() {
       setBusy(false);
     }
   };
+  const edit = (i: number, change: Partial<Plan>) => {
+    const next = plans.map((p, j) => (j === i ? { ...p, ...change } : p));
+    setPlans(next);
+    setPreview(null);
+  };
+  const setKind = (i: number, kind: string) => {
+    // A new kind brings its own columns, guessed again from the headers
+    // where the headers match the spec's names.
+    const cols = view?.kinds.find((k) => k.kind === kind)?.columns ?? [];
+    const header = view?.sheets[i].header ?? [];
+    edit(i, { kind, use: kind !== "", columns: cols.map((c) => ({ column: c, header: header.find((h) => h.trim().toLowerCase() === c) ?? "" })) });
+  };
+  const setColumn = (i: number, column: string, header: string) => edit(i, { columns: plans[i].columns.map((c) => (c.column === column ? { ...c, header } : c)) });
   const pct = progress && Number(progress.rows_total) > 0 ? (100 * Number(progress.rows_done)) / Number(progress.rows_total) : 0;
   return (
     <section>
       <header className="page-head"><h1>Import evidence</h1></header>
-      <div className="form">
-        <label>Spreadsheet <input aria-label="Spreadsheet path" value={path} onChange={(e) => { setPath(e.target.value); setPreview(null); }} placeholder="/path/to/outages.xlsx" /></label>
+      <div className={`dropzone${over ? " over" : ""}`} aria-label="Drop a spreadsheet here">
+        Drop an outage log, maintenance notice or incident timeline here (xlsx, xls, ods, csv), or
         <button onClick={choose}>Choose…</button>
+      </div>
+      <div className="form">
+        <label>Spreadsheet <input aria-label="Spreadsheet path" value={path} onChange={(e) => pick(e.target.value)} placeholder="/path/to/outages.xlsx" /></label>
+        <button onClick={readFile} disabled={!path} data-action="inspect">Read sheets</button>
         <label>Contract
           <select aria-label="Contract" value={contract} onChange={(e) => { setContract(e.target.value); setPreview(null); }}>
             <option value="">(the only one)</option>
             {contracts.map((c) => <option key={c} value={c}>{c}</option>)}
           </select>
         </label>
-        <label>CSV holds
-          <select aria-label="Sheet kind" value={kind} onChange={(e) => { setKind(e.target.value); setPreview(null); }}>
-            <option value="">(from the workbook's sheets or the file name)</option>
-            <option value="outages">outages</option>
-            <option value="maintenance">maintenance</option>
-            <option value="incidents">incidents</option>
-          </select>
-        </label>
         <label>Source <input aria-label="Source label" value={source} onChange={(e) => setSource(e.target.value)} /></label>
         <button onClick={doPreview} disabled={!path} data-action="preview">Preview</button>
       </div>
+      {view && (
+        <div className="sheets" aria-label="Sheets and columns">
+          <h2>Sheets and columns</h2>
+          <p className="muted">Columns are guessed from the headers; change any that is wrong. Columns marked * are required.</p>
+          {plans.map((p, i) => {
+            const info = view.sheets[i];
+            const kind = view.kinds.find((k) => k.kind === p.kind);
+            return (
+              <fieldset key={p.sheet}>
+                <legend>
+                  <label><input type="checkbox" aria-label={`Import sheet ${p.sheet}`} checked={p.use} onChange={(e) => edit(i, { use: e.target.checked })} /> {p.sheet}</label>
+                  <span className="muted"> · {String(info.rows)} row(s)</span>
+                </legend>
+                <label>holds
+                  <select aria-label={`Kind of sheet ${p.sheet}`} value={p.kind} onChange={(e) => setKind(i, e.target.value)}>
+                    <option value="">(nothing to import)</option>
+                    {view.kinds.map((k) => <option key={k.kind} value={k.kind}>{k.kind}</option>)}
+                  </select>
+                </label>
+                {kind && (
+                  <table className="plain mapping">
+                    <thead><tr><th>Column</th><th>Read from the sheet's column</th></tr></thead>
+                    <tbody>
+                      {p.columns.map((c) => (
+                        <tr key={c.column}>
+                          <td>{c.column}{kind.required.includes(c.column) && " *"}</td>
+                          <td>
+                            <select aria-label={`Column ${c.column} of sheet ${p.sheet}`} value={c.header} onChange={(e) => setColumn(i, c.column, e.target.value)}>
+                              <option value="">(none)</option>
+                              {info.header.filter((h) => h.trim()).map((h) => <option key={h} value={h}>{h}</option>)}
+                            </select>
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
+              </fieldset>
+            );
+          })}
+        </div>
+      )}
       {preview && (
         <div className="preview">
           <p>

@@ -1,27 +1,59 @@
 import { useEffect, useState } from "react";
 import { api, messageOf } from "../api";
 import type { LibraryInfo } from "../bindings/LibraryInfo";
+import type { Settings } from "../bindings/Settings";
 
 export function SettingsPage(props: { theme: string; setTheme: (t: string) => void }) {
   const [info, setInfo] = useState<LibraryInfo | null>(null);
+  const [location, setLocation] = useState("");
+  const [defaults, setDefaults] = useState<Settings>({ actor: "", source_label: "", export_dir: "" });
   const [org, setOrg] = useState("");
   const [msg, setMsg] = useState<string | null>(null);
-  const load = () => api.libraryInfo().then(setInfo, (e) => setMsg(messageOf(e)));
+  const load = () => {
+    api.libraryInfo().then((i) => { setInfo(i); setLocation(i.path); }, (e) => setMsg(messageOf(e)));
+    api.settings().then(setDefaults, (e) => setMsg(messageOf(e)));
+  };
   useEffect(() => {
     load();
   }, []);
+  const switchTo = async () => {
+    try {
+      const i = await api.switchLibrary(location);
+      setMsg(`Opened the library at ${i.path} (${i.contracts} contracts).`);
+      // Every screen reads from the library: start them afresh on the new one.
+      setTimeout(() => window.location.reload(), 600);
+    } catch (e) {
+      setMsg(messageOf(e));
+    }
+  };
+  const save = () => api.saveSettings(defaults).then((s) => { setDefaults(s); setMsg("Defaults saved (and recorded in the audit log)."); }, (e) => setMsg(messageOf(e)));
   return (
     <section>
       <header className="page-head"><h1>Settings</h1></header>
+      <h2>Library</h2>
       <dl className="facts">
-        <dt>Library</dt><dd className="mono">{info?.path}</dd>
+        <dt>Open library</dt><dd className="mono">{info?.path}</dd>
         <dt>Contracts</dt><dd>{info?.contracts}</dd>
         <dt>Signing identity</dt><dd>{info?.signing_identity ?? "none yet: final statements cannot be signed"}</dd>
       </dl>
       <div className="form">
+        <label>Library location <input aria-label="Library location" size={48} value={location} onChange={(e) => setLocation(e.target.value)} /></label>
+        <button data-action="switch-library" disabled={!location || location === info?.path} onClick={switchTo}>Open this library</button>
+        <span className="muted">A new folder becomes a new, empty library. The app opens it again next time.</span>
+      </div>
+      <h2>Defaults for this library</h2>
+      <div className="form">
+        <label>Your name in the audit log <input aria-label="Actor name" value={defaults.actor} onChange={(e) => setDefaults({ ...defaults, actor: e.target.value })} placeholder="your login name" /></label>
+        <label>Source label for imports <input aria-label="Default source label" value={defaults.source_label} onChange={(e) => setDefaults({ ...defaults, source_label: e.target.value })} placeholder="synthetic" /></label>
+        <label>Export folder <input aria-label="Export folder" size={36} value={defaults.export_dir} onChange={(e) => setDefaults({ ...defaults, export_dir: e.target.value })} placeholder="the library's exports/ folder" /></label>
+        <button data-action="save-settings" onClick={save}>Save defaults</button>
+      </div>
+      <h2>Signing identity</h2>
+      <div className="form">
         <label>Organisation <input aria-label="Organisation name" value={org} onChange={(e) => setOrg(e.target.value)} placeholder="Example Hosting Ltd" /></label>
         <button disabled={!org} onClick={() => api.createIdentity(org).then((s) => { setMsg(`Signing identity ${s} created.`); load(); }, (e) => setMsg(messageOf(e)))}>Create signing identity</button>
       </div>
+      <h2>Appearance</h2>
       <label className="form">Theme
         <select aria-label="Theme" value={props.theme} onChange={(e) => props.setTheme(e.target.value)}>
           <option value="light">Light</option>

@@ -1,0 +1,345 @@
+//! The desktop app's use cases (issue 5), called as the Tauri commands call
+//! them: the terms form and its amendment, reading a spreadsheet with the
+//! user's sheet kinds and column mapping, settings and the library filters.
+
+use sla_ledger::app::{self, ColumnChoice, ContractQuery, Settings, SheetChoice};
+use sla_ledger::sla_store::contracts::ContractFilter;
+use sla_ledger::sla_store::{Ctx, Library};
+use sla_ledger::terms_form::FieldEdit;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+const S6: &str = "fixtures/cases/spec-s6-full-example";
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("sla-app-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn edit(path: &str, value: &str) -> FieldEdit {
+    FieldEdit {
+        path: path.into(),
+        value: value.into(),
+    }
+}
+
+#[test]
+fn issue5_terms_form_checks_at_the_field_and_saves_an_effective_dated_amendment() {
+    let dir = temp("terms-form");
+    app::add_contract(&dir, &format!("{S6}/terms.toml")).unwrap();
+    let fields = app::terms_form(&dir, "ACME-2026-001").unwrap();
+    let target = fields.iter().find(|f| f.path == "slas[0].target").unwrap();
+    assert_eq!(target.value, "99.95");
+
+    // A bad value is reported at its field, by the library's own validator.
+    let check = app::check_terms(
+        &dir,
+        "ACME-2026-001",
+        &[edit("slas[0].credit.cap_percent", "fifty")],
+    )
+    .unwrap();
+    assert_eq!(check.problems.len(), 1, "{:?}", check.problems);
+    assert_eq!(check.problems[0].path, "slas[0].credit.cap_percent");
+    let refused = app::amend_terms(
+        &dir,
+        "ACME-2026-001",
+        &[edit("slas[0].credit.cap_percent", "fifty")],
+        "2027-01-01",
+        None,
+        "typo",
+    )
+    .unwrap_err();
+    assert_eq!(refused.code, "invalid_terms");
+
+    // Nothing changed, a bad date, a date mid-month: all refused, nothing written.
+    assert_eq!(
+        app::amend_terms(&dir, "ACME-2026-001", &[], "2027-01-01", None, "x")
+            .unwrap_err()
+            .code,
+        "no_change"
+    );
+    let e = app::amend_terms(
+        &dir,
+        "ACME-2026-001",
+        &[edit("slas[0].credit.cap_percent", "40")],
+        "2027-13-01",
+        None,
+        "x",
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.code.as_str(), e.message.as_str()),
+        (
+            "invalid_date",
+            "applies from: `2027-13-01` is not a date written YYYY-MM-DD"
+        )
+    );
+    let e = app::amend_terms(
+        &dir,
+        "ACME-2026-001",
+        &[edit("slas[0].credit.cap_percent", "40")],
+        "2027-01-15",
+        None,
+        "x",
+    )
+    .unwrap_err();
+    assert!(e.message.contains("first day of a month"), "{}", e.message);
+    assert_eq!(
+        app::contract_detail(&dir, "ACME-2026-001")
+            .unwrap()
+            .versions
+            .len(),
+        1
+    );
+
+    // A good edit becomes version 2 for 2027; the diff shows just that line.
+    let v = app::amend_terms(
+        &dir,
+        "ACME-2026-001",
+        &[edit("slas[0].credit.cap_percent", "40")],
+        "2027-01-01",
+        Some("2027-06-30"),
+        "Amendment No. 2",
+    )
+    .unwrap();
+    assert_eq!(v, 2);
+    let d = app::contract_detail(&dir, "ACME-2026-001").unwrap();
+    let v2 = d.versions.iter().find(|x| x.version == 2).unwrap();
+    assert_eq!(
+        (v2.applies_from.as_str(), v2.applies_to.as_deref()),
+        ("2027-01-01", Some("2027-06-30"))
+    );
+    let diff = app::diff_versions(&dir, "ACME-2026-001", 1, 2).unwrap();
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| l.starts_with('-') || l.starts_with('+'))
+        .filter(|l| !l.starts_with("---") && !l.starts_with("+++"))
+        .collect();
+    assert_eq!(
+        changed,
+        vec![r#"-  cap_percent = "50""#, r#"+  cap_percent = "40""#],
+        "{diff}"
+    );
+}
+
+/// The spec's outage sheet with the headers a monitoring tool might write.
+fn foreign_outages(dir: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(format!("{S6}/outages.csv")).unwrap();
+    let (_, body) = text.split_once('\n').unwrap();
+    let path = dir.join("monitor-export.csv");
+    std::fs::write(
+        &path,
+        format!("Component,Begin,Back up at,Impact,Root cause,Probe,Ticket\n{body}"),
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn issue5_a_sheet_read_through_an_edited_column_mapping_gives_the_spec_sheets_rows() {
+    let dir = temp("mapping");
+    app::add_contract(&dir, &format!("{S6}/terms.toml")).unwrap();
+    let file = foreign_outages(&dir);
+    let view = app::inspect_file(&file).unwrap();
+    assert_eq!(view.sheets.len(), 1);
+    let sheet = &view.sheets[0];
+    assert_eq!(
+        (sheet.name.as_str(), sheet.kind.as_str()),
+        ("monitor-export", "outages")
+    );
+    let guessed: Vec<(&str, &str)> = sheet
+        .columns
+        .iter()
+        .map(|c| (c.column.as_str(), c.header.as_str()))
+        .collect();
+    assert_eq!(
+        guessed,
+        vec![
+            ("service", "Component"),
+            ("start", "Begin"),
+            ("end", ""),
+            ("impact", "Impact"),
+            ("cause", "Root cause"),
+            ("source", "Probe"),
+            ("ref", "Ticket"),
+        ]
+    );
+
+    // As guessed, `end` is missing: the preview says so, at the header row.
+    let mut choice = SheetChoice {
+        sheet: sheet.name.clone(),
+        kind: "outages".into(),
+        columns: sheet.columns.clone(),
+    };
+    let p = app::import_preview(&dir, &file, None, None, Some(&[choice.clone()])).unwrap();
+    assert_eq!(
+        p.errors,
+        vec![format!("{file}:outages:1:end: missing required column")]
+    );
+
+    // The user maps `end` to "Back up at": the rows read are the spec's.
+    choice.columns[2] = ColumnChoice {
+        column: "end".into(),
+        header: "Back up at".into(),
+    };
+    let mapped = app::import_preview(&dir, &file, None, None, Some(&[choice.clone()])).unwrap();
+    let spec = app::import_preview(
+        &dir,
+        &format!("{S6}/outages.csv"),
+        None,
+        Some("outages"),
+        None,
+    )
+    .unwrap();
+    assert_eq!(mapped.errors, Vec::<String>::new());
+    assert_eq!(mapped.outages, spec.outages);
+    let rows = |p: &app::ImportPreview| {
+        p.rows
+            .iter()
+            .map(|r| {
+                (
+                    r.service.clone(),
+                    r.start.clone(),
+                    r.end.clone(),
+                    r.detail.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rows(&mapped), rows(&spec));
+    assert!(mapped.rows[0]
+        .origin
+        .starts_with(&format!("{file}:outages:2")));
+
+    // Importing with the mapping writes those rows and records the mapping.
+    let out = app::import_file(
+        &dir,
+        &app::ImportFile {
+            file: &file,
+            source: "monitor",
+            contract: None,
+            kind: None,
+            mapping: Some(&[choice]),
+        },
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .unwrap();
+    let sla_ledger::sla_store::evidence::ImportOutcome::Imported { import, .. } = out else {
+        panic!("expected a new import")
+    };
+    assert_eq!(import.outage_rows as usize, spec.outages);
+    let audit = app::audit(&dir).unwrap();
+    let entry = audit
+        .iter()
+        .find(|a| a.action == "evidence.import")
+        .unwrap();
+    assert!(entry.details.contains("Back up at"), "{}", entry.details);
+
+    // A kind that is not one is refused before anything is read.
+    let bad = SheetChoice {
+        sheet: "monitor-export".into(),
+        kind: "outage".into(),
+        columns: vec![],
+    };
+    let e = app::import_preview(&dir, &file, None, None, Some(&[bad])).unwrap_err();
+    assert_eq!(e.code, "invalid_mapping");
+}
+
+#[test]
+fn issue5_settings_are_saved_audited_and_checked() {
+    let dir = temp("settings");
+    assert_eq!(app::settings(&dir).unwrap().actor, "");
+    let saved = app::save_settings(
+        &dir,
+        Settings {
+            actor: "  Dana Finance ".into(),
+            source_label: "Pingdom".into(),
+            export_dir: String::new(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            saved.actor.as_str(),
+            saved.source_label.as_str(),
+            saved.export_dir.as_str()
+        ),
+        ("Dana Finance", "Pingdom", "")
+    );
+    let e = app::save_settings(
+        &dir,
+        Settings {
+            export_dir: "relative/out".into(),
+            ..saved.clone()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.code, "invalid_setting");
+    let audit = app::audit(&dir).unwrap();
+    let sets: Vec<&str> = audit
+        .iter()
+        .filter(|a| a.action == "settings.set")
+        .map(|a| a.subject.as_str())
+        .collect();
+    assert_eq!(sets.len(), 2, "{sets:?}");
+    assert!(sets.contains(&"actor") && sets.contains(&"source_label"));
+    assert!(app::audit_verify(&dir).unwrap().ok);
+    assert_eq!(
+        app::check_library("relative").unwrap_err().code,
+        "invalid_setting"
+    );
+    let other = temp("settings-other");
+    assert_eq!(
+        app::check_library(&other.display().to_string())
+            .unwrap()
+            .contracts,
+        0
+    );
+}
+
+#[test]
+fn issue5_library_filters_by_counterparty_and_status_on_a_given_day() {
+    let dir = temp("filters");
+    let mut lib = Library::open(&dir, 2_000).unwrap();
+    let ctx = Ctx {
+        actor: "tester".into(),
+        now: 1_795_860_000,
+    };
+    lib.add_contract(&ctx, &format!("{S6}/terms.toml")).unwrap();
+    lib.add_contract(&ctx, "fixtures/cases/workbook-xlsx-new-york/terms.toml")
+        .unwrap();
+    let ids = |f: ContractFilter| -> Vec<(String, String)> {
+        lib.list_contracts(&f)
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.id, c.status))
+            .collect()
+    };
+    let day = |d: &str| Some(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap());
+    // ACME runs 2026-01-01 .. 2027-12-31.
+    let acme = |status: &str| vec![("ACME-2026-001".to_string(), status.to_string())];
+    let on = |d: &str, status: &str| ContractFilter {
+        counterparty: Some("acme corp".into()),
+        status: Some(status.into()),
+        today: day(d),
+        ..Default::default()
+    };
+    assert_eq!(ids(on("2025-12-31", "upcoming")), acme("upcoming"));
+    assert_eq!(ids(on("2026-01-01", "active")), acme("active"));
+    assert_eq!(ids(on("2027-12-31", "active")), acme("active"));
+    assert_eq!(ids(on("2028-01-01", "ended")), acme("ended"));
+    assert_eq!(ids(on("2028-01-01", "active")), vec![]);
+    let all = ids(ContractFilter::default());
+    assert_eq!(all.len(), 2);
+    assert!(all.iter().all(|(_, s)| s == "active"));
+    // The app's query type maps empty strings to "any".
+    let q = ContractQuery {
+        search: Some(String::new()),
+        counterparty: Some(" ".into()),
+        ..Default::default()
+    };
+    assert_eq!(app::list_contracts(&dir, q).unwrap().len(), 2);
+}
