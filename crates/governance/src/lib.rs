@@ -1,0 +1,10 @@
+//! Governance over the library's contracts and evidence (issue 6): service
+//! level objectives and error budgets (OpenSLO v1), vendor back-to-back
+//! coverage, due-diligence figures and breach notices. Pure like the
+//! engine: definitions, evidence, results and `now` in; reports out.
+
+pub mod budget;
+mod error;
+pub mod slo;
+
+pub use error::{DefinitionError, EvalError};
