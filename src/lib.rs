@@ -9,6 +9,7 @@ pub mod terms_form;
 pub use error::AppError;
 pub use sla_engine;
 pub use sla_export;
+pub use sla_governance;
 pub use sla_import;
 pub use sla_store;
 

@@ -6,6 +6,7 @@ mod app;
 mod cli;
 mod exports;
 mod golden;
+mod governance;
 mod library;
 mod oracle;
 mod properties;

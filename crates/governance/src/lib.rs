@@ -4,6 +4,8 @@
 //! engine: definitions, evidence, results and `now` in; reports out.
 
 pub mod budget;
+pub mod coverage;
+pub mod openslo;
 mod error;
 pub mod slo;
 

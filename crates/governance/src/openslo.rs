@@ -1,0 +1,539 @@
+//! OpenSLO v1 YAML: reading `SLO`, `SLI` and `Service` documents into
+//! [`Slo`]s, and writing them back. The indicator is an OpenSLO
+//! `ratioMetric` whose metric sources are of type `sla-ledger` (evidence
+//! `outages` or `requests`); that is the only source this program can
+//! compute, so another type is a named problem, not a silent skip.
+//!
+//! Export is written by hand in one fixed layout, so the same objectives
+//! always give the same bytes, and what we export imports back unchanged.
+//! Targets are decimals: write them quoted for more than 15 significant
+//! digits (an unquoted YAML number passes through a binary float).
+
+use crate::slo::{parse_window_duration, Budgeting, CalendarUnit, Indicator, Slo, Window};
+use crate::DefinitionError;
+use chrono::NaiveDateTime;
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+use serde_norway::Value;
+use sla_engine::num::{fmt_dec, parse_decimal};
+use std::collections::BTreeMap;
+
+/// The label that names an objective's pooled budget group.
+pub const GROUP_LABEL: &str = "sla-ledger/budget-group";
+
+fn get<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    v.as_mapping().and_then(|m| m.get(key))
+}
+
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+struct Reader {
+    problems: Vec<String>,
+}
+
+impl Reader {
+    fn text(&mut self, v: &Value, path: &str, key: &str) -> Option<String> {
+        match get(v, key) {
+            Some(x) => match scalar_text(x) {
+                Some(s) if !s.trim().is_empty() => Some(s),
+                _ => {
+                    self.problems.push(format!("{path}.{key}: must be a non-empty text"));
+                    None
+                }
+            },
+            None => {
+                self.problems.push(format!("{path}.{key}: missing"));
+                None
+            }
+        }
+    }
+    fn opt_text(&mut self, v: &Value, key: &str) -> Option<String> {
+        get(v, key).and_then(scalar_text)
+    }
+    fn ratio(&mut self, v: &Value, path: &str, key: &str) -> Option<Decimal> {
+        let t = self.text(v, path, key)?;
+        match parse_decimal(&t) {
+            Ok(d) if d > Decimal::ZERO && d <= Decimal::ONE => Some(d),
+            Ok(_) => {
+                self.problems
+                    .push(format!("{path}.{key}: {t} is not a ratio above 0 and at most 1 (0.999 means 99.9 %)"));
+                None
+            }
+            Err(e) => {
+                self.problems.push(format!("{path}.{key}: {e}"));
+                None
+            }
+        }
+    }
+}
+
+/// The evidence an `sla-ledger` metric source names.
+fn source_evidence(r: &mut Reader, v: Option<&Value>, path: &str) -> Option<Indicator> {
+    let src = v.and_then(|x| get(x, "metricSource"));
+    let Some(src) = src else {
+        r.problems.push(format!("{path}.metricSource: missing"));
+        return None;
+    };
+    let ty = r.opt_text(src, "type").unwrap_or_default();
+    if ty != "sla-ledger" {
+        r.problems.push(format!(
+            "{path}.metricSource.type: `{ty}` is not a source this program can compute; use type `sla-ledger` with evidence `outages` or `requests`"
+        ));
+        return None;
+    }
+    match get(src, "spec").and_then(|s| get(s, "evidence")).and_then(scalar_text).as_deref() {
+        Some("outages") => Some(Indicator::Outages),
+        Some("requests") => Some(Indicator::Requests),
+        other => {
+            r.problems.push(format!(
+                "{path}.metricSource.spec.evidence: {} is not `outages` or `requests`",
+                other.map(|o| format!("`{o}`")).unwrap_or_else(|| "missing".into())
+            ));
+            None
+        }
+    }
+}
+
+fn indicator(r: &mut Reader, sli: &Value, path: &str) -> Option<Indicator> {
+    let Some(ratio) = get(sli, "spec").and_then(|s| get(s, "ratioMetric")) else {
+        r.problems.push(format!(
+            "{path}.spec.ratioMetric: missing (only ratio metrics are computed here)"
+        ));
+        return None;
+    };
+    let p = format!("{path}.spec.ratioMetric");
+    let good = source_evidence(r, get(ratio, "good"), &format!("{p}.good"));
+    let total = source_evidence(r, get(ratio, "total"), &format!("{p}.total"));
+    match (good, total) {
+        (Some(g), Some(t)) if g == t => Some(g),
+        (Some(_), Some(_)) => {
+            r.problems
+                .push(format!("{p}: good and total must count the same evidence"));
+            None
+        }
+        _ => None,
+    }
+}
+
+fn window(r: &mut Reader, spec: &Value, path: &str) -> Option<Window> {
+    let tw = get(spec, "timeWindow").and_then(|t| t.as_sequence());
+    let Some(w) = tw.and_then(|s| s.first()).filter(|_| tw.map(|s| s.len()) == Some(1)) else {
+        r.problems
+            .push(format!("{path}.timeWindow: must be a list of exactly one window"));
+        return None;
+    };
+    let p = format!("{path}.timeWindow[0]");
+    let duration = r.text(w, &p, "duration")?;
+    let rolling = matches!(get(w, "isRolling"), Some(Value::Bool(true)));
+    if rolling {
+        return match parse_window_duration(&duration) {
+            Ok(seconds) => Some(Window::Rolling {
+                seconds,
+                text: duration,
+            }),
+            Err(e) => {
+                r.problems.push(format!("{p}.duration: {e}"));
+                None
+            }
+        };
+    }
+    let unit = match duration.as_str() {
+        "1M" => CalendarUnit::Month,
+        "1Q" => CalendarUnit::Quarter,
+        _ => {
+            r.problems.push(format!(
+                "{p}.duration: a calendar window here is `1M` or `1Q`, not `{duration}`"
+            ));
+            return None;
+        }
+    };
+    let Some(cal) = get(w, "calendar") else {
+        r.problems.push(format!("{p}.calendar: missing (a calendar-aligned window needs startTime and timeZone)"));
+        return None;
+    };
+    let pc = format!("{p}.calendar");
+    let start = r.text(cal, &pc, "startTime");
+    let tz = r.text(cal, &pc, "timeZone");
+    let start = start.and_then(|s| {
+        NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S")
+            .map_err(|_| {
+                r.problems.push(format!(
+                    "{pc}.startTime: `{s}` is not a time written \"YYYY-MM-DD HH:MM:SS\""
+                ))
+            })
+            .ok()
+    });
+    let tz = tz.and_then(|z| {
+        z.parse::<Tz>()
+            .map_err(|_| r.problems.push(format!("{pc}.timeZone: `{z}` is not an IANA time zone")))
+            .ok()
+    });
+    Some(Window::Calendar {
+        unit,
+        start: start?,
+        tz: tz?,
+    })
+}
+
+/// Reads every `SLO` document (with inline indicators or `indicatorRef`s to
+/// `SLI` documents in the same text). `Service` documents are accepted and
+/// need no reading: the SLO names its service.
+pub fn import(text: &str) -> Result<Vec<Slo>, DefinitionError> {
+    let mut r = Reader { problems: vec![] };
+    let mut docs = Vec::new();
+    for (i, d) in serde_norway::Deserializer::from_str(text).enumerate() {
+        match <Value as serde::Deserialize>::deserialize(d) {
+            Ok(Value::Null) => {}
+            Ok(v) => docs.push((i, v)),
+            Err(e) => r.problems.push(format!("document {}: not YAML: {e}", i + 1)),
+        }
+    }
+    let mut slis: BTreeMap<String, (String, Value)> = BTreeMap::new();
+    for (i, v) in &docs {
+        if get(v, "kind").and_then(scalar_text).as_deref() == Some("SLI") {
+            if let Some(name) = get(v, "metadata").and_then(|m| get(m, "name")).and_then(scalar_text) {
+                slis.insert(name, (format!("document {}", i + 1), v.clone()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, v) in &docs {
+        let path = format!("document {}", i + 1);
+        let api = get(v, "apiVersion").and_then(scalar_text).unwrap_or_default();
+        if api != "openslo/v1" {
+            r.problems
+                .push(format!("{path}.apiVersion: `{api}` is not `openslo/v1`"));
+            continue;
+        }
+        let kind = get(v, "kind").and_then(scalar_text).unwrap_or_default();
+        match kind.as_str() {
+            "SLO" => {}
+            "Service" | "SLI" => continue,
+            other => {
+                r.problems.push(format!(
+                    "{path}.kind: `{other}` is not read here (SLO, SLI and Service are)"
+                ));
+                continue;
+            }
+        }
+        let meta = get(v, "metadata").cloned().unwrap_or(Value::Null);
+        let name = r.text(&meta, &format!("{path}.metadata"), "name");
+        let Some(spec) = get(v, "spec") else {
+            r.problems.push(format!("{path}.spec: missing"));
+            continue;
+        };
+        let sp = format!("{path}.spec");
+        let service = r.text(spec, &sp, "service");
+        let ind = match (get(spec, "indicator"), r.opt_text(spec, "indicatorRef")) {
+            (Some(inline), _) => indicator(&mut r, inline, &format!("{sp}.indicator")),
+            (None, Some(reference)) => match slis.get(&reference) {
+                Some((p, sli)) => indicator(&mut r, sli, p),
+                None => {
+                    r.problems.push(format!(
+                        "{sp}.indicatorRef: no SLI document named `{reference}`"
+                    ));
+                    None
+                }
+            },
+            (None, None) => {
+                r.problems
+                    .push(format!("{sp}.indicator: missing (or give indicatorRef)"));
+                None
+            }
+        };
+        let win = window(&mut r, spec, &sp);
+        let method = r.text(spec, &sp, "budgetingMethod");
+        let objs = get(spec, "objectives").and_then(|o| o.as_sequence());
+        let Some(obj) = objs.and_then(|o| o.first()).filter(|_| objs.map(|o| o.len()) == Some(1)) else {
+            r.problems.push(format!(
+                "{sp}.objectives: must be a list of exactly one objective (write one SLO per target)"
+            ));
+            continue;
+        };
+        let op = format!("{sp}.objectives[0]");
+        let target = r.ratio(obj, &op, "target");
+        let budgeting = match method.as_deref() {
+            Some("Occurrences") => Some(Budgeting::Occurrences),
+            Some("Timeslices") => {
+                let st = r.ratio(obj, &op, "timeSliceTarget");
+                let sw = r.text(obj, &op, "timeSliceWindow");
+                let secs = sw.as_ref().and_then(|w| {
+                    parse_window_duration(w)
+                        .map_err(|e| r.problems.push(format!("{op}.timeSliceWindow: {e}")))
+                        .ok()
+                });
+                match (st, sw, secs) {
+                    (Some(slice_target), Some(slice_text), Some(slice_seconds)) => {
+                        Some(Budgeting::Timeslices {
+                            slice_seconds,
+                            slice_text,
+                            slice_target,
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            Some("RatioTimeslices") | Some(_) => {
+                r.problems.push(format!(
+                    "{sp}.budgetingMethod: `{}` is not Occurrences or Timeslices",
+                    method.clone().unwrap_or_default()
+                ));
+                None
+            }
+            None => None,
+        };
+        let group = get(&meta, "labels")
+            .and_then(|l| get(l, GROUP_LABEL))
+            .and_then(|g| match g {
+                Value::Sequence(s) => s.first().and_then(scalar_text),
+                other => scalar_text(other),
+            });
+        if let (Some(name), Some(service), Some(indicator), Some(window), Some(budgeting), Some(target)) =
+            (name, service, ind, win, budgeting, target)
+        {
+            if out.iter().any(|s: &Slo| s.name == name) {
+                r.problems
+                    .push(format!("{path}.metadata.name: `{name}` is used twice"));
+                continue;
+            }
+            out.push(Slo {
+                name,
+                display_name: r.opt_text(&meta, "displayName"),
+                description: r.opt_text(spec, "description"),
+                service,
+                target,
+                window,
+                budgeting,
+                indicator,
+                group,
+            });
+        }
+    }
+    if r.problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(DefinitionError {
+            what: "OpenSLO YAML".into(),
+            problems: r.problems,
+        })
+    }
+}
+
+/// A YAML double-quoted scalar (JSON's escaping is valid YAML).
+fn q(s: &str) -> String {
+    serde_json::to_string(s).expect("a string serialises")
+}
+
+/// Writes `Service` documents (one per service, in order of first use) and
+/// one `SLO` document per objective, with its indicator inline.
+pub fn export(slos: &[Slo]) -> String {
+    let mut out = String::new();
+    let mut services: Vec<&str> = Vec::new();
+    for s in slos {
+        if !services.contains(&s.service.as_str()) {
+            services.push(&s.service);
+        }
+    }
+    let mut docs: Vec<String> = services
+        .iter()
+        .map(|s| format!("apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: {}\n", q(s)))
+        .collect();
+    for s in slos {
+        let mut d = String::new();
+        d.push_str("apiVersion: openslo/v1\nkind: SLO\nmetadata:\n");
+        d.push_str(&format!("  name: {}\n", q(&s.name)));
+        if let Some(n) = &s.display_name {
+            d.push_str(&format!("  displayName: {}\n", q(n)));
+        }
+        if let Some(g) = &s.group {
+            d.push_str(&format!("  labels:\n    {}: {}\n", q(GROUP_LABEL), q(g)));
+        }
+        d.push_str("spec:\n");
+        if let Some(desc) = &s.description {
+            d.push_str(&format!("  description: {}\n", q(desc)));
+        }
+        d.push_str(&format!("  service: {}\n", q(&s.service)));
+        let ev = s.indicator.name();
+        d.push_str(&format!(
+            "  indicator:\n    metadata:\n      name: {}\n    spec:\n      ratioMetric:\n        counter: true\n",
+            q(&format!("{}-sli", s.name))
+        ));
+        for part in ["good", "total"] {
+            d.push_str(&format!(
+                "        {part}:\n          metricSource:\n            type: \"sla-ledger\"\n            spec:\n              evidence: \"{ev}\"\n              count: \"{part}\"\n"
+            ));
+        }
+        match &s.window {
+            Window::Rolling { text, .. } => d.push_str(&format!(
+                "  timeWindow:\n    - duration: {}\n      isRolling: true\n",
+                q(text)
+            )),
+            Window::Calendar { unit, start, tz } => d.push_str(&format!(
+                "  timeWindow:\n    - duration: \"{}\"\n      isRolling: false\n      calendar:\n        startTime: \"{}\"\n        timeZone: {}\n",
+                match unit {
+                    CalendarUnit::Month => "1M",
+                    CalendarUnit::Quarter => "1Q",
+                },
+                start.format("%Y-%m-%d %H:%M:%S"),
+                q(tz.name())
+            )),
+        }
+        match &s.budgeting {
+            Budgeting::Occurrences => {
+                d.push_str("  budgetingMethod: \"Occurrences\"\n  objectives:\n");
+                d.push_str(&format!("    - target: \"{}\"\n", fmt_dec(s.target)));
+            }
+            Budgeting::Timeslices {
+                slice_text,
+                slice_target,
+                ..
+            } => {
+                d.push_str("  budgetingMethod: \"Timeslices\"\n  objectives:\n");
+                d.push_str(&format!(
+                    "    - target: \"{}\"\n      timeSliceTarget: \"{}\"\n      timeSliceWindow: {}\n",
+                    fmt_dec(s.target),
+                    fmt_dec(*slice_target),
+                    q(slice_text)
+                ));
+            }
+        }
+        docs.push(d);
+    }
+    for (i, d) in docs.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// As a person would write it: comments, an indicatorRef, unquoted
+    /// numbers, a label list, a Service document.
+    const HAND: &str = r#"
+# Checkout objectives
+apiVersion: openslo/v1
+kind: Service
+metadata:
+  name: checkout
+  displayName: Checkout
+spec:
+  description: The shop's checkout
+---
+apiVersion: openslo/v1
+kind: SLI
+metadata:
+  name: checkout-requests
+spec:
+  ratioMetric:
+    counter: true
+    good: { metricSource: { type: sla-ledger, spec: { evidence: requests } } }
+    total: { metricSource: { type: sla-ledger, spec: { evidence: requests } } }
+---
+apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: checkout-success
+  displayName: Checkout requests succeed
+  labels:
+    sla-ledger/budget-group: [shop]
+spec:
+  service: checkout
+  indicatorRef: checkout-requests
+  timeWindow:
+    - duration: 1M
+      isRolling: false
+      calendar: { startTime: "2026-01-01 00:00:00", timeZone: Europe/London }
+  budgetingMethod: Occurrences
+  objectives:
+    - target: 0.995
+---
+apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: checkout-up
+spec:
+  description: Checkout is up, minute by minute
+  service: checkout
+  indicator:
+    metadata: { name: checkout-up-sli }
+    spec:
+      ratioMetric:
+        counter: true
+        good: { metricSource: { type: sla-ledger, spec: { evidence: outages } } }
+        total: { metricSource: { type: sla-ledger, spec: { evidence: outages } } }
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  budgetingMethod: Timeslices
+  objectives:
+    - target: 0.99
+      timeSliceTarget: 0.95
+      timeSliceWindow: 1m
+"#;
+
+    #[test]
+    fn reads_what_people_write_and_round_trips_what_it_writes() {
+        let slos = import(HAND).unwrap();
+        assert_eq!(slos.len(), 2);
+        assert_eq!(slos[0].group.as_deref(), Some("shop"));
+        assert_eq!(slos[0].indicator, Indicator::Requests);
+        assert_eq!(slos[0].target, "0.995".parse().unwrap());
+        assert_eq!(
+            slos[1].budgeting,
+            Budgeting::Timeslices {
+                slice_seconds: 60,
+                slice_text: "1m".into(),
+                slice_target: "0.95".parse().unwrap()
+            }
+        );
+        let text = export(&slos);
+        let again = import(&text).unwrap();
+        assert_eq!(again, slos, "import(export(x)) == x");
+        assert_eq!(export(&again), text, "export is stable");
+        assert_eq!(text.matches("kind: Service").count(), 1);
+    }
+
+    #[test]
+    fn every_problem_is_named_by_document_and_field() {
+        let bad = r#"
+apiVersion: openslo/v1
+kind: SLO
+metadata: { name: a }
+spec:
+  service: api
+  indicator:
+    spec:
+      ratioMetric:
+        good: { metricSource: { type: prometheus, spec: {} } }
+        total: { metricSource: { type: sla-ledger, spec: { evidence: outages } } }
+  timeWindow: [ { duration: 2M, isRolling: false } ]
+  budgetingMethod: Occurrences
+  objectives: [ { target: 99.9 } ]
+---
+apiVersion: openslo/v2
+kind: SLO
+"#;
+        let e = import(bad).unwrap_err();
+        assert_eq!(
+            e.problems,
+            vec![
+                "document 1.spec.indicator.spec.ratioMetric.good.metricSource.type: `prometheus` is not a source this program can compute; use type `sla-ledger` with evidence `outages` or `requests`",
+                "document 1.spec.timeWindow[0].duration: a calendar window here is `1M` or `1Q`, not `2M`",
+                "document 1.spec.objectives[0].target: 99.9 is not a ratio above 0 and at most 1 (0.999 means 99.9 %)",
+                "document 2.apiVersion: `openslo/v2` is not `openslo/v1`",
+            ]
+        );
+    }
+}
