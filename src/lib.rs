@@ -4,6 +4,7 @@
 pub mod app;
 pub mod error;
 pub mod export;
+pub mod governance;
 pub mod terms_form;
 
 pub use error::AppError;

@@ -57,3 +57,116 @@ fn issue6_recovery_ratio_per_incident() {
         ]
     );
 }
+
+/// The fixture portfolio in a fresh library: 30 contracts, their outages.
+fn portfolio_library(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("sla-gov-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut lib = sla_ledger::sla_store::Library::open(&dir, 2_000).unwrap();
+    let ctx = sla_ledger::sla_store::Ctx {
+        actor: "tester".into(),
+        now: 1_795_860_000,
+    };
+    for i in 1..=30 {
+        let id = format!("DD-{i:03}");
+        lib.add_contract(&ctx, &format!("fixtures/portfolio/contracts/{id}.toml"))
+            .unwrap();
+        lib.import(
+            &ctx,
+            &sla_ledger::sla_store::evidence::ImportRequest {
+                file: &format!("fixtures/portfolio/events/{id}/outages.csv"),
+                source_label: "monitor",
+                contract: Some(&id),
+                kind: Some(sla_ledger::sla_import::Kind::Outages),
+            },
+            &mut |_| true,
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn issue6_due_diligence_figures_match_the_generators_own_arithmetic() {
+    let dir = portfolio_library("dd");
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("fixtures/portfolio/expected.json").unwrap())
+            .unwrap();
+    let r = sla_ledger::governance::diligence(
+        &dir,
+        &sla_ledger::governance::DiligenceRequest {
+            until: "2026-10".into(),
+            months: 12,
+            contracts: vec![],
+            cap_limit: "50".into(),
+            what_if_uptime: "99.5".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(r.contracts_total, 30);
+    assert_eq!(r.months.len(), 12);
+    let mut wrong = Vec::new();
+    for c in &r.contracts {
+        let e = &expected["contracts"][&c.contract];
+        let got = serde_json::json!({
+            "months_evaluated": c.months_evaluated,
+            "months_breached": c.months_breached,
+            "credits": c.credits,
+            "months_left": c.months_left,
+            "monthly_max": c.monthly_max,
+            "exposure_left": c.exposure_left,
+            "what_if_monthly": c.what_if_monthly,
+            "chronic": c.chronic.split(':').next().unwrap(),
+        });
+        if &got != e {
+            wrong.push(format!("{}: got {got}, expected {e}", c.contract));
+        }
+    }
+    for m in &r.monthly {
+        let e = &expected["monthly"][format!("{} {}", m.period, m.currency)];
+        if e["issued"] != m.issued.as_str() || e["received"] != m.received.as_str() {
+            wrong.push(format!(
+                "{} {}: {} / {}, expected {e}",
+                m.period, m.currency, m.issued, m.received
+            ));
+        }
+    }
+    let totals = |v: &[sla_ledger::sla_governance::diligence::CurrencyTotal]| {
+        v.iter()
+            .map(|t| {
+                (
+                    format!("{} {}", t.currency, t.direction),
+                    serde_json::json!(t.amount),
+                )
+            })
+            .collect::<serde_json::Map<_, _>>()
+    };
+    assert_eq!(
+        serde_json::Value::Object(totals(&r.exposure)),
+        expected["exposure"]
+    );
+    assert_eq!(
+        serde_json::Value::Object(totals(&r.what_if)),
+        expected["what_if"]
+    );
+    let laws: serde_json::Map<_, _> = r
+        .by_governing_law
+        .iter()
+        .map(|(l, n)| (l.clone(), serde_json::json!(n)))
+        .collect();
+    assert_eq!(serde_json::Value::Object(laws), expected["by_law"]);
+    assert_eq!(serde_json::json!(r.uncapped), expected["uncapped"]);
+    assert_eq!(
+        serde_json::json!(r.without_sla_terms),
+        expected["without_sla_terms"]
+    );
+    let unusual: Vec<String> = r
+        .unusual
+        .iter()
+        .map(|f| format!("{}: {}", f.contract, f.finding))
+        .collect();
+    assert_eq!(serde_json::json!(unusual), expected["unusual"]);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Every service lacks an SLO in a library that has none.
+    assert_eq!(r.services_without_slo.len(), 30);
+}

@@ -233,14 +233,20 @@ pub fn evaluate(slo: &Slo, policy: &Policy, ev: &Evidence, now: Instant) -> Budg
             x.approver
         ));
     }
-    let (unit, total, budget, consumed, attained, timeline): (_, Rat, Rat, Rat, Option<Rat>, Timeline) =
-        match (&slo.budgeting, slo.indicator) {
-            (Budgeting::Occurrences, Indicator::Outages) => {
-                let total = rat_int(we - ws);
-                let bad = bad_in(ev, policy, ws, until);
-                let consumed = rat_int(seconds(&bad));
-                let budget = allowed.clone() * total.clone();
-                trace.push(format!(
+    let (unit, total, budget, consumed, attained, timeline): (
+        _,
+        Rat,
+        Rat,
+        Rat,
+        Option<Rat>,
+        Timeline,
+    ) = match (&slo.budgeting, slo.indicator) {
+        (Budgeting::Occurrences, Indicator::Outages) => {
+            let total = rat_int(we - ws);
+            let bad = bad_in(ev, policy, ws, until);
+            let consumed = rat_int(seconds(&bad));
+            let budget = allowed.clone() * total.clone();
+            trace.push(format!(
                     "Budget: (1 - {}) x {} s = {} s of downtime; consumed: {} s in {} outage interval(s).",
                     fmt_dec(t),
                     we - ws,
@@ -248,62 +254,65 @@ pub fn evaluate(slo: &Slo, policy: &Policy, ev: &Evidence, now: Instant) -> Budg
                     seconds(&bad),
                     bad.len()
                 ));
-                let elapsed = until - ws;
-                let attained = (elapsed > 0)
-                    .then(|| rat_int(elapsed - seconds(&bad)) / rat_int(elapsed));
-                let mut cum = 0;
-                let mut tl = Vec::new();
-                for (a, b) in &bad {
-                    tl.push((*a, rat_int(cum), budget.clone()));
-                    cum += b - a;
-                    tl.push((*b, rat_int(cum), budget.clone()));
-                }
-                ("seconds", total, budget, consumed, attained, tl)
+            let elapsed = until - ws;
+            let attained =
+                (elapsed > 0).then(|| rat_int(elapsed - seconds(&bad)) / rat_int(elapsed));
+            let mut cum = 0;
+            let mut tl = Vec::new();
+            for (a, b) in &bad {
+                tl.push((*a, rat_int(cum), budget.clone()));
+                cum += b - a;
+                tl.push((*b, rat_int(cum), budget.clone()));
             }
-            (Budgeting::Occurrences, Indicator::Requests) => {
-                let (tot, bad) = requests_in(ev, policy, ws, until);
-                let total = rat_int(tot as i64);
-                let budget = allowed.clone() * total.clone();
-                trace.push(format!(
-                    "Budget: (1 - {}) x {} requests so far = {} requests; consumed: {} bad requests.",
-                    fmt_dec(t),
-                    tot,
-                    sla_engine::num::fmt_rat(&budget, 0),
-                    bad
+            ("seconds", total, budget, consumed, attained, tl)
+        }
+        (Budgeting::Occurrences, Indicator::Requests) => {
+            let (tot, bad) = requests_in(ev, policy, ws, until);
+            let total = rat_int(tot as i64);
+            let budget = allowed.clone() * total.clone();
+            trace.push(format!(
+                "Budget: (1 - {}) x {} requests so far = {} requests; consumed: {} bad requests.",
+                fmt_dec(t),
+                tot,
+                sla_engine::num::fmt_rat(&budget, 0),
+                bad
+            ));
+            let attained = (tot > 0).then(|| rat_int((tot - bad) as i64) / rat_int(tot as i64));
+            let mut rows: Vec<&RequestRow> = ev
+                .requests
+                .iter()
+                .filter(|r| ws <= r.start && r.start < until)
+                .collect();
+            rows.sort_by_key(|r| (r.end, r.start));
+            let (mut ct, mut cb) = (0u64, 0u64);
+            let mut tl = Vec::new();
+            for r in rows {
+                ct += r.total;
+                if !excused(policy, r) {
+                    cb += r.total.saturating_sub(r.good);
+                }
+                tl.push((
+                    r.end,
+                    rat_int(cb as i64),
+                    allowed.clone() * rat_int(ct as i64),
                 ));
-                let attained =
-                    (tot > 0).then(|| rat_int((tot - bad) as i64) / rat_int(tot as i64));
-                let mut rows: Vec<&RequestRow> = ev
-                    .requests
-                    .iter()
-                    .filter(|r| ws <= r.start && r.start < until)
-                    .collect();
-                rows.sort_by_key(|r| (r.end, r.start));
-                let (mut ct, mut cb) = (0u64, 0u64);
-                let mut tl = Vec::new();
-                for r in rows {
-                    ct += r.total;
-                    if !excused(policy, r) {
-                        cb += r.total.saturating_sub(r.good);
-                    }
-                    tl.push((r.end, rat_int(cb as i64), allowed.clone() * rat_int(ct as i64)));
-                }
-                ("requests", total, budget, rat_int(bad as i64), attained, tl)
             }
-            (
-                Budgeting::Timeslices {
-                    slice_seconds,
-                    slice_target,
-                    slice_text,
-                },
-                _,
-            ) => {
-                let n = (we - ws) / slice_seconds;
-                let total = rat_int(n);
-                let budget = allowed.clone() * total.clone();
-                let slices = bad_slices(slo, ev, policy, ws, until, *slice_seconds, *slice_target);
-                let bad = slices.iter().filter(|(_, b)| *b).count() as i64;
-                trace.push(format!(
+            ("requests", total, budget, rat_int(bad as i64), attained, tl)
+        }
+        (
+            Budgeting::Timeslices {
+                slice_seconds,
+                slice_target,
+                slice_text,
+            },
+            _,
+        ) => {
+            let n = (we - ws) / slice_seconds;
+            let total = rat_int(n);
+            let budget = allowed.clone() * total.clone();
+            let slices = bad_slices(slo, ev, policy, ws, until, *slice_seconds, *slice_target);
+            let bad = slices.iter().filter(|(_, b)| *b).count() as i64;
+            trace.push(format!(
                     "Budget: (1 - {}) x {} slices of {} = {} slices; consumed: {} bad slice(s) (ratio below {}) of {} elapsed.",
                     fmt_dec(t),
                     n,
@@ -313,19 +322,19 @@ pub fn evaluate(slo: &Slo, policy: &Policy, ev: &Evidence, now: Instant) -> Budg
                     fmt_dec(*slice_target),
                     slices.len()
                 ));
-                let attained = (!slices.is_empty())
-                    .then(|| rat_int(slices.len() as i64 - bad) / rat_int(slices.len() as i64));
-                let mut cum = 0;
-                let mut tl = Vec::new();
-                for (end, b) in &slices {
-                    if *b {
-                        cum += 1;
-                        tl.push((*end, rat_int(cum), budget.clone()));
-                    }
+            let attained = (!slices.is_empty())
+                .then(|| rat_int(slices.len() as i64 - bad) / rat_int(slices.len() as i64));
+            let mut cum = 0;
+            let mut tl = Vec::new();
+            for (end, b) in &slices {
+                if *b {
+                    cum += 1;
+                    tl.push((*end, rat_int(cum), budget.clone()));
                 }
-                ("slices", total, budget, rat_int(bad), attained, tl)
             }
-        };
+            ("slices", total, budget, rat_int(bad), attained, tl)
+        }
+    };
     let _ = total;
     let remaining = budget.clone() - consumed.clone();
     let consumed_percent =
@@ -347,7 +356,11 @@ pub fn evaluate(slo: &Slo, policy: &Policy, ev: &Evidence, now: Instant) -> Budg
                 } else {
                     rat_int(bad as i64) / rat_int(tot as i64)
                 };
-                (f, rat_int(bad as i64) / rat_int(l), rat_int(tot as i64) / rat_int(l))
+                (
+                    f,
+                    rat_int(bad as i64) / rat_int(l),
+                    rat_int(tot as i64) / rat_int(l),
+                )
             }
             (
                 Budgeting::Timeslices {
@@ -357,7 +370,15 @@ pub fn evaluate(slo: &Slo, policy: &Policy, ev: &Evidence, now: Instant) -> Budg
                 },
                 _,
             ) => {
-                let all = bad_slices(slo, ev, policy, ws.min(a), now, *slice_seconds, *slice_target);
+                let all = bad_slices(
+                    slo,
+                    ev,
+                    policy,
+                    ws.min(a),
+                    now,
+                    *slice_seconds,
+                    *slice_target,
+                );
                 let inl: Vec<_> = all.iter().filter(|(end, _)| *end > a).collect();
                 let bad = inl.iter().filter(|(_, b)| *b).count() as i64;
                 let f = if inl.is_empty() {
@@ -411,7 +432,9 @@ pub fn evaluate(slo: &Slo, policy: &Policy, ev: &Evidence, now: Instant) -> Budg
         None
     };
 
-    let (outlook, outlook_at) = if !remaining.is_positive() && !budget.is_zero() || (budget.is_zero() && consumed.is_positive()) {
+    let (outlook, outlook_at) = if !remaining.is_positive() && !budget.is_zero()
+        || (budget.is_zero() && consumed.is_positive())
+    {
         let at = crossing(&Rat::from_integer(1.into()));
         ("exhausted", at)
     } else {
@@ -423,10 +446,14 @@ pub fn evaluate(slo: &Slo, policy: &Policy, ev: &Evidence, now: Instant) -> Budg
             bad_rate.clone()
         };
         if bad_rate.is_zero() {
-            trace.push(format!("Outlook: nothing bad in the last {lname}: no burn."));
+            trace.push(format!(
+                "Outlook: nothing bad in the last {lname}: no burn."
+            ));
             ("no_burn", None)
         } else if !denom.is_positive() {
-            trace.push(format!("Outlook: over the last {lname} the budget grows as fast as it is spent: it holds."));
+            trace.push(format!(
+                "Outlook: over the last {lname} the budget grows as fast as it is spent: it holds."
+            ));
             ("holds", None)
         } else {
             let secs = sla_engine::num::ceil(&(remaining.clone() / denom))
@@ -515,7 +542,9 @@ pub struct PoolReport {
 }
 
 fn parse_rat(s: &str) -> Rat {
-    sla_engine::num::parse_decimal(s).map(rat).unwrap_or_else(|_| Rat::zero())
+    sla_engine::num::parse_decimal(s)
+        .map(rat)
+        .unwrap_or_else(|_| Rat::zero())
 }
 
 pub fn pool(group: &str, members: &[&BudgetReport]) -> Result<PoolReport, crate::EvalError> {
@@ -583,7 +612,11 @@ mod tests {
             owner: "SRE lead".into(),
         };
         Policy {
-            thresholds: vec![th("50", "review"), th("75", "change freeze"), th("100", "architecture review")],
+            thresholds: vec![
+                th("50", "review"),
+                th("75", "change freeze"),
+                th("100", "architecture review"),
+            ],
             ..Default::default()
         }
     }
@@ -601,7 +634,12 @@ mod tests {
     #[test]
     fn time_based_budget_burn_rates_exhaustion_and_thresholds() {
         // 30 days rolling at 99.9 %: budget 0.001 x 2,592,000 s = 2,592 s.
-        let s = slo(rolling(30), Budgeting::Occurrences, Indicator::Outages, "0.999");
+        let s = slo(
+            rolling(30),
+            Budgeting::Occurrences,
+            Indicator::Outages,
+            "0.999",
+        );
         let r = evaluate(&s, &thresholds(), &outages(), at("2026-11-30T00:00:00Z"));
         assert_eq!(r.window_start, "2026-10-31T00:00:00Z");
         assert_eq!((r.unit.as_str(), r.budget.as_str()), ("seconds", "2592"));
@@ -618,7 +656,12 @@ mod tests {
             .collect();
         assert_eq!(
             rates,
-            vec![("1h", "0.0000"), ("6h", "13.8889"), ("1d", "10.4167"), ("3d", "3.4722")]
+            vec![
+                ("1h", "0.0000"),
+                ("6h", "13.8889"),
+                ("1d", "10.4167"),
+                ("3d", "3.4722")
+            ]
         );
         // 492 s left at 900 s per day: 492 x 96 = 47,232 s = 13h07m12s.
         assert_eq!(
@@ -654,10 +697,18 @@ mod tests {
             reason: "vendor-announced maintenance, CAB-77".into(),
             approver: "Head of SRE".into(),
         });
-        let s = slo(rolling(30), Budgeting::Occurrences, Indicator::Outages, "0.999");
+        let s = slo(
+            rolling(30),
+            Budgeting::Occurrences,
+            Indicator::Outages,
+            "0.999",
+        );
         let r = evaluate(&s, &p, &outages(), at("2026-11-30T00:00:00Z"));
         assert_eq!(r.consumed, "900");
-        assert!(r.trace.iter().any(|l| l.contains("CAB-77") && l.contains("Head of SRE")));
+        assert!(r
+            .trace
+            .iter()
+            .any(|l| l.contains("CAB-77") && l.contains("Head of SRE")));
         p.temporary_targets.push(TemporaryTarget {
             from: at("2026-11-15T00:00:00Z"),
             to: at("2026-12-15T00:00:00Z"),
@@ -698,9 +749,24 @@ mod tests {
         let ev = Evidence {
             outages: vec![],
             requests: vec![
-                req("2026-11-01T00:00:00Z", "2026-11-01T01:00:00Z", 9_950, 10_000),
-                req("2026-11-15T00:00:00Z", "2026-11-15T01:00:00Z", 19_900, 20_000),
-                req("2026-11-27T09:00:00Z", "2026-11-27T10:00:00Z", 9_850, 10_000),
+                req(
+                    "2026-11-01T00:00:00Z",
+                    "2026-11-01T01:00:00Z",
+                    9_950,
+                    10_000,
+                ),
+                req(
+                    "2026-11-15T00:00:00Z",
+                    "2026-11-15T01:00:00Z",
+                    19_900,
+                    20_000,
+                ),
+                req(
+                    "2026-11-27T09:00:00Z",
+                    "2026-11-27T10:00:00Z",
+                    9_850,
+                    10_000,
+                ),
                 // Next month: not in this window.
                 req("2026-12-01T00:00:00Z", "2026-12-01T01:00:00Z", 0, 10_000),
             ],
@@ -721,15 +787,24 @@ mod tests {
             ("runs_out", Some("2026-11-29T10:00:00Z"))
         );
         // 50 %: after row 1, 50 >= 0.5 x 100. 75 %: after row 3, 300 >= 300.
-        assert_eq!(r.thresholds[0].since.as_deref(), Some("2026-11-01T01:00:00Z"));
-        assert_eq!(r.thresholds[1].since.as_deref(), Some("2026-11-27T10:00:00Z"));
+        assert_eq!(
+            r.thresholds[0].since.as_deref(),
+            Some("2026-11-01T01:00:00Z")
+        );
+        assert_eq!(
+            r.thresholds[1].since.as_deref(),
+            Some("2026-11-27T10:00:00Z")
+        );
 
         // One more bad hour: 450 bad of 40,000: exhausted at row 3's end
         // (50 + 100 + 300 = 450 >= 400).
         let mut ev2 = ev.clone();
         ev2.requests[2].good = 9_700;
         let r = evaluate(&s, &thresholds(), &ev2, at("2026-11-27T10:00:00Z"));
-        assert_eq!((r.remaining.as_str(), r.outlook.as_str()), ("-50", "exhausted"));
+        assert_eq!(
+            (r.remaining.as_str(), r.outlook.as_str()),
+            ("-50", "exhausted")
+        );
         assert_eq!(r.outlook_at.as_deref(), Some("2026-11-27T10:00:00Z"));
     }
 
@@ -757,7 +832,12 @@ mod tests {
         };
         let r = evaluate(&s, &thresholds(), &ev, at("2026-11-27T00:00:00Z"));
         assert_eq!(
-            (r.unit.as_str(), r.budget.as_str(), r.consumed.as_str(), r.remaining.as_str()),
+            (
+                r.unit.as_str(),
+                r.budget.as_str(),
+                r.consumed.as_str(),
+                r.remaining.as_str()
+            ),
             ("slices", "2.4", "1", "1.4")
         );
         // 1 / 2.4 = 41.666...
@@ -768,19 +848,44 @@ mod tests {
 
     #[test]
     fn pooled_budgets_add_up_and_refuse_mixed_units() {
-        let s = slo(rolling(30), Budgeting::Occurrences, Indicator::Outages, "0.999");
-        let a = evaluate(&s, &Policy::default(), &outages(), at("2026-11-30T00:00:00Z"));
+        let s = slo(
+            rolling(30),
+            Budgeting::Occurrences,
+            Indicator::Outages,
+            "0.999",
+        );
+        let a = evaluate(
+            &s,
+            &Policy::default(),
+            &outages(),
+            at("2026-11-30T00:00:00Z"),
+        );
         let mut s2 = s.clone();
         s2.name = "db-availability".into();
-        let b = evaluate(&s2, &Policy::default(), &Evidence::default(), at("2026-11-30T00:00:00Z"));
+        let b = evaluate(
+            &s2,
+            &Policy::default(),
+            &Evidence::default(),
+            at("2026-11-30T00:00:00Z"),
+        );
         let p = pool("checkout", &[&a, &b]).unwrap();
         // 2,592 x 2 = 5,184; 2,100 / 5,184 = 40.50925...
         assert_eq!(
-            (p.budget.as_str(), p.consumed.as_str(), p.remaining.as_str(), p.consumed_percent.as_deref()),
+            (
+                p.budget.as_str(),
+                p.consumed.as_str(),
+                p.remaining.as_str(),
+                p.consumed_percent.as_deref()
+            ),
             ("5184", "2100", "3084", Some("40.5093"))
         );
         let r = slo(month(), Budgeting::Occurrences, Indicator::Requests, "0.99");
-        let c = evaluate(&r, &Policy::default(), &Evidence::default(), at("2026-11-30T00:00:00Z"));
+        let c = evaluate(
+            &r,
+            &Policy::default(),
+            &Evidence::default(),
+            at("2026-11-30T00:00:00Z"),
+        );
         assert_eq!(
             pool("checkout", &[&a, &c]).unwrap_err().to_string(),
             "budget group `checkout` pools objectives counted in different units (seconds, requests); a pool needs one unit"

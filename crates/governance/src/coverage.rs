@@ -105,7 +105,10 @@ pub fn coverage(service: &str, promised: Decimal, deps: &[Node]) -> CoverageRepo
         })
         .collect::<Vec<_>>();
     let p = rat(promised);
-    let gap = g.as_ref().map(|g| p.clone() - g).filter(|d| d.is_positive());
+    let gap = g
+        .as_ref()
+        .map(|g| p.clone() - g)
+        .filter(|d| d.is_positive());
     trace.push(match (&g, &gap) {
         (Some(g), Some(d)) => format!(
             "We promise {} %; the vendors guarantee {} %: a gap of {} points we carry alone.",
@@ -342,7 +345,8 @@ pub fn recovery(statements: &[ResultDoc]) -> Vec<RecoveryRow> {
     }
     acc.into_iter()
         .map(|((incident, currency), (owed, claim))| RecoveryRow {
-            ratio: (!owed.is_zero()).then(|| sla_engine::num::fmt_fixed(&(claim.clone() / owed.clone()), 4)),
+            ratio: (!owed.is_zero())
+                .then(|| sla_engine::num::fmt_fixed(&(claim.clone() / owed.clone()), 4)),
             incident,
             currency,
             owed_to_customers: sla_engine::num::fmt_fixed(&owed, 2),
@@ -409,7 +413,13 @@ mod tests {
             &[(h(10, 10), h(10, 45)), (h(11, 0), h(11, 5))],
         );
         assert_eq!(
-            (c.a_seconds, c.b_seconds, c.both_seconds, c.only_a_seconds, c.only_b_seconds),
+            (
+                c.a_seconds,
+                c.b_seconds,
+                c.both_seconds,
+                c.only_a_seconds,
+                c.only_b_seconds
+            ),
             (1800, 2400, 1200, 600, 1200)
         );
         assert_eq!(c.only_b.len(), 2);

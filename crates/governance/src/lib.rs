@@ -5,8 +5,9 @@
 
 pub mod budget;
 pub mod coverage;
-pub mod openslo;
+pub mod diligence;
 mod error;
+pub mod openslo;
 pub mod slo;
 
 pub use error::{DefinitionError, EvalError};

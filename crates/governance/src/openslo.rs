@@ -44,7 +44,8 @@ impl Reader {
             Some(x) => match scalar_text(x) {
                 Some(s) if !s.trim().is_empty() => Some(s),
                 _ => {
-                    self.problems.push(format!("{path}.{key}: must be a non-empty text"));
+                    self.problems
+                        .push(format!("{path}.{key}: must be a non-empty text"));
                     None
                 }
             },
@@ -62,8 +63,9 @@ impl Reader {
         match parse_decimal(&t) {
             Ok(d) if d > Decimal::ZERO && d <= Decimal::ONE => Some(d),
             Ok(_) => {
-                self.problems
-                    .push(format!("{path}.{key}: {t} is not a ratio above 0 and at most 1 (0.999 means 99.9 %)"));
+                self.problems.push(format!(
+                    "{path}.{key}: {t} is not a ratio above 0 and at most 1 (0.999 means 99.9 %)"
+                ));
                 None
             }
             Err(e) => {
@@ -88,13 +90,19 @@ fn source_evidence(r: &mut Reader, v: Option<&Value>, path: &str) -> Option<Indi
         ));
         return None;
     }
-    match get(src, "spec").and_then(|s| get(s, "evidence")).and_then(scalar_text).as_deref() {
+    match get(src, "spec")
+        .and_then(|s| get(s, "evidence"))
+        .and_then(scalar_text)
+        .as_deref()
+    {
         Some("outages") => Some(Indicator::Outages),
         Some("requests") => Some(Indicator::Requests),
         other => {
             r.problems.push(format!(
                 "{path}.metricSource.spec.evidence: {} is not `outages` or `requests`",
-                other.map(|o| format!("`{o}`")).unwrap_or_else(|| "missing".into())
+                other
+                    .map(|o| format!("`{o}`"))
+                    .unwrap_or_else(|| "missing".into())
             ));
             None
         }
@@ -124,9 +132,13 @@ fn indicator(r: &mut Reader, sli: &Value, path: &str) -> Option<Indicator> {
 
 fn window(r: &mut Reader, spec: &Value, path: &str) -> Option<Window> {
     let tw = get(spec, "timeWindow").and_then(|t| t.as_sequence());
-    let Some(w) = tw.and_then(|s| s.first()).filter(|_| tw.map(|s| s.len()) == Some(1)) else {
-        r.problems
-            .push(format!("{path}.timeWindow: must be a list of exactly one window"));
+    let Some(w) = tw
+        .and_then(|s| s.first())
+        .filter(|_| tw.map(|s| s.len()) == Some(1))
+    else {
+        r.problems.push(format!(
+            "{path}.timeWindow: must be a list of exactly one window"
+        ));
         return None;
     };
     let p = format!("{path}.timeWindow[0]");
@@ -155,7 +167,9 @@ fn window(r: &mut Reader, spec: &Value, path: &str) -> Option<Window> {
         }
     };
     let Some(cal) = get(w, "calendar") else {
-        r.problems.push(format!("{p}.calendar: missing (a calendar-aligned window needs startTime and timeZone)"));
+        r.problems.push(format!(
+            "{p}.calendar: missing (a calendar-aligned window needs startTime and timeZone)"
+        ));
         return None;
     };
     let pc = format!("{p}.calendar");
@@ -172,7 +186,10 @@ fn window(r: &mut Reader, spec: &Value, path: &str) -> Option<Window> {
     });
     let tz = tz.and_then(|z| {
         z.parse::<Tz>()
-            .map_err(|_| r.problems.push(format!("{pc}.timeZone: `{z}` is not an IANA time zone")))
+            .map_err(|_| {
+                r.problems
+                    .push(format!("{pc}.timeZone: `{z}` is not an IANA time zone"))
+            })
             .ok()
     });
     Some(Window::Calendar {
@@ -192,13 +209,18 @@ pub fn import(text: &str) -> Result<Vec<Slo>, DefinitionError> {
         match <Value as serde::Deserialize>::deserialize(d) {
             Ok(Value::Null) => {}
             Ok(v) => docs.push((i, v)),
-            Err(e) => r.problems.push(format!("document {}: not YAML: {e}", i + 1)),
+            Err(e) => r
+                .problems
+                .push(format!("document {}: not YAML: {e}", i + 1)),
         }
     }
     let mut slis: BTreeMap<String, (String, Value)> = BTreeMap::new();
     for (i, v) in &docs {
         if get(v, "kind").and_then(scalar_text).as_deref() == Some("SLI") {
-            if let Some(name) = get(v, "metadata").and_then(|m| get(m, "name")).and_then(scalar_text) {
+            if let Some(name) = get(v, "metadata")
+                .and_then(|m| get(m, "name"))
+                .and_then(scalar_text)
+            {
                 slis.insert(name, (format!("document {}", i + 1), v.clone()));
             }
         }
@@ -206,7 +228,9 @@ pub fn import(text: &str) -> Result<Vec<Slo>, DefinitionError> {
     let mut out = Vec::new();
     for (i, v) in &docs {
         let path = format!("document {}", i + 1);
-        let api = get(v, "apiVersion").and_then(scalar_text).unwrap_or_default();
+        let api = get(v, "apiVersion")
+            .and_then(scalar_text)
+            .unwrap_or_default();
         if api != "openslo/v1" {
             r.problems
                 .push(format!("{path}.apiVersion: `{api}` is not `openslo/v1`"));
@@ -251,7 +275,10 @@ pub fn import(text: &str) -> Result<Vec<Slo>, DefinitionError> {
         let win = window(&mut r, spec, &sp);
         let method = r.text(spec, &sp, "budgetingMethod");
         let objs = get(spec, "objectives").and_then(|o| o.as_sequence());
-        let Some(obj) = objs.and_then(|o| o.first()).filter(|_| objs.map(|o| o.len()) == Some(1)) else {
+        let Some(obj) = objs
+            .and_then(|o| o.first())
+            .filter(|_| objs.map(|o| o.len()) == Some(1))
+        else {
             r.problems.push(format!(
                 "{sp}.objectives: must be a list of exactly one objective (write one SLO per target)"
             ));
@@ -295,8 +322,14 @@ pub fn import(text: &str) -> Result<Vec<Slo>, DefinitionError> {
                 Value::Sequence(s) => s.first().and_then(scalar_text),
                 other => scalar_text(other),
             });
-        if let (Some(name), Some(service), Some(indicator), Some(window), Some(budgeting), Some(target)) =
-            (name, service, ind, win, budgeting, target)
+        if let (
+            Some(name),
+            Some(service),
+            Some(indicator),
+            Some(window),
+            Some(budgeting),
+            Some(target),
+        ) = (name, service, ind, win, budgeting, target)
         {
             if out.iter().any(|s: &Slo| s.name == name) {
                 r.problems
@@ -343,7 +376,12 @@ pub fn export(slos: &[Slo]) -> String {
     }
     let mut docs: Vec<String> = services
         .iter()
-        .map(|s| format!("apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: {}\n", q(s)))
+        .map(|s| {
+            format!(
+                "apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: {}\n",
+                q(s)
+            )
+        })
         .collect();
     for s in slos {
         let mut d = String::new();

@@ -122,7 +122,11 @@ pub struct Policy {
 impl Slo {
     /// The target in force at `t`: the latest-starting temporary target
     /// covering `t`, else the objective's own.
-    pub fn target_at<'p>(&self, policy: &'p Policy, t: Instant) -> (Decimal, Option<&'p TemporaryTarget>) {
+    pub fn target_at<'p>(
+        &self,
+        policy: &'p Policy,
+        t: Instant,
+    ) -> (Decimal, Option<&'p TemporaryTarget>) {
         policy
             .temporary_targets
             .iter()
@@ -182,7 +186,11 @@ pub fn parse_window_duration(text: &str) -> Result<i64, String> {
         "h" => 3_600,
         "d" => 86_400,
         "w" => 7 * 86_400,
-        _ => return Err(format!("`{text}` is not a duration like 28d, 4w, 24h or 1m")),
+        _ => {
+            return Err(format!(
+                "`{text}` is not a duration like 28d, 4w, 24h or 1m"
+            ))
+        }
     };
     Ok(n * secs)
 }
@@ -261,7 +269,13 @@ mod tests {
             }],
             ..Default::default()
         };
-        assert_eq!(s.target_at(&p, at("2026-11-15T00:00:00Z")).0, Decimal::new(99, 2));
-        assert_eq!(s.target_at(&p, at("2026-12-01T00:00:00Z")).0, Decimal::new(999, 3));
+        assert_eq!(
+            s.target_at(&p, at("2026-11-15T00:00:00Z")).0,
+            Decimal::new(99, 2)
+        );
+        assert_eq!(
+            s.target_at(&p, at("2026-12-01T00:00:00Z")).0,
+            Decimal::new(999, 3)
+        );
     }
 }
