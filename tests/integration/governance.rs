@@ -170,3 +170,25 @@ fn issue6_due_diligence_figures_match_the_generators_own_arithmetic() {
     // Every service lacks an SLO in a library that has none.
     assert_eq!(r.services_without_slo.len(), 30);
 }
+
+#[test]
+fn issue6_two_methods_explain_the_difference_row_by_row() {
+    let doc = s6();
+    let sla_ledger::sla_engine::Line::Availability(a) = &doc.lines[0] else {
+        panic!("the first line is availability")
+    };
+    let m = sla_ledger::sla_governance::methods::two_methods(a, &doc.period);
+    // SLO: every outage second in October (New York): INC-1 merged 3,000 +
+    // INC-2 180 + INC-3 7,200 + INC-4 7,200 + INC-5 cut at 04:00Z 3,600 =
+    // 21,180 s of 2,678,400: 100 x 2,657,220 / 2,678,400 = 99.2092293906...
+    assert_eq!(m.slo_downtime_seconds, 21_180);
+    assert_eq!(m.slo_uptime, "99.209229");
+    // SLA 100 x (2,678,400 - 9,975) / 2,678,400 = 99.6275761648...;
+    // difference 0.4183467741... points.
+    assert_eq!(m.sla_uptime, "99.627576");
+    assert_eq!(m.difference, "0.418347");
+    let why = m.explanation.join("\n");
+    assert!(why.contains("shorter than min_outage 5m"), "{why}");
+    assert!(why.contains("excluded cause `customer`"), "{why}");
+    assert!(why.contains("maintenance"), "{why}");
+}

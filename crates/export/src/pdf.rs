@@ -743,7 +743,48 @@ pub fn render(v: &StatementView, xlsx_sha256: &str) -> Result<Vec<u8>, ExportErr
         w.pages.swap(p, total_pages - 1);
     }
 
-    let mut doc = PdfDocument::new(&format!("SLA credit statement {}", v.number));
+    use sha2::Digest;
+    // Deterministic identity: the document ID is derived from the statement,
+    // and our own keys let `verify` find the statement in the library.
+    let id = sha2::Sha256::digest(format!(
+        "{}|{}",
+        v.number,
+        v.seal_sha256.as_deref().unwrap_or("")
+    ));
+    finish(
+        w,
+        &Meta {
+            title: format!("SLA credit statement {}", v.number),
+            author: v.our_party.clone(),
+            subject: format!("{} {} {}", c.id, r.period.label, v.status),
+            identifier: v.number.clone(),
+            created_at: v.created_at,
+            id: id[..16].to_vec(),
+            info: vec![
+                ("SlaLedgerStatement", v.number.clone()),
+                ("SlaLedgerSeal", v.seal_sha256.clone().unwrap_or_default()),
+                ("SlaLedgerXlsxSha256", xlsx_sha256.to_string()),
+            ],
+        },
+    )
+}
+
+/// What a PDF says about itself (document info and trailer ID).
+struct Meta {
+    title: String,
+    author: String,
+    subject: String,
+    identifier: String,
+    created_at: i64,
+    /// 16 bytes, derived from the content so exports are reproducible.
+    id: Vec<u8>,
+    info: Vec<(&'static str, String)>,
+}
+
+/// Embeds the fonts, writes the pages and sets a deterministic identity:
+/// printpdf writes random IDs, so the bytes are read back to set ours.
+fn finish(w: Writer, m: &Meta) -> Result<Vec<u8>, ExportError> {
+    let mut doc = PdfDocument::new(&m.title);
     let mut font_warnings = Vec::new();
     for (id, bytes) in [("F1", REGULAR), ("F2", BOLD)] {
         let font = ParsedFont::from_bytes(bytes, 0, &mut font_warnings)
@@ -753,23 +794,22 @@ pub fn render(v: &StatementView, xlsx_sha256: &str) -> Result<Vec<u8>, ExportErr
             .map
             .insert(printpdf::FontId(id.into()), printpdf::PdfFont::new(font));
     }
-    let created = printpdf::OffsetDateTime::from_unix_timestamp(v.created_at)
+    let created = printpdf::OffsetDateTime::from_unix_timestamp(m.created_at)
         .map_err(|e| ExportError::Pdf(e.to_string()))?;
     doc.metadata.info.creation_date = created;
     doc.metadata.info.modification_date = created;
     doc.metadata.info.metadata_date = created;
-    doc.metadata.info.document_title = format!("SLA credit statement {}", v.number);
-    doc.metadata.info.author = v.our_party.clone();
+    doc.metadata.info.document_title = m.title.clone();
+    doc.metadata.info.author = m.author.clone();
     doc.metadata.info.creator = "SLA Ledger".into();
     doc.metadata.info.producer = "SLA Ledger".into();
-    doc.metadata.info.subject = format!("{} {} {}", c.id, r.period.label, v.status);
-    doc.metadata.info.identifier = v.number.clone();
-    let pages: Vec<PdfPage> = w
+    doc.metadata.info.subject = m.subject.clone();
+    doc.metadata.info.identifier = m.identifier.clone();
+    doc.pages = w
         .pages
         .into_iter()
         .map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops))
         .collect();
-    doc.pages = pages;
     let opts = PdfSaveOptions {
         subset_fonts: true,
         ..Default::default()
@@ -781,42 +821,121 @@ pub fn render(v: &StatementView, xlsx_sha256: &str) -> Result<Vec<u8>, ExportErr
     first
         .save_to(&mut bytes)
         .map_err(|e| ExportError::Pdf(e.to_string()))?;
-    // printpdf writes random IDs; read the bytes back to set our own.
     let mut lo = lopdf::Document::load_mem(&bytes).map_err(|e| ExportError::Pdf(e.to_string()))?;
-    // Deterministic identity: the document ID is derived from the statement,
-    // and our own keys let `verify` find the statement in the library.
-    use sha2::Digest;
-    let id = sha2::Sha256::digest(format!(
-        "{}|{}",
-        v.number,
-        v.seal_sha256.as_deref().unwrap_or("")
-    ));
-    let id_hex: Vec<u8> = id[..16].to_vec();
     lo.trailer.set(
         "ID",
         lopdf::Object::Array(vec![
-            lopdf::Object::String(id_hex.clone(), lopdf::StringFormat::Hexadecimal),
-            lopdf::Object::String(id_hex, lopdf::StringFormat::Hexadecimal),
+            lopdf::Object::String(m.id.clone(), lopdf::StringFormat::Hexadecimal),
+            lopdf::Object::String(m.id.clone(), lopdf::StringFormat::Hexadecimal),
         ]),
     );
     if let Ok(info_ref) = lo.trailer.get(b"Info").and_then(|o| o.as_reference()) {
         if let Ok(lopdf::Object::Dictionary(info)) = lo.get_object_mut(info_ref) {
-            info.set(
-                "SlaLedgerStatement",
-                lopdf::Object::string_literal(v.number.clone()),
-            );
-            info.set(
-                "SlaLedgerSeal",
-                lopdf::Object::string_literal(v.seal_sha256.clone().unwrap_or_default()),
-            );
-            info.set(
-                "SlaLedgerXlsxSha256",
-                lopdf::Object::string_literal(xlsx_sha256),
-            );
+            for (k, v) in &m.info {
+                info.set(*k, lopdf::Object::string_literal(v.clone()));
+            }
         }
     }
     let mut out = Vec::new();
     lo.save_to(&mut out)
         .map_err(|e| ExportError::Pdf(e.to_string()))?;
     Ok(out)
+}
+
+/// A report that is not a statement (due diligence, an executive summary):
+/// a title, key facts, notes and tables.
+#[derive(Debug, Clone, Default)]
+pub struct ReportDoc {
+    pub title: String,
+    pub subtitle: String,
+    /// Who the report is for or from, printed under the title.
+    pub author: String,
+    pub created_at: i64,
+    pub facts: Vec<(String, String)>,
+    pub tables: Vec<ReportTable>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReportTable {
+    pub title: String,
+    /// Column name, relative width, and whether it holds numbers (right
+    /// aligned; written as numbers in a workbook).
+    pub columns: Vec<(String, f32, bool)>,
+    pub rows: Vec<Vec<String>>,
+    /// Rows to shade (a breach, an exposure without bound).
+    pub flagged: Vec<bool>,
+}
+
+pub fn render_report(d: &ReportDoc) -> Result<Vec<u8>, ExportError> {
+    let mut w = Writer {
+        pages: Vec::new(),
+        y: 0.0,
+        reg: Metrics::new(REGULAR),
+        bold: Metrics::new(BOLD),
+        header: None,
+    };
+    w.new_page();
+    w.rect(0.0, H - 78.0, W, 78.0, rgb(0.10, 0.22, 0.40));
+    w.text(M, H - 40.0, &d.title, 20.0, true, rgb(1.0, 1.0, 1.0));
+    w.text(M, H - 60.0, &d.subtitle, 10.0, false, rgb(0.85, 0.90, 1.0));
+    w.y = H - 100.0;
+    for (k, v) in &d.facts {
+        w.need(14.0);
+        w.text(M, w.y, k, 8.0, false, grey(0.35));
+        w.text(M + 170.0, w.y, v, 9.0, true, grey(0.05));
+        w.y -= 13.0;
+    }
+    w.y -= 6.0;
+    let width = W - 2.0 * M;
+    for t in &d.tables {
+        w.heading(&t.title);
+        let total: f32 = t.columns.iter().map(|c| c.1).sum::<f32>().max(1.0);
+        let cols: Vec<(&str, f32, Align)> = t
+            .columns
+            .iter()
+            .map(|(n, rel, numeric)| {
+                (
+                    n.as_str(),
+                    width * rel / total,
+                    if *numeric { Align::Right } else { Align::Left },
+                )
+            })
+            .collect();
+        if t.rows.is_empty() {
+            w.paragraph("None.", 8.0, 0.0);
+        } else {
+            w.table(&cols, &t.rows, 7.5, &t.flagged);
+        }
+    }
+    if !d.notes.is_empty() {
+        w.heading("Notes");
+        for (i, n) in d.notes.iter().enumerate() {
+            w.paragraph(&format!("{}. {n}", i + 1), 7.5, 8.0);
+        }
+    }
+    let total_pages = w.pages.len();
+    for p in 0..total_pages {
+        w.pages.swap(p, total_pages - 1);
+        let footer = format!("{}  ·  page {} of {}", d.title, p + 1, total_pages);
+        let fw = w.width(&footer, 7.5, false);
+        w.rect(M, 40.0, W - 2.0 * M, 0.5, grey(0.7));
+        w.text(W - M - fw, 28.0, &footer, 7.5, false, grey(0.4));
+        w.text(M, 28.0, "SLA Ledger", 7.5, false, grey(0.4));
+        w.pages.swap(p, total_pages - 1);
+    }
+    use sha2::Digest;
+    let id = sha2::Sha256::digest(format!("{}|{}|{}", d.title, d.subtitle, d.created_at));
+    finish(
+        w,
+        &Meta {
+            title: d.title.clone(),
+            author: d.author.clone(),
+            subject: d.subtitle.clone(),
+            identifier: d.title.clone(),
+            created_at: d.created_at,
+            id: id[..16].to_vec(),
+            info: vec![],
+        },
+    )
 }

@@ -7,7 +7,10 @@ pub mod budget;
 pub mod coverage;
 pub mod diligence;
 mod error;
+pub mod methods;
+pub mod notices;
 pub mod openslo;
+pub mod policy;
 pub mod slo;
 
 pub use error::{DefinitionError, EvalError};

@@ -5,10 +5,12 @@
 
 mod error;
 mod mapping;
+mod requests;
 mod sheet;
 
 pub use error::{ImportError, RowError};
 pub use mapping::{inspect, read_mapped, SheetInfo, SheetMap};
+pub use requests::{read_requests, RequestRecord};
 pub use sheet::{Cell, RawSheet};
 
 use chrono::{NaiveDateTime, Timelike};

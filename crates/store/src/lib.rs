@@ -12,6 +12,7 @@ pub mod claims;
 pub mod contracts;
 mod error;
 pub mod evidence;
+pub mod governance;
 pub mod reports;
 pub mod settings;
 pub mod statements;
@@ -37,6 +38,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0002_settings.sql",
         include_str!("../migrations/0002_settings.sql"),
+    ),
+    (
+        "0003_governance.sql",
+        include_str!("../migrations/0003_governance.sql"),
     ),
 ];
 

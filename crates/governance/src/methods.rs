@@ -1,0 +1,140 @@
+//! Two methods side by side on the same evidence: the contract's SLA
+//! computation (its exclusions, minimum outage, rounding, maintenance and
+//! month in the contract's zone) and the internal SLO view (every outage
+//! second of the service in the same month counts, nothing is excluded).
+//! The difference is explained row by row.
+
+use num_traits::Zero;
+use serde::Serialize;
+use sla_engine::num::{fmt_fixed, parse_decimal, rat, rat_int, Rat};
+use sla_engine::result::{AvailabilityLine, PeriodDoc};
+use sla_engine::time::{merge_intervals, parse_instant};
+
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct MethodRow {
+    pub row: String,
+    pub start: String,
+    pub end: String,
+    /// Seconds of this row inside the month (before merging).
+    pub seconds: i64,
+    pub sla_counted: bool,
+    /// Why the SLA counted it or not (the engine's own reason).
+    pub sla_reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct TwoMethods {
+    pub sla: String,
+    pub period: String,
+    pub sla_uptime: String,
+    pub sla_downtime_seconds: String,
+    pub sla_denominator_seconds: String,
+    pub slo_uptime: String,
+    pub slo_downtime_seconds: i64,
+    pub slo_denominator_seconds: i64,
+    /// SLA uptime minus SLO uptime, in points (6 places).
+    pub difference: String,
+    pub rows: Vec<MethodRow>,
+    pub explanation: Vec<String>,
+}
+
+pub fn two_methods(line: &AvailabilityLine, period: &PeriodDoc) -> TwoMethods {
+    let utc = |t: &str| parse_instant(t, chrono_tz::UTC).ok();
+    let (ps, pe) = (
+        utc(&period.start).unwrap_or(0),
+        utc(&period.end).unwrap_or(0),
+    );
+    let mut rows = Vec::new();
+    let mut spans = Vec::new();
+    for e in &line.evidence {
+        let s = utc(&e.start).unwrap_or(ps).max(ps);
+        let en = utc(&e.end).unwrap_or(pe).min(pe);
+        let secs = (en - s).max(0);
+        if secs > 0 {
+            spans.push((s, en));
+        }
+        rows.push(MethodRow {
+            row: e.row.clone(),
+            start: e.start.clone(),
+            end: e.end.clone(),
+            seconds: secs,
+            sla_counted: e.counted,
+            sla_reason: e.reason.clone(),
+        });
+    }
+    let slo_down: i64 = merge_intervals(spans).iter().map(|(a, b)| b - a).sum();
+    let denom = pe - ps;
+    let slo_uptime = if denom > 0 {
+        rat_int(100) * rat_int(denom - slo_down) / rat_int(denom)
+    } else {
+        Rat::zero()
+    };
+    // The SLA's exact uptime from its own downtime and denominator (the
+    // printed uptime is cut to 6 places).
+    let num = |t: &str| parse_decimal(t).map(rat).unwrap_or_else(|_| Rat::zero());
+    let (sd, sn) = (num(&line.downtime_seconds), num(&line.denominator_seconds));
+    let sla_uptime = if sn.is_zero() {
+        Rat::zero()
+    } else {
+        rat_int(100) * (sn.clone() - sd) / sn
+    };
+    let mut explanation = vec![
+        format!(
+            "SLA: {} s of downtime counted over {} s gives {} % (the contract's own rules).",
+            line.downtime_seconds, line.denominator_seconds, line.uptime
+        ),
+        format!(
+            "SLO: every outage second of the service in the same month counts: {} s over {} s gives {} %.",
+            slo_down,
+            denom,
+            fmt_fixed(&slo_uptime, 6)
+        ),
+    ];
+    for r in rows.iter().filter(|r| !r.sla_counted && r.seconds > 0) {
+        explanation.push(format!(
+            "{} ({} s): the SLA leaves it out ({}); the SLO counts it.",
+            r.row, r.seconds, r.sla_reason
+        ));
+    }
+    let excluded: i64 = parse_decimal(&line.excluded_seconds)
+        .ok()
+        .and_then(|d| d.trunc().to_string().parse().ok())
+        .unwrap_or(0);
+    if excluded > 0 {
+        explanation.push(format!(
+            "The SLA also excludes {} s of notified maintenance (or excluded time) that the SLO does not.",
+            line.excluded_seconds
+        ));
+    }
+    if line.denominator_seconds != denom.to_string() {
+        explanation.push(format!(
+            "Window: the SLA measures over {} s, the SLO over the whole month's {} s.",
+            line.denominator_seconds, denom
+        ));
+    }
+    if line
+        .trace
+        .iter()
+        .any(|t| t.to_lowercase().contains("round"))
+    {
+        explanation.push(
+            "Rounding: the SLA rounds downtime as its terms say (see its trace); the SLO does not."
+                .into(),
+        );
+    }
+    TwoMethods {
+        sla: line.sla.clone(),
+        period: period.label.clone(),
+        sla_uptime: line.uptime.clone(),
+        sla_downtime_seconds: line.downtime_seconds.clone(),
+        sla_denominator_seconds: line.denominator_seconds.clone(),
+        slo_uptime: fmt_fixed(&slo_uptime, 6),
+        slo_downtime_seconds: slo_down,
+        slo_denominator_seconds: denom,
+        difference: fmt_fixed(&(sla_uptime - slo_uptime), 6),
+        rows,
+        explanation,
+    }
+}
