@@ -59,3 +59,9 @@ impl AppError {
         json!({ "code": self.code(), "message": self.to_string() })
     }
 }
+
+impl From<crate::app::UiError> for AppError {
+    fn from(e: crate::app::UiError) -> Self {
+        AppError::Usage(e.message)
+    }
+}

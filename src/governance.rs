@@ -194,11 +194,7 @@ pub fn diligence_doc(r: &DiligenceReport, created_at: i64, author: &str) -> Repo
             ("Months left", 1.0, true),
             ("Monthly max", 1.2, true),
             ("Exposure left", 1.3, true),
-            (
-                &format!("What-if at {} % / month", r.what_if_uptime),
-                1.5,
-                true,
-            ),
+            ("What-if / month", 1.5, true),
         ],
         r.contracts
             .iter()
@@ -286,6 +282,10 @@ pub fn diligence_doc(r: &DiligenceReport, created_at: i64, author: &str) -> Repo
                     .to_string(),
             ),
             ("Unusual terms found".into(), r.unusual.len().to_string()),
+            (
+                "What-if".into(),
+                format!("every service at {} % uptime, per month", r.what_if_uptime),
+            ),
             ("Uncapped exposure".into(), r.uncapped.join(", ")),
         ],
         tables: vec![
@@ -319,11 +319,7 @@ pub fn diligence_doc(r: &DiligenceReport, created_at: i64, author: &str) -> Repo
                     ("Currency", 1.0, false),
                     ("Direction", 1.0, false),
                     ("Exposure left", 1.4, true),
-                    (
-                        &format!("What-if at {} % / month", r.what_if_uptime),
-                        1.6,
-                        true,
-                    ),
+                    ("What-if / month", 1.6, true),
                 ],
                 totals,
             ),
@@ -1094,4 +1090,134 @@ pub fn write_notices(
         )?;
     }
     Ok(written)
+}
+
+// ---- Two methods; executive summary ----
+
+/// The SLA and SLO computations of one availability term in one month.
+pub fn two_methods(
+    dir: &Path,
+    contract: &str,
+    sla: &str,
+    period: &str,
+) -> UiResult<sla_governance::methods::TwoMethods> {
+    let l = open_library(dir)?;
+    let (_, _, doc, _) = l.compute_from_library(contract, period)?;
+    let line = doc
+        .lines
+        .iter()
+        .find_map(|x| match x {
+            sla_engine::Line::Availability(a) if a.sla == sla => Some(a),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            bad(
+                "not_found",
+                format!("contract `{contract}` has no availability term `{sla}` in {period}"),
+            )
+        })?;
+    Ok(sla_governance::methods::two_methods(line, &doc.period))
+}
+
+/// One row of the executive summary: no incident texts, references or
+/// monitor names, only whether each contract met its terms and the credit.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ExecutiveRow {
+    pub contract: String,
+    pub counterparty: String,
+    pub direction: String,
+    pub period: String,
+    pub status: String,
+    pub compliant: bool,
+    pub breached_terms: u32,
+    pub currency: String,
+    pub credit: String,
+}
+
+pub fn executive(dir: &Path, months: &[String]) -> UiResult<Vec<ExecutiveRow>> {
+    let l = open_library(dir)?;
+    let mut rows = Vec::new();
+    for s in l.list_statements(None, None)? {
+        if s.status == "superseded" || (!months.is_empty() && !months.contains(&s.period)) {
+            continue;
+        }
+        let st = l.statement(&s.number)?;
+        let t = l.terms_of(&s.contract, None)?;
+        rows.push(ExecutiveRow {
+            counterparty: t.contract.counterparty.clone().unwrap_or_default(),
+            direction: st
+                .result
+                .direction
+                .clone()
+                .unwrap_or_else(|| "not set".into()),
+            period: s.period.clone(),
+            status: s.status.clone(),
+            compliant: !s.breached,
+            breached_terms: st.result.lines.iter().filter(|x| x.breached()).count() as u32,
+            currency: s.currency.clone(),
+            credit: sla_engine::num::pad_places(&s.total, t.credit.rounding.places),
+            contract: s.contract,
+        });
+    }
+    rows.sort_by(|a, b| (&a.contract, &a.period).cmp(&(&b.contract, &b.period)));
+    Ok(rows)
+}
+
+pub fn export_executive(dir: &Path, until: &str, months: u32, out: &Path) -> UiResult<ReportFiles> {
+    let window = months_back(until, months)?;
+    let rows = executive(dir, &window)?;
+    let ctx = crate::context(None)?;
+    let compliant = rows.iter().filter(|r| r.compliant).count();
+    let mut t = table(
+        "Compliance by contract and month",
+        &[
+            ("Contract", 1.4, false),
+            ("Counterparty", 1.6, false),
+            ("Direction", 1.0, false),
+            ("Month", 0.9, false),
+            ("Status", 0.8, false),
+            ("Met terms", 0.9, false),
+            ("Terms breached", 1.0, true),
+            ("Cur.", 0.6, false),
+            ("Credit", 1.1, true),
+        ],
+        rows.iter()
+            .map(|r| {
+                vec![
+                    r.contract.clone(),
+                    r.counterparty.clone(),
+                    r.direction.clone(),
+                    r.period.clone(),
+                    r.status.clone(),
+                    if r.compliant { "yes" } else { "no" }.into(),
+                    r.breached_terms.to_string(),
+                    r.currency.clone(),
+                    r.credit.clone(),
+                ]
+            })
+            .collect(),
+    );
+    t.flagged = rows.iter().map(|r| !r.compliant).collect();
+    let doc = ReportDoc {
+        title: "SLA compliance summary".into(),
+        subtitle: format!("{} to {}", window[0], until),
+        author: ctx.actor.clone(),
+        created_at: ctx.now,
+        facts: vec![
+            ("Contract-months".into(), rows.len().to_string()),
+            ("Met their terms".into(), compliant.to_string()),
+            ("Breached".into(), (rows.len() - compliant).to_string()),
+        ],
+        tables: vec![t],
+        notes: vec!["For executives: operational detail (incident texts, references, monitor names) is left out; the signed statements hold it.".into()],
+    };
+    write_report(
+        dir,
+        &doc,
+        &rows,
+        out,
+        &format!("compliance-summary-{until}"),
+        "report.executive",
+    )
 }

@@ -2,6 +2,7 @@
 
 mod bench;
 mod demo;
+mod governance_cli;
 mod library_cli;
 mod table;
 
@@ -67,6 +68,73 @@ enum Command {
     /// Benchmarks, reported against a baseline run in the same command.
     #[command(subcommand)]
     Bench(BenchCmd),
+    /// Service level objectives and error budgets (OpenSLO v1).
+    #[command(subcommand)]
+    Slo(governance_cli::SloCmd),
+    /// Vendor back-to-back coverage from a dependency map (TOML).
+    Coverage {
+        #[arg(long)]
+        map: String,
+        /// The month for the recovery ratio (and the end of the margin watch).
+        #[arg(long)]
+        until: String,
+        #[arg(long, default_value_t = 3)]
+        months: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Due diligence over the library's portfolio (or --contract ones).
+    Diligence {
+        #[arg(long)]
+        until: String,
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        #[arg(long = "contract")]
+        contracts: Vec<String>,
+        /// Flag contract caps above this percent of fees.
+        #[arg(long, default_value = "50")]
+        cap_limit: String,
+        /// Uniform uptime (percent) for the what-if.
+        #[arg(long, default_value = "99.5")]
+        what_if: String,
+        #[arg(long)]
+        json: bool,
+        /// Write the multi-sheet workbook, the signed PDF summary and JSON here.
+        #[arg(long)]
+        out: Option<String>,
+    },
+    /// Draft breach notices (legal, customer success) for a month's breached lines; never sent.
+    Notices {
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        out: String,
+        /// A folder with legal.txt and/or customer-success.txt templates.
+        #[arg(long)]
+        templates: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The SLA and the SLO computation of one availability term, side by side.
+    Compare {
+        #[arg(long)]
+        contract: String,
+        #[arg(long)]
+        sla: String,
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An executive compliance summary (signed PDF + workbook) without operational detail.
+    Executive {
+        #[arg(long)]
+        until: String,
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        #[arg(long)]
+        out: String,
+    },
     /// Build a fresh library in DIR from fixtures/ and run a month end for every fixture contract.
     Demo {
         #[arg(long)]
@@ -236,6 +304,54 @@ fn run(cli: Cli) -> Result<(), AppError> {
             );
             Ok(())
         }
+        Command::Slo(c) => governance_cli::slo(&gov_dir(library, actor)?, c),
+        Command::Coverage {
+            map,
+            until,
+            months,
+            json,
+        } => governance_cli::coverage(&gov_dir(library, actor)?, &map, &until, months, json),
+        Command::Diligence {
+            until,
+            months,
+            contracts,
+            cap_limit,
+            what_if,
+            json,
+            out,
+        } => governance_cli::diligence(
+            &gov_dir(library, actor)?,
+            governance_cli::DiligenceArgs {
+                until,
+                months,
+                contracts,
+                cap_limit,
+                what_if,
+                json,
+                out,
+            },
+        ),
+        Command::Notices {
+            period,
+            out,
+            templates,
+            json,
+        } => governance_cli::notices(
+            &gov_dir(library, actor)?,
+            &period,
+            &out,
+            templates.as_deref(),
+            json,
+        ),
+        Command::Compare {
+            contract,
+            sla,
+            period,
+            json,
+        } => governance_cli::compare(&gov_dir(library, actor)?, &contract, &sla, &period, json),
+        Command::Executive { until, months, out } => {
+            governance_cli::executive(&gov_dir(library, actor)?, &until, months, &out)
+        }
         Command::Compute(a) => {
             let req = ComputeRequest {
                 terms: a.terms,
@@ -275,4 +391,13 @@ fn run(cli: Cli) -> Result<(), AppError> {
             Ok(())
         }
     }
+}
+
+/// The library folder for governance verbs; `--actor` reaches the use-case
+/// layer as SLA_LEDGER_ACTOR (read once, at the edge).
+fn gov_dir(library: Option<&str>, actor: Option<&str>) -> Result<std::path::PathBuf, AppError> {
+    if let Some(a) = actor {
+        std::env::set_var("SLA_LEDGER_ACTOR", a);
+    }
+    sla_ledger::library_dir(library)
 }

@@ -192,3 +192,463 @@ fn issue6_two_methods_explain_the_difference_row_by_row() {
     assert!(why.contains("excluded cause `customer`"), "{why}");
     assert!(why.contains("maintenance"), "{why}");
 }
+
+/// Runs the CLI on a library at a fixed "now"; returns stdout, or panics
+/// with stderr.
+fn cli(dir: &std::path::Path, now: &str, args: &[&str]) -> String {
+    let o = crate::util::bin()
+        .arg("--library")
+        .arg(dir)
+        .args(args)
+        .env("SLA_LEDGER_NOW", now)
+        .env("SLA_LEDGER_ACTOR", "tester")
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn governance_library(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("sla-gov-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let now = "2026-11-27T10:00:00Z";
+    cli(
+        &dir,
+        now,
+        &["contracts", "add", &format!("{S6}/terms.toml")],
+    );
+    for k in ["outages", "maintenance", "incidents"] {
+        cli(
+            &dir,
+            now,
+            &[
+                "import",
+                &format!("{S6}/{k}.csv"),
+                "--source",
+                "synthetic",
+                "--contract",
+                "ACME-2026-001",
+                "--kind",
+                k,
+            ],
+        );
+    }
+    for v in ["CLOUD-VM", "DNS-A", "DNS-B"] {
+        cli(
+            &dir,
+            now,
+            &[
+                "contracts",
+                "add",
+                &format!("fixtures/governance/vendors/{v}.toml"),
+            ],
+        );
+    }
+    cli(
+        &dir,
+        now,
+        &[
+            "import",
+            "fixtures/governance/vendors/CLOUD-VM-outages.csv",
+            "--source",
+            "mixed",
+            "--contract",
+            "CLOUD-VM",
+            "--kind",
+            "outages",
+        ],
+    );
+    cli(
+        &dir,
+        now,
+        &["slo", "import", "fixtures/governance/slos.yaml"],
+    );
+    cli(
+        &dir,
+        now,
+        &["slo", "policy", "fixtures/governance/policy.toml"],
+    );
+    cli(
+        &dir,
+        now,
+        &["slo", "requests", "fixtures/governance/requests.csv"],
+    );
+    dir
+}
+
+fn budget<'a>(s: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    s["budgets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["slo"] == name)
+        .unwrap()
+}
+
+#[test]
+fn issue6_error_budgets_from_the_library_evidence() {
+    let dir = governance_library("budgets");
+    let now = "2026-10-21T00:00:00Z";
+    let s: serde_json::Value =
+        serde_json::from_str(&cli(&dir, now, &["slo", "status", "--json"])).unwrap();
+
+    // 30 days rolling at 99 %: budget 0.01 x 2,592,000 = 25,920 s. The
+    // compute outages since 09-21: 3,000 (10-03, merged) + 180 + 7,200 +
+    // 7,200 = 17,580 s = 67.8240740...%.
+    let a = budget(&s, "compute-availability-30d");
+    assert_eq!(
+        (
+            &a["budget"],
+            &a["consumed"],
+            &a["remaining"],
+            &a["consumed_percent"]
+        ),
+        (
+            &"25920".into(),
+            &"17580".into(),
+            &"8340".into(),
+            &"67.8241".into()
+        )
+    );
+    // Last day: 7,200 s bad of 86,400 / 0.01 = 8.3333; last 3 days 2.7778.
+    let rates: Vec<&str> = a["burn_rates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rate"].as_str().unwrap())
+        .collect();
+    assert_eq!(rates, vec!["0.0000", "0.0000", "8.3333", "2.7778"]);
+    // 8,340 s left at 1/12 s per s: 100,080 s = 27 h 48 min.
+    assert_eq!(
+        (&a["outlook"], &a["outlook_at"]),
+        (&"runs_out".into(), &"2026-10-22T03:48:00Z".into())
+    );
+    // 50 % = 12,960 s: 10,380 s by 10-12 10:00, then 2,580 s into the
+    // 10-20 05:00 outage.
+    assert_eq!(a["thresholds"][0]["since"], "2026-10-20T05:43:00Z");
+    assert_eq!(a["thresholds"][1]["triggered"], false);
+
+    // October in New York, hourly slices (bad above 180 s down): 744
+    // slices, budget 7.44; bad: 10-03 14h, 10-12 08h and 09h, 10-20 05h
+    // and 06h = 5 (the 180 s on 10-10 is exactly 95 %: good). 476 whole
+    // slices have passed: 471 / 476 good.
+    let b = budget(&s, "compute-hourly");
+    assert_eq!(
+        (
+            &b["budget"],
+            &b["consumed"],
+            &b["consumed_percent"],
+            &b["attained"]
+        ),
+        (
+            &"7.44".into(),
+            &"5".into(),
+            &"67.2043".into(),
+            &"0.989496".into()
+        )
+    );
+    assert_eq!(b["window_start"], "2026-10-01T04:00:00Z");
+
+    // Requests: checkout 400,000 in October, 2,500 bad; budget 0.005 x
+    // 400,000 = 2,000: exhausted, at the end of the first row (1,000 bad
+    // against 500 allowed). Pool "shop" adds payments (100,000, none bad):
+    // 2,500 of 2,500 = 100 %.
+    let c = budget(&s, "checkout-success");
+    assert_eq!(
+        (
+            &c["budget"],
+            &c["consumed"],
+            &c["outlook"],
+            &c["outlook_at"]
+        ),
+        (
+            &"2000".into(),
+            &"2500".into(),
+            &"exhausted".into(),
+            &"2026-10-01T01:00:00Z".into()
+        )
+    );
+    let pool = &s["pools"][0];
+    assert_eq!(
+        (
+            &pool["group"],
+            &pool["budget"],
+            &pool["consumed"],
+            &pool["consumed_percent"]
+        ),
+        (
+            &"shop".into(),
+            &"2500".into(),
+            &"2500".into(),
+            &"100.0000".into()
+        )
+    );
+    // Crossed thresholds are kept, once each.
+    let hist: Vec<(String, String)> = s["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["slo"].as_str().unwrap().into(),
+                h["consumed_percent"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        hist,
+        vec![
+            ("checkout-success".to_string(), "100".to_string()),
+            ("compute-availability-30d".to_string(), "50".to_string())
+        ]
+    );
+    let again: serde_json::Value =
+        serde_json::from_str(&cli(&dir, now, &["slo", "status", "--json"])).unwrap();
+    assert_eq!(again["history"].as_array().unwrap().len(), 2);
+
+    // An approved exception for the 10-12 outage (7,200 s) gives it back:
+    // 10,380 s consumed = 40.0463 %; 15,540 s left at 1/12: 2026-10-23T03:48Z.
+    cli(
+        &dir,
+        now,
+        &[
+            "slo",
+            "except",
+            "--slo",
+            "compute-availability-30d",
+            "--start",
+            "2026-10-12T07:00:00Z",
+            "--end",
+            "2026-10-12T11:00:00Z",
+            "--reason",
+            "customer-requested maintenance, CAB-17",
+            "--approver",
+            "Head of SRE",
+        ],
+    );
+    let s: serde_json::Value =
+        serde_json::from_str(&cli(&dir, now, &["slo", "status", "--json"])).unwrap();
+    let a = budget(&s, "compute-availability-30d");
+    assert_eq!(
+        (&a["consumed"], &a["consumed_percent"], &a["outlook_at"]),
+        (
+            &"10380".into(),
+            &"40.0463".into(),
+            &"2026-10-23T03:48:00Z".into()
+        )
+    );
+    let audit = cli(&dir, now, &["audit", "list", "--json"]);
+    assert!(audit.contains("slo.exception") && audit.contains("CAB-17"));
+
+    // What we export imports back unchanged.
+    let yaml = cli(&dir, now, &["slo", "export"]);
+    let p = dir.join("exported.yaml");
+    std::fs::write(&p, &yaml).unwrap();
+    let out = cli(&dir, now, &["slo", "import", p.to_str().unwrap()]);
+    assert_eq!(out.matches("(unchanged)").count(), 4, "{out}");
+}
+
+#[test]
+fn issue6_coverage_sources_margin_and_recovery_from_the_library() {
+    let dir = governance_library("coverage");
+    let now = "2026-11-27T10:00:00Z";
+    cli(&dir, now, &["statements", "run", "--period", "2026-10"]);
+    let c: serde_json::Value = serde_json::from_str(&cli(
+        &dir,
+        now,
+        &[
+            "coverage",
+            "--map",
+            "fixtures/governance/coverage.toml",
+            "--until",
+            "2026-10",
+            "--months",
+            "1",
+            "--json",
+        ],
+    ))
+    .unwrap();
+    // compute: 0.9999 x (1 - 0.001 x 0.001) = 0.9998990001 against the
+    // 99.95 % we promise Acme: covered; CLOUD-VM is a single point.
+    let s = &c["services"][0];
+    assert_eq!(
+        (
+            &s["guaranteed"],
+            &s["covered"],
+            &s["single_points_of_failure"][0]
+        ),
+        (
+            &"99.98990001".into(),
+            &true.into(),
+            &"CLOUD-VM/vm-availability".into()
+        )
+    );
+    // api: 99.995 promised on 99.99: a 0.005 point gap.
+    assert_eq!(c["services"][1]["gap"], "0.005");
+    // Vendor 10:00-10:30, ours 10:10-10:45 and 11:00-11:05.
+    let x = &c["comparisons"][0];
+    assert_eq!(
+        (
+            &x["both_seconds"],
+            &x["only_a_seconds"],
+            &x["only_b_seconds"]
+        ),
+        (&1200.into(), &600.into(), &1200.into())
+    );
+    // CLOUD-VM ran below its 99.99 in October: flagged; the DNS vendors
+    // (no outages, 0.1 above) are not.
+    let m: Vec<&str> = c["margin"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["contract"].as_str().unwrap())
+        .collect();
+    assert_eq!(m, vec!["CLOUD-VM"]);
+    // INC-1: we owe Acme 271.74 (see issue6_recovery_ratio_per_incident);
+    // CLOUD-VM's 500.00 shares CV-1 1,800 s, INC-1 2,100 s, INC-8 300 s:
+    // INC-1 gets 250.00; 250 / 271.739... = 0.92.
+    let inc1 = c["recovery"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["incident"] == "INC-1")
+        .unwrap();
+    assert_eq!(
+        (
+            &inc1["owed_to_customers"],
+            &inc1["claimable_from_vendors"],
+            &inc1["ratio"]
+        ),
+        (&"271.74".into(), &"250.00".into(), &"0.9200".into())
+    );
+}
+
+#[test]
+fn issue6_notices_and_reports_are_written_signed_and_audited() {
+    let dir = governance_library("notices");
+    let now = "2026-11-27T10:00:00Z";
+    cli(&dir, now, &["statements", "run", "--period", "2026-10"]);
+    let out = dir.join("notices");
+    cli(
+        &dir,
+        now,
+        &[
+            "notices",
+            "--period",
+            "2026-10",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    // ACME breached two terms, CLOUD-VM one: 3 x (legal + customer success) x (txt + eml).
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 12, "{names:?}");
+    let cs = std::fs::read_to_string(
+        out.join("ACME-2026-001_2026-10_1_compute-availability_customer-success.txt"),
+    )
+    .unwrap();
+    assert!(
+        cs.starts_with(
+            "Subject: Service credit for 2026-10: Acme Corp - Managed Hosting, Schedule B\n"
+        ),
+        "{cs}"
+    );
+    assert!(cs.contains("Dear Acme Corp,"));
+    assert!(
+        cs.contains("measured 99.627576 % availability against a commitment of 99.95 %"),
+        "{cs}"
+    );
+    assert!(cs.contains("USD 1,250.00"), "{cs}");
+    let eml =
+        std::fs::read_to_string(out.join("ACME-2026-001_2026-10_1_p1-response_legal.eml")).unwrap();
+    assert!(eml.contains("X-SLA-Ledger-Statement: ACME-2026-001/2026-10/1\r\n"));
+    assert!(eml.contains("X-Unsent: 1\r\n"));
+    let audit = cli(&dir, now, &["audit", "list", "--json"]);
+    assert_eq!(audit.matches("notice.draft").count(), 2);
+
+    // A template with an unknown placeholder is refused, naming it.
+    let t = dir.join("templates");
+    std::fs::create_dir_all(&t).unwrap();
+    std::fs::write(t.join("legal.txt"), "Subject: {contract}\n{amount}\n").unwrap();
+    let o = crate::util::bin()
+        .args([
+            "--library",
+            dir.to_str().unwrap(),
+            "notices",
+            "--period",
+            "2026-10",
+            "--out",
+            out.to_str().unwrap(),
+            "--templates",
+            t.to_str().unwrap(),
+        ])
+        .env("SLA_LEDGER_NOW", now)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown placeholder {amount}"));
+
+    // The due-diligence and executive exports: signed PDF, workbook, JSON.
+    cli(
+        &dir,
+        now,
+        &[
+            "identity",
+            "create",
+            "--organisation",
+            "Example Hosting Ltd",
+        ],
+    );
+    let rep = dir.join("reports");
+    cli(
+        &dir,
+        now,
+        &[
+            "diligence",
+            "--until",
+            "2026-10",
+            "--months",
+            "3",
+            "--out",
+            rep.to_str().unwrap(),
+        ],
+    );
+    cli(
+        &dir,
+        now,
+        &[
+            "executive",
+            "--until",
+            "2026-10",
+            "--months",
+            "1",
+            "--out",
+            rep.to_str().unwrap(),
+        ],
+    );
+    for stem in ["due-diligence-2026-10", "compliance-summary-2026-10"] {
+        let pdf = rep.join(format!("{stem}.pdf"));
+        let v = cli(&dir, now, &["verify", pdf.to_str().unwrap()]);
+        assert!(v.contains("OK"), "{v}");
+        let wb: calamine::Xlsx<_> =
+            calamine::open_workbook(rep.join(format!("{stem}.xlsx"))).unwrap();
+        use calamine::Reader;
+        assert!(wb.sheet_names().len() >= 2);
+    }
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(rep.join("compliance-summary-2026-10.json")).unwrap(),
+    )
+    .unwrap();
+    // No operational detail in the executive file.
+    let text = json.to_string();
+    assert!(!text.contains("INC-") && !text.contains("synthetic") && !text.contains("monitor"));
+    assert_eq!(json.as_array().unwrap().len(), 4);
+}

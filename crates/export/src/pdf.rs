@@ -889,6 +889,8 @@ pub fn render_report(d: &ReportDoc) -> Result<Vec<u8>, ExportError> {
     w.y -= 6.0;
     let width = W - 2.0 * M;
     for t in &d.tables {
+        // Never leave a heading alone at the foot of a page.
+        w.need(90.0);
         w.heading(&t.title);
         let total: f32 = t.columns.iter().map(|c| c.1).sum::<f32>().max(1.0);
         let cols: Vec<(&str, f32, Align)> = t
@@ -902,10 +904,24 @@ pub fn render_report(d: &ReportDoc) -> Result<Vec<u8>, ExportError> {
                 )
             })
             .collect();
-        if t.rows.is_empty() {
+        // Amounts read better grouped: 52,500.00.
+        let rows: Vec<Vec<String>> = t
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .zip(&t.columns)
+                    .map(|(c, col)| match sla_engine::num::parse_decimal(c) {
+                        Ok(_) if col.2 => sla_engine::num::group_thousands(c),
+                        _ => c.clone(),
+                    })
+                    .collect()
+            })
+            .collect();
+        if rows.is_empty() {
             w.paragraph("None.", 8.0, 0.0);
         } else {
-            w.table(&cols, &t.rows, 7.5, &t.flagged);
+            w.table(&cols, &rows, 7.5, &t.flagged);
         }
     }
     if !d.notes.is_empty() {

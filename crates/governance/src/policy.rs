@@ -148,9 +148,7 @@ pub fn parse(text_in: &str) -> Result<BTreeMap<String, Policy>, DefinitionError>
                 });
             }
         }
-        policy
-            .thresholds
-            .sort_by(|a, b| a.consumed_percent.cmp(&b.consumed_percent));
+        policy.thresholds.sort_by_key(|t| t.consumed_percent);
         if let Some(s) = slo {
             if out.insert(s.clone(), policy).is_some() {
                 problems.push(format!("{p}.slo: `{s}` has two [[objective]] tables"));

@@ -160,7 +160,7 @@ pub fn read_requests(path: &str, tz: Tz) -> Result<Vec<RequestRecord>, ImportErr
     if errors.is_empty() {
         Ok(out)
     } else {
-        errors.sort_by(|a, b| (a.row, a.column_order).cmp(&(b.row, b.column_order)));
+        errors.sort_by_key(|e| (e.row, e.column_order));
         Err(ImportError::Rows(errors))
     }
 }

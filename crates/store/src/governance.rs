@@ -47,6 +47,9 @@ pub struct ThresholdEvent {
     pub recorded_at: String,
 }
 
+/// A stored request-count row: (start, end, good, total, `file:sheet:row`).
+pub type StoredRequest = (Instant, Instant, u64, u64, String);
+
 /// One request-count row to store.
 pub struct RequestRow<'a> {
     pub sheet: &'a str,
@@ -317,10 +320,7 @@ impl Library {
     }
 
     /// A service's request counts: (start, end, good, total, origin).
-    pub fn requests_for(
-        &self,
-        service: &str,
-    ) -> Result<Vec<(Instant, Instant, u64, u64, String)>, StoreError> {
+    pub fn requests_for(&self, service: &str) -> Result<Vec<StoredRequest>, StoreError> {
         let mut st = self
             .conn()
             .prepare(

@@ -7,6 +7,9 @@ CREATE UNIQUE INDEX one_final_per_month ON statements (contract_id, period) WHER
 -- index outages_by_service
 CREATE INDEX outages_by_service ON outages (service, start_utc);
 
+-- index requests_by_service
+CREATE INDEX requests_by_service ON requests (service, start_utc);
+
 -- table audit
 CREATE TABLE audit (
     seq        INTEGER PRIMARY KEY,
@@ -24,6 +27,27 @@ CREATE TABLE audit_head (
     one    INTEGER PRIMARY KEY CHECK (one = 1),
     seq    INTEGER NOT NULL,
     hash   TEXT NOT NULL
+) STRICT;
+
+-- table budget_exceptions
+CREATE TABLE budget_exceptions (
+    id          INTEGER PRIMARY KEY,
+    slo         TEXT NOT NULL,
+    start_utc   INTEGER NOT NULL,
+    end_utc     INTEGER NOT NULL CHECK (end_utc > start_utc),
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    approver    TEXT NOT NULL CHECK (length(trim(approver)) > 0),
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL
+) STRICT;
+
+-- table budget_policies
+CREATE TABLE budget_policies (
+    id          INTEGER PRIMARY KEY,
+    -- The governance TOML (thresholds, temporary targets); the newest applies.
+    toml        TEXT NOT NULL,
+    added_at    TEXT NOT NULL,
+    added_by    TEXT NOT NULL
 ) STRICT;
 
 -- table claims
@@ -151,12 +175,49 @@ CREATE TABLE outages (
     PRIMARY KEY (import_id, sheet, row_number)
 ) STRICT;
 
+-- table request_imports
+CREATE TABLE request_imports (
+    id           INTEGER PRIMARY KEY,
+    file_name    TEXT NOT NULL,
+    sha256       TEXT NOT NULL UNIQUE,
+    source_label TEXT NOT NULL,
+    importer     TEXT NOT NULL,
+    imported_at  TEXT NOT NULL,
+    rows         INTEGER NOT NULL
+) STRICT;
+
+-- table requests
+CREATE TABLE requests (
+    import_id   INTEGER NOT NULL REFERENCES request_imports(id),
+    sheet       TEXT NOT NULL,
+    row_number  INTEGER NOT NULL,
+    service     TEXT NOT NULL,
+    start_utc   INTEGER NOT NULL,
+    end_utc     INTEGER NOT NULL,
+    good        INTEGER NOT NULL CHECK (good >= 0),
+    total       INTEGER NOT NULL CHECK (total >= good),
+    PRIMARY KEY (import_id, sheet, row_number)
+) STRICT;
+
 -- table settings
 CREATE TABLE settings (
     key         TEXT PRIMARY KEY CHECK (key IN ('actor', 'source_label', 'export_dir')),
     value       TEXT NOT NULL,
     updated_at  TEXT NOT NULL,
     updated_by  TEXT NOT NULL
+) STRICT;
+
+-- table slo_versions
+CREATE TABLE slo_versions (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    version     INTEGER NOT NULL CHECK (version >= 1),
+    -- The objective as one OpenSLO v1 SLO document, as we export it.
+    yaml        TEXT NOT NULL,
+    service     TEXT NOT NULL,
+    added_at    TEXT NOT NULL,
+    added_by    TEXT NOT NULL,
+    UNIQUE (name, version)
 ) STRICT;
 
 -- table statements
@@ -188,6 +249,19 @@ CREATE TABLE statements (
     CHECK (status <> 'superseded' OR superseded_by IS NOT NULL)
 ) STRICT;
 
+-- table threshold_events
+CREATE TABLE threshold_events (
+    id               INTEGER PRIMARY KEY,
+    slo              TEXT NOT NULL,
+    window_start     TEXT NOT NULL,
+    consumed_percent TEXT NOT NULL,
+    action           TEXT NOT NULL,
+    owner            TEXT NOT NULL,
+    since            TEXT,
+    recorded_at      TEXT NOT NULL,
+    UNIQUE (slo, window_start, consumed_percent)
+) STRICT;
+
 -- trigger audit_no_delete
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
@@ -195,6 +269,22 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 -- trigger audit_no_update
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- trigger budget_exceptions_no_delete
+CREATE TRIGGER budget_exceptions_no_delete BEFORE DELETE ON budget_exceptions
+BEGIN SELECT RAISE(ABORT, 'approved exceptions are immutable'); END;
+
+-- trigger budget_exceptions_no_update
+CREATE TRIGGER budget_exceptions_no_update BEFORE UPDATE ON budget_exceptions
+BEGIN SELECT RAISE(ABORT, 'approved exceptions are immutable'); END;
+
+-- trigger budget_policies_no_delete
+CREATE TRIGGER budget_policies_no_delete BEFORE DELETE ON budget_policies
+BEGIN SELECT RAISE(ABORT, 'budget policies are append-only'); END;
+
+-- trigger budget_policies_no_update
+CREATE TRIGGER budget_policies_no_update BEFORE UPDATE ON budget_policies
+BEGIN SELECT RAISE(ABORT, 'budget policies are append-only'); END;
 
 -- trigger contract_services_no_delete
 CREATE TRIGGER contract_services_no_delete BEFORE DELETE ON contract_services
@@ -252,6 +342,30 @@ BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
 CREATE TRIGGER outages_no_update BEFORE UPDATE ON outages
 BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
 
+-- trigger request_imports_no_delete
+CREATE TRIGGER request_imports_no_delete BEFORE DELETE ON request_imports
+BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
+
+-- trigger request_imports_no_update
+CREATE TRIGGER request_imports_no_update BEFORE UPDATE ON request_imports
+BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
+
+-- trigger requests_no_delete
+CREATE TRIGGER requests_no_delete BEFORE DELETE ON requests
+BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
+
+-- trigger requests_no_update
+CREATE TRIGGER requests_no_update BEFORE UPDATE ON requests
+BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
+
+-- trigger slo_versions_no_delete
+CREATE TRIGGER slo_versions_no_delete BEFORE DELETE ON slo_versions
+BEGIN SELECT RAISE(ABORT, 'objectives are versioned: import a new version'); END;
+
+-- trigger slo_versions_no_update
+CREATE TRIGGER slo_versions_no_update BEFORE UPDATE ON slo_versions
+BEGIN SELECT RAISE(ABORT, 'objectives are versioned: import a new version'); END;
+
 -- trigger statements_final_frozen
 CREATE TRIGGER statements_final_frozen BEFORE UPDATE ON statements
 WHEN OLD.status = 'superseded'
@@ -273,3 +387,11 @@ BEGIN SELECT RAISE(ABORT, 'a final statement cannot be changed: restate it'); EN
 CREATE TRIGGER statements_final_no_delete BEFORE DELETE ON statements
 WHEN OLD.status <> 'draft'
 BEGIN SELECT RAISE(ABORT, 'a final statement cannot be deleted: restate it'); END;
+
+-- trigger threshold_events_no_delete
+CREATE TRIGGER threshold_events_no_delete BEFORE DELETE ON threshold_events
+BEGIN SELECT RAISE(ABORT, 'threshold history is append-only'); END;
+
+-- trigger threshold_events_no_update
+CREATE TRIGGER threshold_events_no_update BEFORE UPDATE ON threshold_events
+BEGIN SELECT RAISE(ABORT, 'threshold history is append-only'); END;
