@@ -1221,3 +1221,45 @@ pub fn export_executive(dir: &Path, until: &str, months: u32, out: &Path) -> UiR
         "report.executive",
     )
 }
+
+// ---- For the desktop app: defaults for where files go ----
+
+/// Writes every objective as OpenSLO YAML to `path`.
+pub fn slo_export_to(dir: &Path, path: &str) -> UiResult<String> {
+    let y = slo_export(dir)?;
+    std::fs::write(path, y).map_err(|e| io(Path::new(path), e))?;
+    Ok(path.into())
+}
+
+/// `out`, or the library's `reports/` folder.
+pub fn reports_dir(dir: &Path, out: Option<&str>) -> std::path::PathBuf {
+    out.filter(|o| !o.trim().is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.join("reports"))
+}
+
+pub fn app_export_diligence(
+    dir: &Path,
+    req: &DiligenceRequest,
+    out: Option<&str>,
+) -> UiResult<ReportFiles> {
+    export_diligence(dir, req, &reports_dir(dir, out))
+}
+
+pub fn app_export_executive(
+    dir: &Path,
+    until: &str,
+    months: u32,
+    out: Option<&str>,
+) -> UiResult<ReportFiles> {
+    export_executive(dir, until, months, &reports_dir(dir, out))
+}
+
+/// Drafts into `out`, or the library's `notices/PERIOD` folder.
+pub fn app_notices(dir: &Path, period: &str, out: Option<&str>) -> UiResult<Vec<NoticeFiles>> {
+    let out = out
+        .filter(|o| !o.trim().is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.join("notices").join(period));
+    write_notices(dir, period, &out, None)
+}

@@ -230,6 +230,108 @@ fn create_identity(s: State<Shell>, organisation: String) -> UiResult<String> {
     app::create_identity(&s.dir(), &organisation)
 }
 
+// ---- Governance (issue 6) ----
+
+use sla_ledger::governance as gov;
+
+#[tauri::command(async)]
+fn slo_status(s: State<'_, Shell>) -> UiResult<gov::SloStatus> {
+    gov::slo_status(&s.dir())
+}
+
+#[tauri::command]
+fn slo_import(s: State<Shell>, path: String) -> UiResult<Vec<(String, i64, bool)>> {
+    gov::slo_import(&s.dir(), &path)
+}
+
+#[tauri::command]
+fn slo_policy(s: State<Shell>, path: String) -> UiResult<usize> {
+    gov::slo_policy(&s.dir(), &path)
+}
+
+#[tauri::command]
+fn slo_exception(
+    s: State<Shell>,
+    slo: String,
+    start: String,
+    end: String,
+    reason: String,
+    approver: String,
+) -> UiResult<i64> {
+    gov::slo_exception(&s.dir(), &slo, &start, &end, &reason, &approver)
+}
+
+#[tauri::command]
+fn slo_export(s: State<Shell>, path: String) -> UiResult<String> {
+    gov::slo_export_to(&s.dir(), &path)
+}
+
+#[tauri::command]
+fn requests_import(
+    s: State<Shell>,
+    path: String,
+    timezone: String,
+    source: String,
+) -> UiResult<Option<i64>> {
+    gov::requests_import(&s.dir(), &path, &timezone, &source)
+}
+
+#[tauri::command(async)]
+fn diligence(
+    s: State<'_, Shell>,
+    request: gov::DiligenceRequest,
+) -> UiResult<sla_ledger::sla_governance::diligence::DiligenceReport> {
+    gov::diligence(&s.dir(), &request)
+}
+
+#[tauri::command(async)]
+fn export_diligence(
+    s: State<'_, Shell>,
+    request: gov::DiligenceRequest,
+    out: Option<String>,
+) -> UiResult<gov::ReportFiles> {
+    gov::app_export_diligence(&s.dir(), &request, out.as_deref())
+}
+
+#[tauri::command(async)]
+fn export_executive(
+    s: State<'_, Shell>,
+    until: String,
+    months: u32,
+    out: Option<String>,
+) -> UiResult<gov::ReportFiles> {
+    gov::app_export_executive(&s.dir(), &until, months, out.as_deref())
+}
+
+#[tauri::command(async)]
+fn coverage(
+    s: State<'_, Shell>,
+    map: String,
+    until: String,
+    months: u32,
+) -> UiResult<gov::CoverageOutput> {
+    gov::coverage(&s.dir(), &map, &until, months)
+}
+
+#[tauri::command(async)]
+fn breach_notices(
+    s: State<'_, Shell>,
+    period: String,
+    out: Option<String>,
+) -> UiResult<Vec<gov::NoticeFiles>> {
+    gov::app_notices(&s.dir(), &period, out.as_deref())
+}
+
+#[tauri::command(async)]
+fn two_methods(
+    s: State<'_, Shell>,
+    contract: String,
+    sla: String,
+    period: String,
+) -> UiResult<sla_ledger::sla_governance::methods::TwoMethods> {
+    gov::two_methods(&s.dir(), &contract, &sla, &period)
+}
+
 pub fn run() {
     let dir = sla_ledger::library_dir(None).unwrap_or_else(|_| PathBuf::from("sla-ledger-library"));
     tauri::Builder::default()
@@ -284,7 +386,19 @@ pub fn run() {
             terms_form,
             check_terms,
             amend_terms,
-            inspect_file
+            inspect_file,
+            slo_status,
+            slo_import,
+            slo_policy,
+            slo_exception,
+            slo_export,
+            requests_import,
+            diligence,
+            export_diligence,
+            export_executive,
+            coverage,
+            breach_notices,
+            two_methods
         ])
         .run(tauri::generate_context!())
         .expect("SLA Ledger failed to start");

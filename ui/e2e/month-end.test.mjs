@@ -248,6 +248,51 @@ async function monthEnd() {
   await click(By.css('[data-action="verify"]'));
   await waitText(By.css('[role="status"]'), "Audit chain intact");
   await shot("audit");
+
+  // Objectives: OpenSLO YAML, the budget policy and a requests sheet; the
+  // budget table and the burn chart of the chosen objective.
+  await nav("objectives");
+  const gov = path.join(root, "fixtures/governance");
+  await type("Objectives file path", path.join(gov, "slos.yaml"));
+  await click(By.css('[data-action="import-slos"]'));
+  await waitText(By.css('[role="status"]'), "Imported 4 objective(s)");
+  await type("Objectives file path", path.join(gov, "policy.toml"));
+  await click(By.css('[data-action="set-policy"]'));
+  await waitText(By.css('[role="status"]'), "Budget policy set for 2 objective(s)");
+  await type("Objectives file path", path.join(gov, "requests.csv"));
+  await click(By.css('[data-action="import-requests"]'));
+  await waitText(By.css('[role="status"]'), "Requests imported");
+  // 30 days to 2026-11-27T10:00Z hold ACME's INC-5 (2026-11-01 03:00-05:30Z,
+  // 9,000 s) of a 25,920 s budget: 34.7222 % used.
+  await waitText(By.css('[aria-label="Error budgets"]'), "compute-availability-30d");
+  await waitText(By.css('[aria-label="Error budgets"]'), "34.7222 % used");
+  await click(byText("td", "compute-availability-30d"));
+  await waitText(By.css("main"), "Burn rate of compute-availability-30d");
+  await shot("objectives");
+
+  // Due diligence over the library: run, read, sign and export.
+  await nav("diligence");
+  await type("Last month", "2026-10");
+  await type("Months", "12");
+  await click(By.css('[data-action="run-diligence"]'));
+  await waitText(By.css('[aria-label="Portfolio facts"]'), "2 (2025-11 to 2026-10)");
+  await waitText(By.css('[aria-label="Portfolio contracts"]'), "ACME-2026-001");
+  assert.match(await textOf(By.css('[aria-label="Portfolio contracts"]')), /1,875\.00/);
+  await click(By.css('[data-action="export-diligence"]'));
+  await waitText(By.css('[aria-label="Report files"]'), "Signed by");
+  const ddPdf = path.join(library, "reports/due-diligence-2026-10.pdf");
+  assert.ok(fs.existsSync(ddPdf) && fs.existsSync(path.join(library, "reports/due-diligence-2026-10.xlsx")));
+  assert.match(execFileSync("pdfsig", [ddPdf]).toString(), /Signature is Valid/);
+  await shot("diligence");
+
+  // The SLA and the SLO side by side for ACME's availability in October.
+  await nav("coverage");
+  await type("Compare contract", "ACME-2026-001");
+  await type("Compare term", "compute-availability");
+  await type("Compare month", "2026-10");
+  await click(By.css('[data-action="compare"]'));
+  await waitText(By.css('[aria-label="Two methods"]'), "SLA 99.627576 %");
+  await shot("coverage");
 }
 
 test("a library of 10,000 contracts opens and scrolls", async () => {

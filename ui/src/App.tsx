@@ -7,8 +7,11 @@ import { DashboardPage } from "./pages/Dashboard";
 import { ClaimsPage } from "./pages/Claims";
 import { AuditPage } from "./pages/Audit";
 import { SettingsPage } from "./pages/Settings";
+import { ObjectivesPage } from "./pages/Objectives";
+import { CoveragePage } from "./pages/Coverage";
+import { DiligencePage } from "./pages/Diligence";
 
-export type Screen = "library" | "import" | "month" | "dashboard" | "claims" | "audit" | "settings" | "contract";
+export type Screen = "library" | "import" | "month" | "dashboard" | "claims" | "objectives" | "coverage" | "diligence" | "audit" | "settings" | "contract";
 
 const NAV: [Screen, string][] = [
   ["library", "Library"],
@@ -16,6 +19,9 @@ const NAV: [Screen, string][] = [
   ["month", "Month end"],
   ["dashboard", "Dashboard"],
   ["claims", "Claims"],
+  ["objectives", "Objectives"],
+  ["coverage", "Coverage"],
+  ["diligence", "Due diligence"],
   ["audit", "Audit"],
   ["settings", "Settings"],
 ];
@@ -31,7 +37,8 @@ export function App() {
   // Keyboard: Alt+1..7 switch screens.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const n = Number(e.key);
+      // Alt+1..9, and Alt+0 for the tenth screen.
+      const n = e.key === "0" ? 10 : Number(e.key);
       if (e.altKey && n >= 1 && n <= NAV.length) {
         setScreen(NAV[n - 1][0]);
         e.preventDefault();
@@ -49,7 +56,7 @@ export function App() {
       <nav aria-label="Screens">
         <div className="brand">SLA Ledger</div>
         {NAV.map(([s, label], i) => (
-          <button key={s} className={screen === s ? "active" : ""} onClick={() => setScreen(s)} title={`Alt+${i + 1}`} data-screen={s}>
+          <button key={s} className={screen === s ? "active" : ""} onClick={() => setScreen(s)} title={`Alt+${(i + 1) % 10}`} data-screen={s}>
             {label}
           </button>
         ))}
@@ -64,6 +71,9 @@ export function App() {
         {screen === "month" && <MonthEndPage />}
         {screen === "dashboard" && <DashboardPage />}
         {screen === "claims" && <ClaimsPage />}
+        {screen === "objectives" && <ObjectivesPage />}
+        {screen === "coverage" && <CoveragePage />}
+        {screen === "diligence" && <DiligencePage />}
         {screen === "audit" && <AuditPage />}
         {screen === "settings" && <SettingsPage theme={theme} setTheme={setTheme} />}
       </main>

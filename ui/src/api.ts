@@ -26,6 +26,13 @@ import type { FieldEdit } from "./bindings/FieldEdit";
 import type { TermsCheck } from "./bindings/TermsCheck";
 import type { FileView } from "./bindings/FileView";
 import type { SheetChoice } from "./bindings/SheetChoice";
+import type { SloStatus } from "./bindings/SloStatus";
+import type { DiligenceRequest } from "./bindings/DiligenceRequest";
+import type { DiligenceReport } from "./bindings/DiligenceReport";
+import type { ReportFiles } from "./bindings/ReportFiles";
+import type { CoverageOutput } from "./bindings/CoverageOutput";
+import type { NoticeFiles } from "./bindings/NoticeFiles";
+import type { TwoMethods } from "./bindings/TwoMethods";
 
 export type { UiError };
 
@@ -75,6 +82,18 @@ export const api = {
   settings: () => call<Settings>("settings"),
   saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
   switchLibrary: (path: string) => call<LibraryInfo>("switch_library", { path }),
+  sloStatus: () => call<SloStatus>("slo_status"),
+  sloImport: (path: string) => call<[string, number, boolean][]>("slo_import", { path }),
+  sloPolicy: (path: string) => call<number>("slo_policy", { path }),
+  sloException: (slo: string, start: string, end: string, reason: string, approver: string) => call<number>("slo_exception", { slo, start, end, reason, approver }),
+  sloExport: (path: string) => call<string>("slo_export", { path }),
+  requestsImport: (path: string, timezone: string, source: string) => call<number | null>("requests_import", { path, timezone, source }),
+  diligence: (request: DiligenceRequest) => call<DiligenceReport>("diligence", { request }),
+  exportDiligence: (request: DiligenceRequest, out?: string) => call<ReportFiles>("export_diligence", { request, out: out || null }),
+  exportExecutive: (until: string, months: number, out?: string) => call<ReportFiles>("export_executive", { until, months, out: out || null }),
+  coverage: (map: string, until: string, months: number) => call<CoverageOutput>("coverage", { map, until, months }),
+  breachNotices: (period: string, out?: string) => call<NoticeFiles[]>("breach_notices", { period, out: out || null }),
+  twoMethods: (contract: string, sla: string, period: string) => call<TwoMethods>("two_methods", { contract, sla, period }),
   termsForm: (id: string) => call<TermsField[]>("terms_form", { id }),
   checkTerms: (id: string, edits: FieldEdit[]) => call<TermsCheck>("check_terms", { id, edits }),
   amendTerms: (id: string, edits: FieldEdit[], from: string, to: string | null, reason: string) =>

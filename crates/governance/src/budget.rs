@@ -93,6 +93,9 @@ pub struct BudgetReport {
     /// For `exhausted`: when it ran out; for `runs_out`: when it will.
     pub outlook_at: Option<String>,
     pub thresholds: Vec<ThresholdState>,
+    /// Budget left at the end of each day of the window so far (and at
+    /// `now`): (instant, remaining units), for a burn-down chart.
+    pub burndown: Vec<(String, String)>,
     pub trace: Vec<String>,
 }
 
@@ -499,6 +502,19 @@ pub fn evaluate(slo: &Slo, policy: &Policy, ev: &Evidence, now: Instant) -> Budg
         })
         .collect();
 
+    // Burn-down: what was left at each day's end, read off the same
+    // consumption timeline the thresholds use.
+    let mut burndown = Vec::new();
+    let mut day = ws;
+    loop {
+        day = (day + 86_400).min(until);
+        let (used, bud) = consumed_by(&timeline, day, unit, &budget);
+        burndown.push((fmt_instant(day), sla_engine::num::fmt_rat(&(bud - used), 0)));
+        if day >= until {
+            break;
+        }
+    }
+
     BudgetReport {
         slo: slo.name.clone(),
         service: slo.service.clone(),
@@ -523,8 +539,37 @@ pub fn evaluate(slo: &Slo, policy: &Policy, ev: &Evidence, now: Instant) -> Budg
         outlook: outlook.into(),
         outlook_at: outlook_at.map(fmt_instant),
         thresholds,
+        burndown,
         trace,
     }
+}
+
+/// Units consumed by `t` and the budget then, from the timeline (points
+/// where consumption changes). Inside a bad interval time-based
+/// consumption grows second by second.
+fn consumed_by(tl: &Timeline, t: Instant, unit: &str, budget: &Rat) -> (Rat, Rat) {
+    let mut used = Rat::zero();
+    let mut bud = if unit == "requests" {
+        Rat::zero()
+    } else {
+        budget.clone()
+    };
+    let mut prev: Option<&(Instant, Rat, Rat)> = None;
+    for p in tl {
+        if p.0 > t {
+            if let Some(q) = prev {
+                if unit == "seconds" && p.1 > q.1 {
+                    // In the middle of an outage: count the seconds so far.
+                    used = q.1.clone() + rat_int(t - q.0);
+                }
+            }
+            break;
+        }
+        used = p.1.clone();
+        bud = p.2.clone();
+        prev = Some(p);
+    }
+    (used, bud)
 }
 
 /// A budget pooled across a named group: the members' budgets and
@@ -686,6 +731,21 @@ mod tests {
         );
         // 1 - 2100 / 2,592,000 = 0.99918981...
         assert_eq!(r.attained.as_deref(), Some("0.999190"));
+        // Burn-down, a point a day: 2,592 until 11-10, 1,392 after the
+        // 1,200 s outage, 492 at the end.
+        assert_eq!(r.burndown.len(), 30);
+        assert_eq!(
+            r.burndown[9],
+            ("2026-11-10T00:00:00Z".into(), "2592".into())
+        );
+        assert_eq!(
+            r.burndown[10],
+            ("2026-11-11T00:00:00Z".into(), "1392".into())
+        );
+        assert_eq!(
+            r.burndown[29],
+            ("2026-11-30T00:00:00Z".into(), "492".into())
+        );
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub struct ContractRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[ts(export)]
-pub struct Finding {
+pub struct TermsFinding {
     pub contract: String,
     pub finding: String,
 }
@@ -109,7 +109,7 @@ pub struct DiligenceReport {
     /// The what-if per month, per currency and direction.
     pub what_if: Vec<CurrencyTotal>,
     pub what_if_uptime: String,
-    pub unusual: Vec<Finding>,
+    pub unusual: Vec<TermsFinding>,
     pub without_sla_terms: Vec<String>,
     /// `CONTRACT/service` for services no SLO covers.
     pub services_without_slo: Vec<String>,
@@ -252,7 +252,7 @@ pub fn report(portfolio: &[PortfolioContract<'_>], o: &Options) -> DiligenceRepo
         }
         // Unusual terms.
         let mut flag = |f: String| {
-            unusual.push(Finding {
+            unusual.push(TermsFinding {
                 contract: c.id.clone(),
                 finding: f,
             })

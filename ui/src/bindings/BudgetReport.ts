@@ -27,4 +27,9 @@ outlook: string,
 /**
  * For `exhausted`: when it ran out; for `runs_out`: when it will.
  */
-outlook_at: string | null, thresholds: Array<ThresholdState>, trace: Array<string>, };
+outlook_at: string | null, thresholds: Array<ThresholdState>, 
+/**
+ * Budget left at the end of each day of the window so far (and at
+ * `now`): (instant, remaining units), for a burn-down chart.
+ */
+burndown: Array<[string, string]>, trace: Array<string>, };

@@ -1,0 +1,161 @@
+import { useEffect, useState } from "react";
+import { open } from "@tauri-apps/plugin-dialog";
+import { api, messageOf } from "../api";
+import type { SloStatus } from "../bindings/SloStatus";
+import type { BudgetReport } from "../bindings/BudgetReport";
+import { BarChart, LineChart } from "../components/Chart";
+
+/** Consumed share of a budget as a bar: green, amber past 75 %, red past 100 %. */
+function BudgetBar(props: { b: BudgetReport }) {
+  const pct = Number(props.b.consumed_percent ?? "0");
+  const color = pct >= 100 ? "#b3261e" : pct >= 75 ? "#c77700" : "#2e7d32";
+  return (
+    <div className="budget-cell">
+      <div className="budget-bar" role="meter" aria-label={`${props.b.slo} budget used`} aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
+        <div style={{ width: `${Math.min(pct, 100)}%`, background: color }} />
+      </div>
+      <span>{props.b.consumed_percent ?? "-"} % used</span>
+    </div>
+  );
+}
+
+function outlook(b: BudgetReport): string {
+  switch (b.outlook) {
+    case "exhausted":
+      return `exhausted since ${b.outlook_at ?? "?"}`;
+    case "runs_out":
+      return `runs out ${b.outlook_at} at the last day's burn`;
+    case "holds":
+      return "holds to the end of the window";
+    default:
+      return "no burn in the last day";
+  }
+}
+
+export function ObjectivesPage() {
+  const [s, setS] = useState<SloStatus | null>(null);
+  const [chosen, setChosen] = useState<string>("");
+  const [msg, setMsg] = useState<string | null>(null);
+  const [file, setFile] = useState("");
+  const [ex, setEx] = useState({ start: "", end: "", reason: "", approver: "" });
+  const load = () => api.sloStatus().then((x) => { setS(x); if (!chosen && x.budgets.length) setChosen(x.budgets[0].slo); }, (e) => setMsg(messageOf(e)));
+  useEffect(() => {
+    load();
+  }, []);
+  const act = async (what: "yaml" | "policy" | "requests") => {
+    setMsg(null);
+    try {
+      if (what === "yaml") {
+        const r = await api.sloImport(file);
+        setMsg(`Imported ${r.length} objective(s): ${r.map(([n, v, c]) => `${n} v${v}${c ? "" : " (unchanged)"}`).join(", ")}.`);
+      } else if (what === "policy") {
+        setMsg(`Budget policy set for ${await api.sloPolicy(file)} objective(s).`);
+      } else {
+        const id = await api.requestsImport(file, "UTC", "requests");
+        setMsg(id === null ? "That requests sheet was imported before: nothing to do." : "Requests imported.");
+      }
+      setFile("");
+      await load();
+    } catch (e) {
+      setMsg(messageOf(e));
+    }
+  };
+  const choose = async () => {
+    const f = await open({ multiple: false, filters: [{ name: "OpenSLO YAML, policy TOML, requests sheet", extensions: ["yaml", "yml", "toml", "csv", "xlsx", "ods"] }] });
+    if (typeof f === "string") setFile(f);
+  };
+  const b = s?.budgets.find((x) => x.slo === chosen);
+  return (
+    <section>
+      <header className="page-head"><h1>Objectives and error budgets</h1></header>
+      <div className="form">
+        <label>File <input aria-label="Objectives file path" size={40} value={file} onChange={(e) => setFile(e.target.value)} placeholder="slos.yaml, policy.toml or requests.csv" /></label>
+        <button onClick={choose}>Choose…</button>
+        <button disabled={!file} onClick={() => act("yaml")} data-action="import-slos">Import OpenSLO</button>
+        <button disabled={!file} onClick={() => act("policy")} data-action="set-policy">Set budget policy</button>
+        <button disabled={!file} onClick={() => act("requests")} data-action="import-requests">Import requests</button>
+      </div>
+      {msg && <p className="notice" role="status">{msg}</p>}
+      {s && (
+        <>
+          <p className="muted">Evaluated at {s.now}. Budgets count every outage of the service (or bad requests), less approved exceptions.</p>
+          <table className="plain" aria-label="Error budgets">
+            <thead><tr><th>Objective</th><th>Service</th><th>Target</th><th>Window</th><th>Budget</th><th>Consumed</th><th>Remaining</th><th>Used</th><th>Outlook</th></tr></thead>
+            <tbody>
+              {s.budgets.map((x) => (
+                <tr key={x.slo} className={x.slo === chosen ? "selected" : Number(x.consumed_percent ?? 0) >= 100 ? "breached" : ""} onClick={() => setChosen(x.slo)}>
+                  <td>{x.slo}</td><td>{x.service}</td><td>{x.target}{x.temporary_target ? " (temporary)" : ""}</td>
+                  <td>{x.window_start.slice(0, 10)} – {x.window_end.slice(0, 10)}</td>
+                  <td className="num">{x.budget} {x.unit}</td><td className="num">{x.consumed}</td><td className="num">{x.remaining}</td>
+                  <td><BudgetBar b={x} /></td><td>{outlook(x)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {b && (
+            <div className="two-col">
+              <div>
+                <LineChart
+                  title={`Budget left in the window: ${b.slo} (${b.unit})`}
+                  labels={b.burndown.map(([t]) => t.slice(0, 10))}
+                  series={[
+                    { label: "remaining", data: b.burndown.map(([, v]) => Number(v)), color: "#1a3866" },
+                    { label: "budget", data: b.burndown.map(() => Number(b.budget)), color: "#c77700", dashed: true },
+                  ]}
+                />
+                <BarChart
+                  title={`Burn rate of ${b.slo} (1 = spends the budget exactly over the window)`}
+                  labels={b.burn_rates.map((r) => r.lookback)}
+                  series={[{ label: "burn rate over the look-back", data: b.burn_rates.map((r) => Number(r.rate)), color: "#1a3866" }]}
+                />
+              </div>
+              <div aria-label="Why these numbers">
+                <h2>Thresholds</h2>
+                {b.thresholds.length === 0 ? <p className="muted">No policy thresholds for this objective.</p> : (
+                  <ul>
+                    {b.thresholds.map((t) => (
+                      <li key={t.consumed_percent} className={t.triggered ? "error" : ""}>
+                        {t.consumed_percent} %: {t.action} (owner {t.owner}){t.triggered ? ` — triggered since ${t.since}` : ""}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                <h2>How</h2>
+                <ol className="trace">{b.trace.map((l, i) => <li key={i}>{l}</li>)}</ol>
+              </div>
+            </div>
+          )}
+          {s.pools.length > 0 && (
+            <>
+              <h2>Pooled budgets</h2>
+              <table className="plain" aria-label="Pooled budgets">
+                <thead><tr><th>Group</th><th>Objectives</th><th>Budget</th><th>Consumed</th><th>Used %</th></tr></thead>
+                <tbody>{s.pools.map((p) => <tr key={p.group}><td>{p.group}</td><td>{p.members.join(", ")}</td><td className="num">{p.budget} {p.unit}</td><td className="num">{p.consumed}</td><td className="num">{p.consumed_percent ?? "-"}</td></tr>)}</tbody>
+              </table>
+            </>
+          )}
+          <h2>Approve an exception</h2>
+          <div className="form">
+            <label>Objective
+              <select aria-label="Exception objective" value={chosen} onChange={(e) => setChosen(e.target.value)}>
+                {s.budgets.map((x) => <option key={x.slo} value={x.slo}>{x.slo}</option>)}
+              </select>
+            </label>
+            <label>From (UTC) <input aria-label="Exception start" placeholder="2026-10-12T07:00:00Z" value={ex.start} onChange={(e) => setEx({ ...ex, start: e.target.value })} /></label>
+            <label>To (UTC) <input aria-label="Exception end" placeholder="2026-10-12T11:00:00Z" value={ex.end} onChange={(e) => setEx({ ...ex, end: e.target.value })} /></label>
+            <label>Reason <input aria-label="Exception reason" value={ex.reason} onChange={(e) => setEx({ ...ex, reason: e.target.value })} /></label>
+            <label>Approved by <input aria-label="Exception approver" value={ex.approver} onChange={(e) => setEx({ ...ex, approver: e.target.value })} /></label>
+            <button data-action="add-exception" disabled={!chosen || !ex.start || !ex.end || !ex.reason || !ex.approver} onClick={() => api.sloException(chosen, ex.start, ex.end, ex.reason, ex.approver).then(() => { setMsg("Exception recorded (and audited)."); setEx({ start: "", end: "", reason: "", approver: "" }); load(); }, (e) => setMsg(messageOf(e)))}>Record exception</button>
+          </div>
+          <h2>Threshold history</h2>
+          {s.history.length === 0 ? <p className="muted">No threshold crossed yet.</p> : (
+            <table className="plain" aria-label="Threshold history">
+              <thead><tr><th>Objective</th><th>Window from</th><th>Consumed</th><th>Action</th><th>Owner</th><th>Since</th><th>Recorded</th></tr></thead>
+              <tbody>{s.history.map((h, i) => <tr key={i}><td>{h.slo}</td><td>{h.window_start}</td><td>{h.consumed_percent} %</td><td>{h.action}</td><td>{h.owner}</td><td>{h.since}</td><td>{h.recorded_at}</td></tr>)}</tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
