@@ -45,7 +45,7 @@ export function CoveragePage() {
             <tbody>{c.comparisons.map((x, i) => <tr key={i}><td>{x.a} / {x.b}</td><td className="num">{Math.round(x.both_seconds / 60)} min</td><td className="num">{Math.round(x.only_a_seconds / 60)} min</td><td className="num">{Math.round(x.only_b_seconds / 60)} min</td></tr>)}</tbody>
           </table>
           <h2>Vendors close to their targets</h2>
-          {c.margin.length === 0 ? <p className="muted">None.</p> : <ul>{c.margin.map((m) => <li key={m.contract + m.sla}>{m.contract} {m.sla}: {m.months.join(", ")} (closest {m.closest} points)</li>)}</ul>}
+          {c.margin.length === 0 ? <p className="muted">None.</p> : <ul>{c.margin.map((m) => <li key={m.contract + m.sla}>{m.contract} {m.sla}: {m.months.join(", ")} (closest: {m.closest} points {m.closest.startsWith("-") ? "below" : "above"} target)</li>)}</ul>}
           <h2>Recovery per incident, {c.recovery_period}</h2>
           <table className="plain" aria-label="Recovery ratio">
             <thead><tr><th>Incident</th><th>Cur.</th><th>We owe customers</th><th>We can claim</th><th>Recovery</th></tr></thead>

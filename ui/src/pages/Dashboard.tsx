@@ -1,5 +1,8 @@
 import { useEffect, useMemo, useState } from "react";
+import { openPath } from "@tauri-apps/plugin-opener";
 import { api, messageOf } from "../api";
+import type { ReportFiles } from "../bindings/ReportFiles";
+import { previousMonth } from "../format";
 import type { Dashboard } from "../bindings/Dashboard";
 import { BarChart, LineChart } from "../components/Chart";
 import type { AvailabilityLine } from "../bindings/AvailabilityLine";
@@ -7,6 +10,9 @@ import type { AvailabilityLine } from "../bindings/AvailabilityLine";
 export function DashboardPage() {
   const [d, setD] = useState<Dashboard | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [summary, setSummary] = useState<ReportFiles | null>(null);
+  const [until, setUntil] = useState(previousMonth());
+  const executive = () => api.exportExecutive(until, 12).then(setSummary, (e) => setError(messageOf(e)));
   useEffect(() => {
     api.dashboard().then(setD, (e) => setError(messageOf(e)));
   }, []);
@@ -55,7 +61,18 @@ export function DashboardPage() {
   if (error) return <p className="error" role="alert">{error}</p>;
   return (
     <section>
-      <header className="page-head"><h1>Dashboard</h1></header>
+      <header className="page-head">
+        <h1>Dashboard</h1>
+        <div className="actions">
+          <label>Summary up to <input aria-label="Summary month" size={8} value={until} onChange={(e) => setUntil(e.target.value)} /></label>
+          <button onClick={executive} data-action="executive">Executive summary (signed PDF + workbook)</button>
+        </div>
+      </header>
+      {summary && (
+        <p className="notice" role="status" aria-label="Executive summary files">
+          Compliance summary for the 12 months to {until}, without operational detail: <button onClick={() => openPath(summary.pdf)}>Open PDF</button> <button onClick={() => openPath(summary.xlsx)}>Open workbook</button>
+        </p>
+      )}
       <h2>Compliance by contract and month</h2>
       <div className="heatmap" role="table" aria-label="Compliance heatmap">
         <div className="row head" role="row"><span role="columnheader">Contract</span>{heat.months.map((m) => <span key={m} role="columnheader">{m}</span>)}</div>

@@ -5,6 +5,7 @@ import { api, messageOf } from "../api";
 import type { StatementInfo } from "../bindings/StatementInfo";
 import type { Statement } from "../bindings/Statement";
 import type { ExportedFiles } from "../bindings/ExportedFiles";
+import type { NoticeFiles } from "../bindings/NoticeFiles";
 import type { BatchProgress } from "../bindings/BatchProgress";
 import { DataTable } from "../components/Table";
 import { money, previousMonth } from "../format";
@@ -66,6 +67,12 @@ export function MonthEndPage() {
     setFiles(f);
     return `${f.length} statement(s) exported and signed.`;
   });
+  const [notices, setNotices] = useState<NoticeFiles[]>([]);
+  const draftNotices = () => act("Drafting notices", async () => {
+    const n = await api.breachNotices(period);
+    setNotices(n);
+    return `${n.length} breach notice set(s) drafted for ${period} (legal and customer success, .txt and .eml); none was sent.`;
+  });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey && e.key === "Enter") run();
@@ -94,6 +101,7 @@ export function MonthEndPage() {
           <button onClick={run} disabled={busy} title="Ctrl+Enter" data-action="run">Run month</button>
           <button onClick={finalize} disabled={busy || !rows.some((s) => s.status === "draft")} data-action="finalize">Finalize</button>
           <button onClick={exportAll} disabled={busy || !rows.some((s) => s.status === "final")} data-action="export">Sign and export</button>
+          <button onClick={draftNotices} disabled={busy || !rows.some((s) => s.breached)} data-action="notices">Draft breach notices</button>
         </div>
       </header>
       {busy && progress && progress.total > 0 && (
@@ -110,6 +118,15 @@ export function MonthEndPage() {
           {files.map((f) => (
             <p key={f.statement}>
               {f.statement} ({f.status}): <button onClick={() => openPath(f.pdf)}>Open PDF</button> <button onClick={() => openPath(f.xlsx)}>Open XLSX</button> <span className="mono">{f.pdf}</span>
+            </p>
+          ))}
+        </div>
+      )}
+      {notices.length > 0 && (
+        <div className="files" aria-label="Breach notices">
+          {notices.map((n) => (
+            <p key={n.statement + n.sla}>
+              {n.statement} {n.sla}: {n.files.filter((f) => f.endsWith(".eml")).map((f) => <button key={f} onClick={() => openPath(f)}>Open {f.includes("_legal") ? "legal" : "customer success"} draft</button>)}
             </p>
           ))}
         </div>
