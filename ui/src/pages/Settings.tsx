@@ -61,7 +61,7 @@ export function SettingsPage(props: { theme: string; setTheme: (t: string) => vo
         </select>
       </label>
       {msg && <p className="notice" role="status">{msg}</p>}
-      <p className="muted">Keyboard: Alt+1…7 switch screens; Ctrl+Enter runs the month on the Month end screen.</p>
+      <p className="muted">Keyboard: Alt+1…9 and Alt+0 switch screens; Ctrl+Enter runs the month on the Month end screen.</p>
     </section>
   );
 }
