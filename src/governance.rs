@@ -953,15 +953,79 @@ fn safe(s: &str) -> String {
         .collect()
 }
 
+/// The notice templates a library uses: `LIBRARY/templates/`, edited in
+/// the app's Settings, else the built-in ones.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct NoticeTemplates {
+    pub legal: String,
+    pub customer_success: String,
+    /// The placeholders a template may use, for the editor.
+    pub placeholders: Vec<String>,
+}
+
+fn library_templates(dir: &Path) -> std::path::PathBuf {
+    dir.join("templates")
+}
+
+pub fn notice_templates(dir: &Path) -> UiResult<NoticeTemplates> {
+    let t = library_templates(dir);
+    Ok(NoticeTemplates {
+        legal: template(Some(&t), "legal", notices::LEGAL)?,
+        customer_success: template(Some(&t), "customer-success", notices::CUSTOMER_SUCCESS)?,
+        placeholders: notices::PLACEHOLDERS
+            .iter()
+            .map(|p| format!("{{{p}}}"))
+            .collect(),
+    })
+}
+
+/// Checks and stores the library's templates (both or neither), with an
+/// audit entry carrying their SHA-256.
+pub fn save_notice_templates(dir: &Path, t: &NoticeTemplates) -> UiResult<()> {
+    let mut problems = notices::check("legal template", &t.legal);
+    problems.extend(notices::check(
+        "customer success template",
+        &t.customer_success,
+    ));
+    if !problems.is_empty() {
+        return Err(bad("invalid_template", problems.join("\n")));
+    }
+    let folder = library_templates(dir);
+    std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
+    for (name, text) in [
+        ("legal", &t.legal),
+        ("customer-success", &t.customer_success),
+    ] {
+        let p = folder.join(format!("{name}.txt"));
+        std::fs::write(&p, text).map_err(|e| io(&p, e))?;
+    }
+    let mut l = open_library(dir)?;
+    let ctx = crate::context(None)?;
+    l.record(
+        &ctx,
+        "notice.templates",
+        "templates",
+        &serde_json::json!({
+            "legal_sha256": sla_store::sha256_hex(t.legal.as_bytes()),
+            "customer_success_sha256": sla_store::sha256_hex(t.customer_success.as_bytes()),
+        }),
+    )?;
+    Ok(())
+}
+
 /// Drafts notices for every breached line of the month's current
 /// statements into `out`; templates come from `templates` (files
-/// `legal.txt`, `customer-success.txt`) or the built-in ones.
+/// `legal.txt`, `customer-success.txt`), else the library's own, else the
+/// built-in ones.
 pub fn write_notices(
     dir: &Path,
     period: &str,
     out: &Path,
     templates: Option<&Path>,
 ) -> UiResult<Vec<NoticeFiles>> {
+    let own = library_templates(dir);
+    let templates = templates.or(Some(own.as_path()));
     let legal = template(templates, "legal", notices::LEGAL)?;
     let cs = template(templates, "customer-success", notices::CUSTOMER_SUCCESS)?;
     let mut l = open_library(dir)?;

@@ -168,13 +168,24 @@ pub fn slo(dir: &Path, cmd: SloCmd) -> Result<(), AppError> {
     Ok(())
 }
 
+#[derive(clap::Args)]
 pub struct DiligenceArgs {
+    #[arg(long)]
     pub until: String,
+    #[arg(long, default_value_t = 12)]
     pub months: u32,
+    #[arg(long = "contract")]
     pub contracts: Vec<String>,
+    /// Flag contract caps above this percent of fees.
+    #[arg(long, default_value = "50")]
     pub cap_limit: String,
+    /// Uniform uptime (percent) for the what-if.
+    #[arg(long, default_value = "99.5")]
     pub what_if: String,
+    #[arg(long)]
     pub json: bool,
+    /// Write the multi-sheet workbook, the signed PDF summary and JSON here.
+    #[arg(long)]
     pub out: Option<String>,
 }
 

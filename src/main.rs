@@ -84,25 +84,7 @@ enum Command {
         json: bool,
     },
     /// Due diligence over the library's portfolio (or --contract ones).
-    Diligence {
-        #[arg(long)]
-        until: String,
-        #[arg(long, default_value_t = 12)]
-        months: u32,
-        #[arg(long = "contract")]
-        contracts: Vec<String>,
-        /// Flag contract caps above this percent of fees.
-        #[arg(long, default_value = "50")]
-        cap_limit: String,
-        /// Uniform uptime (percent) for the what-if.
-        #[arg(long, default_value = "99.5")]
-        what_if: String,
-        #[arg(long)]
-        json: bool,
-        /// Write the multi-sheet workbook, the signed PDF summary and JSON here.
-        #[arg(long)]
-        out: Option<String>,
-    },
+    Diligence(governance_cli::DiligenceArgs),
     /// Draft breach notices (legal, customer success) for a month's breached lines; never sent.
     Notices {
         #[arg(long)]
@@ -311,26 +293,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             months,
             json,
         } => governance_cli::coverage(&gov_dir(library, actor)?, &map, &until, months, json),
-        Command::Diligence {
-            until,
-            months,
-            contracts,
-            cap_limit,
-            what_if,
-            json,
-            out,
-        } => governance_cli::diligence(
-            &gov_dir(library, actor)?,
-            governance_cli::DiligenceArgs {
-                until,
-                months,
-                contracts,
-                cap_limit,
-                what_if,
-                json,
-                out,
-            },
-        ),
+        Command::Diligence(a) => governance_cli::diligence(&gov_dir(library, actor)?, a),
         Command::Notices {
             period,
             out,

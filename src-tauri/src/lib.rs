@@ -332,6 +332,16 @@ fn two_methods(
     gov::two_methods(&s.dir(), &contract, &sla, &period)
 }
 
+#[tauri::command]
+fn notice_templates(s: State<Shell>) -> UiResult<gov::NoticeTemplates> {
+    gov::notice_templates(&s.dir())
+}
+
+#[tauri::command]
+fn save_notice_templates(s: State<Shell>, templates: gov::NoticeTemplates) -> UiResult<()> {
+    gov::save_notice_templates(&s.dir(), &templates)
+}
+
 pub fn run() {
     let dir = sla_ledger::library_dir(None).unwrap_or_else(|_| PathBuf::from("sla-ledger-library"));
     tauri::Builder::default()
@@ -398,7 +408,9 @@ pub fn run() {
             export_executive,
             coverage,
             breach_notices,
-            two_methods
+            two_methods,
+            notice_templates,
+            save_notice_templates
         ])
         .run(tauri::generate_context!())
         .expect("SLA Ledger failed to start");

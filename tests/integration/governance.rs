@@ -652,3 +652,43 @@ fn issue6_notices_and_reports_are_written_signed_and_audited() {
     assert!(!text.contains("INC-") && !text.contains("synthetic") && !text.contains("monitor"));
     assert_eq!(json.as_array().unwrap().len(), 4);
 }
+
+#[test]
+fn issue6_notice_templates_are_edited_in_the_library_and_used() {
+    let dir = governance_library("templates");
+    let now = "2026-11-27T10:00:00Z";
+    cli(&dir, now, &["statements", "run", "--period", "2026-10"]);
+    let mut t = sla_ledger::governance::notice_templates(&dir).unwrap();
+    assert!(t.legal.starts_with("Subject: SLA breach {sla}"));
+    assert!(t.placeholders.contains(&"{claim_deadline}".to_string()));
+    t.legal = "Subject: {contract} {period}\nCredit {currency} {credit}, {amount}\n".into();
+    let e = sla_ledger::governance::save_notice_templates(&dir, &t).unwrap_err();
+    assert_eq!(e.code, "invalid_template");
+    assert!(
+        e.message
+            .contains("legal template: unknown placeholder {amount}"),
+        "{}",
+        e.message
+    );
+    t.legal = "Subject: Breach {contract} {period}\nCredit {currency} {credit} for {sla}.\n".into();
+    sla_ledger::governance::save_notice_templates(&dir, &t).unwrap();
+    let out = dir.join("notices-own");
+    cli(
+        &dir,
+        now,
+        &[
+            "notices",
+            "--period",
+            "2026-10",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let legal =
+        std::fs::read_to_string(out.join("ACME-2026-001_2026-10_1_p1-response_legal.txt")).unwrap();
+    assert_eq!(
+        legal,
+        "Subject: Breach ACME-2026-001 2026-10\n\nCredit USD 625.00 for p1-response.\n"
+    );
+    assert!(cli(&dir, now, &["audit", "list", "--json"]).contains("notice.templates"));
+}

@@ -222,6 +222,8 @@ async function monthEnd() {
   await type("Default source label", "Pingdom");
   await click(By.css('[data-action="save-settings"]'));
   await waitText(By.css('[role="status"]'), "Defaults saved");
+  const legalTemplate = await driver.findElement(By.css('[aria-label="Legal template"]')).getAttribute("value");
+  assert.match(legalTemplate, /^Subject: SLA breach \{sla\} under \{contract\}/);
   await shot("settings");
   await nav("month");
   await type("Period", "2026-10");

@@ -33,6 +33,7 @@ import type { ReportFiles } from "./bindings/ReportFiles";
 import type { CoverageOutput } from "./bindings/CoverageOutput";
 import type { NoticeFiles } from "./bindings/NoticeFiles";
 import type { TwoMethods } from "./bindings/TwoMethods";
+import type { NoticeTemplates } from "./bindings/NoticeTemplates";
 
 export type { UiError };
 
@@ -94,6 +95,8 @@ export const api = {
   coverage: (map: string, until: string, months: number) => call<CoverageOutput>("coverage", { map, until, months }),
   breachNotices: (period: string, out?: string) => call<NoticeFiles[]>("breach_notices", { period, out: out || null }),
   twoMethods: (contract: string, sla: string, period: string) => call<TwoMethods>("two_methods", { contract, sla, period }),
+  noticeTemplates: () => call<NoticeTemplates>("notice_templates"),
+  saveNoticeTemplates: (templates: NoticeTemplates) => call<void>("save_notice_templates", { templates }),
   termsForm: (id: string) => call<TermsField[]>("terms_form", { id }),
   checkTerms: (id: string, edits: FieldEdit[]) => call<TermsCheck>("check_terms", { id, edits }),
   amendTerms: (id: string, edits: FieldEdit[], from: string, to: string | null, reason: string) =>

@@ -80,6 +80,19 @@ fn rgb(r: f32, g: f32, b: f32) -> Color {
 }
 
 impl Writer {
+    /// A writer on its first, empty page.
+    fn start() -> Writer {
+        let mut w = Writer {
+            pages: Vec::new(),
+            y: 0.0,
+            reg: Metrics::new(REGULAR),
+            bold: Metrics::new(BOLD),
+            header: None,
+        };
+        w.new_page();
+        w
+    }
+
     fn ops(&mut self) -> &mut Vec<Op> {
         self.pages.last_mut().expect("a page")
     }
@@ -298,14 +311,7 @@ pub fn render(v: &StatementView, xlsx_sha256: &str) -> Result<Vec<u8>, ExportErr
     let c = &v.terms.contract;
     let places = v.terms.credit.rounding.places;
     let cur = &r.currency;
-    let mut w = Writer {
-        pages: Vec::new(),
-        y: 0.0,
-        reg: Metrics::new(REGULAR),
-        bold: Metrics::new(BOLD),
-        header: None,
-    };
-    w.new_page();
+    let mut w = Writer::start();
 
     // Header band.
     w.rect(0.0, H - 78.0, W, 78.0, rgb(0.10, 0.22, 0.40));
@@ -868,14 +874,7 @@ pub struct ReportTable {
 }
 
 pub fn render_report(d: &ReportDoc) -> Result<Vec<u8>, ExportError> {
-    let mut w = Writer {
-        pages: Vec::new(),
-        y: 0.0,
-        reg: Metrics::new(REGULAR),
-        bold: Metrics::new(BOLD),
-        header: None,
-    };
-    w.new_page();
+    let mut w = Writer::start();
     w.rect(0.0, H - 78.0, W, 78.0, rgb(0.10, 0.22, 0.40));
     w.text(M, H - 40.0, &d.title, 20.0, true, rgb(1.0, 1.0, 1.0));
     w.text(M, H - 60.0, &d.subtitle, 10.0, false, rgb(0.85, 0.90, 1.0));

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { api, messageOf } from "../api";
 import type { LibraryInfo } from "../bindings/LibraryInfo";
 import type { Settings } from "../bindings/Settings";
+import type { NoticeTemplates } from "../bindings/NoticeTemplates";
 
 export function SettingsPage(props: { theme: string; setTheme: (t: string) => void }) {
   const [info, setInfo] = useState<LibraryInfo | null>(null);
@@ -9,6 +10,10 @@ export function SettingsPage(props: { theme: string; setTheme: (t: string) => vo
   const [defaults, setDefaults] = useState<Settings>({ actor: "", source_label: "", export_dir: "" });
   const [org, setOrg] = useState("");
   const [msg, setMsg] = useState<string | null>(null);
+  const [tpl, setTpl] = useState<NoticeTemplates | null>(null);
+  useEffect(() => {
+    api.noticeTemplates().then(setTpl, (e) => setMsg(messageOf(e)));
+  }, []);
   const load = () => {
     api.libraryInfo().then((i) => { setInfo(i); setLocation(i.path); }, (e) => setMsg(messageOf(e)));
     api.settings().then(setDefaults, (e) => setMsg(messageOf(e)));
@@ -53,6 +58,15 @@ export function SettingsPage(props: { theme: string; setTheme: (t: string) => vo
         <label>Organisation <input aria-label="Organisation name" value={org} onChange={(e) => setOrg(e.target.value)} placeholder="Example Hosting Ltd" /></label>
         <button disabled={!org} onClick={() => api.createIdentity(org).then((s) => { setMsg(`Signing identity ${s} created.`); load(); }, (e) => setMsg(messageOf(e)))}>Create signing identity</button>
       </div>
+      <h2>Breach notice templates</h2>
+      {tpl && (
+        <div className="templates">
+          <p className="muted">First line <span className="mono">Subject: …</span>; placeholders: <span className="mono">{tpl.placeholders.join(" ")}</span>. Drafts are written to files and never sent.</p>
+          <label>For legal<textarea aria-label="Legal template" rows={10} value={tpl.legal} onChange={(e) => setTpl({ ...tpl, legal: e.target.value })} /></label>
+          <label>For customer success<textarea aria-label="Customer success template" rows={10} value={tpl.customer_success} onChange={(e) => setTpl({ ...tpl, customer_success: e.target.value })} /></label>
+          <button data-action="save-templates" onClick={() => api.saveNoticeTemplates(tpl).then(() => setMsg("Templates saved (and recorded in the audit log)."), (e) => setMsg(messageOf(e)))}>Save templates</button>
+        </div>
+      )}
       <h2>Appearance</h2>
       <label className="form">Theme
         <select aria-label="Theme" value={props.theme} onChange={(e) => props.setTheme(e.target.value)}>
