@@ -280,6 +280,14 @@ async function monthEnd() {
   await click(byText("td", "compute-availability-30d"));
   await waitText(By.css("main"), "Burn rate of compute-availability-30d");
   await shot("objectives");
+  // What we export imports back unchanged.
+  const sloYaml = path.join(library, "..", `objectives-${path.basename(library)}.yaml`);
+  await type("OpenSLO export path", sloYaml);
+  await click(By.css('[data-action="export-slos"]'));
+  await waitText(By.css('[role="status"]'), "written as OpenSLO v1 YAML");
+  await type("Objectives file path", sloYaml);
+  await click(By.css('[data-action="import-slos"]'));
+  await waitText(By.css('[role="status"]'), "compute-hourly v1 (unchanged)");
 
   // Due diligence over the library: run, read, sign and export.
   await nav("diligence");

@@ -439,3 +439,50 @@ mod tests {
         assert_eq!(margin_watch("V", "vm", &h, d("0.05"), 3), None);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn target() -> impl Strategy<Value = Decimal> {
+        // 90.000 .. 99.999 %, three places, like real SLAs.
+        (90_000i64..99_999).prop_map(|n| Decimal::new(n, 3))
+    }
+
+    fn pct(r: &CoverageReport) -> Rat {
+        rat(parse_decimal(r.guaranteed.as_deref().unwrap()).unwrap())
+    }
+
+    proptest! {
+        // A chain is never stronger than its weakest link; a redundant
+        // group never weaker than its strongest member; and adding a
+        // dependency in series never raises the guarantee.
+        #[test]
+        fn composition_bounds(ts in proptest::collection::vec(target(), 1..5)) {
+            let nodes: Vec<Node> = ts.iter().enumerate().map(|(i, t)| Node::Vendor { name: format!("v{i}"), target: Some(*t) }).collect();
+            let lo = rat(*ts.iter().min().unwrap());
+            let hi = rat(*ts.iter().max().unwrap());
+            let series = coverage("s", Decimal::ONE_HUNDRED, &nodes);
+            prop_assert!(pct(&series) <= lo);
+            let group = coverage("s", Decimal::ONE_HUNDRED, &[Node::Redundant(nodes.clone())]);
+            prop_assert!(pct(&group) >= hi);
+            prop_assert!(pct(&group) <= rat_int(100));
+            let mut more = nodes.clone();
+            more.push(Node::Vendor { name: "extra".into(), target: Some(Decimal::new(99_9, 1)) });
+            prop_assert!(pct(&coverage("s", Decimal::ONE_HUNDRED, &more)) <= pct(&series));
+        }
+
+        // What two sources saw adds up: both + only one = each one's total.
+        #[test]
+        fn source_comparison_adds_up(
+            a in proptest::collection::vec((0i64..10_000, 1i64..600), 0..8),
+            b in proptest::collection::vec((0i64..10_000, 1i64..600), 0..8),
+        ) {
+            let iv = |v: &[(i64, i64)]| v.iter().map(|(s, d)| (*s, s + d)).collect::<Vec<_>>();
+            let c = compare_sources("a", &iv(&a), "b", &iv(&b));
+            prop_assert_eq!(c.both_seconds + c.only_a_seconds, c.a_seconds);
+            prop_assert_eq!(c.both_seconds + c.only_b_seconds, c.b_seconds);
+        }
+    }
+}

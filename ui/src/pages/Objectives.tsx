@@ -37,6 +37,7 @@ export function ObjectivesPage() {
   const [chosen, setChosen] = useState<string>("");
   const [msg, setMsg] = useState<string | null>(null);
   const [file, setFile] = useState("");
+  const [exportPath, setExportPath] = useState("");
   const [ex, setEx] = useState({ start: "", end: "", reason: "", approver: "" });
   const load = () => api.sloStatus().then((x) => { setS(x); if (!chosen && x.budgets.length) setChosen(x.budgets[0].slo); }, (e) => setMsg(messageOf(e)));
   useEffect(() => {
@@ -74,6 +75,10 @@ export function ObjectivesPage() {
         <button disabled={!file} onClick={() => act("yaml")} data-action="import-slos">Import OpenSLO</button>
         <button disabled={!file} onClick={() => act("policy")} data-action="set-policy">Set budget policy</button>
         <button disabled={!file} onClick={() => act("requests")} data-action="import-requests">Import requests</button>
+      </div>
+      <div className="form">
+        <label>Export to <input aria-label="OpenSLO export path" size={40} value={exportPath} onChange={(e) => setExportPath(e.target.value)} placeholder="/path/to/objectives.yaml" /></label>
+        <button disabled={!exportPath} onClick={() => api.sloExport(exportPath).then((p) => setMsg(`Objectives written as OpenSLO v1 YAML to ${p}.`), (e) => setMsg(messageOf(e)))} data-action="export-slos">Export OpenSLO</button>
       </div>
       {msg && <p className="notice" role="status">{msg}</p>}
       {s && (
