@@ -229,47 +229,72 @@ pub fn remember_library(config_dir: &Path, path: &Path) -> UiResult<()> {
         })
 }
 
-pub fn terms_form(dir: &Path, id: &str) -> UiResult<Vec<crate::terms_form::TermsField>> {
-    let text = lib(dir)?.export_terms(id, None)?;
-    crate::terms_form::fields(&text).map_err(|p| UiError {
+fn form_problem(p: crate::terms_form::FieldProblem) -> UiError {
+    UiError {
         code: "invalid_terms".into(),
-        message: p.message,
-    })
+        message: if p.path.is_empty() {
+            p.message
+        } else {
+            format!("{}: {}", p.path, p.message)
+        },
+    }
 }
 
-/// The newest terms with `edits` applied, and every problem at its field.
-pub fn check_terms(
-    dir: &Path,
-    id: &str,
-    edits: &[crate::terms_form::FieldEdit],
-) -> UiResult<crate::terms_form::TermsCheck> {
+/// The newest terms as a draft for the form: the text, its fields and the
+/// lists whose entries can be added or removed.
+pub fn terms_form(dir: &Path, id: &str) -> UiResult<crate::terms_form::TermsDraft> {
     let text = lib(dir)?.export_terms(id, None)?;
-    Ok(crate::terms_form::apply(&text, edits))
+    crate::terms_form::draft(&text).map_err(form_problem)
 }
 
-/// An effective-dated amendment from the form: the edited terms apply from
-/// `from` (a first day of a month) to `to` (a last day) or open-ended.
-pub fn amend_terms(
-    dir: &Path,
-    id: &str,
+/// Adds an entry to a list of the draft (a copy of its last) or removes
+/// one; the form continues from the new draft.
+pub fn terms_list_edit(
+    toml: &str,
+    path: &str,
+    remove: Option<usize>,
+) -> UiResult<crate::terms_form::TermsDraft> {
+    crate::terms_form::edit_list(toml, path, remove).map_err(form_problem)
+}
+
+/// The draft with `edits` applied, and every problem at its field.
+pub fn check_terms(
+    toml: &str,
     edits: &[crate::terms_form::FieldEdit],
-    from: &str,
-    to: Option<&str>,
-    reason: &str,
-) -> UiResult<i64> {
+) -> crate::terms_form::TermsCheck {
+    crate::terms_form::apply(toml, edits)
+}
+
+/// An amendment from the form: the draft (with any list changes), the
+/// field edits, and when and why it applies.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Amendment {
+    pub toml: String,
+    pub edits: Vec<crate::terms_form::FieldEdit>,
+    /// The first day of a month.
+    pub from: String,
+    /// The last day of a month; empty or absent: open-ended.
+    pub to: Option<String>,
+    pub reason: String,
+}
+
+/// Saves an effective-dated amendment: the edited terms apply from `from`
+/// to `to` (or open-ended); the earlier terms resume after it.
+pub fn amend_terms(dir: &Path, id: &str, a: &Amendment) -> UiResult<i64> {
     let date = |field: &str, v: &str| {
         chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| UiError {
             code: "invalid_date".into(),
             message: format!("{field}: `{v}` is not a date written YYYY-MM-DD"),
         })
     };
-    let from = date("applies from", from)?;
-    let to = match to.filter(|t| !t.trim().is_empty()) {
+    let from = date("applies from", &a.from)?;
+    let to = match a.to.as_deref().filter(|t| !t.trim().is_empty()) {
         Some(t) => Some(date("applies to", t)?),
         None => None,
     };
     let mut l = lib(dir)?;
-    let check = crate::terms_form::apply(&l.export_terms(id, None)?, edits);
+    let check = crate::terms_form::apply(&a.toml, &a.edits);
     if !check.problems.is_empty() {
         return Err(UiError {
             code: "invalid_terms".into(),
@@ -281,16 +306,16 @@ pub fn amend_terms(
                 .join("\n"),
         });
     }
-    if edits.is_empty() {
-        return Err(UiError {
-            code: "no_change".into(),
-            message: "nothing was changed: an amendment needs at least one edited term".into(),
-        });
-    }
     let terms = sla_engine::Terms::parse(&check.toml).map_err(|e| UiError {
         code: "invalid_terms".into(),
         message: e.to_string(),
     })?;
+    if terms == l.terms_of(id, None)? {
+        return Err(UiError {
+            code: "no_change".into(),
+            message: "nothing was changed: an amendment needs at least one changed term".into(),
+        });
+    }
     let c = ctx(&l)?;
     Ok(l.amend_contract_text(
         &c,
@@ -300,7 +325,7 @@ pub fn amend_terms(
         &terms,
         from,
         to,
-        reason,
+        a.reason.as_str(),
     )?)
 }
 

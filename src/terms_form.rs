@@ -270,6 +270,116 @@ fn typed(old: &Value, text: &str) -> Result<Value, String> {
     })
 }
 
+/// The terms text being edited and its fields: what the form shows.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct TermsDraft {
+    pub toml: String,
+    pub fields: Vec<TermsField>,
+    /// Lists whose entries can be added or removed (`slas[0].credit.tiers`),
+    /// with their length.
+    pub lists: Vec<(String, usize)>,
+}
+
+/// Lists of tables inside terms (tiers, services, SLAs, holidays are
+/// scalars and edit as text): where entries can be added or removed.
+fn lists_of(doc: &DocumentMut) -> Vec<(String, usize)> {
+    fn walk(prefix: &str, t: &Table, out: &mut Vec<(String, usize)>) {
+        for (k, item) in t.iter() {
+            let path = if prefix.is_empty() {
+                k.to_string()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            match item {
+                Item::Table(t) => walk(&path, t, out),
+                Item::ArrayOfTables(a) => {
+                    out.push((path.clone(), a.len()));
+                    for (i, t) in a.iter().enumerate() {
+                        walk(&format!("{path}[{i}]"), t, out);
+                    }
+                }
+                Item::Value(Value::Array(a))
+                    if a.iter().all(|x| x.is_inline_table()) && !a.is_empty() =>
+                {
+                    out.push((path, a.len()));
+                }
+                Item::Value(Value::InlineTable(_)) | Item::Value(_) | Item::None => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk("", doc.as_table(), &mut out);
+    out
+}
+
+pub fn draft(text: &str) -> Result<TermsDraft, FieldProblem> {
+    let doc = parse_doc(text)?;
+    Ok(TermsDraft {
+        toml: text.to_string(),
+        fields: fields(text)?,
+        lists: lists_of(&doc),
+    })
+}
+
+/// Adds an entry to a list (a copy of its last entry, to be edited) or
+/// removes entry `remove`. The result may not be valid terms yet (two SLAs
+/// with one id): the form shows that at the field.
+pub fn edit_list(
+    text: &str,
+    path: &str,
+    remove: Option<usize>,
+) -> Result<TermsDraft, FieldProblem> {
+    let mut doc = parse_doc(text)?;
+    let problem = |m: String| FieldProblem {
+        path: path.into(),
+        message: m,
+    };
+    let segs = parse_path(path).ok_or_else(|| problem("not a list in these terms".into()))?;
+    let mut node = Node::Table(doc.as_table_mut());
+    for sg in &segs {
+        node = step(node, sg).ok_or_else(|| problem("not a list in these terms".into()))?;
+    }
+    match node {
+        Node::Item(Item::ArrayOfTables(a)) => match remove {
+            Some(i) if i < a.len() && a.len() > 1 => {
+                a.remove(i);
+            }
+            Some(_) => {
+                return Err(problem(
+                    "that entry cannot be removed (a list keeps at least one)".into(),
+                ))
+            }
+            None => {
+                let last = a
+                    .get(a.len().saturating_sub(1))
+                    .cloned()
+                    .ok_or_else(|| problem("empty list".into()))?;
+                a.push(last);
+            }
+        },
+        Node::Item(Item::Value(Value::Array(a))) | Node::Value(Value::Array(a)) => match remove {
+            Some(i) if i < a.len() && a.len() > 1 => {
+                a.remove(i);
+            }
+            Some(_) => {
+                return Err(problem(
+                    "that entry cannot be removed (a list keeps at least one)".into(),
+                ))
+            }
+            None => {
+                let last = a
+                    .get(a.len().saturating_sub(1))
+                    .cloned()
+                    .ok_or_else(|| problem("empty list".into()))?;
+                a.push_formatted(last);
+            }
+        },
+        _ => return Err(problem("not a list in these terms".into())),
+    }
+    draft(&doc.to_string())
+}
+
 /// Applies `edits` to `text` and validates the result as terms. Problems
 /// are listed all together: type problems at their fields, then the
 /// validator's, each at the key path it names.
@@ -382,6 +492,43 @@ mod tests {
             }]
         );
         assert_eq!(TERMS.lines().count(), c.toml.lines().count());
+    }
+
+    #[test]
+    fn tiers_can_be_added_and_removed() {
+        let d = draft(TERMS).unwrap();
+        assert!(d.lists.contains(&("slas[0].credit.tiers".to_string(), 3)));
+        assert!(d.lists.contains(&("slas".to_string(), 2)));
+        // A fourth tier, a copy of the last, then given its own values.
+        let d = edit_list(TERMS, "slas[0].credit.tiers", None).unwrap();
+        assert!(d.lists.contains(&("slas[0].credit.tiers".to_string(), 4)));
+        let c = apply(
+            &d.toml,
+            &[
+                edit("slas[0].credit.tiers[3].below", "90.0"),
+                edit("slas[0].credit.tiers[3].percent", "100"),
+            ],
+        );
+        assert_eq!(c.problems, vec![]);
+        let t = sla_engine::Terms::parse(&c.toml).unwrap();
+        let sla_engine::terms::Schedule::Tiers(tiers) = &t.slas[0].credit.schedule else {
+            panic!()
+        };
+        assert_eq!(tiers.len(), 4);
+        // Removing the middle tier keeps the others and their order.
+        let d = edit_list(TERMS, "slas[0].credit.tiers", Some(1)).unwrap();
+        let t = sla_engine::Terms::parse(&d.toml).unwrap();
+        let sla_engine::terms::Schedule::Tiers(tiers) = &t.slas[0].credit.schedule else {
+            panic!()
+        };
+        let below: Vec<String> = tiers.iter().map(|x| x.below.to_string()).collect();
+        assert_eq!(below, vec!["99.95", "95.0"]);
+        assert_eq!(
+            edit_list(TERMS, "credit.cap_percent", None)
+                .unwrap_err()
+                .message,
+            "not a list in these terms"
+        );
     }
 
     #[test]

@@ -62,29 +62,30 @@ fn switch_library(
 }
 
 #[tauri::command]
-fn terms_form(s: State<Shell>, id: String) -> UiResult<Vec<sla_ledger::terms_form::TermsField>> {
+fn terms_form(s: State<Shell>, id: String) -> UiResult<sla_ledger::terms_form::TermsDraft> {
     app::terms_form(&s.dir(), &id)
 }
 
 #[tauri::command]
-fn check_terms(
-    s: State<Shell>,
-    id: String,
-    edits: Vec<sla_ledger::terms_form::FieldEdit>,
-) -> UiResult<sla_ledger::terms_form::TermsCheck> {
-    app::check_terms(&s.dir(), &id, &edits)
+fn terms_list_edit(
+    toml: String,
+    path: String,
+    remove: Option<usize>,
+) -> UiResult<sla_ledger::terms_form::TermsDraft> {
+    app::terms_list_edit(&toml, &path, remove)
 }
 
 #[tauri::command]
-fn amend_terms(
-    s: State<Shell>,
-    id: String,
+fn check_terms(
+    toml: String,
     edits: Vec<sla_ledger::terms_form::FieldEdit>,
-    from: String,
-    to: Option<String>,
-    reason: String,
-) -> UiResult<i64> {
-    app::amend_terms(&s.dir(), &id, &edits, &from, to.as_deref(), &reason)
+) -> sla_ledger::terms_form::TermsCheck {
+    app::check_terms(&toml, &edits)
+}
+
+#[tauri::command]
+fn amend_terms(s: State<Shell>, id: String, amendment: app::Amendment) -> UiResult<i64> {
+    app::amend_terms(&s.dir(), &id, &amendment)
 }
 
 #[tauri::command(async)]
@@ -394,6 +395,7 @@ pub fn run() {
             save_settings,
             switch_library,
             terms_form,
+            terms_list_edit,
             check_terms,
             amend_terms,
             inspect_file,

@@ -2,7 +2,7 @@
 //! them: the terms form and its amendment, reading a spreadsheet with the
 //! user's sheet kinds and column mapping, settings and the library filters.
 
-use sla_ledger::app::{self, ColumnChoice, ContractQuery, Settings, SheetChoice};
+use sla_ledger::app::{self, Amendment, ColumnChoice, ContractQuery, Settings, SheetChoice};
 use sla_ledger::sla_store::contracts::ContractFilter;
 use sla_ledger::sla_store::{Ctx, Library};
 use sla_ledger::terms_form::FieldEdit;
@@ -25,50 +25,62 @@ fn edit(path: &str, value: &str) -> FieldEdit {
     }
 }
 
+fn amendment(
+    toml: &str,
+    edits: &[FieldEdit],
+    from: &str,
+    to: Option<&str>,
+    reason: &str,
+) -> Amendment {
+    Amendment {
+        toml: toml.into(),
+        edits: edits.to_vec(),
+        from: from.into(),
+        to: to.map(str::to_string),
+        reason: reason.into(),
+    }
+}
+
 #[test]
 fn issue5_terms_form_checks_at_the_field_and_saves_an_effective_dated_amendment() {
     let dir = temp("terms-form");
     app::add_contract(&dir, &format!("{S6}/terms.toml")).unwrap();
-    let fields = app::terms_form(&dir, "ACME-2026-001").unwrap();
-    let target = fields.iter().find(|f| f.path == "slas[0].target").unwrap();
+    let draft = app::terms_form(&dir, "ACME-2026-001").unwrap();
+    let target = draft
+        .fields
+        .iter()
+        .find(|f| f.path == "slas[0].target")
+        .unwrap();
     assert_eq!(target.value, "99.95");
+    let t = draft.toml.as_str();
 
     // A bad value is reported at its field, by the library's own validator.
-    let check = app::check_terms(
-        &dir,
-        "ACME-2026-001",
-        &[edit("slas[0].credit.cap_percent", "fifty")],
-    )
-    .unwrap();
+    let check = app::check_terms(t, &[edit("slas[0].credit.cap_percent", "fifty")]);
     assert_eq!(check.problems.len(), 1, "{:?}", check.problems);
     assert_eq!(check.problems[0].path, "slas[0].credit.cap_percent");
-    let refused = app::amend_terms(
-        &dir,
-        "ACME-2026-001",
+    let amend = |a: Amendment| app::amend_terms(&dir, "ACME-2026-001", &a);
+    let refused = amend(amendment(
+        t,
         &[edit("slas[0].credit.cap_percent", "fifty")],
         "2027-01-01",
         None,
         "typo",
-    )
+    ))
     .unwrap_err();
     assert_eq!(refused.code, "invalid_terms");
 
-    // Nothing changed, a bad date, a date mid-month: all refused, nothing written.
-    assert_eq!(
-        app::amend_terms(&dir, "ACME-2026-001", &[], "2027-01-01", None, "x")
-            .unwrap_err()
-            .code,
-        "no_change"
-    );
-    let e = app::amend_terms(
-        &dir,
-        "ACME-2026-001",
-        &[edit("slas[0].credit.cap_percent", "40")],
-        "2027-13-01",
-        None,
-        "x",
-    )
-    .unwrap_err();
+    // Nothing changed (even a value typed back as it was), a bad date, a
+    // date mid-month: all refused, nothing written.
+    for same in [vec![], vec![edit("slas[0].target", "99.95")]] {
+        assert_eq!(
+            amend(amendment(t, &same, "2027-01-01", None, "x"))
+                .unwrap_err()
+                .code,
+            "no_change"
+        );
+    }
+    let cap40 = [edit("slas[0].credit.cap_percent", "40")];
+    let e = amend(amendment(t, &cap40, "2027-13-01", None, "x")).unwrap_err();
     assert_eq!(
         (e.code.as_str(), e.message.as_str()),
         (
@@ -76,15 +88,7 @@ fn issue5_terms_form_checks_at_the_field_and_saves_an_effective_dated_amendment(
             "applies from: `2027-13-01` is not a date written YYYY-MM-DD"
         )
     );
-    let e = app::amend_terms(
-        &dir,
-        "ACME-2026-001",
-        &[edit("slas[0].credit.cap_percent", "40")],
-        "2027-01-15",
-        None,
-        "x",
-    )
-    .unwrap_err();
+    let e = amend(amendment(t, &cap40, "2027-01-15", None, "x")).unwrap_err();
     assert!(e.message.contains("first day of a month"), "{}", e.message);
     assert_eq!(
         app::contract_detail(&dir, "ACME-2026-001")
@@ -95,14 +99,13 @@ fn issue5_terms_form_checks_at_the_field_and_saves_an_effective_dated_amendment(
     );
 
     // A good edit becomes version 2 for 2027; the diff shows just that line.
-    let v = app::amend_terms(
-        &dir,
-        "ACME-2026-001",
-        &[edit("slas[0].credit.cap_percent", "40")],
+    let v = amend(amendment(
+        t,
+        &cap40,
         "2027-01-01",
         Some("2027-06-30"),
         "Amendment No. 2",
-    )
+    ))
     .unwrap();
     assert_eq!(v, 2);
     let d = app::contract_detail(&dir, "ACME-2026-001").unwrap();
@@ -120,6 +123,42 @@ fn issue5_terms_form_checks_at_the_field_and_saves_an_effective_dated_amendment(
     assert_eq!(
         changed,
         vec![r#"-  cap_percent = "50""#, r#"+  cap_percent = "40""#],
+        "{diff}"
+    );
+
+    // A fourth tier: added as a copy of the last, given its values, saved
+    // as version 3 from 2027-07.
+    let draft = app::terms_form(&dir, "ACME-2026-001").unwrap();
+    let more = app::terms_list_edit(&draft.toml, "slas[0].credit.tiers", None).unwrap();
+    assert!(more
+        .fields
+        .iter()
+        .any(|f| f.path == "slas[0].credit.tiers[3].below"));
+    let v = amend(amendment(
+        &more.toml,
+        &[
+            edit("slas[0].credit.tiers[3].below", "90.0"),
+            edit("slas[0].credit.tiers[3].percent", "100"),
+            edit("slas[0].credit.tiers[2].percent", "50"),
+        ],
+        "2027-07-01",
+        None,
+        "Amendment No. 3: a fourth tier",
+    ))
+    .unwrap();
+    assert_eq!(v, 3);
+    let diff = app::diff_versions(&dir, "ACME-2026-001", 2, 3).unwrap();
+    // The new entry keeps the list's layout (the copy carries its spacing).
+    let added: Vec<&str> = diff
+        .lines()
+        .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+        .collect();
+    assert_eq!(
+        added,
+        vec![
+            r#"+    { below = "95.0",  percent = "50" },"#,
+            r#"+    { below = "90.0",  percent = "100" },"#
+        ],
         "{diff}"
     );
 }

@@ -161,6 +161,17 @@ async function monthEnd() {
   assert.match(diff, /-\s+cap_percent = "50"/);
   assert.match(diff, /\+\s+cap_percent = "40"/);
   await shot("contract-amended");
+  // A fourth tier from July 2027: added in the form, its values typed.
+  await click(By.css('[aria-label="Add after SLA compute-availability · credit · tiers 3"]'));
+  await type("slas[0].credit.tiers[3].below", "90.0");
+  await type("slas[0].credit.tiers[3].percent", "100");
+  await type("slas[0].credit.tiers[2].percent", "50");
+  await driver.wait(async () => (await driver.findElements(By.css(".field.invalid"))).length === 0, 10000, "problems cleared");
+  await driver.executeScript(`const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+    const el = document.querySelector('[aria-label="Applies from"]'); set.call(el, "2027-07-01"); el.dispatchEvent(new Event("input", { bubbles: true }));`);
+  await type("Reason for the amendment", "Amendment No. 3: a fourth tier");
+  await click(By.css('[data-action="save-amendment"]'));
+  await waitText(By.css('[role="status"]'), "Saved as version 3, applying from 2027-07-01");
 
   // Import: a workbook, previewed then imported; then the ACME CSVs.
   await nav("import");

@@ -51,12 +51,13 @@ describe("api for the terms form and the column mapping", () => {
       if (cmd === "amend_terms") return 2;
       if (cmd === "import_preview") return { contract: "A", errors: [] };
     });
-    const check = await api.checkTerms("A", [{ path: "credit.claim_window_days", value: "x" }]);
+    const check = await api.checkTerms("T", [{ path: "credit.claim_window_days", value: "x" }]);
     expect(check.problems[0].path).toBe("credit.claim_window_days");
-    expect(await api.amendTerms("A", [{ path: "slas[0].target", value: "99.9" }], "2027-01-01", "", "Amendment 2")).toBe(2);
+    expect(await api.amendTerms("A", { toml: "T", edits: [{ path: "slas[0].target", value: "99.9" }], from: "2027-01-01", to: "", reason: "Amendment 2" })).toBe(2);
     const mapping = [{ sheet: "export", kind: "outages", columns: [{ column: "end", header: "Back up at" }] }];
     await api.importPreview("/x.csv", "A", undefined, mapping);
-    expect(seen[1]).toEqual(["amend_terms", { id: "A", edits: [{ path: "slas[0].target", value: "99.9" }], from: "2027-01-01", to: null, reason: "Amendment 2" }]);
+    expect(seen[0]).toEqual(["check_terms", { toml: "T", edits: [{ path: "credit.claim_window_days", value: "x" }] }]);
+    expect(seen[1]).toEqual(["amend_terms", { id: "A", amendment: { toml: "T", edits: [{ path: "slas[0].target", value: "99.9" }], from: "2027-01-01", to: null, reason: "Amendment 2" } }]);
     expect(seen[2]).toEqual(["import_preview", { path: "/x.csv", contract: "A", kind: null, mapping }]);
   });
 });

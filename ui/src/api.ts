@@ -21,7 +21,7 @@ import type { Dashboard } from "./bindings/Dashboard";
 import type { BatchProgress } from "./bindings/BatchProgress";
 import type { ContractQuery } from "./bindings/ContractQuery";
 import type { Settings } from "./bindings/Settings";
-import type { TermsField } from "./bindings/TermsField";
+import type { TermsDraft } from "./bindings/TermsDraft";
 import type { FieldEdit } from "./bindings/FieldEdit";
 import type { TermsCheck } from "./bindings/TermsCheck";
 import type { FileView } from "./bindings/FileView";
@@ -97,8 +97,9 @@ export const api = {
   twoMethods: (contract: string, sla: string, period: string) => call<TwoMethods>("two_methods", { contract, sla, period }),
   noticeTemplates: () => call<NoticeTemplates>("notice_templates"),
   saveNoticeTemplates: (templates: NoticeTemplates) => call<void>("save_notice_templates", { templates }),
-  termsForm: (id: string) => call<TermsField[]>("terms_form", { id }),
-  checkTerms: (id: string, edits: FieldEdit[]) => call<TermsCheck>("check_terms", { id, edits }),
-  amendTerms: (id: string, edits: FieldEdit[], from: string, to: string | null, reason: string) =>
-    call<bigint | number>("amend_terms", { id, edits, from, to: to || null, reason }),
+  termsForm: (id: string) => call<TermsDraft>("terms_form", { id }),
+  termsListEdit: (toml: string, path: string, remove: number | null) => call<TermsDraft>("terms_list_edit", { toml, path, remove }),
+  checkTerms: (toml: string, edits: FieldEdit[]) => call<TermsCheck>("check_terms", { toml, edits }),
+  amendTerms: (id: string, amendment: { toml: string; edits: FieldEdit[]; from: string; to: string | null; reason: string }) =>
+    call<number>("amend_terms", { id, amendment: { ...amendment, to: amendment.to || null } }),
 };

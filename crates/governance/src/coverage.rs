@@ -469,7 +469,7 @@ mod properties {
             prop_assert!(pct(&group) >= hi);
             prop_assert!(pct(&group) <= rat_int(100));
             let mut more = nodes.clone();
-            more.push(Node::Vendor { name: "extra".into(), target: Some(Decimal::new(99_9, 1)) });
+            more.push(Node::Vendor { name: "extra".into(), target: Some(Decimal::new(999, 1)) });
             prop_assert!(pct(&coverage("s", Decimal::ONE_HUNDRED, &more)) <= pct(&series));
         }
 
