@@ -75,12 +75,12 @@ fn run(cmd: &str, args: &[&str]) -> (bool, String) {
     )
 }
 
-fn pdfsig_valid(pdf: &Path) -> bool {
+pub(crate) fn pdfsig_valid(pdf: &Path) -> bool {
     let (_, text) = run("pdfsig", &[pdf.to_str().unwrap()]);
     text.contains("Signature is Valid") && text.contains("Total document signed")
 }
 
-fn pyhanko_intact(pdf: &Path, trust: &Path) -> bool {
+pub(crate) fn pyhanko_intact(pdf: &Path, trust: &Path) -> bool {
     let (ok, text) = run(
         "pyhanko",
         &[

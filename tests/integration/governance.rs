@@ -638,6 +638,17 @@ fn issue6_notices_and_reports_are_written_signed_and_audited() {
         let pdf = rep.join(format!("{stem}.pdf"));
         let v = cli(&dir, now, &["verify", pdf.to_str().unwrap()]);
         assert!(v.contains("OK"), "{v}");
+        // Both outside checkers call the signature intact, and a changed
+        // byte inside the signed range breaks it.
+        let trust = dir.join("identity/signing-cert.pem");
+        assert!(crate::exports::pdfsig_valid(&pdf), "{stem}: pdfsig");
+        assert!(crate::exports::pyhanko_intact(&pdf, &trust), "{stem}: pyhanko");
+        let mut bytes = std::fs::read(&pdf).unwrap();
+        let i = bytes.len() / 4;
+        bytes[i] ^= 0x01;
+        let bad = rep.join(format!("{stem}-tampered.pdf"));
+        std::fs::write(&bad, &bytes).unwrap();
+        assert!(!crate::exports::pdfsig_valid(&bad), "{stem}: a changed byte must break it");
         let wb: calamine::Xlsx<_> =
             calamine::open_workbook(rep.join(format!("{stem}.xlsx"))).unwrap();
         use calamine::Reader;
