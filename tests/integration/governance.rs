@@ -642,13 +642,19 @@ fn issue6_notices_and_reports_are_written_signed_and_audited() {
         // byte inside the signed range breaks it.
         let trust = dir.join("identity/signing-cert.pem");
         assert!(crate::exports::pdfsig_valid(&pdf), "{stem}: pdfsig");
-        assert!(crate::exports::pyhanko_intact(&pdf, &trust), "{stem}: pyhanko");
+        assert!(
+            crate::exports::pyhanko_intact(&pdf, &trust),
+            "{stem}: pyhanko"
+        );
         let mut bytes = std::fs::read(&pdf).unwrap();
         let i = bytes.len() / 4;
         bytes[i] ^= 0x01;
         let bad = rep.join(format!("{stem}-tampered.pdf"));
         std::fs::write(&bad, &bytes).unwrap();
-        assert!(!crate::exports::pdfsig_valid(&bad), "{stem}: a changed byte must break it");
+        assert!(
+            !crate::exports::pdfsig_valid(&bad),
+            "{stem}: a changed byte must break it"
+        );
         let wb: calamine::Xlsx<_> =
             calamine::open_workbook(rep.join(format!("{stem}.xlsx"))).unwrap();
         use calamine::Reader;
