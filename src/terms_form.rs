@@ -340,41 +340,37 @@ pub fn edit_list(
     for sg in &segs {
         node = step(node, sg).ok_or_else(|| problem("not a list in these terms".into()))?;
     }
+    // The same decision for both kinds of list: which entry goes, or that
+    // a copy of the last is appended.
+    let decide = |len: usize| match remove {
+        Some(i) if i < len && len > 1 => Ok(Some(i)),
+        Some(_) => Err(problem(
+            "that entry cannot be removed (a list keeps at least one)".into(),
+        )),
+        None if len == 0 => Err(problem("empty list".into())),
+        None => Ok(None),
+    };
     match node {
-        Node::Item(Item::ArrayOfTables(a)) => match remove {
-            Some(i) if i < a.len() && a.len() > 1 => {
+        Node::Item(Item::ArrayOfTables(a)) => match decide(a.len())? {
+            Some(i) => {
                 a.remove(i);
             }
-            Some(_) => {
-                return Err(problem(
-                    "that entry cannot be removed (a list keeps at least one)".into(),
-                ))
-            }
             None => {
-                let last = a
-                    .get(a.len().saturating_sub(1))
-                    .cloned()
-                    .ok_or_else(|| problem("empty list".into()))?;
+                let last = a.get(a.len() - 1).cloned().expect("not empty");
                 a.push(last);
             }
         },
-        Node::Item(Item::Value(Value::Array(a))) | Node::Value(Value::Array(a)) => match remove {
-            Some(i) if i < a.len() && a.len() > 1 => {
-                a.remove(i);
+        Node::Item(Item::Value(Value::Array(a))) | Node::Value(Value::Array(a)) => {
+            match decide(a.len())? {
+                Some(i) => {
+                    a.remove(i);
+                }
+                None => {
+                    let last = a.get(a.len() - 1).cloned().expect("not empty");
+                    a.push_formatted(last);
+                }
             }
-            Some(_) => {
-                return Err(problem(
-                    "that entry cannot be removed (a list keeps at least one)".into(),
-                ))
-            }
-            None => {
-                let last = a
-                    .get(a.len().saturating_sub(1))
-                    .cloned()
-                    .ok_or_else(|| problem("empty list".into()))?;
-                a.push_formatted(last);
-            }
-        },
+        }
         _ => return Err(problem("not a list in these terms".into())),
     }
     draft(&doc.to_string())

@@ -586,12 +586,6 @@ pub struct PoolReport {
     pub consumed_percent: Option<String>,
 }
 
-fn parse_rat(s: &str) -> Rat {
-    sla_engine::num::parse_decimal(s)
-        .map(rat)
-        .unwrap_or_else(|_| Rat::zero())
-}
-
 pub fn pool(group: &str, members: &[&BudgetReport]) -> Result<PoolReport, crate::EvalError> {
     let first = members
         .first()
@@ -604,8 +598,8 @@ pub fn pool(group: &str, members: &[&BudgetReport]) -> Result<PoolReport, crate:
             units: units.join(", "),
         });
     }
-    let budget: Rat = members.iter().map(|m| parse_rat(&m.budget)).sum();
-    let consumed: Rat = members.iter().map(|m| parse_rat(&m.consumed)).sum();
+    let budget: Rat = members.iter().map(|m| crate::rat_of(&m.budget)).sum();
+    let consumed: Rat = members.iter().map(|m| crate::rat_of(&m.consumed)).sum();
     Ok(PoolReport {
         group: group.into(),
         unit: first.unit.clone(),

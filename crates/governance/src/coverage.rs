@@ -8,7 +8,7 @@
 use num_traits::{One, Signed, Zero};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use sla_engine::num::{fmt_rat, parse_decimal, rat, rat_int, Rat};
+use sla_engine::num::{fmt_rat, rat, rat_int, Rat};
 use sla_engine::time::merge_intervals;
 use sla_engine::ResultDoc;
 use std::collections::BTreeMap;
@@ -273,7 +273,7 @@ pub struct RecoveryRow {
 pub fn recovery(statements: &[ResultDoc]) -> Vec<RecoveryRow> {
     // (incident, currency) -> (owed, claimable)
     let mut acc: BTreeMap<(String, String), (Rat, Rat)> = BTreeMap::new();
-    let num = |s: &str| parse_decimal(s).map(rat).unwrap_or_else(|_| Rat::zero());
+    let num = crate::rat_of;
     for doc in statements {
         let vendor = doc.direction.as_deref() == Some("vendor");
         let subtotal = num(&doc.subtotal);
@@ -451,7 +451,7 @@ mod properties {
     }
 
     fn pct(r: &CoverageReport) -> Rat {
-        rat(parse_decimal(r.guaranteed.as_deref().unwrap()).unwrap())
+        crate::rat_of(r.guaranteed.as_deref().unwrap())
     }
 
     proptest! {

@@ -11,7 +11,7 @@ use num_traits::Zero;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sla_engine::availability::schedule_percent;
-use sla_engine::num::{fmt_fixed, parse_decimal, rat, rat_int, Rat};
+use sla_engine::num::{fmt_fixed, rat, rat_int, Rat};
 use sla_engine::terms::{Aggregation, Basis, Schedule, SlaTerm};
 use sla_engine::{ResultDoc, Terms};
 use std::collections::BTreeMap;
@@ -117,9 +117,7 @@ pub struct DiligenceReport {
     pub notes: Vec<String>,
 }
 
-fn num(s: &str) -> Rat {
-    parse_decimal(s).map(rat).unwrap_or_else(|_| Rat::zero())
-}
+use crate::rat_of as num;
 
 fn money(r: &Rat) -> String {
     fmt_fixed(r, 2)

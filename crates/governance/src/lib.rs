@@ -14,3 +14,11 @@ pub mod policy;
 pub mod slo;
 
 pub use error::{DefinitionError, EvalError};
+
+/// A decimal the engine wrote (an amount, an uptime) as an exact rational;
+/// zero when empty. Results only ever hold decimals the engine produced.
+pub(crate) fn rat_of(s: &str) -> sla_engine::num::Rat {
+    sla_engine::num::parse_decimal(s)
+        .map(sla_engine::num::rat)
+        .unwrap_or_else(|_| num_traits::Zero::zero())
+}

@@ -6,7 +6,7 @@
 
 use num_traits::Zero;
 use serde::Serialize;
-use sla_engine::num::{fmt_fixed, parse_decimal, rat, rat_int, Rat};
+use sla_engine::num::{fmt_fixed, parse_decimal, rat_int, Rat};
 use sla_engine::result::{AvailabilityLine, PeriodDoc};
 use sla_engine::time::{merge_intervals, parse_instant};
 
@@ -73,7 +73,7 @@ pub fn two_methods(line: &AvailabilityLine, period: &PeriodDoc) -> TwoMethods {
     };
     // The SLA's exact uptime from its own downtime and denominator (the
     // printed uptime is cut to 6 places).
-    let num = |t: &str| parse_decimal(t).map(rat).unwrap_or_else(|_| Rat::zero());
+    let num = crate::rat_of;
     let (sd, sn) = (num(&line.downtime_seconds), num(&line.denominator_seconds));
     let sla_uptime = if sn.is_zero() {
         Rat::zero()
