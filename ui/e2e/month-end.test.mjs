@@ -10,7 +10,7 @@ import net from "node:net";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Builder, By, until } from "selenium-webdriver";
+import { Builder, By, Key, until } from "selenium-webdriver";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const app = process.env.SLA_LEDGER_APP ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, "target"), "debug/sla-ledger-app");
@@ -69,9 +69,18 @@ async function waitText(locator, want) {
   await driver.wait(async () => (await textOf(locator)).includes(want), 30000, `waiting for "${want}"`);
 }
 async function type(label, value) {
-  const el = await driver.wait(until.elementLocated(By.css(`[aria-label="${label}"]`)), 15000);
-  await el.clear();
-  await el.sendKeys(value);
+  // WebDriver's clear() sets the value behind React's back: a re-render in
+  // between can put the old text back and the keys get appended to it. Select
+  // all and overwrite with keys instead (React sees every input event), and
+  // check the field says what was typed.
+  const locator = By.css(`[aria-label="${label}"]`);
+  for (let attempt = 0; ; attempt++) {
+    const el = await driver.wait(until.elementLocated(locator), 15000);
+    await el.sendKeys(Key.chord(Key.CONTROL, "a"), Key.BACK_SPACE);
+    await el.sendKeys(value);
+    if ((await driver.findElement(locator).getAttribute("value")) === value || attempt >= 4) return;
+    await driver.sleep(200);
+  }
 }
 async function choose(label, value) {
   await click(By.css(`[aria-label="${label}"] option[value="${value}"]`));
