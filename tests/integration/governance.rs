@@ -191,6 +191,8 @@ fn issue6_two_methods_explain_the_difference_row_by_row() {
     assert!(why.contains("shorter than min_outage 5m"), "{why}");
     assert!(why.contains("excluded cause `customer`"), "{why}");
     assert!(why.contains("maintenance"), "{why}");
+    // ACME's downtime rounding is `none`: no rounding difference is claimed.
+    assert!(!why.contains("Rounding"), "{why}");
 }
 
 /// Runs the CLI on a library at a fixed "now"; returns stdout, or panics

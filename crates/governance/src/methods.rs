@@ -114,10 +114,12 @@ pub fn two_methods(line: &AvailabilityLine, period: &PeriodDoc) -> TwoMethods {
             line.denominator_seconds, denom
         ));
     }
+    // Downtime rounding shows in the engine's trace as `ceil:…` or
+    // `Bucket …` lines; "rounded" elsewhere is only the printed uptime.
     if line
         .trace
         .iter()
-        .any(|t| t.to_lowercase().contains("round"))
+        .any(|t| t.starts_with("ceil:") || t.starts_with("Bucket "))
     {
         explanation.push(
             "Rounding: the SLA rounds downtime as its terms say (see its trace); the SLO does not."
