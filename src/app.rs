@@ -716,7 +716,7 @@ pub fn statement(dir: &Path, key: &str) -> UiResult<Statement> {
 pub fn finalize_month(dir: &Path, period: &str) -> UiResult<Vec<StatementInfo>> {
     let mut l = lib(dir)?;
     let c = ctx(&l)?;
-    Ok(l.finalize(&c, period, None)?)
+    Ok(crate::trust::finalize(&mut l, &c, period, None)?)
 }
 
 /// Exports the month's final statements into `out` (default: the library's
@@ -728,7 +728,7 @@ pub fn export_month(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(BatchProgress),
 ) -> UiResult<Vec<crate::export::ExportedFiles>> {
-    let l = lib(dir)?;
+    let mut l = lib(dir)?;
     let ctx = ctx(&l)?;
     cancel.store(false, Ordering::SeqCst);
     // An explicit folder, else the library's export setting, else its
@@ -754,7 +754,7 @@ pub fn export_month(
             total: finals.len(),
             current: s.number.clone(),
         });
-        files.push(crate::export::export_statement(&l, &ctx, &s.number, &out)?);
+        files.push(crate::export::export_statement(&mut l, &ctx, &s.number, &out)?);
     }
     progress(BatchProgress {
         done: finals.len(),
@@ -780,8 +780,20 @@ pub fn audit(dir: &Path) -> UiResult<Vec<sla_store::audit::AuditEntry>> {
     Ok(lib(dir)?.audit_list(500)?)
 }
 
-pub fn audit_verify(dir: &Path) -> UiResult<sla_store::audit::Verification> {
-    Ok(lib(dir)?.audit_verify()?)
+pub fn audit_verify(dir: &Path) -> UiResult<crate::trust::AuditReport> {
+    Ok(crate::trust::audit_verify(&lib(dir)?, &[])?)
+}
+
+/// Verifies statement files (PDF, XLSX, manifest) against this library's
+/// trusted certificates and any PEM files in `trust`: the app's verify
+/// screen shows each file as trusted, intact but untrusted, or broken.
+pub fn verify_files(
+    dir: &Path,
+    files: &[String],
+    trust: &[String],
+) -> UiResult<crate::verify::VerifyReport> {
+    let extra = crate::trust::read_trust_files(trust)?;
+    Ok(crate::verify::verify(files, Some(&lib(dir)?), &extra)?)
 }
 
 pub fn dashboard(dir: &Path) -> UiResult<Dashboard> {
@@ -806,7 +818,8 @@ pub fn dashboard(dir: &Path) -> UiResult<Dashboard> {
 }
 
 pub fn create_identity(dir: &Path, organisation: &str) -> UiResult<String> {
-    let ctx = ctx(&lib(dir)?)?;
+    let mut l = lib(dir)?;
+    let ctx = ctx(&l)?;
     let id =
         sla_export::Identity::create(organisation, "Statements signing", ctx.now).map_err(|e| {
             UiError {
@@ -814,15 +827,6 @@ pub fn create_identity(dir: &Path, organisation: &str) -> UiResult<String> {
                 message: e.to_string(),
             }
         })?;
-    id.save(dir).map_err(|e| UiError {
-        code: "identity".into(),
-        message: e.to_string(),
-    })?;
-    lib(dir)?.record(
-        &ctx,
-        "identity.set",
-        &id.subject(),
-        &serde_json::json!({ "created_by": "app" }),
-    )?;
+    crate::trust::set_identity(&mut l, &ctx, &id)?;
     Ok(id.subject())
 }

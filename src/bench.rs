@@ -53,9 +53,7 @@ pub fn export(n: usize, out: &str, fixtures: &str) -> Result<(), AppError> {
     let finals = lib.finalize(&ctx, "2026-10", None)?;
     let identity = sla_ledger::sla_export::Identity::create("Bench Ltd", "Bench signer", ctx.now)
         .map_err(|e| AppError::Usage(e.to_string()))?;
-    identity
-        .save(lib.dir())
-        .map_err(|e| AppError::Usage(e.to_string()))?;
+    sla_ledger::trust::set_identity(&mut lib, &ctx, &identity)?;
     eprintln!(
         "set up {} finalized statements in {:.1} s",
         finals.len(),
@@ -71,7 +69,7 @@ pub fn export(n: usize, out: &str, fixtures: &str) -> Result<(), AppError> {
     let dir = out.join("statements");
     let mut bytes = 0u64;
     for s in &finals {
-        let f = sla_ledger::export::export_statement(&lib, &ctx, &s.number, &dir)?;
+        let f = sla_ledger::export::export_statement(&mut lib, &ctx, &s.number, &dir)?;
         bytes += std::fs::metadata(&f.pdf).map(|m| m.len()).unwrap_or(0)
             + std::fs::metadata(&f.xlsx).map(|m| m.len()).unwrap_or(0);
     }

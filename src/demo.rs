@@ -112,19 +112,17 @@ pub fn run(out: &str, fixtures: &str) -> Result<Env, AppError> {
         env.ctx.now,
     )
     .map_err(|e| AppError::Usage(e.to_string()))?;
-    id.save(env.lib.dir())
-        .map_err(|e| AppError::Usage(e.to_string()))?;
-    env.lib.record(
-        &env.ctx,
-        "identity.set",
-        &id.subject(),
-        &serde_json::json!({ "created_by": "demo" }),
-    )?;
+    sla_ledger::trust::set_identity(&mut env.lib, &env.ctx, &id)?;
     let statements_dir = out.join("statements");
     for (contract, period) in &months {
         env.lib.run_statements(&env.ctx, period, Some(contract))?;
-        for s in env.lib.finalize(&env.ctx, period, Some(contract))? {
-            sla_ledger::export::export_statement(&env.lib, &env.ctx, &s.number, &statements_dir)?;
+        for s in sla_ledger::trust::finalize(&mut env.lib, &env.ctx, period, Some(contract))? {
+            sla_ledger::export::export_statement(
+                &mut env.lib,
+                &env.ctx,
+                &s.number,
+                &statements_dir,
+            )?;
         }
     }
     governance(&env, out, Path::new(fixtures), &months)?;

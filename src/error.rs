@@ -1,7 +1,9 @@
 //! Errors of the use-case layer. Each carries a stable `code` the UI can
 //! switch on and the exit status the CLI uses: 2 for anything the user must
 //! fix (bad flags, unreadable or invalid files, bad rows), 1 for failures of
-//! the program itself.
+//! the program itself, 3 when a file or the library's history does not hold
+//! (verify, audit verify), 4 when it is intact but no trusted signer vouches
+//! for it.
 
 use serde_json::json;
 use thiserror::Error;
@@ -29,6 +31,13 @@ pub enum AppError {
     Store(#[from] sla_store::StoreError),
     #[error("{0}")]
     Usage(String),
+    /// A file or the library's history does not hold: changed, malformed,
+    /// or not what the library records (exit 3).
+    #[error("{0}")]
+    Integrity(String),
+    /// Intact, but signed by no one trusted (exit 4).
+    #[error("{0}")]
+    Untrusted(String),
 }
 
 impl AppError {
@@ -42,6 +51,8 @@ impl AppError {
             AppError::Compute(_) => "invalid_events",
             AppError::Store(e) => e.code(),
             AppError::Usage(_) => "invalid_arguments",
+            AppError::Integrity(_) => "integrity_failure",
+            AppError::Untrusted(_) => "untrusted_signer",
         }
     }
 
@@ -50,6 +61,8 @@ impl AppError {
     pub fn exit_code(&self) -> i32 {
         match self {
             AppError::Store(e) if !e.is_user_error() => 1,
+            AppError::Integrity(_) => crate::verify::EXIT_BROKEN,
+            AppError::Untrusted(_) => crate::verify::EXIT_UNTRUSTED,
             _ => 2,
         }
     }

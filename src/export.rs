@@ -62,18 +62,33 @@ pub fn view(
         terms_version: s.info.version,
         engine_version: s.info.engine_version.clone(),
         restatement: s.info.restatement_reason.clone(),
+        chain_head: match lib.seal_entry(s.info.id)? {
+            Some(seq) => lib.anchor_covering(seq)?.map(|a| sla_export::view::ChainHead {
+                seq: a.seq,
+                hash: a.hash,
+                signed_at: a.at,
+            }),
+            None => None,
+        },
     })
 }
 
 /// Writes one statement's PDF and XLSX into `out`; a final statement's PDF
 /// is certified and a signed manifest binds both files.
 pub fn export_statement(
-    lib: &Library,
+    lib: &mut Library,
     ctx: &Ctx,
     key: &str,
     out: &Path,
 ) -> Result<ExportedFiles, AppError> {
     let identity = Identity::load(lib.dir()).ok();
+    let s = lib.statement(key)?.info;
+    if s.status != "draft" {
+        // A final statement is exported under a signed chain head that
+        // covers its seal; sign one now if none does yet.
+        crate::trust::head_for(lib, ctx, s.id, true)?;
+    }
+    let lib: &Library = lib;
     let v = view(lib, key, identity.as_ref())?;
     std::fs::create_dir_all(out).map_err(|source| AppError::ReadFile {
         path: out.display().to_string(),
@@ -129,6 +144,7 @@ pub fn export_statement(
             { "name": pdf_path.file_name().map(|n| n.to_string_lossy().into_owned()), "sha256": hex_sha(&pdf), "bytes": pdf.len() },
             { "name": xlsx_path.file_name().map(|n| n.to_string_lossy().into_owned()), "sha256": xlsx_sha, "bytes": xlsx.len() },
         ],
+        "chain_head": v.chain_head.as_ref().map(|h| json!({ "seq": h.seq, "hash": h.hash, "signed_at": h.signed_at })),
         "signer": id.subject(),
         "signed_at": sla_engine::time::fmt_instant(ctx.now),
     });
@@ -150,231 +166,3 @@ pub fn export_statement(
     })
 }
 
-/// One finding of `verify`: what was checked and whether it holds.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct Finding {
-    pub file: String,
-    pub check: String,
-    pub holds: bool,
-    pub detail: String,
-}
-
-fn finding(file: &Path, check: &str, holds: bool, detail: impl Into<String>) -> Finding {
-    Finding {
-        file: file.display().to_string(),
-        check: check.into(),
-        holds,
-        detail: detail.into(),
-    }
-}
-
-fn library_record(
-    lib: Option<&Library>,
-    file: &Path,
-    number: &str,
-    seal: &str,
-    out: &mut Vec<Finding>,
-) {
-    let Some(lib) = lib else {
-        out.push(finding(
-            file,
-            "library record",
-            false,
-            "no library to compare with (pass --library)",
-        ));
-        return;
-    };
-    match lib.statement(number) {
-        Ok(s) => {
-            let same = s.info.sha256.as_deref() == Some(seal);
-            let status = &s.info.status;
-            out.push(finding(
-                file,
-                "library record",
-                same && status != "draft",
-                format!(
-                    "statement {number} is {status} in the library; its seal {}",
-                    if same { "matches" } else { "does NOT match" }
-                ),
-            ));
-            if status == "superseded" {
-                out.push(finding(
-                    file,
-                    "current",
-                    false,
-                    format!(
-                        "statement {number} was superseded by a restatement (statement id {})",
-                        s.info.superseded_by.unwrap_or_default()
-                    ),
-                ));
-            }
-        }
-        Err(_) => out.push(finding(
-            file,
-            "library record",
-            false,
-            format!("statement {number} is not in this library"),
-        )),
-    }
-}
-
-fn manifest_for(file: &Path) -> PathBuf {
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = name
-        .rsplit_once('.')
-        .map_or(name.as_str(), |(s, _)| s)
-        .to_string();
-    file.with_file_name(format!("{stem}.manifest.json"))
-}
-
-/// Checks PDFs (signature), XLSX files and manifests (against the signed
-/// manifest), and each against the library's record of the statement.
-pub fn verify(files: &[String], lib: Option<&Library>) -> Result<Vec<Finding>, AppError> {
-    let mut out = Vec::new();
-    for f in files {
-        let path = Path::new(f);
-        let bytes = std::fs::read(path).map_err(|source| AppError::ReadFile {
-            path: f.clone(),
-            source,
-        })?;
-        let lower = f.to_lowercase();
-        if lower.ends_with(".pdf") {
-            match sign::verify_pdf(&bytes) {
-                Ok(c) => {
-                    out.push(finding(path, "PDF signature", c.digest_matches && c.signature_valid, format!("signed by {}{}", c.signer, if c.digest_matches && c.signature_valid { "; the signed bytes are unchanged" } else { "; the document was CHANGED after signing or the signature is invalid" })));
-                    out.push(finding(
-                        path,
-                        "whole document signed",
-                        c.covers_whole_file,
-                        if c.covers_whole_file {
-                            "the signature covers the whole file"
-                        } else {
-                            "bytes outside the signed range (changes appended after signing)"
-                        },
-                    ));
-                    out.push(finding(
-                        path,
-                        "certification",
-                        c.certification_no_changes,
-                        if c.certification_no_changes {
-                            "certified: no changes allowed"
-                        } else {
-                            "not a certification signature"
-                        },
-                    ));
-                    let doc = lopdf::Document::load_mem(&bytes).ok();
-                    let info = |k: &[u8]| -> Option<String> {
-                        let d = doc.as_ref()?;
-                        let r = d.trailer.get(b"Info").ok()?.as_reference().ok()?;
-                        let dict = d.get_object(r).ok()?.as_dict().ok()?;
-                        Some(String::from_utf8_lossy(dict.get(k).ok()?.as_str().ok()?).into_owned())
-                    };
-                    if let (Some(n), Some(seal)) =
-                        (info(b"SlaLedgerStatement"), info(b"SlaLedgerSeal"))
-                    {
-                        library_record(lib, path, &n, &seal, &mut out);
-                    }
-                }
-                Err(e) => out.push(finding(path, "PDF signature", false, e.to_string())),
-            }
-        } else if lower.ends_with(".xlsx") || lower.ends_with(".manifest.json") {
-            let mpath = if lower.ends_with(".manifest.json") {
-                path.to_path_buf()
-            } else {
-                manifest_for(path)
-            };
-            let (Ok(m), Ok(p7s)) = (
-                std::fs::read(&mpath),
-                std::fs::read(mpath.with_file_name(format!(
-                    "{}.p7s",
-                    mpath.file_name().unwrap_or_default().to_string_lossy()
-                ))),
-            ) else {
-                out.push(finding(
-                    path,
-                    "manifest",
-                    false,
-                    format!("no signed manifest {} (drafts have none)", mpath.display()),
-                ));
-                continue;
-            };
-            match sign::verify_cms(&p7s, &Sha256::digest(&m)) {
-                Ok((signer, d, s)) => out.push(finding(
-                    &mpath,
-                    "manifest signature",
-                    d && s,
-                    format!(
-                        "signed by {signer}{}",
-                        if d && s {
-                            ""
-                        } else {
-                            "; the manifest was CHANGED or the signature is invalid"
-                        }
-                    ),
-                )),
-                Err(e) => out.push(finding(&mpath, "manifest signature", false, e.to_string())),
-            }
-            let manifest: serde_json::Value = serde_json::from_slice(&m).unwrap_or_default();
-            let listed: Vec<(String, String)> = manifest["files"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|f| {
-                            Some((
-                                f["name"].as_str()?.to_string(),
-                                f["sha256"].as_str()?.to_string(),
-                            ))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            let targets: Vec<PathBuf> = if lower.ends_with(".manifest.json") {
-                listed
-                    .iter()
-                    .map(|(n, _)| mpath.with_file_name(n))
-                    .collect()
-            } else {
-                vec![path.to_path_buf()]
-            };
-            for t in targets {
-                let name = t
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let want = listed
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, h)| h.clone());
-                let got = std::fs::read(&t).ok().map(|b| hex_sha(&b));
-                let holds = want.is_some() && want == got;
-                out.push(finding(
-                    &t,
-                    "matches the signed manifest",
-                    holds,
-                    if holds {
-                        "SHA-256 as signed".to_string()
-                    } else {
-                        format!(
-                            "SHA-256 {} but the manifest says {}",
-                            got.unwrap_or_else(|| "unreadable".into()),
-                            want.unwrap_or_else(|| "nothing".into())
-                        )
-                    },
-                ));
-            }
-            if let (Some(n), Some(seal)) = (
-                manifest["statement"].as_str(),
-                manifest["statement_seal_sha256"].as_str(),
-            ) {
-                library_record(lib, path, n, seal, &mut out);
-            }
-        } else {
-            out.push(finding(path, "type", false, "not a PDF, XLSX or manifest"));
-        }
-    }
-    Ok(out)
-}

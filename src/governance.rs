@@ -1030,9 +1030,6 @@ pub fn write_notices(
     let cs = template(templates, "customer-success", notices::CUSTOMER_SUCCESS)?;
     let mut l = open_library(dir)?;
     let ctx = crate::context(None)?;
-    let date = chrono::DateTime::from_timestamp(ctx.now, 0)
-        .unwrap_or_default()
-        .to_rfc2822();
     std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
     let mut written = Vec::new();
     for s in l.list_statements(Some(period), None)? {
@@ -1110,12 +1107,8 @@ pub fn write_notices(
             );
             f.insert("statement", s.number.clone());
             for (who, t, to) in [
-                ("legal", &legal, "Legal:;".to_string()),
-                (
-                    "customer-success",
-                    &cs,
-                    format!("\"{}\":;", f["counterparty"].replace('"', "'")),
-                ),
+                ("legal", &legal, "Legal".to_string()),
+                ("customer-success", &cs, f["counterparty"].clone()),
             ] {
                 let (subject, body) = notices::render(t, &f);
                 let stem = format!("{}_{}_{who}", safe(&s.number), safe(&sla));
@@ -1123,7 +1116,7 @@ pub fn write_notices(
                 let eml = out.join(format!("{stem}.eml"));
                 let txt_body = format!("Subject: {subject}\n\n{body}");
                 std::fs::write(&txt, &txt_body).map_err(|e| io(&txt, e))?;
-                let m = notices::eml(&to, &subject, &body, &date, &s.number);
+                let m = notices::eml(&to, &subject, &body, ctx.now, &s.number);
                 std::fs::write(&eml, &m).map_err(|e| io(&eml, e))?;
                 files.push((
                     txt.display().to_string(),

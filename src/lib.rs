@@ -6,6 +6,8 @@ pub mod error;
 pub mod export;
 pub mod governance;
 pub mod terms_form;
+pub mod trust;
+pub mod verify;
 
 pub use error::AppError;
 pub use sla_engine;
@@ -31,12 +33,31 @@ pub fn library_dir(flag: Option<&str>) -> Result<PathBuf, AppError> {
     })
 }
 
+/// Opens (creating on first use) the library in `dir`.
+///
+/// The test clock (`SLA_LEDGER_NOW`) back-dates every audit entry it stamps,
+/// so it is refused for a library that was not created with it: a library
+/// made while it is set is marked as running on a test clock (for good;
+/// `audit verify` says so), and any other library refuses to open under it.
 pub fn open_library(dir: &std::path::Path) -> Result<Library, AppError> {
     let timeout = std::env::var("SLA_LEDGER_BUSY_TIMEOUT_MS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(sla_store::DEFAULT_BUSY_TIMEOUT_MS);
-    Ok(Library::open(dir, timeout)?)
+    let mut lib = Library::open(dir, timeout)?;
+    if std::env::var_os("SLA_LEDGER_NOW").is_some_and(|v| !v.is_empty()) {
+        match lib.meta("clock")?.as_deref() {
+            Some("test") => {}
+            _ if lib.is_empty()? => lib.set_meta_once("clock", "test")?,
+            _ => {
+                return Err(AppError::Usage(format!(
+                    "SLA_LEDGER_NOW is set, but the library at {} was not created with a test clock: its audit entries would be back-dated. Unset SLA_LEDGER_NOW (it is for tests and demos of a library made with it)",
+                    dir.display()
+                )))
+            }
+        }
+    }
+    Ok(lib)
 }
 
 /// The actor and the time of an action, read once at the edge: `--actor` or

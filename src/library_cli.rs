@@ -191,13 +191,27 @@ pub enum ClaimsCmd {
         invoice: Option<String>,
         #[arg(long)]
         note: Option<String>,
+        /// The state you last saw: if the claim has moved since, nothing is written.
+        #[arg(long)]
+        expect: Option<String>,
     },
 }
 
 #[derive(Subcommand)]
 pub enum AuditCmd {
-    /// Walk the chain; name the first entry altered, removed or reordered.
+    /// Walk the chain, re-derive every final statement's seal and replay every
+    /// claim, and check the chain against its signed heads. Exit 0: intact and
+    /// anchored; 3: broken; 4: intact but not (fully) covered by a trusted
+    /// signed head.
     Verify {
+        /// Also trust this organisation certificate for the signed heads (PEM); repeatable.
+        #[arg(long = "trust", value_name = "FILE")]
+        trust: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign the chain's current head with the library's identity.
+    Checkpoint {
         #[arg(long)]
         json: bool,
     },
@@ -252,9 +266,8 @@ pub fn env(library: Option<&str>, actor: Option<&str>) -> Result<Env, AppError> 
 pub fn contracts(e: &mut Env, cmd: ContractsCmd) -> Result<(), AppError> {
     match cmd {
         ContractsCmd::Add { terms, document } => {
-            let id = e.lib.add_contract(&e.ctx, &terms)?;
-            for d in document {
-                let doc = e.lib.attach_document(&e.ctx, &id, &d)?;
+            let id = e.lib.add_contract_with_documents(&e.ctx, &terms, &document)?;
+            for doc in e.lib.documents(&id)? {
                 println!("attached {} (sha256 {})", doc.file_name, doc.sha256);
             }
             println!(
@@ -472,7 +485,7 @@ pub fn import(e: &mut Env, a: ImportArgs) -> Result<(), AppError> {
             println!("imported {} into {} as import {}: {} outage, {} maintenance, {} incident row(s); sha256 {}", i.file_name, i.contract, i.id, i.outage_rows, i.maintenance_rows, i.incident_rows, i.sha256);
         }
         ImportOutcome::AlreadyImported(i) => println!(
-            "{} was already imported into {} (import {}, {} by {}): nothing to do",
+            "{} is already imported into {} as import {} ({} by {}): nothing to do",
             i.file_name, i.contract, i.id, i.imported_at, i.importer
         ),
     }
@@ -598,7 +611,8 @@ pub fn statements(e: &mut Env, cmd: StatementsCmd) -> Result<(), AppError> {
             contract,
             json: j,
         } => {
-            let done = e.lib.finalize(&e.ctx, &period, contract.as_deref())?;
+            let done =
+                sla_ledger::trust::finalize(&mut e.lib, &e.ctx, &period, contract.as_deref())?;
             if j {
                 return json(&done);
             }
@@ -629,7 +643,7 @@ pub fn statements(e: &mut Env, cmd: StatementsCmd) -> Result<(), AppError> {
                 }
                 // One failing statement does not stop the others.
                 match sla_ledger::export::export_statement(
-                    &e.lib,
+                    &mut e.lib,
                     &e.ctx,
                     &s.number,
                     std::path::Path::new(&out),
@@ -667,7 +681,7 @@ pub fn statements(e: &mut Env, cmd: StatementsCmd) -> Result<(), AppError> {
             reason,
             json: j,
         } => {
-            let s = e.lib.restate(&e.ctx, &statement, &reason)?;
+            let s = sla_ledger::trust::restate(&mut e.lib, &e.ctx, &statement, &reason)?;
             if j {
                 return json(&s);
             }
@@ -748,6 +762,7 @@ pub fn claims(e: &mut Env, cmd: ClaimsCmd) -> Result<(), AppError> {
             reference,
             invoice,
             note,
+            expect,
         } => {
             let d = d.map(|x| date(&x, "--date")).transpose()?;
             let c = e.lib.update_claim(
@@ -755,6 +770,7 @@ pub fn claims(e: &mut Env, cmd: ClaimsCmd) -> Result<(), AppError> {
                 id,
                 &ClaimUpdate {
                     state,
+                    expected: expect,
                     date: d,
                     reference,
                     invoice,
@@ -767,21 +783,39 @@ pub fn claims(e: &mut Env, cmd: ClaimsCmd) -> Result<(), AppError> {
     Ok(())
 }
 
-pub fn audit(e: &mut Env, cmd: AuditCmd) -> Result<bool, AppError> {
+pub fn audit(e: &mut Env, cmd: AuditCmd) -> Result<(), AppError> {
     match cmd {
-        AuditCmd::Verify { json: j } => {
-            let v = e.lib.audit_verify()?;
+        AuditCmd::Verify { trust, json: j } => {
+            let extra = sla_ledger::trust::read_trust_files(&trust)?;
+            let v = sla_ledger::trust::audit_verify(&e.lib, &extra)?;
             if j {
                 json(&v)?;
-            } else if v.ok {
-                println!("audit chain intact: {} entries", v.entries);
             } else {
-                println!(
-                    "AUDIT CHAIN BROKEN: {}",
-                    v.problem.as_deref().unwrap_or("?")
-                );
+                print_audit(&v);
             }
-            Ok(v.ok)
+            return match v.state.as_str() {
+                sla_ledger::trust::STATE_ANCHORED => Ok(()),
+                sla_ledger::trust::STATE_BROKEN => Err(AppError::Integrity(
+                    "the audit chain does not verify".into(),
+                )),
+                _ => Err(AppError::Untrusted(
+                    "the audit chain is intact but not covered by a trusted signed head".into(),
+                )),
+            };
+        }
+        AuditCmd::Checkpoint { json: j } => {
+            let a = sla_ledger::trust::checkpoint(&mut e.lib, &e.ctx)?;
+            if j {
+                json(&a)?;
+            } else {
+                match a {
+                    Some(a) => println!(
+                        "signed the audit chain's head: entry {}, hash {}, at {}",
+                        a.seq, a.hash, a.at
+                    ),
+                    None => println!("the chain's head is already signed (or the chain is empty)"),
+                }
+            }
         }
         AuditCmd::List { limit, json: j } => {
             let rows = e.lib.audit_list(limit)?;
@@ -805,9 +839,35 @@ pub fn audit(e: &mut Env, cmd: AuditCmd) -> Result<bool, AppError> {
                     render_rows(&["#", "At", "Actor", "Action", "Subject"], body, &[])
                 );
             }
-            Ok(true)
         }
     }
+    Ok(())
+}
+
+fn print_audit(v: &sla_ledger::trust::AuditReport) {
+    if v.chain.ok {
+        println!(
+            "audit chain intact: {} entries; {} sealed statement(s) re-derived and {} claim(s) replayed, all as the chain records them",
+            v.chain.entries, v.chain.statements_checked, v.chain.claims_checked
+        );
+    } else {
+        println!("AUDIT CHAIN BROKEN:");
+    }
+    for p in &v.chain.problems {
+        println!("  - {p}");
+    }
+    match v.anchored_through {
+        Some(seq) => println!(
+            "signed heads: {} checked, the newest vouching for entries 1..{seq}; signed by {}",
+            v.heads_checked,
+            v.head_signers.join(", ")
+        ),
+        None => println!("signed heads: none trusted"),
+    }
+    if v.test_clock {
+        println!("note: this library runs on a test clock (SLA_LEDGER_NOW): its times are not real");
+    }
+    println!("state: {}", v.state);
 }
 
 pub fn report(e: &mut Env, cmd: ReportCmd) -> Result<(), AppError> {
@@ -918,6 +978,12 @@ pub enum IdentityCmd {
     },
     /// Show the signing identity.
     Show,
+    /// Write the organisation certificate (PEM) that auditors and customers
+    /// give to `verify --trust` to recognise this library's signatures.
+    Export {
+        #[arg(long)]
+        out: String,
+    },
 }
 
 pub fn identity(e: &mut Env, cmd: IdentityCmd) -> Result<(), AppError> {
@@ -951,6 +1017,21 @@ pub fn identity(e: &mut Env, cmd: IdentityCmd) -> Result<(), AppError> {
                 }
             }
         }
+        IdentityCmd::Export { out } => {
+            let id = Identity::load(e.lib.dir()).map_err(map)?;
+            let org = id.organisation_cert();
+            let pem = sla_ledger::sla_export::trust::cert_to_pem(org).map_err(map)?;
+            std::fs::write(&out, pem).map_err(|source| AppError::ReadFile {
+                path: out.clone(),
+                source,
+            })?;
+            println!(
+                "wrote {out}: {} (SHA-256 {}); give it to `sla-ledger verify --trust {out}`",
+                org.tbs_certificate.subject,
+                sla_ledger::sla_export::trust::fingerprint(org)
+            );
+            return Ok(());
+        }
         IdentityCmd::Show => {
             let id = Identity::load(e.lib.dir()).map_err(map)?;
             println!("signing identity: {}", id.subject());
@@ -962,17 +1043,12 @@ pub fn identity(e: &mut Env, cmd: IdentityCmd) -> Result<(), AppError> {
             return Ok(());
         }
     };
-    id.save(e.lib.dir()).map_err(map)?;
-    e.lib.record(
-        &e.ctx,
-        "identity.set",
-        &id.subject(),
-        &serde_json::json!({ "issuer": id.cert.tbs_certificate.issuer.to_string() }),
-    )?;
+    let fp = sla_ledger::trust::set_identity(&mut e.lib, &e.ctx, &id)?;
     println!(
-        "signing identity {} stored in {} (key readable by you only)",
+        "signing identity {} stored in {} (key readable by you only); this library now trusts {} (SHA-256 {fp})",
         id.subject(),
-        e.lib.dir().join("identity").display()
+        e.lib.dir().join("identity").display(),
+        id.organisation_cert().tbs_certificate.subject
     );
     Ok(())
 }

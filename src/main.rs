@@ -56,9 +56,17 @@ enum Command {
     #[command(subcommand)]
     Identity(library_cli::IdentityCmd),
     /// Check exported PDFs, workbooks and manifests: signatures, hashes and the library's record.
+    ///
+    /// Exit status: 0 every file is intact and signed by a trusted certificate
+    /// (the library's pinned organisation certificate, or one given with
+    /// --trust); 3 a file is changed, malformed or not what the library
+    /// holds; 4 intact but signed by someone not trusted.
     Verify {
         #[arg(required = true)]
         files: Vec<String>,
+        /// A PEM certificate to trust (an organisation's, from `identity export`); repeatable.
+        #[arg(long = "trust", value_name = "FILE")]
+        trust: Vec<String>,
         #[arg(long)]
         json: bool,
     },
@@ -204,45 +212,52 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Claims(c) => library_cli::claims(&mut library_cli::env(library, actor)?, c),
         Command::Report(c) => library_cli::report(&mut library_cli::env(library, actor)?, c),
         Command::Identity(c) => library_cli::identity(&mut library_cli::env(library, actor)?, c),
-        Command::Verify { files, json } => {
-            // A library is used when one is named or exists; verify works without.
+        Command::Verify { files, trust, json } => {
+            // A library is used when one is named or exists; verify works
+            // without one when the signer's certificate is given (--trust).
             let dir = sla_ledger::library_dir(library)
                 .ok()
                 .filter(|d| d.join(sla_ledger::sla_store::DB_FILE).exists());
             let lib = dir.map(|d| sla_ledger::open_library(&d)).transpose()?;
-            let findings = sla_ledger::export::verify(&files, lib.as_ref())?;
+            let extra = sla_ledger::trust::read_trust_files(&trust)?;
+            let report = sla_ledger::verify::verify(&files, lib.as_ref(), &extra)?;
             if json {
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&findings).expect("serialises")
+                    serde_json::to_string_pretty(&report).expect("serialises")
                 );
             } else {
-                for f in &findings {
+                for f in &report.findings {
                     println!(
                         "{}  {}: {}: {}",
-                        if f.holds { "OK  " } else { "FAIL" },
+                        match (f.holds, f.kind.as_str()) {
+                            (_, "note") => "NOTE",
+                            (true, _) => "OK  ",
+                            (false, "trust") => "UNTRUSTED",
+                            (false, _) => "FAIL",
+                        },
                         f.file,
                         f.check,
                         f.detail
                     );
                 }
+                for v in &report.files {
+                    println!("{}: {}: {}", v.file, v.state.to_uppercase(), v.summary);
+                }
             }
-            if findings.iter().all(|f| f.holds) {
-                Ok(())
-            } else {
-                Err(AppError::Usage(format!(
-                    "{} check(s) do not hold",
-                    findings.iter().filter(|f| !f.holds).count()
-                )))
+            match report.exit_code() {
+                0 => Ok(()),
+                sla_ledger::verify::EXIT_BROKEN => Err(AppError::Integrity(format!(
+                    "{} file(s) do not hold",
+                    report.files.iter().filter(|f| f.state == "broken").count()
+                ))),
+                _ => Err(AppError::Untrusted(format!(
+                    "{} file(s) are intact but not signed by a trusted certificate",
+                    report.files.iter().filter(|f| f.state == "untrusted").count()
+                ))),
             }
         }
-        Command::Audit(c) => {
-            if library_cli::audit(&mut library_cli::env(library, actor)?, c)? {
-                Ok(())
-            } else {
-                Err(AppError::Usage("the audit chain does not verify".into()))
-            }
-        }
+        Command::Audit(c) => library_cli::audit(&mut library_cli::env(library, actor)?, c),
         Command::Bench(BenchCmd::Export {
             statements,
             out,

@@ -217,8 +217,17 @@ fn audit(s: State<Shell>) -> UiResult<Vec<sla_ledger::sla_store::audit::AuditEnt
 }
 
 #[tauri::command]
-fn audit_verify(s: State<Shell>) -> UiResult<sla_ledger::sla_store::audit::Verification> {
+fn audit_verify(s: State<Shell>) -> UiResult<sla_ledger::trust::AuditReport> {
     app::audit_verify(&s.dir())
+}
+
+#[tauri::command]
+fn verify_files(
+    s: State<Shell>,
+    files: Vec<String>,
+    trust: Vec<String>,
+) -> UiResult<sla_ledger::verify::VerifyReport> {
+    app::verify_files(&s.dir(), &files, &trust)
 }
 
 #[tauri::command]
@@ -389,6 +398,7 @@ pub fn run() {
             claims,
             audit,
             audit_verify,
+            verify_files,
             dashboard,
             create_identity,
             settings,

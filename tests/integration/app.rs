@@ -325,7 +325,7 @@ fn issue5_settings_are_saved_audited_and_checked() {
         .collect();
     assert_eq!(sets.len(), 2, "{sets:?}");
     assert!(sets.contains(&"actor") && sets.contains(&"source_label"));
-    assert!(app::audit_verify(&dir).unwrap().ok);
+    assert!(app::audit_verify(&dir).unwrap().chain.ok);
     assert_eq!(
         app::check_library("relative").unwrap_err().code,
         "invalid_setting"

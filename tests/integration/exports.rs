@@ -48,14 +48,12 @@ fn finalized(name: &str) -> (PathBuf, Library) {
     }
     lib.run_statements(&ctx(), "2026-10", None).unwrap();
     lib.finalize(&ctx(), "2026-10", None).unwrap();
-    Identity::create("Example Hosting Ltd", "Statements signing", ctx().now)
-        .unwrap()
-        .save(&dir)
-        .unwrap();
+    let id = Identity::create("Example Hosting Ltd", "Statements signing", ctx().now).unwrap();
+    sla_ledger::trust::set_identity(&mut lib, &ctx(), &id).unwrap();
     (dir, lib)
 }
 
-fn export(dir: &Path, lib: &Library) -> sla_ledger::export::ExportedFiles {
+fn export(dir: &Path, lib: &mut Library) -> sla_ledger::export::ExportedFiles {
     sla_ledger::export::export_statement(lib, &ctx(), "ACME-2026-001/2026-10/1", &dir.join("out"))
         .unwrap()
 }
@@ -96,8 +94,8 @@ pub(crate) fn pyhanko_intact(pdf: &Path, trust: &Path) -> bool {
 
 #[test]
 fn pdfsig_and_pyhanko_call_the_signature_intact_and_any_changed_byte_breaks_it() {
-    let (dir, lib) = finalized("sig");
-    let files = export(&dir, &lib);
+    let (dir, mut lib) = finalized("sig");
+    let files = export(&dir, &mut lib);
     let trust = dir.join("identity/signing-cert.pem");
     assert!(
         pdfsig_valid(&files.pdf),
@@ -162,7 +160,7 @@ fn pdfsig_and_pyhanko_call_the_signature_intact_and_any_changed_byte_breaks_it()
 
 #[test]
 fn exports_are_reproducible_and_the_pdf_shows_every_amount() {
-    let (dir, lib) = finalized("repro");
+    let (dir, mut lib) = finalized("repro");
     let id = Identity::load(&dir).unwrap();
     let v1 = sla_ledger::export::view(&lib, "ACME-2026-001/2026-10/1", Some(&id)).unwrap();
     let v2 = sla_ledger::export::view(&lib, "ACME-2026-001/2026-10/1", Some(&id)).unwrap();
@@ -177,7 +175,7 @@ fn exports_are_reproducible_and_the_pdf_shows_every_amount() {
     );
     assert_eq!(p1, p2, "same statement, same PDF bytes before signing");
     assert!(p1.len() < 120_000, "fonts are subset: {} bytes", p1.len());
-    let files = export(&dir, &lib);
+    let files = export(&dir, &mut lib);
     let (ok, text) = run("pdftotext", &["-layout", files.pdf.to_str().unwrap(), "-"]);
     assert!(ok);
     let xlsx_sha = format!(
@@ -194,8 +192,9 @@ fn exports_are_reproducible_and_the_pdf_shows_every_amount() {
         "FINAL",
         "Acme Corp",
         "New York, USA",
-        "page 1 of 2",
-        "page 2 of 2",
+        "page 1 of 3",
+        "page 3 of 3",
+        "Audit chain head signed by the library",
         "excluded cause `customer`",
         "INC-7",
         xlsx_sha.as_str(),
@@ -220,8 +219,8 @@ fn f(d: &Data) -> f64 {
 
 #[test]
 fn the_workbook_caches_the_engine_values_and_libreoffice_recomputes_them() {
-    let (dir, lib) = finalized("xlsx");
-    let files = export(&dir, &lib);
+    let (dir, mut lib) = finalized("xlsx");
+    let files = export(&dir, &mut lib);
     let mut wb: Xlsx<_> = open_workbook(&files.xlsx).unwrap();
     assert_eq!(
         wb.sheet_names(),
@@ -320,8 +319,8 @@ fn the_workbook_caches_the_engine_values_and_libreoffice_recomputes_them() {
 
 #[test]
 fn verify_says_what_holds_and_what_does_not() {
-    let (dir, lib) = finalized("verify");
-    let files = export(&dir, &lib);
+    let (dir, mut lib) = finalized("verify");
+    let files = export(&dir, &mut lib);
     drop(lib);
     let args = |extra: &[&Path]| {
         let mut c = bin();
@@ -346,7 +345,7 @@ fn verify_says_what_holds_and_what_does_not() {
     std::fs::write(&files.xlsx, &x).unwrap();
     let bad = args(&[&files.xlsx]);
     let text = String::from_utf8_lossy(&bad.stdout);
-    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(bad.status.code(), Some(3), "exit 3: a file does not hold");
     assert!(
         text.contains("FAIL") && text.contains("matches the signed manifest: SHA-256"),
         "{text}"
@@ -510,7 +509,7 @@ fn spreadsheet_text_that_looks_like_a_formula_stays_text() {
         .unwrap();
     assert_eq!(restated.total, "1875.00", "excluded rows change no money");
     let files =
-        sla_ledger::export::export_statement(&lib, &ctx(), &restated.number, &dir.join("out"))
+        sla_ledger::export::export_statement(&mut lib, &ctx(), &restated.number, &dir.join("out"))
             .unwrap();
     let mut wb: Xlsx<_> = open_workbook(&files.xlsx).unwrap();
     let outages = wb.worksheet_range("Outages").unwrap();

@@ -372,7 +372,9 @@ test("a library of 10,000 contracts opens and scrolls", async () => {
 async function largeLibrary() {
   // Built by the CLI's own benchmark: 10,000 contracts, one version each.
   const big = fs.mkdtempSync(path.join(os.tmpdir(), "sla-e2e-10k-"));
-  execFileSync(cli, ["bench", "library", "--contracts", "10000", "--out", big, "--fixtures", path.join(root, "fixtures")], { stdio: "ignore" });
+  // Made on the same test clock as the app runs on: a library made
+  // without it refuses to open under SLA_LEDGER_NOW.
+  execFileSync(cli, ["bench", "library", "--contracts", "10000", "--out", big, "--fixtures", path.join(root, "fixtures")], { stdio: "ignore", env: { ...process.env, SLA_LEDGER_NOW: "2026-11-27T10:00:00Z" } });
   // Switch to it in Settings: the app reloads on the new library.
   await nav("settings");
   await type("Library location", path.join(big, "library"));

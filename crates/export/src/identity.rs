@@ -226,6 +226,22 @@ impl Identity {
             .ok()
     }
 
+    /// The certificate others trust to recognise this identity's
+    /// signatures: the top of its chain (the organisation CA), else the
+    /// signing certificate itself. `identity export` writes it; the library
+    /// pins its SHA-256.
+    pub fn organisation_cert(&self) -> &Certificate {
+        self.chain.last().unwrap_or(&self.cert)
+    }
+
+    /// Signs `bytes` (detached CMS) and names the signer by the SHA-256 of
+    /// its certificate: what a signed audit-chain head needs.
+    pub fn sign_detached(&self, bytes: &[u8]) -> Result<(Vec<u8>, String), ExportError> {
+        use sha2::Digest;
+        let cms = crate::sign::cms_detached(self, &sha2::Sha256::digest(bytes))?;
+        Ok((cms, crate::trust::fingerprint(&self.cert)))
+    }
+
     pub fn cert_der(&self) -> Result<Vec<u8>, ExportError> {
         self.cert.to_der().map_err(err)
     }

@@ -6,9 +6,11 @@ pub mod error;
 pub mod identity;
 pub mod pdf;
 pub mod sign;
+pub mod trust;
 pub mod view;
 pub mod xlsx;
 
 pub use error::ExportError;
 pub use identity::Identity;
 pub use view::StatementView;
+pub use x509_cert::Certificate;

@@ -665,6 +665,16 @@ pub fn render(v: &StatementView, xlsx_sha256: &str) -> Result<Vec<u8>, ExportErr
         8.0,
         0.0,
     );
+    if let Some(h) = &v.chain_head {
+        w.paragraph(
+            &format!(
+                "Audit chain head signed by the library at {}: entry {}, hash {}. `sla-ledger verify --library` checks the library's history still holds it.",
+                h.signed_at, h.seq, h.hash
+            ),
+            8.0,
+            0.0,
+        );
+    }
     w.paragraph(
         &format!("Companion workbook (XLSX) SHA-256: {xlsx_sha256}"),
         8.0,
@@ -770,6 +780,14 @@ pub fn render(v: &StatementView, xlsx_sha256: &str) -> Result<Vec<u8>, ExportErr
                 ("SlaLedgerStatement", v.number.clone()),
                 ("SlaLedgerSeal", v.seal_sha256.clone().unwrap_or_default()),
                 ("SlaLedgerXlsxSha256", xlsx_sha256.to_string()),
+                (
+                    "SlaLedgerChainSeq",
+                    v.chain_head.as_ref().map(|h| h.seq.to_string()).unwrap_or_default(),
+                ),
+                (
+                    "SlaLedgerChainHash",
+                    v.chain_head.as_ref().map(|h| h.hash.clone()).unwrap_or_default(),
+                ),
             ],
         },
     )
@@ -950,7 +968,8 @@ pub fn render_report(d: &ReportDoc) -> Result<Vec<u8>, ExportError> {
             identifier: d.title.clone(),
             created_at: d.created_at,
             id: id[..16].to_vec(),
-            info: vec![],
+            // `verify` refuses a signed PDF that does not say what it is.
+            info: vec![("SlaLedgerReport", d.title.clone())],
         },
     )
 }

@@ -23,6 +23,10 @@ const ID_SHA256: der::oid::ObjectIdentifier =
     der::oid::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
 const ID_SIGNING_CERT_V2: der::oid::ObjectIdentifier =
     der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
+const ECDSA_SHA256: der::oid::ObjectIdentifier =
+    der::oid::ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
+const RSA_SHA256: der::oid::ObjectIdentifier =
+    der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
 const ID_MESSAGE_DIGEST: der::oid::ObjectIdentifier =
     der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
 
@@ -341,25 +345,67 @@ pub struct SignatureCheck {
     /// The signed range is the whole file but the signature itself.
     pub covers_whole_file: bool,
     pub certification_no_changes: bool,
+    /// `/M` as written (`D:20261101120000Z`).
     pub signing_time: Option<String>,
+    /// `/M` read as seconds since the epoch (UTC).
+    pub signing_time_unix: Option<i64>,
+    /// The signer's certificate and the others that came with the
+    /// signature: what [`crate::trust::evaluate`] builds a path from.
+    #[serde(skip)]
+    pub signer_cert: Option<Certificate>,
+    #[serde(skip)]
+    pub certs: Vec<Certificate>,
 }
 
 impl SignatureCheck {
+    /// Intact: the signed bytes are unchanged, the signature verifies with
+    /// the signer's key, and it covers the whole file. Says nothing about
+    /// who the signer is: see [`crate::trust`].
     pub fn holds(&self) -> bool {
         self.digest_matches && self.signature_valid && self.covers_whole_file
     }
 }
 
-/// Checks a detached CMS (`.p7s`) against the content's SHA-256.
-pub fn verify_cms(cms_der: &[u8], digest: &[u8]) -> Result<(String, bool, bool), ExportError> {
-    let ci = ContentInfo::from_der(cms_der).map_err(sign_err)?;
-    let sd: SignedData = ci.content.decode_as().map_err(sign_err)?;
+/// What a detached CMS signature says: the signer's certificate (and the
+/// others it carries), and whether it signs `digest`.
+#[derive(Debug, Clone)]
+pub struct CmsCheck {
+    pub signer: Certificate,
+    pub certs: Vec<Certificate>,
+    pub digest_matches: bool,
+    pub signature_valid: bool,
+}
+
+/// Largest CMS signature read (ours are under 12 KiB).
+const MAX_CMS_BYTES: usize = 1 << 20;
+
+/// Checks a detached CMS (`.p7s`) against the content's SHA-256. Any
+/// malformed input is an error, never a panic.
+pub fn check_cms(cms_der: &[u8], digest: &[u8]) -> Result<CmsCheck, ExportError> {
+    if cms_der.len() > MAX_CMS_BYTES {
+        return Err(ExportError::Sign(format!(
+            "the signature is {} bytes, more than the {MAX_CMS_BYTES} a signature may have",
+            cms_der.len()
+        )));
+    }
+    let ci = ContentInfo::from_der(cms_der)
+        .map_err(|e| ExportError::Sign(format!("not a CMS signature: {e}")))?;
+    let sd: SignedData = ci
+        .content
+        .decode_as()
+        .map_err(|e| ExportError::Sign(format!("not a CMS SignedData: {e}")))?;
     let si = sd
         .signer_infos
         .0
         .iter()
         .next()
         .ok_or_else(|| ExportError::Sign("no signer".into()))?;
+    if si.digest_alg.oid != ID_SHA256 {
+        return Err(ExportError::Sign(format!(
+            "unsupported digest algorithm {} (SHA-256 expected)",
+            si.digest_alg.oid
+        )));
+    }
     let attrs = si
         .signed_attrs
         .as_ref()
@@ -373,70 +419,312 @@ pub fn verify_cms(cms_der: &[u8], digest: &[u8]) -> Result<(String, bool, bool),
     let SignerIdentifier::IssuerAndSerialNumber(isn) = &si.sid else {
         return Err(ExportError::Sign("unsupported signer id".into()));
     };
-    let cert = sd
+    let certs: Vec<Certificate> = sd
         .certificates
         .as_ref()
-        .and_then(|cs| {
-            cs.0.iter().find_map(|c| match c {
-                CertificateChoices::Certificate(c)
-                    if c.tbs_certificate.serial_number == isn.serial_number
-                        && c.tbs_certificate.issuer == isn.issuer =>
-                {
-                    Some(c.clone())
-                }
-                _ => None,
-            })
+        .map(|cs| {
+            cs.0.iter()
+                .filter_map(|c| match c {
+                    CertificateChoices::Certificate(c) => Some(c.clone()),
+                    _ => None,
+                })
+                .collect()
         })
+        .unwrap_or_default();
+    let signer = certs
+        .iter()
+        .find(|c| {
+            c.tbs_certificate.serial_number == isn.serial_number
+                && c.tbs_certificate.issuer == isn.issuer
+        })
+        .cloned()
         .ok_or_else(|| {
             ExportError::Sign("the signer's certificate is not in the signature".into())
         })?;
     let signed = attrs.to_der().map_err(sign_err)?;
-    let spki = cert
+    let spki = signer
         .tbs_certificate
         .subject_public_key_info
         .to_der()
         .map_err(sign_err)?;
     let sig = si.signature.as_bytes();
-    use signature::Verifier;
-    let signature_valid = if let Ok(vk) =
-        <p256::ecdsa::VerifyingKey as p256::pkcs8::DecodePublicKey>::from_public_key_der(&spki)
-    {
-        p256::ecdsa::DerSignature::from_bytes(sig)
-            .map(|s| vk.verify(&signed, &s).is_ok())
-            .unwrap_or(false)
-    } else if let Ok(pk) =
-        <rsa::RsaPublicKey as rsa::pkcs8::DecodePublicKey>::from_public_key_der(&spki)
-    {
-        let vk = rsa::pkcs1v15::VerifyingKey::<Sha256>::new(pk);
-        rsa::pkcs1v15::Signature::try_from(sig)
-            .map(|s| vk.verify(&signed, &s).is_ok())
-            .unwrap_or(false)
-    } else {
-        false
-    };
-    Ok((
-        cert.tbs_certificate.subject.to_string(),
+    // The signature algorithm of our signers is ECDSA or RSA over SHA-256;
+    // the key in the certificate says which.
+    let signature_valid = crate::trust::verify_with(&spki, &ECDSA_SHA256, &signed, sig)
+        || crate::trust::verify_with(&spki, &RSA_SHA256, &signed, sig);
+    Ok(CmsCheck {
+        signer,
+        certs,
         digest_matches,
         signature_valid,
+    })
+}
+
+/// Checks a detached CMS: (signer's subject, digest matches, signature valid).
+pub fn verify_cms(cms_der: &[u8], digest: &[u8]) -> Result<(String, bool, bool), ExportError> {
+    let c = check_cms(cms_der, digest)?;
+    Ok((
+        c.signer.tbs_certificate.subject.to_string(),
+        c.digest_matches,
+        c.signature_valid,
     ))
 }
 
 /// Length of the DER element at the start of `b` (the Contents slot is
-/// padded with zeros after it).
+/// padded with zeros after it); `None` when it is not one.
 fn der_len(b: &[u8]) -> Option<usize> {
     let first = *b.get(1)?;
     if first < 0x80 {
-        return Some(2 + first as usize);
+        return 2usize.checked_add(first as usize);
     }
     let n = (first & 0x7f) as usize;
+    if n == 0 || n > 4 {
+        return None;
+    }
     let len = b
         .get(2..2 + n)?
         .iter()
         .fold(0usize, |acc, x| (acc << 8) | *x as usize);
-    Some(2 + n + len)
+    2usize.checked_add(n)?.checked_add(len)
 }
 
-/// The signature dictionary (`/Type /Sig`) of a parsed PDF, if it has one.
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn pdf_err(m: impl Into<String>) -> ExportError {
+    ExportError::Pdf(m.into())
+}
+
+/// `[a b c d]` after `/ByteRange`: four non-negative integers.
+fn parse_byte_range(b: &[u8]) -> Result<[u64; 4], ExportError> {
+    let bad = |why: &str| pdf_err(format!("malformed /ByteRange: {why}"));
+    let mut i = 0;
+    let skip_ws = |i: &mut usize| {
+        while b.get(*i).is_some_and(|c| c.is_ascii_whitespace()) {
+            *i += 1;
+        }
+    };
+    skip_ws(&mut i);
+    if b.get(i) != Some(&b'[') {
+        return Err(bad("not an array"));
+    }
+    i += 1;
+    let mut out = [0u64; 4];
+    for v in out.iter_mut() {
+        skip_ws(&mut i);
+        if b.get(i) == Some(&b'-') {
+            return Err(bad("a negative offset or length"));
+        }
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) && i - start <= 20 {
+            i += 1;
+        }
+        let digits = std::str::from_utf8(b.get(start..i).unwrap_or_default()).unwrap_or("");
+        *v = digits
+            .parse()
+            .map_err(|_| bad("not four whole numbers"))?;
+    }
+    skip_ws(&mut i);
+    if b.get(i) != Some(&b']') {
+        return Err(bad("more or fewer than four numbers"));
+    }
+    Ok(out)
+}
+
+fn hex_decode(h: &[u8]) -> Result<Vec<u8>, ExportError> {
+    let digits: Vec<u8> = h.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
+    if digits.len() % 2 != 0 {
+        return Err(pdf_err("the signature's /Contents has an odd number of hex digits"));
+    }
+    digits
+        .chunks(2)
+        .map(|p| {
+            let s = std::str::from_utf8(p).map_err(|_| pdf_err("/Contents is not hex"))?;
+            u8::from_str_radix(s, 16).map_err(|_| pdf_err("/Contents is not hex"))
+        })
+        .collect()
+}
+
+/// A PDF date (`D:YYYYMMDDHHmmSS` then `Z`, `+HH'mm'` or `-HH'mm'`) as
+/// seconds since the epoch.
+pub fn pdf_date(s: &str) -> Option<i64> {
+    let s = s.strip_prefix("D:").unwrap_or(s);
+    let digits = s.get(..14)?;
+    if !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let naive = chrono::NaiveDateTime::parse_from_str(digits, "%Y%m%d%H%M%S").ok()?;
+    let rest = s.get(14..).unwrap_or("");
+    let offset = match rest.as_bytes().first() {
+        None | Some(b'Z') => 0,
+        Some(sign @ (b'+' | b'-')) => {
+            let t: String = rest[1..].chars().filter(char::is_ascii_digit).collect();
+            let h: i64 = t.get(..2)?.parse().ok()?;
+            let m: i64 = t.get(2..4).unwrap_or("00").parse().ok()?;
+            let o = h * 3600 + m * 60;
+            if *sign == b'-' {
+                -o
+            } else {
+                o
+            }
+        }
+        _ => return None,
+    };
+    Some(naive.and_utc().timestamp() - offset)
+}
+
+/// A PDF literal string `( ... )` at the start of `b` (after whitespace),
+/// with its escapes; at most 4 KiB.
+fn literal_string(b: &[u8]) -> Option<String> {
+    let mut i = b.iter().position(|c| !c.is_ascii_whitespace())?;
+    if b.get(i) != Some(&b'(') {
+        return None;
+    }
+    i += 1;
+    let (mut depth, mut out) = (0usize, Vec::new());
+    while let Some(&c) = b.get(i) {
+        if out.len() > 4096 {
+            return None;
+        }
+        i += 1;
+        match c {
+            b'\\' => {
+                let e = *b.get(i)?;
+                i += 1;
+                match e {
+                    b'n' => out.push(b'\n'),
+                    b'r' => out.push(b'\r'),
+                    b't' => out.push(b'\t'),
+                    b'b' => out.push(8),
+                    b'f' => out.push(12),
+                    b'0'..=b'7' => {
+                        let mut v = u32::from(e - b'0');
+                        for _ in 0..2 {
+                            match b.get(i) {
+                                Some(d @ b'0'..=b'7') => {
+                                    v = v * 8 + u32::from(d - b'0');
+                                    i += 1;
+                                }
+                                _ => break,
+                            }
+                        }
+                        out.push((v & 0xff) as u8);
+                    }
+                    b'\r' | b'\n' => {}
+                    other => out.push(other),
+                }
+            }
+            b'(' => {
+                depth += 1;
+                out.push(c);
+            }
+            b')' if depth == 0 => return String::from_utf8(out).ok(),
+            b')' => {
+                depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    None
+}
+
+/// The value of a document-information key SLA Ledger writes
+/// (`/SlaLedgerStatement (...)`), read from the bytes: the last one in the
+/// file. Only meaningful when a signature covers the whole file.
+pub fn pdf_info(pdf: &[u8], key: &str) -> Option<String> {
+    let needle = format!("/{key}");
+    let mut hay = pdf;
+    let mut found = None;
+    while let Some(p) = find(hay, needle.as_bytes()) {
+        let after = &hay[p + needle.len()..];
+        // `/SlaLedgerSeal` must not match `/SlaLedgerSealX`.
+        if after
+            .first()
+            .is_some_and(|c| c.is_ascii_whitespace() || *c == b'(')
+        {
+            found = literal_string(after).or(found);
+        }
+        hay = after;
+    }
+    found
+}
+
+/// Checks the newest signature of a PDF, from the bytes alone: no PDF
+/// parser runs on input that is not yet trusted. The signature dictionary's
+/// `/ByteRange` must leave out exactly its `/Contents` hex string.
+pub fn verify_pdf(pdf: &[u8]) -> Result<SignatureCheck, ExportError> {
+    if !pdf.starts_with(b"%PDF-") {
+        return Err(pdf_err("not a PDF file (no %PDF- header)"));
+    }
+    let pos = rfind(pdf, b"/ByteRange").ok_or_else(|| pdf_err("the PDF is not signed"))?;
+    let [o1, l1, o2, l2] = parse_byte_range(&pdf[pos + b"/ByteRange".len()..])?;
+    let len = pdf.len() as u64;
+    let end1 = o1.checked_add(l1).filter(|e| *e <= len);
+    let end2 = o2.checked_add(l2).filter(|e| *e <= len);
+    let (Some(end1), Some(end2)) = (end1, end2) else {
+        return Err(pdf_err("malformed /ByteRange: it reaches past the end of the file"));
+    };
+    if end1 > o2 {
+        return Err(pdf_err("malformed /ByteRange: its two ranges overlap"));
+    }
+    // Every value is now <= len, which fits in usize.
+    let (o1, end1, o2, end2) = (o1 as usize, end1 as usize, o2 as usize, end2 as usize);
+    let gap = &pdf[end1..o2];
+    if gap.len() < 2 || gap[0] != b'<' || gap[gap.len() - 1] != b'>' {
+        return Err(pdf_err(
+            "the /ByteRange does not leave out exactly the signature's /Contents",
+        ));
+    }
+    let contents = hex_decode(&gap[1..gap.len() - 1])?;
+    let cms_len = der_len(&contents)
+        .filter(|n| *n <= contents.len())
+        .ok_or_else(|| pdf_err("the signature's /Contents is not a DER signature"))?;
+    let covers_whole_file = o1 == 0 && end2 == pdf.len();
+    let mut h = Sha256::new();
+    h.update(&pdf[o1..end1]);
+    h.update(&pdf[o2..end2]);
+    let cms = check_cms(&contents[..cms_len], &h.finalize())?;
+    // The signature dictionary: from its `obj` to its `endobj`.
+    let dict_start = rfind(&pdf[..pos], b"obj").unwrap_or(0);
+    let dict_end = find(&pdf[o2..], b"endobj").map_or(pdf.len(), |e| o2 + e);
+    let dict = [&pdf[dict_start..end1], &pdf[o2..dict_end]].concat();
+    let certification_no_changes = find(&dict, b"/DocMDP").is_some()
+        && (find(&dict, b"/P 1/").is_some()
+            || find(&dict, b"/P 1 ").is_some()
+            || find(&dict, b"/P 1>").is_some());
+    let signing_time = find(&dict, b"/M")
+        .and_then(|p| {
+            let mut hay = &dict[p..];
+            loop {
+                let q = find(hay, b"/M")?;
+                if let Some(s) = literal_string(&hay[q + 2..]) {
+                    return Some(s);
+                }
+                hay = &hay[q + 2..];
+            }
+        });
+    let signing_time_unix = signing_time.as_deref().and_then(pdf_date);
+    Ok(SignatureCheck {
+        signer: cms.signer.tbs_certificate.subject.to_string(),
+        digest_matches: cms.digest_matches,
+        signature_valid: cms.signature_valid,
+        covers_whole_file,
+        certification_no_changes,
+        signing_time,
+        signing_time_unix,
+        signer_cert: Some(cms.signer),
+        certs: cms.certs,
+    })
+}
+
+/// The signature dictionary (`/Type /Sig`) of a parsed PDF, if it has one
+/// (for tests and tools that already trust the file enough to parse it).
 pub fn signature_dict(doc: &lopdf::Document) -> Option<&lopdf::Dictionary> {
     doc.objects
         .values()
@@ -446,68 +734,4 @@ pub fn signature_dict(doc: &lopdf::Document) -> Option<&lopdf::Dictionary> {
                 .and_then(|t| t.as_name())
                 .is_ok_and(|n| n == b"Sig")
         })
-}
-
-/// Checks the (last) signature of a PDF.
-pub fn verify_pdf(pdf: &[u8]) -> Result<SignatureCheck, ExportError> {
-    let perr = |e: lopdf::Error| ExportError::Pdf(e.to_string());
-    let doc = lopdf::Document::load_mem(pdf).map_err(perr)?;
-    let sig =
-        signature_dict(&doc).ok_or_else(|| ExportError::Pdf("the PDF is not signed".into()))?;
-    let br: Vec<usize> = sig
-        .get(b"ByteRange")
-        .and_then(|o| o.as_array())
-        .map_err(perr)?
-        .iter()
-        .filter_map(|o| o.as_i64().ok())
-        .map(|v| v as usize)
-        .collect();
-    if br.len() != 4 || br[1] > pdf.len() || br[2] + br[3] > pdf.len() {
-        return Err(ExportError::Pdf("malformed /ByteRange".into()));
-    }
-    let contents = sig
-        .get(b"Contents")
-        .and_then(|o| o.as_str())
-        .map_err(perr)?;
-    let cms = &contents[..der_len(contents)
-        .unwrap_or(contents.len())
-        .min(contents.len())];
-    let covers_whole_file = br[0] == 0
-        && br[2] + br[3] == pdf.len()
-        && pdf.get(br[1]) == Some(&b'<')
-        && pdf.get(br[2] - 1) == Some(&b'>');
-    let mut h = Sha256::new();
-    h.update(&pdf[..br[1]]);
-    h.update(&pdf[br[2]..br[2] + br[3]]);
-    let (signer, digest_matches, signature_valid) = verify_cms(cms, &h.finalize())?;
-    let certification_no_changes =
-        sig.get(b"Reference")
-            .and_then(|r| r.as_array())
-            .is_ok_and(|a| {
-                a.iter().any(|r| {
-                    r.as_dict().is_ok_and(|d| {
-                        d.get(b"TransformMethod")
-                            .and_then(|m| m.as_name())
-                            .is_ok_and(|m| m == b"DocMDP")
-                            && d.get(b"TransformParams")
-                                .and_then(|p| p.as_dict())
-                                .and_then(|p| p.get(b"P"))
-                                .and_then(|p| p.as_i64())
-                                .is_ok_and(|p| p == 1)
-                    })
-                })
-            });
-    let signing_time = sig
-        .get(b"M")
-        .and_then(|m| m.as_str())
-        .ok()
-        .map(|m| String::from_utf8_lossy(m).into_owned());
-    Ok(SignatureCheck {
-        signer,
-        digest_matches,
-        signature_valid,
-        covers_whole_file,
-        certification_no_changes,
-        signing_time,
-    })
 }

@@ -18,6 +18,16 @@ pub struct StatementView {
     pub terms_version: i64,
     pub engine_version: String,
     pub restatement: Option<String>,
+    /// The signed audit-chain head that vouches for the seal (entry, hash,
+    /// signed at): `verify --library` checks the library still holds it.
+    pub chain_head: Option<ChainHead>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainHead {
+    pub seq: i64,
+    pub hash: String,
+    pub signed_at: String,
 }
 
 impl StatementView {

@@ -81,66 +81,57 @@ pub fn check(name: &str, template: &str) -> Vec<String> {
     out
 }
 
-/// Fills a template: (subject, body).
+/// Fills a template: (subject, body). The subject line is filled with
+/// one-line values, so a field holding a line break cannot move text from
+/// the subject into the body (or anywhere else).
 pub fn render(template: &str, fields: &BTreeMap<&str, String>) -> (String, String) {
-    let mut text = template.to_string();
+    let (first, body) = template.split_once('\n').unwrap_or((template, ""));
+    let (mut subject, mut body) = (first.to_string(), body.to_string());
     for (k, v) in fields {
-        text = text.replace(&format!("{{{k}}}"), v);
+        let key = format!("{{{k}}}");
+        subject = subject.replace(&key, &one_line(v));
+        body = body.replace(&key, v);
     }
-    let (first, body) = text.split_once('\n').unwrap_or((&text, ""));
     (
-        first.trim_start_matches("Subject:").trim().to_string(),
+        subject.trim_start_matches("Subject:").trim().to_string(),
         body.trim_start_matches('\n').to_string(),
     )
 }
 
-fn base64(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for c in bytes.chunks(3) {
-        let n = (c[0] as u32) << 16
-            | (*c.get(1).unwrap_or(&0) as u32) << 8
-            | *c.get(2).unwrap_or(&0) as u32;
-        for i in 0..4 {
-            if i <= c.len() {
-                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+/// A header value with every control character (CR and LF above all)
+/// turned into a space: a counterparty named "Acme\r\nBcc: x" can never
+/// add a header. mail-builder encodes what remains (RFC 2047).
+fn one_line(v: &str) -> String {
+    v.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
-/// A header value: as is when ASCII, else RFC 2047 encoded-word.
-fn header(v: &str) -> String {
-    if v.is_ascii() {
-        v.to_string()
-    } else {
-        format!("=?utf-8?B?{}?=", base64(v.as_bytes()))
-    }
-}
-
-/// An RFC 5322 message (CRLF line ends, UTF-8 body, 8bit). `date` is
-/// RFC 2822 text; the statement number goes in an `X-SLA-Ledger-Statement`
-/// header so the draft can be traced back.
-pub fn eml(to: &str, subject: &str, body: &str, date: &str, statement: &str) -> String {
-    let mut m = String::new();
-    for (k, v) in [
-        ("To", header(to)),
-        ("Subject", header(subject)),
-        ("Date", date.to_string()),
-        ("MIME-Version", "1.0".into()),
-        ("Content-Type", "text/plain; charset=utf-8".into()),
-        ("Content-Transfer-Encoding", "8bit".into()),
-        ("X-SLA-Ledger-Statement", header(statement)),
-        ("X-Unsent", "1".into()),
-    ] {
-        m.push_str(&format!("{k}: {v}\r\n"));
-    }
-    m.push_str("\r\n");
-    m.push_str(&body.replace("\r\n", "\n").replace('\n', "\r\n"));
-    m
+/// An RFC 5322 message built with mail-builder: `To` is an empty group
+/// (`Legal:;`), so nothing can be sent by mistake; the statement number goes
+/// in an `X-SLA-Ledger-Statement` header and the Message-ID is derived from
+/// it, so the same draft gives the same bytes.
+pub fn eml(to_group: &str, subject: &str, body: &str, date: i64, statement: &str) -> String {
+    use mail_builder::headers::address::Address;
+    use mail_builder::headers::raw::Raw;
+    use mail_builder::headers::text::Text;
+    let id: String = statement
+        .chars()
+        .chain(subject.chars())
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, c| {
+            (h ^ c as u64).wrapping_mul(0x0100_0000_01b3)
+        })
+        .to_string();
+    mail_builder::MessageBuilder::new()
+        .message_id(format!("{id}.{date}@sla-ledger.invalid"))
+        .to(Address::new_group(Some(one_line(to_group)), vec![]))
+        .subject(Text::new(one_line(subject)))
+        .date(date)
+        .header("X-SLA-Ledger-Statement", Text::new(one_line(statement)))
+        .header("X-Unsent", Raw::new("1"))
+        .text_body(body.replace("\r\n", "\n"))
+        .write_to_string()
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -169,16 +160,38 @@ mod tests {
             (s.as_str(), b.as_str()),
             ("ACME-2026-001 / 2026-10", "Body 2026-10\n")
         );
-        assert_eq!(base64(b"Man"), "TWFu");
-        assert_eq!(base64(b"Ma"), "TWE=");
-        assert_eq!(header("Société"), "=?utf-8?B?U29jacOpdMOp?=");
+        let e = eml("Legal", "Hi", "a\nb\n", 1_795_860_000, "S/1");
+        assert!(e.contains("To: \"Legal\":;\r\n"), "{e}");
+        assert!(e.contains("Subject: Hi\r\n"), "{e}");
+        assert!(e.contains("X-Unsent: 1\r\n"), "{e}");
+        assert!(e.ends_with("a\r\nb\r\n"), "{e}");
+        assert_eq!(e, eml("Legal", "Hi", "a\nb\n", 1_795_860_000, "S/1"));
+    }
+
+    /// Issue 11: CR/LF in a counterparty's name cannot add a header.
+    #[test]
+    fn issue11_crlf_in_a_name_injects_no_header() {
         let e = eml(
-            "Acme",
-            "Hi",
-            "a\nb\n",
-            "Fri, 27 Nov 2026 10:00:00 +0000",
-            "S/1",
+            "Acme\r\nBcc: thief@example.com",
+            "Credit\r\nX-Evil: 1",
+            "body",
+            1_795_860_000,
+            "S/1\nCc: x@example.com",
         );
-        assert!(e.contains("Subject: Hi\r\n") && e.ends_with("\r\n\r\na\r\nb\r\n"));
+        let head = e.split("\r\n\r\n").next().unwrap();
+        for line in head.split("\r\n") {
+            let name = line.split(':').next().unwrap();
+            assert!(
+                line.starts_with(' ')
+                    || line.starts_with('\t')
+                    || [
+                        "Message-ID", "To", "Subject", "Date", "X-SLA-Ledger-Statement",
+                        "X-Unsent", "MIME-Version", "Content-Type", "Content-Transfer-Encoding"
+                    ]
+                    .contains(&name),
+                "unexpected header line {line:?} in\n{e}"
+            );
+        }
+        assert!(!head.contains("\r\nBcc:") && !head.contains("\r\nX-Evil:") && !head.contains("\r\nCc:"));
     }
 }

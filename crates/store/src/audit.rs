@@ -82,6 +82,15 @@ pub struct Verification {
     pub ok: bool,
     /// The first problem found, naming the entry.
     pub problem: Option<String>,
+    /// Every problem found: the chain's own, then records that disagree
+    /// with it (a final statement whose seal, re-derived from its stored
+    /// rows, is not the one sealed in the chain; a claim whose amount or
+    /// state the chain does not account for).
+    pub problems: Vec<String>,
+    /// Final and superseded statements whose seal was re-derived.
+    pub statements_checked: i64,
+    /// Claims replayed from the chain.
+    pub claims_checked: i64,
 }
 
 pub fn list(conn: &Connection, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
@@ -105,7 +114,7 @@ pub fn list(conn: &Connection, limit: i64) -> Result<Vec<AuditEntry>, StoreError
     rows.collect::<Result<_, _>>().map_err(StoreError::Sql)
 }
 
-pub fn verify(conn: &Connection) -> Result<Verification, StoreError> {
+fn verify_chain(conn: &Connection) -> Result<Verification, StoreError> {
     let mut st = conn.prepare("SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit ORDER BY rowid").map_err(StoreError::Sql)?;
     let mut rows = st.query([]).map_err(StoreError::Sql)?;
     let mut expected_seq = 1i64;
@@ -115,7 +124,10 @@ pub fn verify(conn: &Connection) -> Result<Verification, StoreError> {
         Ok(Verification {
             entries: count,
             ok: false,
+            problems: vec![problem.clone()],
             problem: Some(problem),
+            statements_checked: 0,
+            claims_checked: 0,
         })
     };
     while let Some(r) = rows.next().map_err(StoreError::Sql)? {
@@ -181,6 +193,21 @@ pub fn verify(conn: &Connection) -> Result<Verification, StoreError> {
             entries: count,
             ok: true,
             problem: None,
+            problems: vec![],
+            statements_checked: 0,
+            claims_checked: 0,
         }),
     }
+}
+
+/// Checks the chain, then the records it vouches for (see [`crate::seals`]).
+pub fn verify(conn: &Connection) -> Result<Verification, StoreError> {
+    let mut v = verify_chain(conn)?;
+    let r = crate::seals::check(conn)?;
+    v.statements_checked = r.statements;
+    v.claims_checked = r.claims;
+    v.problems.extend(r.problems);
+    v.ok = v.problems.is_empty();
+    v.problem = v.problems.first().cloned();
+    Ok(v)
 }

@@ -45,6 +45,9 @@ pub struct ClaimFilter {
 #[derive(Debug, Clone, Default)]
 pub struct ClaimUpdate {
     pub state: String,
+    /// The state the user saw (compare-and-set): if the claim has moved on
+    /// since, the update is refused instead of silently overwriting it.
+    pub expected: Option<String>,
     pub date: Option<NaiveDate>,
     pub reference: Option<String>,
     pub invoice: Option<String>,
@@ -115,74 +118,36 @@ impl Library {
         id: i64,
         u: &ClaimUpdate,
     ) -> Result<ClaimInfo, StoreError> {
-        let row: Option<(String, Option<String>, String)> = self
-            .conn()
-            .query_row("SELECT c.state, c.deadline, s.number FROM claims c JOIN statements s ON s.id = c.statement_id WHERE c.id = ?1 AND s.status = 'final'", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()
-            .map_err(sql)?;
-        let Some((state, deadline, number)) = row else {
-            return Err(StoreError::NotFound {
-                what: "open claim",
-                id: id.to_string(),
-            });
-        };
         let today = today(ctx);
-        let deadline_date = deadline
-            .as_deref()
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-        let allowed: &[&str] = match state.as_str() {
-            "eligible" => &["claimed", "disputed", "forfeited"],
-            "claimed" => &["applied", "disputed"],
-            "disputed" => &["claimed", "applied", "forfeited"],
-            _ => &[],
-        };
-        if !allowed.contains(&u.state.as_str()) {
-            return Err(StoreError::Conflict(format!(
-                "claim {id} is {state}: it can become {}",
-                if allowed.is_empty() {
-                    "nothing else (closed)".to_string()
-                } else {
-                    allowed.join(", ")
-                }
-            )));
-        }
-        let mut set_date = None;
-        match u.state.as_str() {
-            "claimed" => {
-                let date = u.date.unwrap_or(today);
-                if u.reference.as_deref().is_none_or(|r| r.trim().is_empty()) {
-                    return Err(StoreError::Conflict(
-                        "a claim needs the reference it was made under (--reference)".into(),
-                    ));
-                }
-                if let Some(d) = deadline_date {
-                    if date > d {
-                        return Err(StoreError::Conflict(format!("the claim deadline was {d}; a claim made on {date} is late: mark it forfeited or disputed")));
-                    }
-                }
-                set_date = Some(date.to_string());
-            }
-            "applied" if u.invoice.as_deref().is_none_or(|r| r.trim().is_empty()) => {
-                return Err(StoreError::Conflict(
-                    "an applied credit needs the invoice it was applied on (--invoice)".into(),
-                ));
-            }
-            "forfeited"
-                if state == "eligible"
-                    && deadline_date.is_some_and(|d| today <= d)
-                    && u.note.is_none() =>
-            {
-                return Err(StoreError::Conflict(format!("the deadline {} has not passed: give a --note saying why the credit is forfeited", deadline.unwrap_or_default())));
-            }
-            _ => {}
-        }
         let at = crate::fmt_time(ctx.now);
+        // Read and write in one IMMEDIATE transaction: of two people
+        // updating the same claim at once, the second sees the first's
+        // state, so no update is ever lost.
         self.write(|tx| {
-            tx.execute(
-                "UPDATE claims SET state = ?1, claimed_on = coalesce(?2, claimed_on), claim_ref = coalesce(?3, claim_ref), invoice_ref = coalesce(?4, invoice_ref), note = coalesce(?5, note), updated_at = ?6 WHERE id = ?7",
-                params![u.state, set_date, u.reference, u.invoice, u.note, at, id],
+            let row: Option<(String, Option<String>, String, String)> = tx
+                .query_row("SELECT c.state, c.deadline, s.number, c.updated_at FROM claims c JOIN statements s ON s.id = c.statement_id WHERE c.id = ?1 AND s.status = 'final'", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .optional()
+                .map_err(sql)?;
+            let Some((state, deadline, number, updated_at)) = row else {
+                return Err(StoreError::NotFound {
+                    what: "open claim",
+                    id: id.to_string(),
+                });
+            };
+            if let Some(seen) = u.expected.as_deref().filter(|s| *s != state) {
+                return Err(StoreError::Conflict(format!(
+                    "claim {id} was changed by someone else: you saw it {seen}, it is now {state} (since {updated_at}); nothing was written"
+                )));
+            }
+            let set_date = check_move(id, &state, deadline.as_deref(), today, u)?;
+            let n = tx.execute(
+                "UPDATE claims SET state = ?1, claimed_on = coalesce(?2, claimed_on), claim_ref = coalesce(?3, claim_ref), invoice_ref = coalesce(?4, invoice_ref), note = coalesce(?5, note), updated_at = ?6 WHERE id = ?7 AND state = ?8",
+                params![u.state, set_date, u.reference, u.invoice, u.note, at, id, state],
             )
             .map_err(sql)?;
+            if n != 1 {
+                return Err(StoreError::Conflict(format!("claim {id} changed while it was being updated; nothing was written")));
+            }
             audit::append(tx, ctx, "claim.update", &number, &json!({ "claim_id": id, "from": state, "to": u.state, "date": set_date, "reference": u.reference, "invoice": u.invoice, "note": u.note }))
         })?;
         self.list_claims(today, &ClaimFilter::default())?
@@ -193,4 +158,63 @@ impl Library {
                 id: id.to_string(),
             })
     }
+}
+
+/// Whether a claim in `state` may make the move `u` asks for; returns the
+/// claim date to record.
+fn check_move(
+    id: i64,
+    state: &str,
+    deadline: Option<&str>,
+    today: NaiveDate,
+    u: &ClaimUpdate,
+) -> Result<Option<String>, StoreError> {
+    let deadline_date = deadline.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let allowed: &[&str] = match state {
+        "eligible" => &["claimed", "disputed", "forfeited"],
+        "claimed" => &["applied", "disputed"],
+        "disputed" => &["claimed", "applied", "forfeited"],
+        _ => &[],
+    };
+    if !allowed.contains(&u.state.as_str()) {
+        return Err(StoreError::Conflict(format!(
+            "claim {id} is {state}: it can become {}",
+            if allowed.is_empty() {
+                "nothing else (closed)".to_string()
+            } else {
+                allowed.join(", ")
+            }
+        )));
+    }
+    let mut set_date = None;
+    match u.state.as_str() {
+        "claimed" => {
+            let date = u.date.unwrap_or(today);
+            if u.reference.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                return Err(StoreError::Conflict(
+                    "a claim needs the reference it was made under (--reference)".into(),
+                ));
+            }
+            if let Some(d) = deadline_date {
+                if date > d {
+                    return Err(StoreError::Conflict(format!("the claim deadline was {d}; a claim made on {date} is late: mark it forfeited or disputed")));
+                }
+            }
+            set_date = Some(date.to_string());
+        }
+        "applied" if u.invoice.as_deref().is_none_or(|r| r.trim().is_empty()) => {
+            return Err(StoreError::Conflict(
+                "an applied credit needs the invoice it was applied on (--invoice)".into(),
+            ));
+        }
+        "forfeited"
+            if state == "eligible"
+                && deadline_date.is_some_and(|d| today <= d)
+                && u.note.is_none() =>
+        {
+            return Err(StoreError::Conflict(format!("the deadline {} has not passed: give a --note saying why the credit is forfeited", deadline.unwrap_or_default())));
+        }
+        _ => {}
+    }
+    Ok(set_date)
 }

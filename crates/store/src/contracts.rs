@@ -136,9 +136,31 @@ fn insert_version(
 impl Library {
     /// Adds a contract from a terms file (version 1).
     pub fn add_contract(&mut self, ctx: &Ctx, terms_path: &str) -> Result<String, StoreError> {
+        self.add_contract_with_documents(ctx, terms_path, &[])
+    }
+
+    /// Adds a contract with its signed documents, all or nothing: every file
+    /// is read before anything is written, and the contract and its
+    /// documents are one transaction.
+    pub fn add_contract_with_documents(
+        &mut self,
+        ctx: &Ctx,
+        terms_path: &str,
+        documents: &[String],
+    ) -> Result<String, StoreError> {
         let (text, terms) = read_terms(terms_path)?;
+        let docs = documents
+            .iter()
+            .map(|d| read_document(d))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut created = Vec::new();
+        for d in &docs {
+            if self.store_blob(d)? {
+                created.push(d.sha.clone());
+            }
+        }
         let id = terms.contract.id.clone();
-        self.write(|tx| {
+        let out = self.write(|tx| {
             let exists: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM contracts WHERE id = ?1)", [&id], |r| r.get(0)).map_err(sql)?;
             if exists {
                 return Err(StoreError::Conflict(format!("contract `{id}` is already in the library: use `contracts amend` to change its terms")));
@@ -147,8 +169,42 @@ impl Library {
             let c = &terms.contract;
             let vid = insert_version(tx, ctx, &terms, &text, NewVersion { version: 1, from: c.effective_from, to: c.effective_to, reason: "original terms" })?;
             audit::append(tx, ctx, "contract.add", &id, &json!({ "version": 1, "version_id": vid, "file": terms_path, "terms_sha256": sha256_hex(text.as_bytes()) }))?;
+            for d in &docs {
+                insert_document(tx, ctx, &id, d)?;
+            }
             Ok(id.clone())
-        })
+        });
+        if out.is_err() {
+            for sha in &created {
+                self.unstore_blob(sha, true);
+            }
+        }
+        out
+    }
+
+    /// Writes a document under its hash; true when this call created it.
+    fn store_blob(&self, doc: &Document) -> Result<bool, StoreError> {
+        let stored = self.dir().join("documents").join(&doc.sha);
+        if stored.exists() {
+            return Ok(false);
+        }
+        // Write beside, then rename: a crash never leaves half a file under
+        // a hash name.
+        let tmp = self.dir().join("documents").join(format!(".{}.part", doc.sha));
+        std::fs::write(&tmp, &doc.bytes)
+            .and_then(|_| std::fs::rename(&tmp, &stored))
+            .map_err(|source| StoreError::Io {
+                path: stored.display().to_string(),
+                source,
+            })?;
+        Ok(true)
+    }
+
+    /// Removes a blob this operation created when its transaction failed.
+    fn unstore_blob(&self, sha: &str, created: bool) {
+        if created {
+            let _ = std::fs::remove_file(self.dir().join("documents").join(sha));
+        }
     }
 
     /// Adds a version that applies from `from` to `to` (inclusive local
@@ -374,38 +430,12 @@ impl Library {
         id: &str,
         file: &str,
     ) -> Result<DocumentInfo, StoreError> {
-        let bytes = std::fs::read(file).map_err(|source| StoreError::Io {
-            path: file.into(),
-            source,
-        })?;
-        let sha = sha256_hex(&bytes);
-        let name = Path::new(file)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| file.to_string());
+        let doc = read_document(file)?;
         self.versions(id)?;
-        let stored = self.dir().join("documents").join(&sha);
-        if !stored.exists() {
-            // Write beside, then rename: a crash never leaves half a file
-            // under a hash name.
-            let tmp = self.dir().join("documents").join(format!(".{sha}.part"));
-            std::fs::write(&tmp, &bytes)
-                .and_then(|_| std::fs::rename(&tmp, &stored))
-                .map_err(|source| StoreError::Io {
-                    path: stored.display().to_string(),
-                    source,
-                })?;
-        }
-        let at = crate::fmt_time(ctx.now);
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO documents (contract_id, file_name, sha256, size_bytes, added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (contract_id, sha256) DO NOTHING",
-                params![id, name, sha, bytes.len() as i64, ctx.actor, at],
-            )
-            .map_err(sql)?;
-            audit::append(tx, ctx, "contract.attach", id, &json!({ "file_name": name, "sha256": sha, "size_bytes": bytes.len() }))?;
-            Ok(())
-        })?;
+        let created = self.store_blob(&doc)?;
+        let sha = doc.sha.clone();
+        self.write(|tx| insert_document(tx, ctx, id, &doc))
+            .inspect_err(|_| self.unstore_blob(&sha, created))?;
         self.documents(id)?
             .into_iter()
             .find(|d| d.sha256 == sha)
@@ -433,4 +463,47 @@ impl Library {
             .map_err(sql)?;
         Ok(v)
     }
+}
+
+/// A document read from disk, before anything is written.
+struct Document {
+    name: String,
+    sha: String,
+    bytes: Vec<u8>,
+}
+
+fn read_document(file: &str) -> Result<Document, StoreError> {
+    let bytes = std::fs::read(file).map_err(|source| StoreError::Io {
+        path: file.into(),
+        source,
+    })?;
+    Ok(Document {
+        name: Path::new(file)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| file.to_string()),
+        sha: sha256_hex(&bytes),
+        bytes,
+    })
+}
+
+fn insert_document(
+    tx: &rusqlite::Transaction,
+    ctx: &Ctx,
+    id: &str,
+    d: &Document,
+) -> Result<(), StoreError> {
+    let at = crate::fmt_time(ctx.now);
+    tx.execute(
+        "INSERT INTO documents (contract_id, file_name, sha256, size_bytes, added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (contract_id, sha256) DO NOTHING",
+        params![id, d.name, d.sha, d.bytes.len() as i64, ctx.actor, at],
+    )
+    .map_err(sql)?;
+    audit::append(
+        tx,
+        ctx,
+        "contract.attach",
+        id,
+        &json!({ "file_name": d.name, "sha256": d.sha, "size_bytes": d.bytes.len() }),
+    )
 }

@@ -155,6 +155,19 @@ impl Library {
         let started = std::time::Instant::now();
         let at = crate::fmt_time(ctx.now);
         let id = self.write(|tx| {
+            // Checked again inside the write: of two people importing the
+            // same file at once, the second is told it is already imported.
+            let existing: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM imports WHERE contract_id = ?1 AND sha256 = ?2",
+                    params![contract, sha],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(sql)?;
+            if let Some(existing) = existing {
+                return Ok(Err(existing));
+            }
             tx.execute(
                 "INSERT INTO imports (contract_id, file_name, sha256, source_label, importer, imported_at, outage_rows, maintenance_rows, incident_rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![contract, file_name, sha, req.source_label, ctx.actor, at, ev.outages.len() as i64, ev.maintenance.len() as i64, ev.incidents.len() as i64],
@@ -195,8 +208,12 @@ impl Library {
                 tick(0)?;
             }
             audit::append(tx, ctx, "evidence.import", &contract, &json!({ "import_id": id, "file_name": file_name, "sha256": sha, "source_label": req.source_label, "rows": total, "mapping": mapping_json }))?;
-            Ok(id)
+            Ok(Ok(id))
         })?;
+        let id = match id {
+            Ok(id) => id,
+            Err(existing) => return Ok(ImportOutcome::AlreadyImported(self.import_info(existing)?)),
+        };
         let info = self.import_info(id)?;
         Ok(ImportOutcome::Imported {
             import: info,

@@ -14,8 +14,10 @@ mod error;
 pub mod evidence;
 pub mod governance;
 pub mod reports;
+mod seals;
 pub mod settings;
 pub mod statements;
+pub mod trust;
 
 pub use error::StoreError;
 
@@ -43,6 +45,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_governance.sql",
         include_str!("../migrations/0003_governance.sql"),
     ),
+    ("0004_trust.sql", include_str!("../migrations/0004_trust.sql")),
 ];
 
 pub const DB_FILE: &str = "library.sqlite3";

@@ -73,9 +73,20 @@ impl Library {
                 CreditGrouping::Counterparty => cp,
                 CreditGrouping::Direction => direction_label(dir.as_deref()).to_string(),
             };
-            let e = sums.entry((group, period, currency)).or_default();
+            let amount = Decimal::from_str(&total).map_err(|e| {
+                StoreError::Conflict(format!(
+                    "a {currency} total of {period} ({total}) is not a decimal this program can add exactly: {e}"
+                ))
+            })?;
+            let key = (group, period, currency);
+            let e = sums.entry(key.clone()).or_default();
             e.0 += 1;
-            e.1 += Decimal::from_str(&total).unwrap_or_default();
+            e.1 = e.1.checked_add(amount).ok_or_else(|| {
+                StoreError::Conflict(format!(
+                    "the {} credits of {} for {} overflow exact decimal arithmetic (more than 28 significant digits)",
+                    key.2, key.1, key.0
+                ))
+            })?;
         }
         Ok(sums
             .into_iter()

@@ -6,6 +6,7 @@
 //! SHA-256 of its canonical JSON. A correction is a restatement: a new final
 //! statement that supersedes the old one, with a reason.
 
+use crate::trust::HeadSigner;
 use crate::{audit, sql, Ctx, Library, StoreError};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, OptionalExtension, Row};
@@ -349,6 +350,21 @@ impl Library {
         })
     }
 
+    /// A sealed statement's seal, re-derived from its stored rows (`None`
+    /// for a draft): what `verify` compares a file's seal with.
+    pub fn rederive_seal(&self, id: i64) -> Result<Option<String>, StoreError> {
+        let row: Option<(String, String, String, String, String)> = self
+            .conn()
+            .query_row(
+                "SELECT number, contract_id, period, result_json, inputs_json FROM statements WHERE id = ?1 AND status <> 'draft'",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()
+            .map_err(sql)?;
+        Ok(row.map(|(n, c, p, r, i)| crate::sha256_hex(canonical_json(&n, &c, &p, &r, &i).as_bytes())))
+    }
+
     pub fn list_statements(
         &self,
         period: Option<&str>,
@@ -374,27 +390,55 @@ impl Library {
         period: &str,
         contract: Option<&str>,
     ) -> Result<Vec<StatementInfo>, StoreError> {
-        let drafts: Vec<i64> = {
-            let mut st = self.conn().prepare("SELECT id FROM statements WHERE period = ?1 AND status = 'draft' AND (?2 IS NULL OR contract_id = ?2) ORDER BY contract_id").map_err(sql)?;
-            let v = st
-                .query_map(params![period, contract], |r| r.get(0))
-                .map_err(sql)?
-                .collect::<Result<_, _>>()
-                .map_err(sql)?;
-            v
-        };
-        if drafts.is_empty() {
-            return Err(StoreError::Conflict(format!(
-                "no draft statements for {period}{}: run `statements run --period {period}` first",
-                contract.map(|c| format!(" of {c}")).unwrap_or_default()
-            )));
-        }
-        let mut out = Vec::new();
-        for id in drafts {
-            self.write(|tx| seal(tx, ctx, id, None))?;
-            out.push(self.statement_info(id)?);
-        }
-        Ok(out)
+        self.finalize_anchored(ctx, period, contract, None)
+    }
+
+    /// Freezes the drafts of `period` (or of one contract) in ONE
+    /// transaction: all of them or none (a crash or kill leaves no month half
+    /// final). With a signer, the chain head after the last seal is signed
+    /// in that same transaction. The drafts are chosen inside it, so of two
+    /// people finalizing the same month at once the second is told who did.
+    pub fn finalize_anchored(
+        &mut self,
+        ctx: &Ctx,
+        period: &str,
+        contract: Option<&str>,
+        signer: Option<HeadSigner<'_>>,
+    ) -> Result<Vec<StatementInfo>, StoreError> {
+        let ids = self.write(|tx| {
+            let drafts: Vec<i64> = {
+                let mut st = tx.prepare("SELECT id FROM statements WHERE period = ?1 AND status = 'draft' AND (?2 IS NULL OR contract_id = ?2) ORDER BY contract_id").map_err(sql)?;
+                let v = st
+                    .query_map(params![period, contract], |r| r.get(0))
+                    .map_err(sql)?
+                    .collect::<Result<_, _>>()
+                    .map_err(sql)?;
+                v
+            };
+            if drafts.is_empty() {
+                let done: Option<(String, String, String)> = tx
+                    .query_row(
+                        "SELECT number, finalized_by, finalized_at FROM statements WHERE period = ?1 AND status = 'final' AND (?2 IS NULL OR contract_id = ?2) ORDER BY finalized_at DESC LIMIT 1",
+                        params![period, contract],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()
+                    .map_err(sql)?;
+                let what = format!("{period}{}", contract.map(|c| format!(" of {c}")).unwrap_or_default());
+                return Err(StoreError::Conflict(match done {
+                    Some((n, by, at)) => format!("already final: {what} has no drafts left; {n} was finalized by {by} at {at}"),
+                    None => format!("no draft statements for {what}: run `statements run --period {period}` first"),
+                }));
+            }
+            for id in &drafts {
+                seal(tx, ctx, *id, None)?;
+            }
+            if let Some(signer) = signer {
+                crate::trust::anchor_in(tx, ctx, signer)?;
+            }
+            Ok(drafts)
+        })?;
+        ids.into_iter().map(|id| self.statement_info(id)).collect()
     }
 
     /// Restates a final statement from the terms and evidence now in the
@@ -404,6 +448,17 @@ impl Library {
         ctx: &Ctx,
         key: &str,
         reason: &str,
+    ) -> Result<StatementInfo, StoreError> {
+        self.restate_anchored(ctx, key, reason, None)
+    }
+
+    /// [`Library::restate`], signing the chain head in the same transaction.
+    pub fn restate_anchored(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        reason: &str,
+        signer: Option<HeadSigner<'_>>,
     ) -> Result<StatementInfo, StoreError> {
         if reason.trim().is_empty() {
             return Err(StoreError::Conflict("a restatement needs a reason".into()));
@@ -430,10 +485,17 @@ impl Library {
             )
             .map_err(sql)?;
             let new_id = tx.last_insert_rowid();
-            // The old final may only turn superseded, pointing at its successor.
-            tx.execute("UPDATE statements SET status = 'superseded', superseded_by = ?1 WHERE id = ?2", params![new_id, old.id]).map_err(sql)?;
+            // The old final may only turn superseded, pointing at its successor;
+            // if someone restated it meanwhile, nothing is written.
+            let n = tx.execute("UPDATE statements SET status = 'superseded', superseded_by = ?1 WHERE id = ?2 AND status = 'final'", params![new_id, old.id]).map_err(sql)?;
+            if n != 1 {
+                return Err(StoreError::Conflict(format!("statement {} was restated by someone else meanwhile: nothing was written", old.number)));
+            }
             tx.execute("UPDATE claims SET note = ifnull(note || '; ', '') || 'superseded by ' || ?1, updated_at = ?2 WHERE statement_id = ?3", params![number, at, old.id]).map_err(sql)?;
             seal(tx, ctx, new_id, Some((&old.number, reason.trim())))?;
+            if let Some(signer) = signer {
+                crate::trust::anchor_in(tx, ctx, signer)?;
+            }
             Ok(new_id)
         })?;
         self.statement_info(id)
@@ -458,16 +520,21 @@ fn seal(
     );
     let at = crate::fmt_time(ctx.now);
     tx.execute("UPDATE statements SET status = 'final', sha256 = ?1, finalized_at = ?2, finalized_by = ?3 WHERE id = ?4", params![sha, at, ctx.actor, id]).map_err(sql)?;
-    let amount = rust_decimal::Decimal::from_str_exact(&total).unwrap_or_default();
+    let amount = rust_decimal::Decimal::from_str_exact(&total).map_err(|e| {
+        StoreError::Conflict(format!("statement {number}: total `{total}` is not a decimal: {e}"))
+    })?;
+    let mut details =
+        json!({ "statement_id": id, "sha256": sha, "total": total, "currency": currency });
     if amount > rust_decimal::Decimal::ZERO {
         tx.execute(
             "INSERT INTO claims (statement_id, contract_id, period, direction, currency, amount, deadline, state, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'eligible', ?8)",
             params![id, contract, period, direction, currency, total, deadline, at],
         )
         .map_err(sql)?;
+        // The claim is in the chain from its first moment: `audit verify`
+        // replays every claim from here.
+        details["claim"] = json!({ "id": tx.last_insert_rowid(), "amount": total, "deadline": deadline });
     }
-    let mut details =
-        json!({ "statement_id": id, "sha256": sha, "total": total, "currency": currency });
     if let Some((old, reason)) = restates {
         details["restates"] = json!(old);
         details["reason"] = json!(reason);

@@ -50,6 +50,15 @@ CREATE TABLE budget_policies (
     added_by    TEXT NOT NULL
 ) STRICT;
 
+-- table chain_anchors
+CREATE TABLE chain_anchors (
+    seq            INTEGER PRIMARY KEY,
+    hash           TEXT NOT NULL,
+    at             TEXT NOT NULL,
+    signer_sha256  TEXT NOT NULL,
+    signature      BLOB NOT NULL
+) STRICT;
+
 -- table claims
 CREATE TABLE claims (
     id             INTEGER PRIMARY KEY,
@@ -146,6 +155,12 @@ CREATE TABLE incident_events (
     at_utc      INTEGER NOT NULL,
     status      TEXT NOT NULL,
     PRIMARY KEY (import_id, sheet, row_number)
+) STRICT;
+
+-- table library_meta
+CREATE TABLE library_meta (
+    key    TEXT PRIMARY KEY CHECK (key IN ('library_id', 'clock')),
+    value  TEXT NOT NULL
 ) STRICT;
 
 -- table maintenance
@@ -262,6 +277,15 @@ CREATE TABLE threshold_events (
     UNIQUE (slo, window_start, consumed_percent)
 ) STRICT;
 
+-- table trusted_certificates
+CREATE TABLE trusted_certificates (
+    sha256     TEXT PRIMARY KEY,
+    subject    TEXT NOT NULL,
+    cert_pem   TEXT NOT NULL,
+    added_at   TEXT NOT NULL,
+    added_by   TEXT NOT NULL
+) STRICT;
+
 -- trigger audit_no_delete
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
@@ -285,6 +309,48 @@ BEGIN SELECT RAISE(ABORT, 'budget policies are append-only'); END;
 -- trigger budget_policies_no_update
 CREATE TRIGGER budget_policies_no_update BEFORE UPDATE ON budget_policies
 BEGIN SELECT RAISE(ABORT, 'budget policies are append-only'); END;
+
+-- trigger chain_anchors_no_delete
+CREATE TRIGGER chain_anchors_no_delete BEFORE DELETE ON chain_anchors
+BEGIN SELECT RAISE(ABORT, 'signed chain heads are append-only'); END;
+
+-- trigger chain_anchors_no_update
+CREATE TRIGGER chain_anchors_no_update BEFORE UPDATE ON chain_anchors
+BEGIN SELECT RAISE(ABORT, 'signed chain heads are append-only'); END;
+
+-- trigger claims_closed_frozen
+CREATE TRIGGER claims_closed_frozen BEFORE UPDATE ON claims
+WHEN OLD.state IN ('applied', 'forfeited') AND (
+     NEW.state IS NOT OLD.state OR NEW.claimed_on IS NOT OLD.claimed_on
+  OR NEW.claim_ref IS NOT OLD.claim_ref OR NEW.invoice_ref IS NOT OLD.invoice_ref)
+BEGIN SELECT RAISE(ABORT, 'a closed claim (applied or forfeited) cannot change'); END;
+
+-- trigger claims_no_delete
+CREATE TRIGGER claims_no_delete BEFORE DELETE ON claims
+BEGIN SELECT RAISE(ABORT, 'credit claims are never deleted'); END;
+
+-- trigger claims_open_with_final
+CREATE TRIGGER claims_open_with_final BEFORE INSERT ON claims
+WHEN NEW.state <> 'eligible'
+  OR (SELECT status FROM statements WHERE id = NEW.statement_id) IS NOT 'final'
+  OR NEW.amount IS NOT (SELECT total FROM statements WHERE id = NEW.statement_id)
+BEGIN SELECT RAISE(ABORT, 'a claim is opened only by finalizing, eligible, for the statement''s total'); END;
+
+-- trigger claims_state_edges
+CREATE TRIGGER claims_state_edges BEFORE UPDATE OF state ON claims
+WHEN NEW.state IS NOT OLD.state AND NOT (
+     (OLD.state = 'eligible' AND NEW.state IN ('claimed', 'disputed', 'forfeited'))
+  OR (OLD.state = 'claimed' AND NEW.state IN ('applied', 'disputed'))
+  OR (OLD.state = 'disputed' AND NEW.state IN ('claimed', 'applied', 'forfeited')))
+BEGIN SELECT RAISE(ABORT, 'a claim''s state moves only eligible -> claimed/disputed/forfeited, claimed -> applied/disputed, disputed -> claimed/applied/forfeited'); END;
+
+-- trigger claims_terms_frozen
+CREATE TRIGGER claims_terms_frozen BEFORE UPDATE ON claims
+WHEN NEW.id IS NOT OLD.id OR NEW.statement_id IS NOT OLD.statement_id
+  OR NEW.contract_id IS NOT OLD.contract_id OR NEW.period IS NOT OLD.period
+  OR NEW.direction IS NOT OLD.direction OR NEW.currency IS NOT OLD.currency
+  OR NEW.amount IS NOT OLD.amount OR NEW.deadline IS NOT OLD.deadline
+BEGIN SELECT RAISE(ABORT, 'a claim''s amount, statement and deadline never change'); END;
 
 -- trigger contract_services_no_delete
 CREATE TRIGGER contract_services_no_delete BEFORE DELETE ON contract_services
@@ -325,6 +391,14 @@ BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
 -- trigger incident_events_no_update
 CREATE TRIGGER incident_events_no_update BEFORE UPDATE ON incident_events
 BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
+
+-- trigger library_meta_no_delete
+CREATE TRIGGER library_meta_no_delete BEFORE DELETE ON library_meta
+BEGIN SELECT RAISE(ABORT, 'library facts are written once'); END;
+
+-- trigger library_meta_no_update
+CREATE TRIGGER library_meta_no_update BEFORE UPDATE ON library_meta
+BEGIN SELECT RAISE(ABORT, 'library facts are written once'); END;
 
 -- trigger maintenance_no_delete
 CREATE TRIGGER maintenance_no_delete BEFORE DELETE ON maintenance
@@ -395,3 +469,11 @@ BEGIN SELECT RAISE(ABORT, 'threshold history is append-only'); END;
 -- trigger threshold_events_no_update
 CREATE TRIGGER threshold_events_no_update BEFORE UPDATE ON threshold_events
 BEGIN SELECT RAISE(ABORT, 'threshold history is append-only'); END;
+
+-- trigger trusted_certificates_no_delete
+CREATE TRIGGER trusted_certificates_no_delete BEFORE DELETE ON trusted_certificates
+BEGIN SELECT RAISE(ABORT, 'pinned certificates are append-only'); END;
+
+-- trigger trusted_certificates_no_update
+CREATE TRIGGER trusted_certificates_no_update BEFORE UPDATE ON trusted_certificates
+BEGIN SELECT RAISE(ABORT, 'pinned certificates are append-only'); END;

@@ -1,0 +1,304 @@
+//! The records the audit chain vouches for, re-derived and compared with it.
+//!
+//! The chain alone proves only that its own entries were not changed. Whoever
+//! can drop the schema's triggers could still edit a final statement's total
+//! or a claim's amount and leave the chain as it was. So `audit verify`
+//! re-derives every final statement's seal from its stored rows (the same
+//! canonical JSON `finalize` sealed) and compares it, and the total, with the
+//! entry that sealed it; and it replays every claim from the entry that
+//! opened it through each `claim.update`, and compares the result with the
+//! claims table.
+
+use crate::statements::canonical_json;
+use crate::{sql, StoreError};
+use rusqlite::Connection;
+use serde_json::Value;
+use std::collections::HashMap;
+
+pub(crate) struct Report {
+    pub statements: i64,
+    pub claims: i64,
+    pub problems: Vec<String>,
+}
+
+struct Sealed {
+    seq: i64,
+    sha: String,
+    total: String,
+    currency: String,
+    claim: Option<(i64, String)>,
+}
+
+/// What the chain says a claim is now.
+#[derive(Default)]
+struct Replayed {
+    state: String,
+    claimed_on: Option<String>,
+    claim_ref: Option<String>,
+    invoice_ref: Option<String>,
+}
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+fn chain_entries(conn: &Connection) -> Result<Vec<(i64, String, Value)>, StoreError> {
+    let mut st = conn
+        .prepare("SELECT seq, action, details FROM audit WHERE action IN ('statement.finalize', 'statement.restate', 'claim.update') ORDER BY seq")
+        .map_err(sql)?;
+    let rows = st
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .map_err(sql)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, action, details) = row.map_err(sql)?;
+        out.push((
+            seq,
+            action,
+            serde_json::from_str(&details).unwrap_or(Value::Null),
+        ));
+    }
+    Ok(out)
+}
+
+pub(crate) fn check(conn: &Connection) -> Result<Report, StoreError> {
+    let mut problems = Vec::new();
+    let mut sealed: HashMap<i64, Sealed> = HashMap::new();
+    let mut claims_chain: HashMap<i64, Replayed> = HashMap::new();
+    for (seq, action, d) in chain_entries(conn)? {
+        if action == "claim.update" {
+            let Some(id) = d.get("claim_id").and_then(Value::as_i64) else {
+                problems.push(format!("audit entry {seq} (claim.update) names no claim"));
+                continue;
+            };
+            // A claim opened before claims were chained (schema 3 and
+            // older) starts eligible; check_claims ties it to its statement.
+            let c = claims_chain.entry(id).or_insert_with(|| Replayed {
+                state: "eligible".into(),
+                ..Replayed::default()
+            });
+            let from = text(&d, "from").unwrap_or_default();
+            if from != c.state {
+                problems.push(format!("audit entry {seq} moves claim {id} from {from}, but the chain had it {}", c.state));
+            }
+            c.state = text(&d, "to").unwrap_or_default();
+            c.claimed_on = text(&d, "date").or(c.claimed_on.take());
+            c.claim_ref = text(&d, "reference").or(c.claim_ref.take());
+            c.invoice_ref = text(&d, "invoice").or(c.invoice_ref.take());
+            continue;
+        }
+        let Some(id) = d.get("statement_id").and_then(Value::as_i64) else {
+            problems.push(format!("audit entry {seq} ({action}) names no statement"));
+            continue;
+        };
+        let claim = d.get("claim").and_then(|c| {
+            Some((
+                c.get("id")?.as_i64()?,
+                c.get("amount")?.as_str()?.to_string(),
+            ))
+        });
+        if let Some((cid, _)) = &claim {
+            claims_chain.insert(
+                *cid,
+                Replayed {
+                    state: "eligible".into(),
+                    ..Replayed::default()
+                },
+            );
+        }
+        sealed.insert(
+            id,
+            Sealed {
+                seq,
+                sha: text(&d, "sha256").unwrap_or_default(),
+                total: text(&d, "total").unwrap_or_default(),
+                currency: text(&d, "currency").unwrap_or_default(),
+                claim,
+            },
+        );
+    }
+    let statements = check_statements(conn, &sealed, &mut problems)?;
+    let claims = check_claims(conn, &sealed, &mut claims_chain, &mut problems)?;
+    Ok(Report {
+        statements,
+        claims,
+        problems,
+    })
+}
+
+fn check_statements(
+    conn: &Connection,
+    sealed: &HashMap<i64, Sealed>,
+    problems: &mut Vec<String>,
+) -> Result<i64, StoreError> {
+    let mut st = conn
+        .prepare("SELECT id, number, contract_id, period, result_json, inputs_json, total, currency, sha256 FROM statements WHERE status <> 'draft' ORDER BY id")
+        .map_err(sql)?;
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    );
+    let rows: Vec<Row> = st
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        })
+        .map_err(sql)?
+        .collect::<Result<_, _>>()
+        .map_err(sql)?;
+    let mut seen = 0;
+    for (id, number, contract, period, result_json, inputs_json, total, currency, sha) in &rows {
+        seen += 1;
+        let derived = crate::sha256_hex(
+            canonical_json(number, contract, period, result_json, inputs_json).as_bytes(),
+        );
+        let result_total = serde_json::from_str::<Value>(result_json)
+            .ok()
+            .and_then(|v| text(&v, "total"));
+        let Some(s) = sealed.get(id) else {
+            problems.push(format!(
+                "statement {number} is final but no audit entry sealed it"
+            ));
+            continue;
+        };
+        if derived != s.sha {
+            problems.push(format!("statement {number}: its stored result or inputs were changed after it was sealed (seal re-derived {}…, sealed in audit entry {} as {}…)", &derived[..12], s.seq, s.sha.get(..12).unwrap_or(&s.sha)));
+        }
+        if sha.as_deref() != Some(s.sha.as_str()) {
+            problems.push(format!(
+                "statement {number}: its recorded seal is not the one sealed in audit entry {}",
+                s.seq
+            ));
+        }
+        if result_total.as_deref() != Some(total.as_str())
+            || *total != s.total
+            || *currency != s.currency
+        {
+            problems.push(format!(
+                "statement {number}: total {currency} {total} was changed (sealed in audit entry {} as {} {})",
+                s.seq, s.currency, s.total
+            ));
+        }
+    }
+    for (id, s) in sealed {
+        if !rows.iter().any(|r| r.0 == *id) {
+            problems.push(format!(
+                "audit entry {} sealed statement id {id}, which is no longer a final statement",
+                s.seq
+            ));
+        }
+    }
+    Ok(seen)
+}
+
+fn check_claims(
+    conn: &Connection,
+    sealed: &HashMap<i64, Sealed>,
+    chain: &mut HashMap<i64, Replayed>,
+    problems: &mut Vec<String>,
+) -> Result<i64, StoreError> {
+    let mut st = conn
+        .prepare("SELECT id, statement_id, amount, state, claimed_on, claim_ref, invoice_ref FROM claims ORDER BY id")
+        .map_err(sql)?;
+    type Row = (
+        i64,
+        i64,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = st
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .map_err(sql)?
+        .collect::<Result<_, _>>()
+        .map_err(sql)?;
+    let mut seen = 0;
+    for (id, statement_id, amount, state, claimed_on, claim_ref, invoice_ref) in &rows {
+        seen += 1;
+        let Some(s) = sealed.get(statement_id) else {
+            problems.push(format!(
+                "claim {id}: its statement (id {statement_id}) was never sealed in the audit chain"
+            ));
+            continue;
+        };
+        let sealed_amount = match &s.claim {
+            Some((cid, a)) if cid == id => a.clone(),
+            Some((cid, _)) => {
+                problems.push(format!(
+                    "claim {id}: audit entry {} opened claim {cid} for its statement, not this one",
+                    s.seq
+                ));
+                continue;
+            }
+            // Sealed before claims were chained: opened for the total.
+            None => s.total.clone(),
+        };
+        if *amount != sealed_amount {
+            problems.push(format!(
+                "claim {id}: amount {amount} was changed (opened in audit entry {} for {sealed_amount})",
+                s.seq
+            ));
+        }
+        let r = chain.entry(*id).or_insert_with(|| Replayed {
+            state: "eligible".into(),
+            ..Replayed::default()
+        });
+        if *state != r.state
+            || *claimed_on != r.claimed_on
+            || *claim_ref != r.claim_ref
+            || *invoice_ref != r.invoice_ref
+        {
+            problems.push(format!(
+                "claim {id}: it is {state} (ref {}, invoice {}) but the audit chain has it {} (ref {}, invoice {})",
+                claim_ref.as_deref().unwrap_or("-"),
+                invoice_ref.as_deref().unwrap_or("-"),
+                r.state,
+                r.claim_ref.as_deref().unwrap_or("-"),
+                r.invoice_ref.as_deref().unwrap_or("-"),
+            ));
+        }
+    }
+    for (cid, s) in sealed.values().filter_map(|s| s.claim.as_ref().map(|c| (c.0, s))) {
+        if !rows.iter().any(|r| r.0 == cid) {
+            problems.push(format!(
+                "claim {cid}, opened in audit entry {}, is missing",
+                s.seq
+            ));
+        }
+    }
+    Ok(seen)
+}
