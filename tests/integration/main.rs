@@ -10,4 +10,5 @@ mod governance;
 mod library;
 mod oracle;
 mod properties;
+mod trust;
 mod util;
