@@ -614,7 +614,7 @@ fn issue11_finalize_is_all_contracts_or_none() {
         .unwrap();
     let mut lib = Library::open(&dir, 2_000).unwrap();
     let e = sla_ledger::trust::finalize(&mut lib, &ctx(), "2026-10", None).unwrap_err();
-    assert!(e.to_string().contains("is not a decimal"), "{e}");
+    assert!(e.to_string().contains("is not a decimal the credit ledger can hold exactly"), "{e}");
     let statuses: Vec<String> = lib
         .list_statements(Some("2026-10"), None)
         .unwrap()
@@ -688,5 +688,40 @@ fn issue11_the_test_clock_is_refused_for_a_library_not_made_with_it() {
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("this library runs on a test clock"),
         "{o:?}"
+    );
+}
+
+#[test]
+fn issue11_decimal_overflow_is_a_clear_error() {
+    // A fee so large that the month's credit has 31 digits: the engine
+    // computes it exactly, the ledger refuses to seal what it cannot add.
+    let dir = temp("overflow");
+    let terms = std::fs::read_to_string(format!("{S6}/terms.toml"))
+        .unwrap()
+        .replace("monthly_fee = \"12500.00\"", "monthly_fee = \"79228162514264337593543950335\"");
+    std::fs::write(dir.join("t.toml"), &terms).unwrap();
+    let mut lib = Library::open(&dir.join("lib"), 2_000).unwrap();
+    lib.add_contract(&ctx(), dir.join("t.toml").to_str().unwrap())
+        .unwrap();
+    import(&mut lib, &format!("{S6}/outages.csv"), Kind::Outages);
+    let run = lib.run_statements(&ctx(), "2026-10", None).unwrap();
+    assert_eq!(
+        run[0].statement.as_ref().unwrap().total,
+        "7922816251426433759354395033.50"
+    );
+    let e = lib.finalize(&ctx(), "2026-10", None).unwrap_err().to_string();
+    assert!(
+        e.contains("total `7922816251426433759354395033.50` is not a decimal the credit ledger can hold exactly"),
+        "{e}"
+    );
+    // Two finals that each fit but whose sum loses cents: the credits
+    // report says so instead of rounding or panicking.
+    use rust_decimal::Decimal;
+    use sla_ledger::sla_store::reports::exact_add;
+    let big: Decimal = "700000000000000000000000000.01".parse().unwrap();
+    assert_eq!(exact_add(big, big), None);
+    assert_eq!(
+        exact_add("1.10".parse().unwrap(), "2.205".parse().unwrap()),
+        Some("3.305".parse().unwrap())
     );
 }

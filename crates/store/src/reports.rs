@@ -81,7 +81,7 @@ impl Library {
             let key = (group, period, currency);
             let e = sums.entry(key.clone()).or_default();
             e.0 += 1;
-            e.1 = e.1.checked_add(amount).ok_or_else(|| {
+            e.1 = exact_add(e.1, amount).ok_or_else(|| {
                 StoreError::Conflict(format!(
                     "the {} credits of {} for {} overflow exact decimal arithmetic (more than 28 significant digits)",
                     key.2, key.1, key.0
@@ -145,4 +145,13 @@ impl Library {
         }
         Ok(gaps)
     }
+}
+
+/// `a + b` only when exact: `rust_decimal` keeps 28-29 significant digits
+/// and would rather drop decimal places than fail, which for money is a
+/// silent loss of cents.
+pub fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let sum = a.checked_add(b)?;
+    let s = sum.scale();
+    (a.round_dp(s) == a && b.round_dp(s) == b).then_some(sum)
 }

@@ -520,8 +520,11 @@ fn seal(
     );
     let at = crate::fmt_time(ctx.now);
     tx.execute("UPDATE statements SET status = 'final', sha256 = ?1, finalized_at = ?2, finalized_by = ?3 WHERE id = ?4", params![sha, at, ctx.actor, id]).map_err(sql)?;
+    // The credit ledger adds totals exactly (rust_decimal, 28 significant
+    // digits); a total beyond that is refused here, before anything is
+    // sealed, rather than becoming a zero or a rounded claim.
     let amount = rust_decimal::Decimal::from_str_exact(&total).map_err(|e| {
-        StoreError::Conflict(format!("statement {number}: total `{total}` is not a decimal: {e}"))
+        StoreError::Conflict(format!("statement {number}: total `{total}` is not a decimal the credit ledger can hold exactly (at most 28 significant digits): {e}; check the terms' fees"))
     })?;
     let mut details =
         json!({ "statement_id": id, "sha256": sha, "total": total, "currency": currency });
