@@ -278,7 +278,29 @@ async function monthEnd() {
   await nav("audit");
   await click(By.css('[data-action="verify"]'));
   await waitText(By.css('[role="status"]'), "Audit chain intact");
+  await waitText(By.css('[role="status"]'), "Anchored by signed heads");
   await shot("audit");
+  // Verify files: the exported statement is trusted; a copy with one byte
+  // changed is broken; a report signed by another library's key (same
+  // organisation name) is intact but untrusted.
+  const good = path.join(exported, "ACME-2026-001_2026-10_1.pdf");
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "sla-e2e-verify-"));
+  const tampered = path.join(scratch, "tampered.pdf");
+  const bytes = fs.readFileSync(good);
+  bytes[Math.floor(bytes.length / 3)] ^= 0x01;
+  fs.writeFileSync(tampered, bytes);
+  const other = path.join(scratch, "other-library");
+  const env = { ...process.env, SLA_LEDGER_NOW: "2026-11-27T10:00:00Z" };
+  execFileSync(cli, ["--library", other, "identity", "create", "--organisation", "Example Hosting Ltd"], { env, stdio: "ignore" });
+  execFileSync(cli, ["--library", other, "executive", "--until", "2026-10", "--out", path.join(scratch, "reports")], { env, stdio: "ignore" });
+  const foreign = path.join(scratch, "reports/compliance-summary-2026-10.pdf");
+  await type("Files to verify", [good, tampered, foreign].join("\n"));
+  await click(By.css('[data-action="verify-files"]'));
+  await waitText(By.css('tr[data-state="trusted"]'), "Trusted");
+  await waitText(By.css('tr[data-state="broken"]'), "Broken");
+  await waitText(By.css('tr[data-state="untrusted"]'), "Intact but untrusted");
+  assert.match(await textOf(By.css('tr[data-state="untrusted"]')), /does not trust/);
+  await shot("verify-files");
 
   // Objectives: OpenSLO YAML, the budget policy and a requests sheet; the
   // budget table and the burn chart of the chosen objective.

@@ -16,7 +16,8 @@ import type { Statement } from "./bindings/Statement";
 import type { ExportedFiles } from "./bindings/ExportedFiles";
 import type { ClaimInfo } from "./bindings/ClaimInfo";
 import type { AuditEntry } from "./bindings/AuditEntry";
-import type { Verification } from "./bindings/Verification";
+import type { AuditReport } from "./bindings/AuditReport";
+import type { VerifyReport } from "./bindings/VerifyReport";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { BatchProgress } from "./bindings/BatchProgress";
 import type { ContractQuery } from "./bindings/ContractQuery";
@@ -77,7 +78,8 @@ export const api = {
   exportMonth: (period: string, out?: string) => call<ExportedFiles[]>("export_month", { period, out: out || null }),
   claims: () => call<ClaimInfo[]>("claims"),
   audit: () => call<AuditEntry[]>("audit"),
-  auditVerify: () => call<Verification>("audit_verify"),
+  auditVerify: () => call<AuditReport>("audit_verify"),
+  verifyFiles: (files: string[], trust: string[]) => call<VerifyReport>("verify_files", { files, trust }),
   dashboard: () => call<Dashboard>("dashboard"),
   createIdentity: (organisation: string) => call<string>("create_identity", { organisation }),
   settings: () => call<Settings>("settings"),

@@ -4,4 +4,19 @@ export type Verification = { entries: number, ok: boolean,
 /**
  * The first problem found, naming the entry.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * Every problem found: the chain's own, then records that disagree
+ * with it (a final statement whose seal, re-derived from its stored
+ * rows, is not the one sealed in the chain; a claim whose amount or
+ * state the chain does not account for).
+ */
+problems: Array<string>, 
+/**
+ * Final and superseded statements whose seal was re-derived.
+ */
+statements_checked: number, 
+/**
+ * Claims replayed from the chain.
+ */
+claims_checked: number, };
