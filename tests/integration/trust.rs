@@ -164,6 +164,22 @@ fn issue11_verify_trusts_only_the_pinned_signer() {
     let (code, text) = verify(None, &[&pdf, &xlsx], &[&org]);
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("given with --trust"), "{text}");
+    // pyHanko, given the same certificate, agrees.
+    assert_eq!(pyhanko(&pdf, &org), "INTACT:TRUSTED,UNTOUCHED");
+}
+
+/// pyHanko's verdict on a PDF with `trust` as its only extra root.
+fn pyhanko(pdf: &Path, trust: &Path) -> String {
+    let o = std::process::Command::new("pyhanko")
+        .args(["sign", "validate", "--trust"])
+        .arg(trust)
+        .arg(pdf)
+        .output()
+        .expect("pyhanko is needed (.ci/run installs it)");
+    let out = String::from_utf8_lossy(&o.stdout);
+    out.lines()
+        .find_map(|l| l.split_once(':').and_then(|(_, r)| r.split_once(':')).map(|(_, v)| v.trim().to_string()))
+        .unwrap_or_else(|| format!("{out}{}", String::from_utf8_lossy(&o.stderr)))
 }
 
 #[test]
@@ -224,6 +240,7 @@ fn issue11_a_forged_statement_same_content_other_key_is_untrusted() {
         }
         let (code, text) = verify(None, &[&pdf], &[&org]);
         assert_eq!(code, Some(4), "{name}: {text}");
+        assert_eq!(pyhanko(&pdf, &org), "INTACT:UNTRUSTED,UNTOUCHED", "{name}");
     }
 }
 
