@@ -2,7 +2,7 @@
 //! adapter over one function here. Errors cross to the UI as `{code,
 //! message}` (see [`UiError`]). No SQL, no business logic in the shell.
 
-use crate::{context, open_library, AppError};
+use crate::{open_library, AppError};
 use serde::{Deserialize, Serialize};
 use sla_store::claims::{today, ClaimFilter, ClaimInfo};
 use sla_store::contracts::{ContractFilter, ContractSummary, DocumentInfo, VersionInfo};
@@ -144,12 +144,8 @@ pub fn list_contracts(dir: &Path, q: ContractQuery) -> UiResult<Vec<ContractSumm
 
 /// Who acts and when: the environment first (tests, the CLI), then the
 /// library's `actor` setting, then the login name.
-fn ctx(l: &sla_store::Library) -> Result<sla_store::Ctx, UiError> {
-    let explicit = std::env::var("SLA_LEDGER_ACTOR")
-        .ok()
-        .filter(|a| !a.trim().is_empty());
-    let setting = l.settings()?.remove("actor");
-    Ok(context(explicit.or(setting).as_deref())?)
+pub(crate) fn ctx(l: &sla_store::Library) -> Result<sla_store::Ctx, UiError> {
+    Ok(crate::session_context(l, None)?)
 }
 
 /// The library's defaults, as the Settings screen edits them.

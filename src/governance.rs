@@ -379,7 +379,7 @@ pub fn write_report<T: Serialize>(
         )
     })?;
     std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
-    let ctx = crate::context(None)?;
+    let ctx = crate::app::ctx(&open_library(dir)?)?;
     let export = |e: sla_export::ExportError| bad("export", e.to_string());
     let unsigned = sla_export::pdf::render_report(doc).map_err(export)?;
     let pdf =
@@ -415,7 +415,7 @@ pub fn write_report<T: Serialize>(
 
 pub fn export_diligence(dir: &Path, req: &DiligenceRequest, out: &Path) -> UiResult<ReportFiles> {
     let r = diligence(dir, req)?;
-    let ctx = crate::context(None)?;
+    let ctx = crate::app::ctx(&open_library(dir)?)?;
     let doc = diligence_doc(&r, ctx.now, &ctx.actor);
     write_report(
         dir,
@@ -461,7 +461,7 @@ pub fn slo_import(dir: &Path, file: &str) -> UiResult<Vec<(String, i64, bool)>> 
         })
         .collect();
     let mut l = open_library(dir)?;
-    let ctx = crate::context(None)?;
+    let ctx = crate::app::ctx(&open_library(dir)?)?;
     Ok(l.add_slos(&ctx, file, &items)?)
 }
 
@@ -489,7 +489,7 @@ pub fn slo_policy(dir: &Path, file: &str) -> UiResult<usize> {
             format!("{file}: objective `{unknown}` is not in the library: import its OpenSLO YAML first"),
         ));
     }
-    let ctx = crate::context(None)?;
+    let ctx = crate::app::ctx(&open_library(dir)?)?;
     l.set_budget_policy(&ctx, file, &text)?;
     Ok(parsed.len())
 }
@@ -508,7 +508,7 @@ pub fn slo_exception(
     };
     let (a, b) = (t("start", start)?, t("end", end)?);
     let mut l = open_library(dir)?;
-    let ctx = crate::context(None)?;
+    let ctx = crate::app::ctx(&open_library(dir)?)?;
     Ok(l.add_budget_exception(&ctx, slo, a, b, reason, approver)?)
 }
 
@@ -526,7 +526,7 @@ pub fn requests_import(
     })?;
     let rows = sla_import::read_requests(file, tz).map_err(crate::AppError::from)?;
     let mut l = open_library(dir)?;
-    let ctx = crate::context(None)?;
+    let ctx = crate::app::ctx(&open_library(dir)?)?;
     let stored: Vec<sla_store::governance::RequestRow<'_>> = rows
         .iter()
         .map(|r| sla_store::governance::RequestRow {
@@ -588,7 +588,7 @@ fn policies(l: &sla_store::Library) -> UiResult<std::collections::BTreeMap<Strin
 
 pub fn slo_status(dir: &Path) -> UiResult<SloStatus> {
     let mut l = open_library(dir)?;
-    let ctx = crate::context(None)?;
+    let ctx = crate::app::ctx(&open_library(dir)?)?;
     let slos = stored_slos(&l)?;
     let pols = policies(&l)?;
     let mut budgets = Vec::new();
@@ -1001,7 +1001,7 @@ pub fn save_notice_templates(dir: &Path, t: &NoticeTemplates) -> UiResult<()> {
         std::fs::write(&p, text).map_err(|e| io(&p, e))?;
     }
     let mut l = open_library(dir)?;
-    let ctx = crate::context(None)?;
+    let ctx = crate::app::ctx(&open_library(dir)?)?;
     l.record(
         &ctx,
         "notice.templates",
@@ -1029,7 +1029,7 @@ pub fn write_notices(
     let legal = template(templates, "legal", notices::LEGAL)?;
     let cs = template(templates, "customer-success", notices::CUSTOMER_SUCCESS)?;
     let mut l = open_library(dir)?;
-    let ctx = crate::context(None)?;
+    let ctx = crate::app::ctx(&open_library(dir)?)?;
     std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
     let mut written = Vec::new();
     for s in l.list_statements(Some(period), None)? {
@@ -1224,7 +1224,7 @@ pub fn executive(dir: &Path, months: &[String]) -> UiResult<Vec<ExecutiveRow>> {
 pub fn export_executive(dir: &Path, until: &str, months: u32, out: &Path) -> UiResult<ReportFiles> {
     let window = months_back(until, months)?;
     let rows = executive(dir, &window)?;
-    let ctx = crate::context(None)?;
+    let ctx = crate::app::ctx(&open_library(dir)?)?;
     let compliant = rows.iter().filter(|r| r.compliant).count();
     let mut t = table(
         "Compliance by contract and month",

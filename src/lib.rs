@@ -81,6 +81,18 @@ pub fn context(actor: Option<&str>) -> Result<Ctx, AppError> {
     Ok(Ctx { actor, now })
 }
 
+/// The context of an action on a library, resolved one way for the CLI and
+/// the app alike: the actor given explicitly (`--actor`), else
+/// `SLA_LEDGER_ACTOR`, else the name set in the library's Settings, else the
+/// login name; the time as [`context`] reads it.
+pub fn session_context(lib: &Library, explicit: Option<&str>) -> Result<Ctx, AppError> {
+    let from_env = std::env::var("SLA_LEDGER_ACTOR")
+        .ok()
+        .filter(|a| !a.trim().is_empty());
+    let setting = lib.settings()?.remove("actor");
+    context(explicit.map(str::to_string).or(from_env).or(setting).as_deref())
+}
+
 use sla_engine::{ResultDoc, Terms};
 use sla_import::Sources;
 

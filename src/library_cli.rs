@@ -10,7 +10,7 @@ use sla_ledger::sla_store::contracts::ContractFilter;
 use sla_ledger::sla_store::evidence::{ImportOutcome, ImportRequest};
 use sla_ledger::sla_store::reports::CreditGrouping;
 use sla_ledger::sla_store::{Ctx, Library};
-use sla_ledger::{context, open_library, AppError};
+use sla_ledger::{open_library, AppError};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -257,10 +257,9 @@ pub struct Env {
 
 pub fn env(library: Option<&str>, actor: Option<&str>) -> Result<Env, AppError> {
     let dir = sla_ledger::library_dir(library)?;
-    Ok(Env {
-        lib: open_library(&dir)?,
-        ctx: context(actor)?,
-    })
+    let lib = open_library(&dir)?;
+    let ctx = sla_ledger::session_context(&lib, actor)?;
+    Ok(Env { lib, ctx })
 }
 
 pub fn contracts(e: &mut Env, cmd: ContractsCmd) -> Result<(), AppError> {

@@ -382,3 +382,67 @@ fn issue5_library_filters_by_counterparty_and_status_on_a_given_day() {
     };
     assert_eq!(app::list_contracts(&dir, q).unwrap().len(), 2);
 }
+
+/// Issue 12 (the actor bug): the name chosen in the app's Settings is the
+/// one written in every audit entry, governance included; and the CLI's
+/// `--actor` wins over it.
+#[test]
+fn issue12_the_chosen_actor_is_written_in_every_audit_entry() {
+    let dir = temp("actor");
+    app::save_settings(
+        &dir,
+        Settings {
+            actor: "Dana Finance".into(),
+            source_label: "Pingdom".into(),
+            export_dir: String::new(),
+        },
+    )
+    .unwrap();
+    let gov = "fixtures/governance";
+    sla_ledger::governance::slo_import(&dir, &format!("{gov}/slos.yaml")).unwrap();
+    sla_ledger::governance::slo_policy(&dir, &format!("{gov}/policy.toml")).unwrap();
+    sla_ledger::governance::save_notice_templates(
+        &dir,
+        &sla_ledger::governance::notice_templates(&dir).unwrap(),
+    )
+    .unwrap();
+    // Every entry after the name was chosen (the settings entries name
+    // whoever chose it).
+    let app_actors: Vec<(String, String)> = app::audit(&dir)
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.action != "settings.set")
+        .map(|a| (a.action, a.actor))
+        .collect();
+    assert!(app_actors.len() >= 4, "{app_actors:?}");
+    assert!(
+        app_actors.iter().all(|(_, who)| who == "Dana Finance"),
+        "{app_actors:?}"
+    );
+    // The CLI on the same library: the library's name without a flag,
+    // `--actor` when given.
+    let cli = |extra: &[&str]| {
+        let o = crate::util::bin()
+            .env_remove("SLA_LEDGER_ACTOR")
+            .arg("--library")
+            .arg(&dir)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{o:?}");
+    };
+    cli(&["slo", "policy", &format!("{gov}/policy.toml")]);
+    cli(&["--actor", "Erik Audit", "slo", "policy", &format!("{gov}/policy.toml")]);
+    cli(&["--actor", "Erik Audit", "contracts", "add", &format!("{S6}/terms.toml")]);
+    let newest: Vec<(String, String)> = app::audit(&dir)
+        .unwrap()
+        .into_iter()
+        .take(3)
+        .map(|a| (a.action, a.actor))
+        .collect();
+    assert_eq!(
+        newest.iter().map(|(_, w)| w.as_str()).collect::<Vec<_>>(),
+        vec!["Erik Audit", "Erik Audit", "Dana Finance"],
+        "{newest:?}"
+    );
+}

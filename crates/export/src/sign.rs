@@ -639,20 +639,24 @@ fn literal_string(b: &[u8]) -> Option<String> {
 /// file. Only meaningful when a signature covers the whole file.
 pub fn pdf_info(pdf: &[u8], key: &str) -> Option<String> {
     let needle = format!("/{key}");
-    let mut hay = pdf;
-    let mut found = None;
-    while let Some(p) = find(hay, needle.as_bytes()) {
-        let after = &hay[p + needle.len()..];
+    // From the end, at most a few candidates: a hostile file with the key
+    // everywhere costs a linear scan, never a quadratic one.
+    let mut end = pdf.len();
+    for _ in 0..16 {
+        let p = rfind(&pdf[..end], needle.as_bytes())?;
+        let after = &pdf[p + needle.len()..];
         // `/SlaLedgerSeal` must not match `/SlaLedgerSealX`.
         if after
             .first()
             .is_some_and(|c| c.is_ascii_whitespace() || *c == b'(')
         {
-            found = literal_string(after).or(found);
+            if let Some(v) = literal_string(after) {
+                return Some(v);
+            }
         }
-        hay = after;
+        end = p;
     }
-    found
+    None
 }
 
 /// Checks the newest signature of a PDF, from the bytes alone: no PDF
@@ -690,9 +694,13 @@ pub fn verify_pdf(pdf: &[u8]) -> Result<SignatureCheck, ExportError> {
     h.update(&pdf[o1..end1]);
     h.update(&pdf[o2..end2]);
     let cms = check_cms(&contents[..cms_len], &h.finalize())?;
-    // The signature dictionary: from its `obj` to its `endobj`.
-    let dict_start = rfind(&pdf[..pos], b"obj").unwrap_or(0);
-    let dict_end = find(&pdf[o2..], b"endobj").map_or(pdf.len(), |e| o2 + e);
+    // The signature dictionary: from its `obj` to its `endobj`, looked for
+    // within 64 KiB of the signature (a dictionary is a few hundred bytes).
+    const NEAR: usize = 64 << 10;
+    let floor = pos.saturating_sub(NEAR);
+    let dict_start = rfind(&pdf[floor..pos], b"obj").map_or(floor, |p| floor + p);
+    let ceiling = o2.saturating_add(NEAR).min(pdf.len());
+    let dict_end = find(&pdf[o2..ceiling], b"endobj").map_or(ceiling, |e| o2 + e);
     let dict = [&pdf[dict_start..end1], &pdf[o2..dict_end]].concat();
     let certification_no_changes = find(&dict, b"/DocMDP").is_some()
         && (find(&dict, b"/P 1/").is_some()

@@ -157,15 +157,7 @@ impl Library {
         let id = self.write(|tx| {
             // Checked again inside the write: of two people importing the
             // same file at once, the second is told it is already imported.
-            let existing: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM imports WHERE contract_id = ?1 AND sha256 = ?2",
-                    params![contract, sha],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(sql)?;
-            if let Some(existing) = existing {
+            if let Some(existing) = import_id_by_sha(tx, &contract, &sha)? {
                 return Ok(Err(existing));
             }
             tx.execute(
@@ -222,16 +214,9 @@ impl Library {
     }
 
     fn import_by_sha(&self, contract: &str, sha: &str) -> Result<Option<ImportInfo>, StoreError> {
-        let id: Option<i64> = self
-            .conn()
-            .query_row(
-                "SELECT id FROM imports WHERE contract_id = ?1 AND sha256 = ?2",
-                params![contract, sha],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql)?;
-        id.map(|id| self.import_info(id)).transpose()
+        import_id_by_sha(self.conn(), contract, sha)?
+            .map(|id| self.import_info(id))
+            .transpose()
     }
 
     pub fn import_info(&self, id: i64) -> Result<ImportInfo, StoreError> {
@@ -340,4 +325,19 @@ impl Library {
         ev.incidents = rows.collect::<Result<_, _>>().map_err(sql)?;
         Ok(ev)
     }
+}
+
+/// The import of these bytes for this contract, if any.
+fn import_id_by_sha(
+    conn: &rusqlite::Connection,
+    contract: &str,
+    sha: &str,
+) -> Result<Option<i64>, StoreError> {
+    conn.query_row(
+        "SELECT id FROM imports WHERE contract_id = ?1 AND sha256 = ?2",
+        params![contract, sha],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(sql)
 }
