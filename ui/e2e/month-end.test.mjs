@@ -293,8 +293,11 @@ async function monthEnd() {
   const env = { ...process.env, SLA_LEDGER_NOW: "2026-11-27T10:00:00Z" };
   execFileSync(cli, ["--library", other, "identity", "create", "--organisation", "Example Hosting Ltd"], { env, stdio: "ignore" });
   execFileSync(cli, ["--library", other, "executive", "--until", "2026-10", "--out", path.join(scratch, "reports")], { env, stdio: "ignore" });
-  const foreign = path.join(scratch, "reports/compliance-summary-2026-10.pdf");
-  await type("Files to verify", [good, tampered, foreign].join("\n"));
+  const foreignReport = path.join(scratch, "reports/compliance-summary-2026-10.pdf");
+  // One path per line, typed as a person would (Enter between them).
+  const filesBox = await driver.findElement(By.css('[aria-label="Files to verify"]'));
+  await filesBox.sendKeys(good, Key.ENTER, tampered, Key.ENTER, foreignReport);
+  assert.equal((await filesBox.getAttribute("value")).split("\n").length, 3);
   await click(By.css('[data-action="verify-files"]'));
   await waitText(By.css('tr[data-state="trusted"]'), "Trusted");
   await waitText(By.css('tr[data-state="broken"]'), "Broken");

@@ -24,19 +24,24 @@ function paths(picked: string | string[] | null): string[] {
  * this library trusts), intact but untrusted (anyone could have signed it),
  * or broken (changed, malformed, or not what the library holds). */
 export function VerifyFiles() {
-  const [files, setFiles] = useState<string[]>([]);
-  const [trust, setTrust] = useState<string[]>([]);
+  // The text as typed: lines are split only when used, so typing a line
+  // break is not undone by the next render.
+  const [filesText, setFilesText] = useState("");
+  const [trustText, setTrustText] = useState("");
+  const lines = (t: string) => t.split("\n").map((l) => l.trim()).filter((l) => l);
+  const files = lines(filesText);
+  const trust = lines(trustText);
   const [report, setReport] = useState<VerifyReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const choose = async () => {
     const f = await open({ multiple: true, filters: [{ name: "Statements", extensions: ["pdf", "xlsx", "json"] }] });
-    setFiles(paths(f));
+    setFilesText(paths(f).join("\n"));
     setReport(null);
   };
   const chooseTrust = async () => {
     const f = await open({ multiple: true, filters: [{ name: "Certificates (PEM)", extensions: ["pem", "crt", "cer"] }] });
-    setTrust(paths(f));
+    setTrustText(paths(f).join("\n"));
   };
   const run = () => {
     setBusy(true);
@@ -55,11 +60,11 @@ export function VerifyFiles() {
         <button onClick={chooseTrust} data-action="verify-trust">Trust a certificate…</button>
         <label>
           Files (one path per line)
-          <textarea aria-label="Files to verify" data-field="verify-files" rows={3} value={files.join("\n")} onChange={(e) => setFiles(e.target.value.split("\n").filter((l) => l.trim()))} />
+          <textarea aria-label="Files to verify" data-field="verify-files" rows={3} value={filesText} onChange={(e) => setFilesText(e.target.value)} />
         </label>
         <label>
           Trusted certificates (PEM paths)
-          <textarea aria-label="Certificates to trust" data-field="verify-trust" rows={2} value={trust.join("\n")} onChange={(e) => setTrust(e.target.value.split("\n").filter((l) => l.trim()))} />
+          <textarea aria-label="Certificates to trust" data-field="verify-trust" rows={2} value={trustText} onChange={(e) => setTrustText(e.target.value)} />
         </label>
         <button onClick={run} disabled={busy || files.length === 0} data-action="verify-files">{busy ? "Verifying…" : "Verify"}</button>
       </div>
