@@ -750,7 +750,9 @@ pub fn export_month(
             total: finals.len(),
             current: s.number.clone(),
         });
-        files.push(crate::export::export_statement(&mut l, &ctx, &s.number, &out)?);
+        files.push(crate::export::export_statement(
+            &mut l, &ctx, &s.number, &out,
+        )?);
     }
     progress(BatchProgress {
         done: finals.len(),

@@ -63,11 +63,13 @@ pub fn view(
         engine_version: s.info.engine_version.clone(),
         restatement: s.info.restatement_reason.clone(),
         chain_head: match lib.seal_entry(s.info.id)? {
-            Some(seq) => lib.anchor_covering(seq)?.map(|a| sla_export::view::ChainHead {
-                seq: a.seq,
-                hash: a.hash,
-                signed_at: a.at,
-            }),
+            Some(seq) => lib
+                .anchor_covering(seq)?
+                .map(|a| sla_export::view::ChainHead {
+                    seq: a.seq,
+                    hash: a.hash,
+                    signed_at: a.at,
+                }),
             None => None,
         },
     })
@@ -165,4 +167,3 @@ pub fn export_statement(
         signature: Some(s_path),
     })
 }
-

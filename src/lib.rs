@@ -90,7 +90,13 @@ pub fn session_context(lib: &Library, explicit: Option<&str>) -> Result<Ctx, App
         .ok()
         .filter(|a| !a.trim().is_empty());
     let setting = lib.settings()?.remove("actor");
-    context(explicit.map(str::to_string).or(from_env).or(setting).as_deref())
+    context(
+        explicit
+            .map(str::to_string)
+            .or(from_env)
+            .or(setting)
+            .as_deref(),
+    )
 }
 
 use sla_engine::{ResultDoc, Terms};

@@ -265,7 +265,9 @@ pub fn env(library: Option<&str>, actor: Option<&str>) -> Result<Env, AppError> 
 pub fn contracts(e: &mut Env, cmd: ContractsCmd) -> Result<(), AppError> {
     match cmd {
         ContractsCmd::Add { terms, document } => {
-            let id = e.lib.add_contract_with_documents(&e.ctx, &terms, &document)?;
+            let id = e
+                .lib
+                .add_contract_with_documents(&e.ctx, &terms, &document)?;
             for doc in e.lib.documents(&id)? {
                 println!("attached {} (sha256 {})", doc.file_name, doc.sha256);
             }
@@ -864,7 +866,9 @@ fn print_audit(v: &sla_ledger::trust::AuditReport) {
         None => println!("signed heads: none trusted"),
     }
     if v.test_clock {
-        println!("note: this library runs on a test clock (SLA_LEDGER_NOW): its times are not real");
+        println!(
+            "note: this library runs on a test clock (SLA_LEDGER_NOW): its times are not real"
+        );
     }
     println!("state: {}", v.state);
 }

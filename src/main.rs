@@ -253,7 +253,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 ))),
                 _ => Err(AppError::Untrusted(format!(
                     "{} file(s) are intact but not signed by a trusted certificate",
-                    report.files.iter().filter(|f| f.state == "untrusted").count()
+                    report
+                        .files
+                        .iter()
+                        .filter(|f| f.state == "untrusted")
+                        .count()
                 ))),
             }
         }

@@ -6,11 +6,11 @@
 use crate::AppError;
 use serde::Serialize;
 use sla_export::trust::{self, Anchors};
+use sla_export::Certificate;
 use sla_export::Identity;
 use sla_store::statements::StatementInfo;
 use sla_store::trust::{head_text, Anchor};
 use sla_store::{Ctx, Library};
-use sla_export::Certificate;
 
 fn export_err(e: sla_export::ExportError) -> AppError {
     AppError::Usage(e.to_string())
@@ -68,9 +68,7 @@ pub fn read_trust_files(files: &[String]) -> Result<Vec<Certificate>, AppError> 
             path: f.clone(),
             source,
         })?;
-        out.extend(
-            trust::certs_from_pem(&text).map_err(|e| AppError::Usage(format!("{f}: {e}")))?,
-        );
+        out.extend(trust::certs_from_pem(&text).map_err(|e| AppError::Usage(format!("{f}: {e}")))?);
     }
     Ok(out)
 }
@@ -246,21 +244,22 @@ fn check_head(
     }
     match lib.entry_hash(a.seq) {
         Ok(Some(h)) if h == a.hash => {}
-        _ => {
-            return Err(HeadProblem::Broken(format!(
-                "the audit chain was rewritten: entry {} is not the one signed at {} (signed hash {}…)",
-                a.seq,
-                a.at,
-                a.hash.get(..12).unwrap_or(&a.hash)
-            )))
-        }
+        _ => return Err(HeadProblem::Broken(format!(
+            "the audit chain was rewritten: entry {} is not the one signed at {} (signed hash {}…)",
+            a.seq,
+            a.at,
+            a.hash.get(..12).unwrap_or(&a.hash)
+        ))),
     }
     let at = chrono::DateTime::parse_from_rfc3339(&a.at)
         .ok()
         .map(|d| d.timestamp());
     let t = trust::evaluate(&cms.signer, &cms.certs, at, anchors);
     if t.trusted {
-        Ok(format!("{} (certificate SHA-256 {})", t.signer, t.signer_sha256))
+        Ok(format!(
+            "{} (certificate SHA-256 {})",
+            t.signer, t.signer_sha256
+        ))
     } else {
         Err(HeadProblem::Untrusted(format!(
             "signed head at entry {}: {}",

@@ -331,7 +331,10 @@ fn manifest(c: &mut Checks<'_>, path: &Path, lib: Option<&Library>, anchors: &An
         .unwrap_or_default();
     let is_manifest = mpath == path;
     let targets: Vec<PathBuf> = if is_manifest {
-        listed.iter().map(|(n, _)| mpath.with_file_name(n)).collect()
+        listed
+            .iter()
+            .map(|(n, _)| mpath.with_file_name(n))
+            .collect()
     } else {
         vec![path.to_path_buf()]
     };
@@ -370,7 +373,11 @@ fn manifest(c: &mut Checks<'_>, path: &Path, lib: Option<&Library>, anchors: &An
             .zip(manifest["chain_head"]["hash"].as_str().map(str::to_string));
         library_record(c, lib, n, seal, head);
     } else {
-        c.integrity("manifest", false, "the manifest names no statement and seal");
+        c.integrity(
+            "manifest",
+            false,
+            "the manifest names no statement and seal",
+        );
     }
 }
 
@@ -383,7 +390,9 @@ fn same_signer_as_pdf(
     manifest: &serde_json::Value,
     manifest_signer: &Certificate,
 ) {
-    let Some((pdf_name, _)) = listed.iter().find(|(n, _)| n.to_lowercase().ends_with(".pdf"))
+    let Some((pdf_name, _)) = listed
+        .iter()
+        .find(|(n, _)| n.to_lowercase().ends_with(".pdf"))
     else {
         return c.integrity("same signer as the PDF", false, "the manifest lists no PDF");
     };
@@ -412,7 +421,10 @@ fn same_signer_as_pdf(
         if same {
             format!("{pdf_name} and the manifest are signed with the same certificate")
         } else {
-            format!("{pdf_name} is signed by {} but the manifest by {}", s.signer, manifest_signer.tbs_certificate.subject)
+            format!(
+                "{pdf_name} is signed by {} but the manifest by {}",
+                s.signer, manifest_signer.tbs_certificate.subject
+            )
         },
     );
     let pdf_seal = sign::pdf_info(&bytes, "SlaLedgerSeal");
@@ -426,7 +438,9 @@ fn same_signer_as_pdf(
             format!(
                 "the PDF's seal is {} but the manifest's is {}",
                 pdf_seal.unwrap_or_else(|| "missing".into()),
-                manifest["statement_seal_sha256"].as_str().unwrap_or("missing")
+                manifest["statement_seal_sha256"]
+                    .as_str()
+                    .unwrap_or("missing")
             )
         },
     );

@@ -432,8 +432,20 @@ fn issue12_the_chosen_actor_is_written_in_every_audit_entry() {
         assert!(o.status.success(), "{o:?}");
     };
     cli(&["slo", "policy", &format!("{gov}/policy.toml")]);
-    cli(&["--actor", "Erik Audit", "slo", "policy", &format!("{gov}/policy.toml")]);
-    cli(&["--actor", "Erik Audit", "contracts", "add", &format!("{S6}/terms.toml")]);
+    cli(&[
+        "--actor",
+        "Erik Audit",
+        "slo",
+        "policy",
+        &format!("{gov}/policy.toml"),
+    ]);
+    cli(&[
+        "--actor",
+        "Erik Audit",
+        "contracts",
+        "add",
+        &format!("{S6}/terms.toml"),
+    ]);
     let newest: Vec<(String, String)> = app::audit(&dir)
         .unwrap()
         .into_iter()

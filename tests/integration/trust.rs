@@ -117,7 +117,11 @@ fn out_files(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
 /// statement exported from it (same content, other key).
 fn forge(dir: &Path, name: &str, id: &Identity, now: i64) -> PathBuf {
     let copy = temp(name);
-    for entry in ["library.sqlite3", "library.sqlite3-wal", "library.sqlite3-shm"] {
+    for entry in [
+        "library.sqlite3",
+        "library.sqlite3-wal",
+        "library.sqlite3-shm",
+    ] {
         let from = dir.join(entry);
         if from.exists() {
             std::fs::copy(&from, copy.join(entry)).unwrap();
@@ -141,7 +145,10 @@ fn issue11_verify_trusts_only_the_pinned_signer() {
     let (pdf, xlsx, manifest) = out_files(&dir);
     let (code, text) = verify(Some(&dir), &[&pdf, &xlsx, &manifest], &[]);
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains(": TRUSTED:") && !text.contains("FAIL"), "{text}");
+    assert!(
+        text.contains(": TRUSTED:") && !text.contains("FAIL"),
+        "{text}"
+    );
     assert!(text.contains("pinned in the library"), "{text}");
 
     // Without a library and without --trust nothing vouches for the signer.
@@ -178,7 +185,11 @@ fn pyhanko(pdf: &Path, trust: &Path) -> String {
         .expect("pyhanko is needed (.ci/run installs it)");
     let out = String::from_utf8_lossy(&o.stdout);
     out.lines()
-        .find_map(|l| l.split_once(':').and_then(|(_, r)| r.split_once(':')).map(|(_, v)| v.trim().to_string()))
+        .find_map(|l| {
+            l.split_once(':')
+                .and_then(|(_, r)| r.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
         .unwrap_or_else(|| format!("{out}{}", String::from_utf8_lossy(&o.stderr)))
 }
 
@@ -200,7 +211,20 @@ fn issue11_a_forged_statement_same_content_other_key_is_untrusted() {
     let key = dir.join("self.key");
     let cert = dir.join("self.pem");
     let made = std::process::Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "3650", "-subj", "/O=Example Hosting Ltd/CN=Statements signing", "-keyout"])
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "3650",
+            "-subj",
+            "/O=Example Hosting Ltd/CN=Statements signing",
+            "-keyout",
+        ])
         .arg(&key)
         .arg("-out")
         .arg(&cert)
@@ -262,7 +286,10 @@ fn issue11_expired_and_not_yet_valid_signers_are_named() {
     let (pdf, _, _) = out_files(&dir);
     let (code, text) = verify(Some(&dir), &[&pdf], &[]);
     assert_eq!(code, Some(4), "{text}");
-    assert!(text.contains("was not yet valid at the signing time"), "{text}");
+    assert!(
+        text.contains("was not yet valid at the signing time"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -287,9 +314,17 @@ fn issue11_malformed_signatures_are_errors_never_panics() {
     }
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("negative", with_range("[0 -5 10 20]"), "negative"),
-        ("past-eof", with_range("[0 10 99999999 99999999]"), "past the end"),
+        (
+            "past-eof",
+            with_range("[0 10 99999999 99999999]"),
+            "past the end",
+        ),
         ("overlap", with_range("[0 5000 10 20]"), "overlap"),
-        ("huge", with_range("[0 99999999999999999999999 1 1]"), "malformed /ByteRange"),
+        (
+            "huge",
+            with_range("[0 99999999999999999999999 1 1]"),
+            "malformed /ByteRange",
+        ),
         ("truncated", good[..good.len() / 2].to_vec(), ""),
         ("garbage-cms", garbage_cms, "signature"),
         ("not-a-pdf", b"hello".to_vec(), "not a PDF"),
@@ -317,7 +352,12 @@ fn issue11_a_signed_pdf_without_our_metadata_is_broken() {
     let mut doc = lopdf::Document::with_version("1.7");
     let pages = doc.new_object_id();
     let page = doc.add_object(lopdf::dictionary! { "Type" => "Page", "Parent" => pages, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()] });
-    doc.objects.insert(pages, lopdf::Object::Dictionary(lopdf::dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }));
+    doc.objects.insert(
+        pages,
+        lopdf::Object::Dictionary(
+            lopdf::dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
+    );
     let catalog = doc.add_object(lopdf::dictionary! { "Type" => "Catalog", "Pages" => pages });
     doc.trailer.set("Root", catalog);
     let mut plain = Vec::new();
@@ -393,14 +433,17 @@ fn issue11_an_edited_total_is_found_by_audit_verify() {
     );
     let c = sql(&dir);
     drop_triggers(&c);
-    c.execute_batch("UPDATE statements SET total = '18750.00'; UPDATE claims SET amount = '18750.00'")
-        .unwrap();
+    c.execute_batch(
+        "UPDATE statements SET total = '18750.00'; UPDATE claims SET amount = '18750.00'",
+    )
+    .unwrap();
     drop(c);
     let (code, text) = audit_verify(&dir);
     assert_eq!(code, Some(3), "{text}");
     assert!(
-        text.contains(&format!("statement {NUMBER}: total USD 18750.00 was changed (sealed in audit entry"))
-            && text.contains("claim 1: amount 18750.00 was changed"),
+        text.contains(&format!(
+            "statement {NUMBER}: total USD 18750.00 was changed (sealed in audit entry"
+        )) && text.contains("claim 1: amount 18750.00 was changed"),
         "{text}"
     );
 }
@@ -410,26 +453,57 @@ fn issue11_an_edited_total_is_found_by_audit_verify() {
 fn rewrite_history(dir: &Path) {
     let c = sql(dir);
     drop_triggers(&c);
-    let (id, number, contract, period, result, inputs): (i64, String, String, String, String, String) = c
-        .query_row("SELECT id, number, contract_id, period, result_json, inputs_json FROM statements", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-        })
+    let (id, number, contract, period, result, inputs): (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = c
+        .query_row(
+            "SELECT id, number, contract_id, period, result_json, inputs_json FROM statements",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
         .unwrap();
     let result = result.replace("\"total\":\"1875.00\"", "\"total\":\"187.50\"");
     let seal = sla_ledger::sla_store::sha256_hex(
-        sla_ledger::sla_store::statements::canonical_json(&number, &contract, &period, &result, &inputs).as_bytes(),
+        sla_ledger::sla_store::statements::canonical_json(
+            &number, &contract, &period, &result, &inputs,
+        )
+        .as_bytes(),
     );
     c.execute(
         "UPDATE statements SET result_json = ?1, total = '187.50', sha256 = ?2 WHERE id = ?3",
         rusqlite::params![result, seal, id],
     )
     .unwrap();
-    c.execute_batch("UPDATE claims SET amount = '187.50'").unwrap();
+    c.execute_batch("UPDATE claims SET amount = '187.50'")
+        .unwrap();
     // Recompute the chain from the first entry, as the code does.
     let rows: Vec<(i64, String, String, String, String, String)> = c
         .prepare("SELECT seq, at, actor, action, subject, details FROM audit ORDER BY seq")
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
@@ -444,7 +518,15 @@ fn rewrite_history(dir: &Path) {
         let details = details.to_string();
         use sha2::Digest;
         let mut h = sha2::Sha256::new();
-        for part in [seq.to_string().as_str(), &at, &actor, &action, &subject, &details, &prev] {
+        for part in [
+            seq.to_string().as_str(),
+            &at,
+            &actor,
+            &action,
+            &subject,
+            &details,
+            &prev,
+        ] {
             h.update((part.len() as u64).to_be_bytes());
             h.update(part.as_bytes());
         }
@@ -454,8 +536,11 @@ fn rewrite_history(dir: &Path) {
             rusqlite::params![details, prev, hash, seq],
         )
         .unwrap();
-        c.execute("UPDATE audit_head SET seq = ?1, hash = ?2", rusqlite::params![seq, hash])
-            .unwrap();
+        c.execute(
+            "UPDATE audit_head SET seq = ?1, hash = ?2",
+            rusqlite::params![seq, hash],
+        )
+        .unwrap();
         prev = hash;
     }
 }
@@ -473,10 +558,16 @@ fn issue11_a_rewritten_chain_is_caught_by_the_signed_heads() {
     // ...but not with the heads signed by the library's key.
     let (code, text) = audit_verify(&dir);
     assert_eq!(code, Some(3), "{text}");
-    assert!(text.contains("the audit chain was rewritten: entry"), "{text}");
+    assert!(
+        text.contains("the audit chain was rewritten: entry"),
+        "{text}"
+    );
     let (code, text) = verify(Some(&dir), &[&pdf, &manifest], &[]);
     assert_eq!(code, Some(3), "{text}");
-    assert!(text.contains("its seal does NOT match the stored record"), "{text}");
+    assert!(
+        text.contains("its seal does NOT match the stored record"),
+        "{text}"
+    );
 
     // Dropping the signed heads too leaves a chain no key vouches for.
     let c = sql(&dir);
@@ -627,11 +718,17 @@ fn issue11_finalize_is_all_contracts_or_none() {
     drop(lib);
     // The second contract's draft cannot be sealed (a draft may change).
     sql(&dir)
-        .execute_batch("UPDATE statements SET total = 'not money' WHERE contract_id = 'ACME-2026-002'")
+        .execute_batch(
+            "UPDATE statements SET total = 'not money' WHERE contract_id = 'ACME-2026-002'",
+        )
         .unwrap();
     let mut lib = Library::open(&dir, 2_000).unwrap();
     let e = sla_ledger::trust::finalize(&mut lib, &ctx(), "2026-10", None).unwrap_err();
-    assert!(e.to_string().contains("is not a decimal the credit ledger can hold exactly"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("is not a decimal the credit ledger can hold exactly"),
+        "{e}"
+    );
     let statuses: Vec<String> = lib
         .list_statements(Some("2026-10"), None)
         .unwrap()
@@ -653,16 +750,29 @@ fn issue11_contracts_add_with_a_missing_document_writes_nothing() {
     let o = bin()
         .arg("--library")
         .arg(&lib_dir)
-        .args(["contracts", "add", &format!("{S6}/terms.toml"), "--document"])
+        .args([
+            "contracts",
+            "add",
+            &format!("{S6}/terms.toml"),
+            "--document",
+        ])
         .arg(dir.join("signed.pdf"))
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{o:?}");
-    assert!(String::from_utf8_lossy(&o.stderr).contains("signed.pdf"), "{o:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("signed.pdf"),
+        "{o:?}"
+    );
     let lib = Library::open(&lib_dir, 2_000).unwrap();
     assert!(lib.contract_ids().unwrap().is_empty());
     assert!(lib.audit_list(10).unwrap().is_empty());
-    assert_eq!(std::fs::read_dir(lib_dir.join("documents")).unwrap().count(), 0);
+    assert_eq!(
+        std::fs::read_dir(lib_dir.join("documents"))
+            .unwrap()
+            .count(),
+        0
+    );
 }
 
 #[test]
@@ -715,7 +825,10 @@ fn issue11_decimal_overflow_is_a_clear_error() {
     let dir = temp("overflow");
     let terms = std::fs::read_to_string(format!("{S6}/terms.toml"))
         .unwrap()
-        .replace("monthly_fee = \"12500.00\"", "monthly_fee = \"79228162514264337593543950335\"");
+        .replace(
+            "monthly_fee = \"12500.00\"",
+            "monthly_fee = \"79228162514264337593543950335\"",
+        );
     std::fs::write(dir.join("t.toml"), &terms).unwrap();
     let mut lib = Library::open(&dir.join("lib"), 2_000).unwrap();
     lib.add_contract(&ctx(), dir.join("t.toml").to_str().unwrap())
@@ -726,7 +839,10 @@ fn issue11_decimal_overflow_is_a_clear_error() {
         run[0].statement.as_ref().unwrap().total,
         "7922816251426433759354395033.50"
     );
-    let e = lib.finalize(&ctx(), "2026-10", None).unwrap_err().to_string();
+    let e = lib
+        .finalize(&ctx(), "2026-10", None)
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("total `7922816251426433759354395033.50` is not a decimal the credit ledger can hold exactly"),
         "{e}"

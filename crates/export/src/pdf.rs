@@ -653,7 +653,9 @@ pub fn render(v: &StatementView, xlsx_sha256: &str) -> Result<Vec<u8>, ExportErr
         }
     }
 
-    // Integrity.
+    // Integrity: kept together on one page (seal, signed head, workbook
+    // hash and what the signature covers are read as one).
+    w.need(150.0);
     w.heading("Integrity");
     w.paragraph(
         &format!(
@@ -668,8 +670,8 @@ pub fn render(v: &StatementView, xlsx_sha256: &str) -> Result<Vec<u8>, ExportErr
     if let Some(h) = &v.chain_head {
         w.paragraph(
             &format!(
-                "Audit chain head signed by the library at {}: entry {}, hash {}. `sla-ledger verify --library` checks the library's history still holds it.",
-                h.signed_at, h.seq, h.hash
+                "Audit chain head signed by the library: entry {}, {}, at {}.",
+                h.seq, h.hash, h.signed_at
             ),
             8.0,
             0.0,
@@ -685,8 +687,13 @@ pub fn render(v: &StatementView, xlsx_sha256: &str) -> Result<Vec<u8>, ExportErr
         w.paragraph("This PDF carries a certification signature (PAdES): any change to it, or to the workbook whose hash it shows, is detectable.", 8.0, 0.0);
     }
 
-    // Appendix: the trace.
-    w.new_page();
+    // Appendix: the trace, on a new page unless most of this one is free
+    // (no page left nearly empty).
+    if w.y < H / 2.0 {
+        w.new_page();
+    } else {
+        w.y -= 12.0;
+    }
     w.heading("Appendix: how every number was reached");
     for l in &r.lines {
         w.need(30.0);
@@ -782,11 +789,17 @@ pub fn render(v: &StatementView, xlsx_sha256: &str) -> Result<Vec<u8>, ExportErr
                 ("SlaLedgerXlsxSha256", xlsx_sha256.to_string()),
                 (
                     "SlaLedgerChainSeq",
-                    v.chain_head.as_ref().map(|h| h.seq.to_string()).unwrap_or_default(),
+                    v.chain_head
+                        .as_ref()
+                        .map(|h| h.seq.to_string())
+                        .unwrap_or_default(),
                 ),
                 (
                     "SlaLedgerChainHash",
-                    v.chain_head.as_ref().map(|h| h.hash.clone()).unwrap_or_default(),
+                    v.chain_head
+                        .as_ref()
+                        .map(|h| h.hash.clone())
+                        .unwrap_or_default(),
                 ),
             ],
         },

@@ -525,9 +525,7 @@ fn parse_byte_range(b: &[u8]) -> Result<[u64; 4], ExportError> {
             i += 1;
         }
         let digits = std::str::from_utf8(b.get(start..i).unwrap_or_default()).unwrap_or("");
-        *v = digits
-            .parse()
-            .map_err(|_| bad("not four whole numbers"))?;
+        *v = digits.parse().map_err(|_| bad("not four whole numbers"))?;
     }
     skip_ws(&mut i);
     if b.get(i) != Some(&b']') {
@@ -537,9 +535,15 @@ fn parse_byte_range(b: &[u8]) -> Result<[u64; 4], ExportError> {
 }
 
 fn hex_decode(h: &[u8]) -> Result<Vec<u8>, ExportError> {
-    let digits: Vec<u8> = h.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
-        return Err(pdf_err("the signature's /Contents has an odd number of hex digits"));
+    let digits: Vec<u8> = h
+        .iter()
+        .copied()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    if !digits.len().is_multiple_of(2) {
+        return Err(pdf_err(
+            "the signature's /Contents has an odd number of hex digits",
+        ));
     }
     digits
         .chunks(2)
@@ -672,7 +676,9 @@ pub fn verify_pdf(pdf: &[u8]) -> Result<SignatureCheck, ExportError> {
     let end1 = o1.checked_add(l1).filter(|e| *e <= len);
     let end2 = o2.checked_add(l2).filter(|e| *e <= len);
     let (Some(end1), Some(end2)) = (end1, end2) else {
-        return Err(pdf_err("malformed /ByteRange: it reaches past the end of the file"));
+        return Err(pdf_err(
+            "malformed /ByteRange: it reaches past the end of the file",
+        ));
     };
     if end1 > o2 {
         return Err(pdf_err("malformed /ByteRange: its two ranges overlap"));
@@ -706,17 +712,16 @@ pub fn verify_pdf(pdf: &[u8]) -> Result<SignatureCheck, ExportError> {
         && (find(&dict, b"/P 1/").is_some()
             || find(&dict, b"/P 1 ").is_some()
             || find(&dict, b"/P 1>").is_some());
-    let signing_time = find(&dict, b"/M")
-        .and_then(|p| {
-            let mut hay = &dict[p..];
-            loop {
-                let q = find(hay, b"/M")?;
-                if let Some(s) = literal_string(&hay[q + 2..]) {
-                    return Some(s);
-                }
-                hay = &hay[q + 2..];
+    let signing_time = find(&dict, b"/M").and_then(|p| {
+        let mut hay = &dict[p..];
+        loop {
+            let q = find(hay, b"/M")?;
+            if let Some(s) = literal_string(&hay[q + 2..]) {
+                return Some(s);
             }
-        });
+            hay = &hay[q + 2..];
+        }
+    });
     let signing_time_unix = signing_time.as_deref().and_then(pdf_date);
     Ok(SignatureCheck {
         signer: cms.signer.tbs_certificate.subject.to_string(),

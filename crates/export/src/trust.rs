@@ -124,9 +124,7 @@ fn validity(c: &Certificate) -> (i64, i64) {
 /// The KeyUsage bits, if the extension is present (bit 0 = digitalSignature).
 fn key_usage(c: &Certificate) -> Option<x509_cert::ext::pkix::KeyUsage> {
     let exts = c.tbs_certificate.extensions.as_ref()?;
-    let e = exts
-        .iter()
-        .find(|e| e.extn_id == ID_CE_KEY_USAGE)?;
+    let e = exts.iter().find(|e| e.extn_id == ID_CE_KEY_USAGE)?;
     x509_cert::ext::pkix::KeyUsage::from_der(e.extn_value.as_bytes()).ok()
 }
 
@@ -162,12 +160,7 @@ pub fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
 /// Verifies `sig` over `msg` with a public key (SubjectPublicKeyInfo DER).
 /// Supported: ECDSA P-256 with SHA-256, RSA PKCS#1 v1.5 with SHA-256/384/512;
 /// anything else does not verify.
-pub fn verify_with(
-    spki: &[u8],
-    alg: &der::oid::ObjectIdentifier,
-    msg: &[u8],
-    sig: &[u8],
-) -> bool {
+pub fn verify_with(spki: &[u8], alg: &der::oid::ObjectIdentifier, msg: &[u8], sig: &[u8]) -> bool {
     use signature::Verifier;
     if *alg == ECDSA_SHA256 {
         let Ok(vk) =
@@ -175,7 +168,8 @@ pub fn verify_with(
         else {
             return false;
         };
-        return p256::ecdsa::DerSignature::from_bytes(sig).is_ok_and(|s| vk.verify(msg, &s).is_ok());
+        return p256::ecdsa::DerSignature::from_bytes(sig)
+            .is_ok_and(|s| vk.verify(msg, &s).is_ok());
     }
     let Ok(pk) = <rsa::RsaPublicKey as rsa::pkcs8::DecodePublicKey>::from_public_key_der(spki)
     else {
@@ -254,7 +248,15 @@ pub fn evaluate(
             return fail(t, format!("the {role} {who} was not yet valid at the signing time {} (valid from {} to {})", utc(at), utc(from), utc(to)));
         }
         if at > to {
-            return fail(t, format!("the {role} {who} had expired at the signing time {} (valid from {} to {})", utc(at), utc(from), utc(to)));
+            return fail(
+                t,
+                format!(
+                    "the {role} {who} had expired at the signing time {} (valid from {} to {})",
+                    utc(at),
+                    utc(from),
+                    utc(to)
+                ),
+            );
         }
         let fp = fingerprint(&current);
         if let Some((_, _, source)) = anchors.find(&fp) {
@@ -281,18 +283,33 @@ pub fn evaluate(
             return fail(t, why);
         };
         if !is_ca(&issuer) {
-            return fail(t, format!("{} is not a CA certificate but issued {who}", subject(&issuer)));
+            return fail(
+                t,
+                format!(
+                    "{} is not a CA certificate but issued {who}",
+                    subject(&issuer)
+                ),
+            );
         }
         if let Some(ku) = key_usage(&issuer) {
             if !ku.0.contains(x509_cert::ext::pkix::KeyUsages::KeyCertSign) {
-                return fail(t, format!("{} may not sign certificates (key usage) but issued {who}", subject(&issuer)));
+                return fail(
+                    t,
+                    format!(
+                        "{} may not sign certificates (key usage) but issued {who}",
+                        subject(&issuer)
+                    ),
+                );
             }
         }
         seen.push(fingerprint(&issuer));
         t.path.push(subject(&issuer));
         current = issuer;
     }
-    fail(t, format!("no trusted certificate within {MAX_PATH} links of the signer"))
+    fail(
+        t,
+        format!("no trusted certificate within {MAX_PATH} links of the signer"),
+    )
 }
 
 /// Parses a DER certificate (for pins stored as PEM, see [`certs_from_pem`]).

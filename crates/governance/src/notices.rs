@@ -185,13 +185,24 @@ mod tests {
                 line.starts_with(' ')
                     || line.starts_with('\t')
                     || [
-                        "Message-ID", "To", "Subject", "Date", "X-SLA-Ledger-Statement",
-                        "X-Unsent", "MIME-Version", "Content-Type", "Content-Transfer-Encoding"
+                        "Message-ID",
+                        "To",
+                        "Subject",
+                        "Date",
+                        "X-SLA-Ledger-Statement",
+                        "X-Unsent",
+                        "MIME-Version",
+                        "Content-Type",
+                        "Content-Transfer-Encoding"
                     ]
                     .contains(&name),
                 "unexpected header line {line:?} in\n{e}"
             );
         }
-        assert!(!head.contains("\r\nBcc:") && !head.contains("\r\nX-Evil:") && !head.contains("\r\nCc:"));
+        assert!(
+            !head.contains("\r\nBcc:")
+                && !head.contains("\r\nX-Evil:")
+                && !head.contains("\r\nCc:")
+        );
     }
 }

@@ -41,4 +41,30 @@ pub enum ImportError {
     Workbook { path: String, message: String },
     #[error("{} bad row(s); nothing was imported\n{}", .0.len(), .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
     Rows(Vec<RowError>),
+    /// The file, or a sheet, part or cell of it, is beyond one of the limits
+    /// in [`crate::limits`]. It was refused before its contents were
+    /// allocated; nothing was imported.
+    #[error("{path}: {}{what}", place(.at))]
+    TooLarge {
+        /// The file as the user named it.
+        path: String,
+        /// Where in the file: `sheet outages, cell XFD1048576`, or empty
+        /// when the whole file is meant.
+        at: String,
+        /// What is too large, with the limit, as a sentence.
+        what: String,
+        /// The limit that was passed (its unit is in `what`).
+        limit: u64,
+    },
+    /// A file of 0 bytes where a workbook was expected.
+    #[error("{path}: empty file (0 bytes)")]
+    Empty { path: String },
+}
+
+fn place(at: &str) -> String {
+    if at.is_empty() {
+        String::new()
+    } else {
+        format!("{at}: ")
+    }
 }

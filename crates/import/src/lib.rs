@@ -2,16 +2,29 @@
 //! kind, or one workbook (xlsx, xls, ods) with sheets `outages`,
 //! `maintenance`, `incidents`. Header names are matched case-insensitively in
 //! any order; every bad row is reported; nothing is half-read.
+//!
+//! Files are untrusted: every reader checks what a file declares and what
+//! it holds against [`limits`] before keeping anything, so a hostile file
+//! is refused quickly, in bounded memory, with its file, sheet and cell
+//! named, and never panics the importer.
 
 mod error;
+mod grid;
+pub mod limits;
 mod mapping;
+mod ods;
 mod requests;
 mod sheet;
+mod values;
+mod xls;
+mod xlsx;
+mod zipguard;
 
 pub use error::{ImportError, RowError};
+pub use limits::MAX_ROWS_PER_SHEET;
 pub use mapping::{inspect, read_mapped, SheetInfo, SheetMap};
 pub use requests::{read_requests, RequestRecord};
-pub use sheet::{Cell, RawSheet};
+pub use sheet::{read_csv_bytes, read_workbook_bytes, Cell, InvalidCell, RawSheet};
 
 use chrono::{NaiveDateTime, Timelike};
 use chrono_tz::Tz;
@@ -20,6 +33,7 @@ use sla_engine::events::{incidents_without_opened, normalize_cause, normalize_st
 use sla_engine::num::parse_decimal;
 use sla_engine::time::{parse_instant, resolve_local};
 use sla_engine::{Events, IncidentRow, Instant, MaintenanceRow, Origin, OutageRow, Terms};
+use std::collections::HashSet;
 use std::path::Path;
 
 /// The three kinds of event sheet, in the order errors are listed.
@@ -85,9 +99,6 @@ pub struct Imported {
     pub events: Events,
     pub warnings: Vec<String>,
 }
-
-/// Largest number of data rows read from one sheet: a limit on everything.
-pub const MAX_ROWS_PER_SHEET: usize = 2_000_000;
 
 /// Reads every named source, checking each row against `terms` (its time
 /// zone for naive instants, its service ids).
@@ -225,13 +236,13 @@ impl Checker {
         let spec = kind.columns();
         let mut index: Vec<Option<usize>> = vec![None; spec.len()];
         let mut header_ok = true;
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for (pos, name) in sheet.header.iter().enumerate() {
             let key = name.trim().to_lowercase();
             if key.is_empty() {
                 continue;
             }
-            if seen.contains(&key) {
+            if !seen.insert(key.clone()) {
                 self.err(
                     kind,
                     sheet,
@@ -242,7 +253,6 @@ impl Checker {
                 header_ok = false;
                 continue;
             }
-            seen.push(key.clone());
             match spec.iter().position(|(c, _)| *c == key) {
                 Some(i) => index[i] = Some(pos),
                 None => self.warnings.push(format!(
@@ -306,7 +316,12 @@ impl Checker {
     }
 
     fn text(&mut self, r: &RowCtx<'_>, col: &str, required: bool) -> Option<String> {
-        let v = self.cell(r, col).map(Cell::as_text);
+        let c = self.cell(r, col);
+        if let Some(Cell::Invalid(bad)) = c {
+            self.err(r.kind, r.sheet, r.row, col, bad.reason.clone());
+            return None;
+        }
+        let v = c.map(Cell::as_text);
         if v.is_none() && required {
             self.err(r.kind, r.sheet, r.row, col, "required cell is empty");
         }
@@ -359,6 +374,7 @@ impl Checker {
         let parsed = match cell {
             Cell::DateTime(n) => resolve_local(self.tz, round_to_second(*n), &n.to_string()).map_err(|e| e.to_string()),
             Cell::Number(n) => Err(format!("{n} is a number, not a date-time: format the cell as a date-time or write RFC 3339 text")),
+            Cell::Invalid(bad) => Err(bad.reason.clone()),
             other => parse_instant(&other.as_text(), self.tz).map_err(|e| e.to_string()),
         };
         parsed
@@ -396,6 +412,10 @@ impl Checker {
         let ordered = self.end_after_start(r, start.ok().flatten(), end.ok().flatten());
         let impact = match self.cell(r, "impact") {
             None => Some(Decimal::ONE),
+            Some(Cell::Invalid(bad)) => {
+                self.err(r.kind, r.sheet, r.row, "impact", bad.reason.clone());
+                None
+            }
             Some(c) => match parse_decimal(&c.as_text()) {
                 Ok(d) if d > Decimal::ZERO && d <= Decimal::ONE => Some(d),
                 Ok(d) => {

@@ -42,11 +42,15 @@ fn instant(c: &Cell, tz: Tz) -> Result<Instant, String> {
             resolve_local(tz, round_to_second(*n), &n.to_string()).map_err(|e| e.to_string())
         }
         Cell::Number(n) => Err(format!("{n} is a number, not a date-time")),
+        Cell::Invalid(bad) => Err(bad.reason.clone()),
         other => parse_instant(&other.as_text(), tz).map_err(|e| e.to_string()),
     }
 }
 
 fn count(c: &Cell) -> Result<u64, String> {
+    if let Cell::Invalid(bad) = c {
+        return Err(bad.reason.clone());
+    }
     let t = c.as_text();
     t.parse::<u64>()
         .map_err(|_| format!("`{t}` is not a whole number of requests"))
@@ -102,10 +106,17 @@ pub fn read_requests(path: &str, tz: Tz) -> Result<Vec<RequestRecord>, ImportErr
                 .filter(|c| !c.is_empty())
         };
         let mut bad = |col: &str, m: String| errors.push(err(&s, *row, col, m));
-        let service = cell(0).map(|c| c.as_text());
-        if service.is_none() {
-            bad("service", "required cell is empty".into());
-        }
+        let service = match cell(0) {
+            Some(Cell::Invalid(i)) => {
+                bad("service", i.reason.clone());
+                None
+            }
+            Some(c) => Some(c.as_text()),
+            None => {
+                bad("service", "required cell is empty".into());
+                None
+            }
+        };
         let mut get_t = |k: usize| match cell(k) {
             None => {
                 errors.push(err(&s, *row, COLUMNS[k], "required cell is empty"));

@@ -212,7 +212,10 @@ fn check_move(
                 && deadline_date.is_some_and(|d| today <= d)
                 && u.note.is_none() =>
         {
-            return Err(StoreError::Conflict(format!("the deadline {} has not passed: give a --note saying why the credit is forfeited", deadline.unwrap_or_default())));
+            return Err(StoreError::Conflict(format!(
+                "the deadline {} has not passed: give a --note saying why the credit is forfeited",
+                deadline.unwrap_or_default()
+            )));
         }
         _ => {}
     }

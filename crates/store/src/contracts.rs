@@ -190,7 +190,10 @@ impl Library {
         }
         // Write beside, then rename: a crash never leaves half a file under
         // a hash name.
-        let tmp = self.dir().join("documents").join(format!(".{}.part", doc.sha));
+        let tmp = self
+            .dir()
+            .join("documents")
+            .join(format!(".{}.part", doc.sha));
         std::fs::write(&tmp, &doc.bytes)
             .and_then(|_| std::fs::rename(&tmp, &stored))
             .map_err(|source| StoreError::Io {

@@ -204,7 +204,9 @@ impl Library {
         })?;
         let id = match id {
             Ok(id) => id,
-            Err(existing) => return Ok(ImportOutcome::AlreadyImported(self.import_info(existing)?)),
+            Err(existing) => {
+                return Ok(ImportOutcome::AlreadyImported(self.import_info(existing)?))
+            }
         };
         let info = self.import_info(id)?;
         Ok(ImportOutcome::Imported {

@@ -45,7 +45,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_governance.sql",
         include_str!("../migrations/0003_governance.sql"),
     ),
-    ("0004_trust.sql", include_str!("../migrations/0004_trust.sql")),
+    (
+        "0004_trust.sql",
+        include_str!("../migrations/0004_trust.sql"),
+    ),
 ];
 
 pub const DB_FILE: &str = "library.sqlite3";

@@ -85,7 +85,10 @@ pub(crate) fn check(conn: &Connection) -> Result<Report, StoreError> {
             });
             let from = text(&d, "from").unwrap_or_default();
             if from != c.state {
-                problems.push(format!("audit entry {seq} moves claim {id} from {from}, but the chain had it {}", c.state));
+                problems.push(format!(
+                    "audit entry {seq} moves claim {id} from {from}, but the chain had it {}",
+                    c.state
+                ));
             }
             c.state = text(&d, "to").unwrap_or_default();
             c.claimed_on = text(&d, "date").or(c.claimed_on.take());
@@ -292,7 +295,10 @@ fn check_claims(
             ));
         }
     }
-    for (cid, s) in sealed.values().filter_map(|s| s.claim.as_ref().map(|c| (c.0, s))) {
+    for (cid, s) in sealed
+        .values()
+        .filter_map(|s| s.claim.as_ref().map(|c| (c.0, s)))
+    {
         if !rows.iter().any(|r| r.0 == cid) {
             problems.push(format!(
                 "claim {cid}, opened in audit entry {}, is missing",

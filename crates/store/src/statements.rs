@@ -362,7 +362,9 @@ impl Library {
             )
             .optional()
             .map_err(sql)?;
-        Ok(row.map(|(n, c, p, r, i)| crate::sha256_hex(canonical_json(&n, &c, &p, &r, &i).as_bytes())))
+        Ok(row.map(|(n, c, p, r, i)| {
+            crate::sha256_hex(canonical_json(&n, &c, &p, &r, &i).as_bytes())
+        }))
     }
 
     pub fn list_statements(
@@ -536,7 +538,8 @@ fn seal(
         .map_err(sql)?;
         // The claim is in the chain from its first moment: `audit verify`
         // replays every claim from here.
-        details["claim"] = json!({ "id": tx.last_insert_rowid(), "amount": total, "deadline": deadline });
+        details["claim"] =
+            json!({ "id": tx.last_insert_rowid(), "amount": total, "deadline": deadline });
     }
     if let Some((old, reason)) = restates {
         details["restates"] = json!(old);

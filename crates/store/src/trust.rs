@@ -219,7 +219,9 @@ impl Library {
     pub fn anchors(&self) -> Result<Vec<Anchor>, StoreError> {
         let mut st = self
             .conn()
-            .prepare("SELECT seq, hash, at, signer_sha256, signature FROM chain_anchors ORDER BY seq")
+            .prepare(
+                "SELECT seq, hash, at, signer_sha256, signature FROM chain_anchors ORDER BY seq",
+            )
             .map_err(sql)?;
         let rows = st
             .query_map([], |r| {
