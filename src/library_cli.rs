@@ -766,7 +766,8 @@ pub fn claims(e: &mut Env, cmd: ClaimsCmd) -> Result<(), AppError> {
             expect,
         } => {
             let d = d.map(|x| date(&x, "--date")).transpose()?;
-            let c = e.lib.update_claim(
+            let c = sla_ledger::trust::update_claim(
+                &mut e.lib,
                 &e.ctx,
                 id,
                 &ClaimUpdate {

@@ -17,9 +17,12 @@ fn export_err(e: sla_export::ExportError) -> AppError {
 }
 
 /// Stores a new signing identity in the library, pins the certificate its
-/// signatures chain to, and records both in the audit chain.
+/// signatures chain to, and records both in the audit chain. When the
+/// library already had an identity, its key signs the chain head that
+/// covers the new pin: a later pin is trusted only when an earlier trusted
+/// key vouched for it (see [`anchors`]).
 pub fn set_identity(lib: &mut Library, ctx: &Ctx, id: &Identity) -> Result<String, AppError> {
-    id.save(lib.dir()).map_err(export_err)?;
+    let old = Identity::load(lib.dir()).ok();
     let org = id.organisation_cert();
     let fp = trust::fingerprint(org);
     lib.record(
@@ -32,32 +35,78 @@ pub fn set_identity(lib: &mut Library, ctx: &Ctx, id: &Identity) -> Result<Strin
             "trusted_root_sha256": fp,
         }),
     )?;
-    lib.pin_certificate(
+    let pinned = lib.pin_certificate(
         ctx,
         &fp,
         &org.tbs_certificate.subject.to_string(),
         &trust::cert_to_pem(org).map_err(export_err)?,
     )?;
+    if let (true, Some(old)) = (pinned, old) {
+        let sign = |bytes: &[u8]| old.sign_detached(bytes).map_err(|e| e.to_string());
+        lib.checkpoint(ctx, &sign)?;
+    }
+    id.save(lib.dir()).map_err(export_err)?;
     Ok(fp)
 }
 
-/// The library's pinned certificates plus any given with `--trust`.
+/// What is trusted: the certificates given with `--trust` alone when there
+/// are any (an auditor's own copy of the issuer's certificate replaces
+/// whatever the library file says); else the library's pins that hold up.
+///
+/// Pins live in the same file as everything else, so a pin is trusted only
+/// when it is the library's first, or when a chain head covering the entry
+/// that pinned it is signed by a key an already trusted pin vouches for.
+/// Someone who can write the file but has no key can add rows to
+/// `trusted_certificates`, but cannot make them trusted.
 pub fn anchors(lib: Option<&Library>, extra: &[Certificate]) -> Result<Anchors, AppError> {
     let mut a = Anchors::default();
-    if let Some(lib) = lib {
-        for pin in lib.pins()? {
-            for c in trust::certs_from_pem(&pin.cert_pem).map_err(export_err)? {
-                // Only the pinned certificate itself, by its fingerprint.
-                if trust::fingerprint(&c) == pin.sha256 {
-                    a.add(c, "pinned in the library");
-                }
-            }
+    if !extra.is_empty() {
+        for c in extra {
+            a.add(c.clone(), "given with --trust");
         }
+        return Ok(a);
     }
-    for c in extra {
-        a.add(c.clone(), "given with --trust");
+    if let Some(lib) = lib {
+        a = vouched_pins(lib)?.0;
     }
     Ok(a)
+}
+
+/// The library's pins that hold up, and the ones that do not (with why).
+fn vouched_pins(lib: &Library) -> Result<(Anchors, Vec<String>), AppError> {
+    let mut trusted = Anchors::default();
+    let mut refused = Vec::new();
+    let library_id = lib.library_id()?;
+    let heads = lib.anchors()?;
+    for (n, pin) in lib.pins()?.into_iter().enumerate() {
+        let Some(cert) = trust::certs_from_pem(&pin.cert_pem)
+            .map_err(export_err)?
+            .into_iter()
+            .find(|c| trust::fingerprint(c) == pin.sha256)
+        else {
+            refused.push(format!(
+                "pinned certificate {} does not match its fingerprint",
+                pin.subject
+            ));
+            continue;
+        };
+        let vouched = n == 0
+            || lib.pin_entry(&pin.sha256)?.is_some_and(|seq| {
+                heads
+                    .iter()
+                    .filter(|h| h.seq >= seq)
+                    .any(|h| check_head(lib, &library_id, h, &trusted).is_ok())
+            });
+        if vouched {
+            trusted.add(cert, "pinned in the library");
+        } else {
+            refused.push(format!(
+                "pinned certificate {} (SHA-256 {}) is not vouched for by a chain head signed under an earlier trusted pin: not trusted",
+                pin.subject, pin.sha256
+            ));
+        }
+    }
+    Ok((trusted, refused))
 }
 
 /// Reads `--trust` files (PEM, one or more certificates each).
@@ -110,6 +159,21 @@ pub fn restate(
     with_signer(lib, |l, s| l.restate_anchored(ctx, key, reason, s))
 }
 
+/// Moves a claim on (compare-and-set in the store) and, when the library
+/// has a signing identity, signs the chain head that covers the move.
+pub fn update_claim(
+    lib: &mut Library,
+    ctx: &Ctx,
+    id: i64,
+    u: &sla_store::claims::ClaimUpdate,
+) -> Result<sla_store::claims::ClaimInfo, AppError> {
+    let c = lib.update_claim(ctx, id, u)?;
+    if Identity::load(lib.dir()).is_ok() {
+        checkpoint(lib, ctx)?;
+    }
+    Ok(c)
+}
+
 /// Signs the chain's current head (`audit checkpoint`).
 pub fn checkpoint(lib: &mut Library, ctx: &Ctx) -> Result<Option<Anchor>, AppError> {
     let id = Identity::load(lib.dir()).map_err(export_err)?;
@@ -152,7 +216,8 @@ pub struct AuditReport {
     pub anchored_through: Option<i64>,
     /// Who signed the heads (subject and certificate SHA-256).
     pub head_signers: Vec<String>,
-    /// Seals (finalize or restate entries) after the newest signed head.
+    /// Entries about money (seals and claim changes) after the newest
+    /// trusted signed head.
     pub unanchored_seals: i64,
     /// "intact and anchored", "intact, not anchored", or "broken".
     pub state: String,
@@ -166,7 +231,11 @@ pub const STATE_BROKEN: &str = "broken";
 
 pub fn audit_verify(lib: &Library, extra: &[Certificate]) -> Result<AuditReport, AppError> {
     let mut chain = lib.audit_verify()?;
-    let anchors_set = anchors(Some(lib), extra)?;
+    let (anchors_set, refused_pins) = if extra.is_empty() {
+        vouched_pins(lib)?
+    } else {
+        (anchors(None, extra)?, Vec::new())
+    };
     let library_id = lib.library_id()?;
     let mut signers: Vec<String> = Vec::new();
     let mut through = None;
@@ -184,11 +253,12 @@ pub fn audit_verify(lib: &Library, extra: &[Certificate]) -> Result<AuditReport,
             Err(HeadProblem::Untrusted(p)) => untrusted.push(p),
         }
     }
-    let seals = lib.seal_entries()?;
-    let unanchored = seals
+    let money = lib.money_entries()?;
+    let unanchored = money
         .iter()
         .filter(|s| through.is_none_or(|t| **s > t))
         .count() as i64;
+    untrusted.extend(refused_pins);
     chain.ok = chain.problems.is_empty();
     chain.problem = chain.problems.first().cloned();
     let state = if !chain.ok {
@@ -211,7 +281,7 @@ pub fn audit_verify(lib: &Library, extra: &[Certificate]) -> Result<AuditReport,
         let mut notes = untrusted;
         if unanchored > 0 {
             notes.push(format!(
-                "{unanchored} seal(s) are not covered by a signed chain head: someone who can write the library file could rewrite them undetected; run `sla-ledger audit checkpoint` (needs the signing identity)"
+                "{unanchored} seal(s) or claim change(s) are not covered by a signed chain head: someone who can write the library file could rewrite them undetected; run `sla-ledger audit checkpoint` (needs the signing identity)"
             ));
         }
         report.chain.problems.extend(notes);
@@ -244,12 +314,14 @@ fn check_head(
     }
     match lib.entry_hash(a.seq) {
         Ok(Some(h)) if h == a.hash => {}
-        _ => return Err(HeadProblem::Broken(format!(
+        _ => {
+            return Err(HeadProblem::Broken(format!(
             "the audit chain was rewritten: entry {} is not the one signed at {} (signed hash {}…)",
             a.seq,
             a.at,
             a.hash.get(..12).unwrap_or(&a.hash)
-        ))),
+        )))
+        }
     }
     let at = chrono::DateTime::parse_from_rfc3339(&a.at)
         .ok()

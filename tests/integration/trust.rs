@@ -576,7 +576,7 @@ fn issue11_a_rewritten_chain_is_caught_by_the_signed_heads() {
     let (code, text) = audit_verify(&dir);
     assert_eq!(code, Some(4), "{text}");
     assert!(
-        text.contains("1 seal(s) are not covered by a signed chain head")
+        text.contains("1 seal(s) or claim change(s) are not covered by a signed chain head")
             && text.contains("state: intact, not anchored"),
         "{text}"
     );
@@ -857,4 +857,98 @@ fn issue11_decimal_overflow_is_a_clear_error() {
         exact_add("1.10".parse().unwrap(), "2.205".parse().unwrap()),
         Some("3.305".parse().unwrap())
     );
+}
+
+/// Review of issue 11: a certificate inserted into the library file's pins
+/// (an INSERT needs no trigger dropped) is not trusted: no earlier trusted
+/// key vouched for it.
+#[test]
+fn issue11_a_pin_inserted_into_the_file_is_not_trusted() {
+    let (dir, lib) = signed("pin-insert");
+    drop(lib);
+    let forger = Identity::create("Example Hosting Ltd", "Statements signing", ctx().now).unwrap();
+    let copy = forge(&dir, "pin-insert-copy", &forger, ctx().now);
+    let org = forger.organisation_cert();
+    let pem = sla_ledger::sla_export::trust::cert_to_pem(org).unwrap();
+    sql(&copy)
+        .execute(
+            "INSERT INTO trusted_certificates (sha256, subject, cert_pem, added_at, added_by) VALUES (?1, 'forger', ?2, 'now', 'forger')",
+            rusqlite::params![sla_ledger::sla_export::trust::fingerprint(org), pem],
+        )
+        .unwrap();
+    let (pdf, _, _) = out_files(&copy);
+    let (code, text) = verify(Some(&copy), &[&pdf], &[]);
+    assert_eq!(code, Some(4), "{text}");
+    let (code, text) = audit_verify(&copy);
+    assert_ne!(code, Some(0), "{text}");
+    assert!(
+        text.contains("is not vouched for by a chain head signed under an earlier trusted pin"),
+        "{text}"
+    );
+    // Replacing the identity the proper way: the old key vouches for the
+    // new pin, and statements signed by the new key are trusted.
+    let (dir, mut lib) = signed("pin-rotate");
+    let next = Identity::create("Example Hosting Ltd", "Statements signing 2", ctx().now).unwrap();
+    sla_ledger::trust::set_identity(&mut lib, &ctx(), &next).unwrap();
+    let report = sla_ledger::trust::audit_verify(&lib, &[]).unwrap();
+    assert_eq!(report.state, "intact and anchored", "{report:?}");
+    let out = dir.join("out2");
+    lib.restate(&ctx(), NUMBER, "new signer").unwrap();
+    sla_ledger::export::export_statement(&mut lib, &ctx(), "ACME-2026-001/2026-10/2", &out)
+        .unwrap();
+    drop(lib);
+    let (code, text) = verify(Some(&dir), &[&out.join("ACME-2026-001_2026-10_2.pdf")], &[]);
+    assert_eq!(code, Some(0), "{text}");
+}
+
+/// Review of issue 11: undoing a restatement, or changing a claim's terms,
+/// is found by audit verify.
+#[test]
+fn issue11_an_undone_restatement_and_changed_claim_terms_are_found() {
+    let (dir, mut lib) = signed("undo");
+    sla_ledger::trust::restate(&mut lib, &ctx(), NUMBER, "late report").unwrap();
+    drop(lib);
+    let (code, text) = audit_verify(&dir);
+    assert_eq!(code, Some(0), "{text}");
+    let c = sql(&dir);
+    drop_triggers(&c);
+    c.execute_batch(
+        "UPDATE statements SET status = 'superseded', superseded_by = id - 1 WHERE number = 'ACME-2026-001/2026-10/2';
+         UPDATE statements SET status = 'final', superseded_by = NULL WHERE number = 'ACME-2026-001/2026-10/1';
+         UPDATE claims SET deadline = '2026-10-31', direction = 'vendor' WHERE id = 1;",
+    )
+    .unwrap();
+    drop(c);
+    let (code, text) = audit_verify(&dir);
+    assert_eq!(code, Some(3), "{text}");
+    for want in [
+        &format!("statement {NUMBER} is final again, but audit entry"),
+        "statement ACME-2026-001/2026-10/2 is superseded, but no restatement in the audit chain supersedes it",
+        "claim 1: its terms were changed",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+}
+
+/// Review of issue 11: a /ByteRange outside the signed dictionary, and a
+/// megabyte of `/M(`, are broken files, quickly, never a panic.
+#[test]
+fn issue11_review_inputs_for_verify_pdf() {
+    let (dir, lib) = signed("review-pdf");
+    drop(lib);
+    let (pdf, _, _) = out_files(&dir);
+    let good = std::fs::read(&pdf).unwrap();
+    let at = good.windows(11).rposition(|w| w == b"/Contents <").unwrap() + 10;
+    let end = at + good[at..].iter().position(|c| *c == b'>').unwrap() + 1;
+    let gap = &good[at..end];
+    let head = b"%PDF-1.7\n".to_vec();
+    let o2 = head.len() + gap.len();
+    let tail = format!("\n1 0 obj <</ByteRange [0 9 {o2} 40] /M(D:20261128100000Z)>>\nendobj\n");
+    let crafted = [head.as_slice(), gap, tail.as_bytes()].concat();
+    let r = sign::verify_pdf(&crafted);
+    assert!(r.map(|c| !c.holds()).unwrap_or(true));
+    let mut slow = b"%PDF-1.7\n".to_vec();
+    slow.extend(b"/M(".repeat(350_000));
+    slow.extend(b"1 0 obj <</ByteRange [0 10 20 5] /Contents <00>>>");
+    assert!(sign::verify_pdf(&slow).is_err());
 }

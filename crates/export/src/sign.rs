@@ -377,7 +377,10 @@ pub struct CmsCheck {
 }
 
 /// Largest CMS signature read (ours are under 12 KiB).
-const MAX_CMS_BYTES: usize = 1 << 20;
+pub const MAX_CMS_BYTES: usize = 1 << 20;
+
+/// How far from its `/ByteRange` a signature dictionary may reach.
+const NEAR: usize = 64 << 10;
 
 /// Checks a detached CMS (`.p7s`) against the content's SHA-256. Any
 /// malformed input is an error, never a panic.
@@ -548,6 +551,9 @@ fn hex_decode(h: &[u8]) -> Result<Vec<u8>, ExportError> {
     digits
         .chunks(2)
         .map(|p| {
+            if !p.iter().all(u8::is_ascii_hexdigit) {
+                return Err(pdf_err("/Contents is not hex"));
+            }
             let s = std::str::from_utf8(p).map_err(|_| pdf_err("/Contents is not hex"))?;
             u8::from_str_radix(s, 16).map_err(|_| pdf_err("/Contents is not hex"))
         })
@@ -685,11 +691,27 @@ pub fn verify_pdf(pdf: &[u8]) -> Result<SignatureCheck, ExportError> {
     }
     // Every value is now <= len, which fits in usize.
     let (o1, end1, o2, end2) = (o1 as usize, end1 as usize, o2 as usize, end2 as usize);
+    // The /ByteRange read must be the signed one: inside the first range,
+    // in the dictionary whose /Contents the gap is.
+    let before_gap = pos < end1 && end1 - pos <= NEAR;
+    let after_gap = pos >= o2 && pos - o2 <= NEAR;
+    if !(before_gap || after_gap) {
+        return Err(pdf_err(
+            "the /ByteRange is not in the signature dictionary it describes",
+        ));
+    }
     let gap = &pdf[end1..o2];
     if gap.len() < 2 || gap[0] != b'<' || gap[gap.len() - 1] != b'>' {
         return Err(pdf_err(
             "the /ByteRange does not leave out exactly the signature's /Contents",
         ));
+    }
+    // Refused before decoding: a signature is at most MAX_CMS_BYTES.
+    if gap.len() > 2 * MAX_CMS_BYTES + 4096 {
+        return Err(pdf_err(format!(
+            "the signature's /Contents is {} bytes, more than a signature may be",
+            gap.len()
+        )));
     }
     let contents = hex_decode(&gap[1..gap.len() - 1])?;
     let cms_len = der_len(&contents)
@@ -702,9 +724,8 @@ pub fn verify_pdf(pdf: &[u8]) -> Result<SignatureCheck, ExportError> {
     let cms = check_cms(&contents[..cms_len], &h.finalize())?;
     // The signature dictionary: from its `obj` to its `endobj`, looked for
     // within 64 KiB of the signature (a dictionary is a few hundred bytes).
-    const NEAR: usize = 64 << 10;
-    let floor = pos.saturating_sub(NEAR);
-    let dict_start = rfind(&pdf[floor..pos], b"obj").map_or(floor, |p| floor + p);
+    let floor = end1.saturating_sub(NEAR);
+    let dict_start = rfind(&pdf[floor..end1], b"obj").map_or(floor, |p| floor + p);
     let ceiling = o2.saturating_add(NEAR).min(pdf.len());
     let dict_end = find(&pdf[o2..ceiling], b"endobj").map_or(ceiling, |e| o2 + e);
     let dict = [&pdf[dict_start..end1], &pdf[o2..dict_end]].concat();

@@ -27,6 +27,20 @@ struct Sealed {
     total: String,
     currency: String,
     claim: Option<(i64, String)>,
+    /// The claim's deadline and direction as the finalize entry recorded
+    /// them (entries written since schema 4).
+    claim_deadline: Option<Option<String>>,
+    claim_direction: Option<Option<String>>,
+}
+
+/// The moves a claim may make (the same edges the schema's trigger allows).
+fn allowed(from: &str, to: &str) -> bool {
+    matches!(
+        (from, to),
+        ("eligible", "claimed" | "disputed" | "forfeited")
+            | ("claimed", "applied" | "disputed")
+            | ("disputed", "claimed" | "applied" | "forfeited")
+    )
 }
 
 /// What the chain says a claim is now.
@@ -71,6 +85,8 @@ pub(crate) fn check(conn: &Connection) -> Result<Report, StoreError> {
     let mut problems = Vec::new();
     let mut sealed: HashMap<i64, Sealed> = HashMap::new();
     let mut claims_chain: HashMap<i64, Replayed> = HashMap::new();
+    // Restated statement number -> (the statement that supersedes it, entry).
+    let mut restated: HashMap<String, (i64, i64)> = HashMap::new();
     for (seq, action, d) in chain_entries(conn)? {
         if action == "claim.update" {
             let Some(id) = d.get("claim_id").and_then(Value::as_i64) else {
@@ -84,13 +100,19 @@ pub(crate) fn check(conn: &Connection) -> Result<Report, StoreError> {
                 ..Replayed::default()
             });
             let from = text(&d, "from").unwrap_or_default();
+            let to = text(&d, "to").unwrap_or_default();
             if from != c.state {
                 problems.push(format!(
                     "audit entry {seq} moves claim {id} from {from}, but the chain had it {}",
                     c.state
                 ));
             }
-            c.state = text(&d, "to").unwrap_or_default();
+            if !allowed(&from, &to) {
+                problems.push(format!(
+                    "audit entry {seq} moves claim {id} from {from} to {to}, a move no claim can make"
+                ));
+            }
+            c.state = to;
             c.claimed_on = text(&d, "date").or(c.claimed_on.take());
             c.claim_ref = text(&d, "reference").or(c.claim_ref.take());
             c.invoice_ref = text(&d, "invoice").or(c.invoice_ref.take());
@@ -100,12 +122,23 @@ pub(crate) fn check(conn: &Connection) -> Result<Report, StoreError> {
             problems.push(format!("audit entry {seq} ({action}) names no statement"));
             continue;
         };
+        if action == "statement.restate" {
+            if let Some(old) = text(&d, "restates") {
+                restated.insert(old, (id, seq));
+            }
+        }
         let claim = d.get("claim").and_then(|c| {
             Some((
                 c.get("id")?.as_i64()?,
                 c.get("amount")?.as_str()?.to_string(),
             ))
         });
+        let claim_field = |k: &str| {
+            d.get("claim")
+                .and_then(|c| c.get(k))
+                .map(|v| v.as_str().map(str::to_string))
+        };
+        let (claim_deadline, claim_direction) = (claim_field("deadline"), claim_field("direction"));
         if let Some((cid, _)) = &claim {
             claims_chain.insert(
                 *cid,
@@ -123,10 +156,12 @@ pub(crate) fn check(conn: &Connection) -> Result<Report, StoreError> {
                 total: text(&d, "total").unwrap_or_default(),
                 currency: text(&d, "currency").unwrap_or_default(),
                 claim,
+                claim_deadline,
+                claim_direction,
             },
         );
     }
-    let statements = check_statements(conn, &sealed, &mut problems)?;
+    let statements = check_statements(conn, &sealed, &restated, &mut problems)?;
     let claims = check_claims(conn, &sealed, &mut claims_chain, &mut problems)?;
     Ok(Report {
         statements,
@@ -138,10 +173,11 @@ pub(crate) fn check(conn: &Connection) -> Result<Report, StoreError> {
 fn check_statements(
     conn: &Connection,
     sealed: &HashMap<i64, Sealed>,
+    restated: &HashMap<String, (i64, i64)>,
     problems: &mut Vec<String>,
 ) -> Result<i64, StoreError> {
     let mut st = conn
-        .prepare("SELECT id, number, contract_id, period, result_json, inputs_json, total, currency, sha256 FROM statements WHERE status <> 'draft' ORDER BY id")
+        .prepare("SELECT id, number, contract_id, period, result_json, inputs_json, total, currency, sha256, status, superseded_by FROM statements WHERE status <> 'draft' ORDER BY id")
         .map_err(sql)?;
     type Row = (
         i64,
@@ -153,6 +189,8 @@ fn check_statements(
         String,
         String,
         Option<String>,
+        String,
+        Option<i64>,
     );
     let rows: Vec<Row> = st
         .query_map([], |r| {
@@ -166,14 +204,45 @@ fn check_statements(
                 r.get(6)?,
                 r.get(7)?,
                 r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
             ))
         })
         .map_err(sql)?
         .collect::<Result<_, _>>()
         .map_err(sql)?;
     let mut seen = 0;
-    for (id, number, contract, period, result_json, inputs_json, total, currency, sha) in &rows {
+    for (
+        id,
+        number,
+        contract,
+        period,
+        result_json,
+        inputs_json,
+        total,
+        currency,
+        sha,
+        status,
+        superseded_by,
+    ) in &rows
+    {
         seen += 1;
+        // A restatement is in the chain: the statement it restates is
+        // superseded by it, and nothing else is superseded.
+        match (status.as_str(), restated.get(number)) {
+            ("superseded", Some((by, _))) if *superseded_by == Some(*by) => {}
+            ("superseded", Some((by, seq))) => problems.push(format!(
+                "statement {number} is superseded by statement id {}, but audit entry {seq} has it superseded by statement id {by}",
+                superseded_by.unwrap_or_default()
+            )),
+            ("superseded", None) => problems.push(format!(
+                "statement {number} is superseded, but no restatement in the audit chain supersedes it"
+            )),
+            (_, Some((by, seq))) => problems.push(format!(
+                "statement {number} is {status} again, but audit entry {seq} recorded it superseded by statement id {by}"
+            )),
+            _ => {}
+        }
         let derived = crate::sha256_hex(
             canonical_json(number, contract, period, result_json, inputs_json).as_bytes(),
         );
@@ -216,50 +285,74 @@ fn check_statements(
     Ok(seen)
 }
 
+/// A claim row with what its statement says about the same things.
+struct ClaimRow {
+    id: i64,
+    statement_id: i64,
+    amount: String,
+    state: String,
+    claimed_on: Option<String>,
+    claim_ref: Option<String>,
+    invoice_ref: Option<String>,
+    /// (contract, period, currency, deadline, direction) on the claim, and
+    /// the same on its statement (whose contract and period are sealed).
+    claim_terms: Terms,
+    statement_terms: Terms,
+}
+
+type Terms = (String, String, String, Option<String>, Option<String>);
+
+fn claim_rows(conn: &Connection) -> Result<Vec<ClaimRow>, StoreError> {
+    let mut st = conn
+        .prepare("SELECT c.id, c.statement_id, c.amount, c.state, c.claimed_on, c.claim_ref, c.invoice_ref, c.contract_id, c.period, c.currency, c.deadline, c.direction, s.contract_id, s.period, s.currency, s.claim_deadline, s.direction FROM claims c JOIN statements s ON s.id = c.statement_id ORDER BY c.id")
+        .map_err(sql)?;
+    let rows = st
+        .query_map([], |r| {
+            Ok(ClaimRow {
+                id: r.get(0)?,
+                statement_id: r.get(1)?,
+                amount: r.get(2)?,
+                state: r.get(3)?,
+                claimed_on: r.get(4)?,
+                claim_ref: r.get(5)?,
+                invoice_ref: r.get(6)?,
+                claim_terms: (r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?),
+                statement_terms: (r.get(12)?, r.get(13)?, r.get(14)?, r.get(15)?, r.get(16)?),
+            })
+        })
+        .map_err(sql)?;
+    rows.collect::<Result<_, _>>().map_err(sql)
+}
+
 fn check_claims(
     conn: &Connection,
     sealed: &HashMap<i64, Sealed>,
     chain: &mut HashMap<i64, Replayed>,
     problems: &mut Vec<String>,
 ) -> Result<i64, StoreError> {
-    let mut st = conn
-        .prepare("SELECT id, statement_id, amount, state, claimed_on, claim_ref, invoice_ref FROM claims ORDER BY id")
+    let rows = claim_rows(conn)?;
+    let all: i64 = conn
+        .query_row("SELECT COUNT(*) FROM claims", [], |r| r.get(0))
         .map_err(sql)?;
-    type Row = (
-        i64,
-        i64,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    );
-    let rows: Vec<Row> = st
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })
-        .map_err(sql)?
-        .collect::<Result<_, _>>()
-        .map_err(sql)?;
+    if all != rows.len() as i64 {
+        problems.push(format!(
+            "{} claim(s) belong to no statement",
+            all - rows.len() as i64
+        ));
+    }
     let mut seen = 0;
-    for (id, statement_id, amount, state, claimed_on, claim_ref, invoice_ref) in &rows {
+    for c in &rows {
         seen += 1;
-        let Some(s) = sealed.get(statement_id) else {
+        let id = c.id;
+        let Some(s) = sealed.get(&c.statement_id) else {
             problems.push(format!(
-                "claim {id}: its statement (id {statement_id}) was never sealed in the audit chain"
+                "claim {id}: its statement (id {}) was never sealed in the audit chain",
+                c.statement_id
             ));
             continue;
         };
         let sealed_amount = match &s.claim {
-            Some((cid, a)) if cid == id => a.clone(),
+            Some((cid, a)) if *cid == id => a.clone(),
             Some((cid, _)) => {
                 problems.push(format!(
                     "claim {id}: audit entry {} opened claim {cid} for its statement, not this one",
@@ -270,25 +363,54 @@ fn check_claims(
             // Sealed before claims were chained: opened for the total.
             None => s.total.clone(),
         };
-        if *amount != sealed_amount {
+        if c.amount != sealed_amount {
             problems.push(format!(
-                "claim {id}: amount {amount} was changed (opened in audit entry {} for {sealed_amount})",
-                s.seq
+                "claim {id}: amount {} was changed (opened in audit entry {} for {sealed_amount})",
+                c.amount, s.seq
             ));
         }
-        let r = chain.entry(*id).or_insert_with(|| Replayed {
+        // Whose, which month, which currency, by when: as the statement
+        // (sealed) and the entry that opened the claim say.
+        let (contract, period, currency, deadline, direction) = &c.claim_terms;
+        let (s_contract, s_period, _, s_deadline, s_direction) = &c.statement_terms;
+        let want_deadline = s
+            .claim_deadline
+            .clone()
+            .unwrap_or_else(|| s_deadline.clone());
+        let want_direction = s
+            .claim_direction
+            .clone()
+            .unwrap_or_else(|| s_direction.clone());
+        if contract != s_contract
+            || period != s_period
+            || *currency != s.currency
+            || *deadline != want_deadline
+            || *direction != want_direction
+        {
+            problems.push(format!(
+                "claim {id}: its terms were changed: {contract} {period} {currency}, deadline {}, direction {} (opened in audit entry {} for {s_contract} {s_period} {}, deadline {}, direction {})",
+                deadline.as_deref().unwrap_or("-"),
+                direction.as_deref().unwrap_or("-"),
+                s.seq,
+                s.currency,
+                want_deadline.as_deref().unwrap_or("-"),
+                want_direction.as_deref().unwrap_or("-"),
+            ));
+        }
+        let r = chain.entry(id).or_insert_with(|| Replayed {
             state: "eligible".into(),
             ..Replayed::default()
         });
-        if *state != r.state
-            || *claimed_on != r.claimed_on
-            || *claim_ref != r.claim_ref
-            || *invoice_ref != r.invoice_ref
+        if c.state != r.state
+            || c.claimed_on != r.claimed_on
+            || c.claim_ref != r.claim_ref
+            || c.invoice_ref != r.invoice_ref
         {
             problems.push(format!(
-                "claim {id}: it is {state} (ref {}, invoice {}) but the audit chain has it {} (ref {}, invoice {})",
-                claim_ref.as_deref().unwrap_or("-"),
-                invoice_ref.as_deref().unwrap_or("-"),
+                "claim {id}: it is {} (ref {}, invoice {}) but the audit chain has it {} (ref {}, invoice {})",
+                c.state,
+                c.claim_ref.as_deref().unwrap_or("-"),
+                c.invoice_ref.as_deref().unwrap_or("-"),
                 r.state,
                 r.claim_ref.as_deref().unwrap_or("-"),
                 r.invoice_ref.as_deref().unwrap_or("-"),
@@ -299,7 +421,7 @@ fn check_claims(
         .values()
         .filter_map(|s| s.claim.as_ref().map(|c| (c.0, s)))
     {
-        if !rows.iter().any(|r| r.0 == cid) {
+        if !rows.iter().any(|r| r.id == cid) {
             problems.push(format!(
                 "claim {cid}, opened in audit entry {}, is missing",
                 s.seq

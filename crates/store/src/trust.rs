@@ -237,17 +237,30 @@ impl Library {
         rows.collect::<Result<_, _>>().map_err(sql)
     }
 
+    /// The entry that pinned a certificate.
+    pub fn pin_entry(&self, sha256: &str) -> Result<Option<i64>, StoreError> {
+        self.conn()
+            .query_row(
+                "SELECT seq FROM audit WHERE action = 'trust.pin' AND json_extract(details, '$.sha256') = ?1 ORDER BY seq LIMIT 1",
+                [sha256],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql)
+    }
+
     /// The first signed head at or after entry `seq`: the head that vouches
     /// for that entry.
     pub fn anchor_covering(&self, seq: i64) -> Result<Option<Anchor>, StoreError> {
         Ok(self.anchors()?.into_iter().find(|a| a.seq >= seq))
     }
 
-    /// Every entry that sealed a statement (finalize or restate).
-    pub fn seal_entries(&self) -> Result<Vec<i64>, StoreError> {
+    /// Every entry about money: a statement sealed (finalize, restate) or a
+    /// claim moved. `audit verify` wants each covered by a signed head.
+    pub fn money_entries(&self) -> Result<Vec<i64>, StoreError> {
         let mut st = self
             .conn()
-            .prepare("SELECT seq FROM audit WHERE action IN ('statement.finalize', 'statement.restate') ORDER BY seq")
+            .prepare("SELECT seq FROM audit WHERE action IN ('statement.finalize', 'statement.restate', 'claim.update') ORDER BY seq")
             .map_err(sql)?;
         let rows = st.query_map([], |r| r.get(0)).map_err(sql)?;
         rows.collect::<Result<_, _>>().map_err(sql)
