@@ -15,7 +15,8 @@ heads_checked: number, anchored_through: number | null,
  */
 head_signers: Array<string>, 
 /**
- * Seals (finalize or restate entries) after the newest signed head.
+ * Entries about money (seals and claim changes) after the newest
+ * trusted signed head.
  */
 unanchored_seals: number, 
 /**
