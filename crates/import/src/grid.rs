@@ -19,6 +19,22 @@ use crate::limits::{
 use crate::sheet::{Cell, RawSheet};
 use std::collections::BTreeMap;
 
+/// Refuses one more sheet when a workbook already has `n` (xlsx and xls).
+pub(crate) fn check_sheet_count(path: &str, n: usize) -> Result<(), ImportError> {
+    if n as u64 >= crate::limits::MAX_SHEETS {
+        return Err(too_large(
+            path,
+            "",
+            format!(
+                "the workbook has more than the {} sheets a workbook may have",
+                crate::limits::thousands(crate::limits::MAX_SHEETS)
+            ),
+            crate::limits::MAX_SHEETS,
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) fn too_large(
     path: &str,
     at: impl Into<String>,

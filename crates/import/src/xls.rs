@@ -27,8 +27,10 @@
 //! 256 columns, so only forged records can reach the row and column limits.
 
 use crate::error::ImportError;
-use crate::grid::{check_extent, check_position, malformed, too_large, Budget, SheetBuilder};
-use crate::limits::{cell_ref, thousands, MAX_CELL_CHARS, MAX_SHEETS, MAX_WORKBOOK_FILE_BYTES};
+use crate::grid::{
+    check_extent, check_position, check_sheet_count, malformed, too_large, Budget, SheetBuilder,
+};
+use crate::limits::{cell_ref, thousands, MAX_CELL_CHARS, MAX_WORKBOOK_FILE_BYTES};
 use crate::sheet::{Cell, RawSheet};
 use crate::values::{
     biff_error_name, builtin_format, custom_format, error_cell, float_text, number_cell,
@@ -356,17 +358,7 @@ fn read_globals(path: &str, stream: &[u8], budget: &mut Budget) -> Result<Global
                 let mut name = String::new();
                 decode(chars.get(..n).unwrap_or_default(), high, &mut name);
                 name.retain(|c| c != '\0');
-                if sheets.len() as u64 >= MAX_SHEETS {
-                    return Err(too_large(
-                        path,
-                        "",
-                        format!(
-                            "the workbook has more than the {} sheets a workbook may have",
-                            thousands(MAX_SHEETS)
-                        ),
-                        MAX_SHEETS,
-                    ));
-                }
+                check_sheet_count(path, sheets.len())?;
                 budget.string(name.len(), || format!("sheet {name}"))?;
                 sheets.push((pos, name));
             }

@@ -16,8 +16,10 @@
 //! inside a cell are skipped instead of failing the workbook.
 
 use crate::error::ImportError;
-use crate::grid::{check_cell, check_extent, malformed, too_large, Budget, SheetBuilder};
-use crate::limits::{cell_ref, thousands, MAX_CELL_CHARS, MAX_SHEETS};
+use crate::grid::{
+    check_cell, check_extent, check_sheet_count, malformed, too_large, Budget, SheetBuilder,
+};
+use crate::limits::{cell_ref, thousands, MAX_CELL_CHARS};
 use crate::sheet::{Cell, RawSheet};
 use crate::values::{
     builtin_format_text, custom_format, error_cell, iso_cell, number_cell, xlsx_error_name, NumFmt,
@@ -482,17 +484,7 @@ fn workbook(
                         rid = v.into_owned();
                     }
                 }
-                if sheets.len() as u64 >= MAX_SHEETS {
-                    return Err(too_large(
-                        path,
-                        "",
-                        format!(
-                            "the workbook has more than the {} sheets a workbook may have",
-                            thousands(MAX_SHEETS)
-                        ),
-                        MAX_SHEETS,
-                    ));
-                }
+                check_sheet_count(path, sheets.len())?;
                 budget.string(name.len(), || format!("part {part}"))?;
                 let Some((target, typ)) = rels.get(&rid) else {
                     return Err(malformed(
