@@ -1,0 +1,30 @@
+//! The bodies of the fuzz targets, shared by the libFuzzer binaries in
+//! `fuzz_targets/` and by the stable regression test in
+//! `tests/regressions.rs`, which replays every committed seed and every
+//! minimised crash through the very same code.
+//!
+//! Each function must return on every input: no panic, no abort, no hang.
+//! What they return (`Ok` or `Err`) does not matter.
+
+use sla_engine::Terms;
+
+#[cfg(feature = "import")]
+mod import;
+#[cfg(feature = "import")]
+pub use import::{csv, workbook};
+
+/// Target `terms`: a terms file as text. Input that is not UTF-8 is
+/// skipped (a terms file is read as UTF-8 before it is parsed).
+pub fn terms(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = Terms::parse(text);
+    }
+}
+
+/// Target `pdf_verify`: the bytes of a (signed) PDF, and the same bytes as
+/// a detached CMS signature.
+pub fn pdf_verify(data: &[u8]) {
+    let _ = sla_export::sign::verify_pdf(data);
+    let _ = sla_export::sign::check_cms(data, &[0u8; 32]);
+    let _ = sla_export::sign::pdf_info(data, "SlaLedgerStatement");
+}
