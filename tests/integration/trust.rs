@@ -979,7 +979,10 @@ fn issue11_fuzz_regressions_stay_fixed() {
             let _ = sla_ledger::sla_engine::Terms::parse(&String::from_utf8_lossy(&bytes));
         } else if name.starts_with("csv-") {
             let _ = sla_ledger::sla_import::read_csv_bytes(&name, Kind::Outages, &bytes);
-        } else if ["xlsx-", "ods-", "xls-"].iter().any(|p| name.starts_with(p)) {
+        } else if ["xlsx-", "ods-", "xls-"]
+            .iter()
+            .any(|p| name.starts_with(p))
+        {
             let _ = sla_ledger::sla_import::read_workbook_bytes(&name, &bytes);
         } else {
             panic!("{name}: a regression file must be named after its fuzz target");
