@@ -116,10 +116,6 @@ fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))
 }
 
-fn hex_sha(b: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(b))
-}
-
 /// Checks every file; one file's problem never stops the others.
 pub fn verify(
     files: &[String],
@@ -347,7 +343,9 @@ fn manifest(c: &mut Checks<'_>, path: &Path, lib: Option<&Library>, anchors: &An
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, h)| h.clone());
-        let got = read_limited(&t, MAX_FILE_BYTES).ok().map(|b| hex_sha(&b));
+        let got = read_limited(&t, MAX_FILE_BYTES)
+            .ok()
+            .map(|b| sla_store::sha256_hex(&b));
         let holds = want.is_some() && want == got;
         c.integrity(
             "matches the signed manifest",
