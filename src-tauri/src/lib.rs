@@ -1,14 +1,35 @@
-//! The desktop shell. Every command is a one-line adapter over
-//! `sla_ledger::app`, the use-case API the CLI shares; errors reach the UI
-//! as `{code, message}`. Long work (imports, runs, exports) runs on Tauri's
-//! async thread pool, off the UI thread; imports report progress events and
-//! can be cancelled.
+//! The desktop shell. Every command is a one-line adapter over a function of
+//! `sla_ledger::usecases`, the same one the CLI calls for the same verb
+//! (`tests/integration/verbs.rs` checks the pairs). Errors reach the UI as
+//! `ErrorData {code, message, details}`. Long work (imports, runs, exports)
+//! runs on Tauri's async thread pool, off the UI thread; it reports progress
+//! events and can be cancelled.
 
-use sla_ledger::app::{self, UiResult};
+use sla_ledger::sla_store::claims::{ClaimFilter, ClaimInfo};
+use sla_ledger::sla_store::contracts::ContractSummary;
+use sla_ledger::sla_store::evidence::ImportOutcome;
+use sla_ledger::sla_store::statements::{RunOutcome, Statement, StatementInfo};
+use sla_ledger::usecases::contracts::{self, Amendment, ContractDetail, ContractQuery};
+use sla_ledger::usecases::evidence::{self, FileView, ImportFile, ImportPreview, SheetChoice};
+use sla_ledger::usecases::governance::diligence::{self, DiligenceRequest};
+use sla_ledger::usecases::governance::notices::{
+    self, NoticeFiles, NoticeRequest, NoticeTemplates,
+};
+use sla_ledger::usecases::governance::slo::{self, Exception, SloStatus};
+use sla_ledger::usecases::governance::{compare, coverage, executive, ReportFiles};
+use sla_ledger::usecases::identity::{self, IdentitySet};
+use sla_ledger::usecases::reports::{self, Dashboard};
+use sla_ledger::usecases::session::{self, LibraryInfo, Settings};
+use sla_ledger::usecases::statements::{self, ExportReport, ExportRequest};
+use sla_ledger::usecases::terms_form::{FieldEdit, TermsCheck, TermsDraft};
+use sla_ledger::usecases::{audit, claims, verify};
+use sla_ledger::{AppError, ErrorData, Session};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tauri::{Emitter, Manager, State};
+
+type Ui<T> = Result<T, ErrorData>;
 
 struct Shell {
     library: Mutex<PathBuf>,
@@ -19,93 +40,112 @@ impl Shell {
     fn dir(&self) -> PathBuf {
         self.library.lock().expect("library path").clone()
     }
+
+    /// Runs a use case in a session on the current library: the actor is
+    /// the one chosen in Settings (or the environment, or the login name).
+    fn with<T>(&self, f: impl FnOnce(&mut Session) -> Result<T, AppError>) -> Ui<T> {
+        let mut s = Session::open(&self.dir(), None)?;
+        Ok(f(&mut s)?)
+    }
+
+    /// Like [`Shell::with`] for cancellable work: the flag is cleared first.
+    fn cancellable<T>(
+        &self,
+        f: impl FnOnce(&mut Session, &AtomicBool) -> Result<T, AppError>,
+    ) -> Ui<T> {
+        self.cancel.store(false, Ordering::SeqCst);
+        self.with(|s| f(s, &self.cancel))
+    }
 }
 
 #[tauri::command]
-fn library_info(s: State<Shell>) -> UiResult<app::LibraryInfo> {
-    app::library_info(&s.dir())
+fn library_info(s: State<Shell>) -> Ui<LibraryInfo> {
+    s.with(|x| session::library_info(x))
 }
 
 #[tauri::command]
-fn list_contracts(
-    s: State<Shell>,
-    query: app::ContractQuery,
-) -> UiResult<Vec<sla_ledger::sla_store::contracts::ContractSummary>> {
-    app::list_contracts(&s.dir(), query)
+fn list_contracts(s: State<Shell>, query: ContractQuery) -> Ui<Vec<ContractSummary>> {
+    s.with(|x| contracts::list(x, query))
 }
 
 #[tauri::command]
-fn settings(s: State<Shell>) -> UiResult<app::Settings> {
-    app::settings(&s.dir())
+fn settings(s: State<Shell>) -> Ui<Settings> {
+    s.with(|x| session::settings(x))
 }
 
 #[tauri::command]
-fn save_settings(s: State<Shell>, settings: app::Settings) -> UiResult<app::Settings> {
-    app::save_settings(&s.dir(), settings)
+fn save_settings(s: State<Shell>, settings: Settings) -> Ui<Settings> {
+    s.with(|x| session::save_settings(x, settings))
 }
 
 /// Switches to another library (created if new), remembers it for the next
 /// start, and retitles the window.
 #[tauri::command]
-fn switch_library(
-    w: tauri::WebviewWindow,
-    s: State<Shell>,
-    path: String,
-) -> UiResult<app::LibraryInfo> {
-    let info = app::check_library(&path)?;
+fn switch_library(w: tauri::WebviewWindow, s: State<Shell>, path: String) -> Ui<LibraryInfo> {
+    let info = session::check_library(&path)?;
     *s.library.lock().expect("library path") = PathBuf::from(&info.path);
     let _ = w.set_title(&format!("SLA Ledger - {}", info.path));
     if let Ok(cfg) = w.path().app_config_dir() {
-        app::remember_library(&cfg, std::path::Path::new(&info.path))?;
+        session::remember_library(&cfg, std::path::Path::new(&info.path))?;
     }
     Ok(info)
 }
 
 #[tauri::command]
-fn terms_form(s: State<Shell>, id: String) -> UiResult<sla_ledger::terms_form::TermsDraft> {
-    app::terms_form(&s.dir(), &id)
+fn terms_form(s: State<Shell>, id: String) -> Ui<TermsDraft> {
+    s.with(|x| contracts::form(x, &id))
 }
 
 #[tauri::command]
-fn terms_list_edit(
-    toml: String,
-    path: String,
-    remove: Option<usize>,
-) -> UiResult<sla_ledger::terms_form::TermsDraft> {
-    app::terms_list_edit(&toml, &path, remove)
+fn terms_list_edit(toml: String, path: String, remove: Option<usize>) -> Ui<TermsDraft> {
+    Ok(contracts::form_list_edit(&toml, &path, remove)?)
 }
 
 #[tauri::command]
-fn check_terms(
-    toml: String,
-    edits: Vec<sla_ledger::terms_form::FieldEdit>,
-) -> sla_ledger::terms_form::TermsCheck {
-    app::check_terms(&toml, &edits)
+fn check_terms(toml: String, edits: Vec<FieldEdit>) -> TermsCheck {
+    contracts::form_check(&toml, &edits)
 }
 
 #[tauri::command]
-fn amend_terms(s: State<Shell>, id: String, amendment: app::Amendment) -> UiResult<i64> {
-    app::amend_terms(&s.dir(), &id, &amendment)
+fn amend_terms(s: State<Shell>, id: String, amendment: Amendment) -> Ui<i64> {
+    s.with(|x| contracts::amend_form(x, &id, &amendment))
 }
 
 #[tauri::command(async)]
-fn inspect_file(path: String) -> UiResult<app::FileView> {
-    app::inspect_file(&path)
+fn inspect_file(path: String) -> Ui<FileView> {
+    Ok(evidence::inspect_file(&path)?)
 }
 
 #[tauri::command]
-fn add_contract(s: State<Shell>, path: String) -> UiResult<String> {
-    app::add_contract(&s.dir(), &path)
+fn add_contract(s: State<Shell>, path: String) -> Ui<String> {
+    s.with(|x| contracts::add(x, &path, &[]))
 }
 
 #[tauri::command]
-fn contract_detail(s: State<Shell>, id: String) -> UiResult<app::ContractDetail> {
-    app::contract_detail(&s.dir(), &id)
+fn contract_detail(s: State<Shell>, id: String) -> Ui<ContractDetail> {
+    s.with(|x| contracts::detail(x, &id))
 }
 
 #[tauri::command]
-fn diff_versions(s: State<Shell>, id: String, a: i64, b: i64) -> UiResult<String> {
-    app::diff_versions(&s.dir(), &id, a, b)
+fn diff_versions(s: State<Shell>, id: String, a: i64, b: i64) -> Ui<String> {
+    s.with(|x| contracts::diff(x, &id, a, b))
+}
+
+/// A file to import as the import screen describes it.
+fn import_file_of<'a>(
+    path: &'a str,
+    source: &'a str,
+    contract: &'a Option<String>,
+    kind: &'a Option<String>,
+    mapping: &'a Option<Vec<SheetChoice>>,
+) -> ImportFile<'a> {
+    ImportFile {
+        file: path,
+        source,
+        contract: contract.as_deref(),
+        kind: kind.as_deref().filter(|k| !k.is_empty()),
+        mapping: mapping.as_deref(),
+    }
 }
 
 #[tauri::command(async)]
@@ -114,15 +154,9 @@ fn import_preview(
     path: String,
     contract: Option<String>,
     kind: Option<String>,
-    mapping: Option<Vec<app::SheetChoice>>,
-) -> UiResult<app::ImportPreview> {
-    app::import_preview(
-        &s.dir(),
-        &path,
-        contract.as_deref(),
-        kind.as_deref(),
-        mapping.as_deref(),
-    )
+    mapping: Option<Vec<SheetChoice>>,
+) -> Ui<ImportPreview> {
+    s.with(|x| evidence::preview(x, &import_file_of(&path, "", &contract, &kind, &mapping)))
 }
 
 #[tauri::command(async)]
@@ -133,20 +167,10 @@ fn import_file(
     source: String,
     contract: Option<String>,
     kind: Option<String>,
-    mapping: Option<Vec<app::SheetChoice>>,
-) -> UiResult<sla_ledger::sla_store::evidence::ImportOutcome> {
-    app::import_file(
-        &s.dir(),
-        &app::ImportFile {
-            file: &path,
-            source: &source,
-            contract: contract.as_deref(),
-            kind: kind.as_deref(),
-            mapping: mapping.as_deref(),
-        },
-        &s.cancel,
-        &mut |p| drop(w.emit("import-progress", p)),
-    )
+    mapping: Option<Vec<SheetChoice>>,
+) -> Ui<ImportOutcome> {
+    let what = import_file_of(&path, &source, &contract, &kind, &mapping);
+    s.cancellable(|x, c| evidence::import(x, &what, c, &mut |p| drop(w.emit("import-progress", p))))
 }
 
 #[tauri::command]
@@ -155,13 +179,11 @@ fn cancel_import(s: State<Shell>) {
 }
 
 #[tauri::command(async)]
-fn run_month(
-    w: tauri::Window,
-    s: State<'_, Shell>,
-    period: String,
-) -> UiResult<Vec<sla_ledger::sla_store::statements::RunOutcome>> {
-    app::run_month(&s.dir(), &period, &s.cancel, &mut |p| {
-        drop(w.emit("batch-progress", p))
+fn run_month(w: tauri::Window, s: State<'_, Shell>, period: String) -> Ui<Vec<RunOutcome>> {
+    s.cancellable(|x, c| {
+        statements::run(x, &period, None, c, &mut |p| {
+            drop(w.emit("batch-progress", p))
+        })
     })
 }
 
@@ -171,27 +193,18 @@ fn cancel_batch(s: State<Shell>) {
 }
 
 #[tauri::command]
-fn statements(
-    s: State<Shell>,
-    period: Option<String>,
-) -> UiResult<Vec<sla_ledger::sla_store::statements::StatementInfo>> {
-    app::statements(&s.dir(), period.as_deref())
+fn statements(s: State<Shell>, period: Option<String>) -> Ui<Vec<StatementInfo>> {
+    s.with(|x| statements::list(x, period.as_deref(), None))
 }
 
 #[tauri::command]
-fn statement(
-    s: State<Shell>,
-    key: String,
-) -> UiResult<sla_ledger::sla_store::statements::Statement> {
-    app::statement(&s.dir(), &key)
+fn statement(s: State<Shell>, key: String) -> Ui<Statement> {
+    s.with(|x| statements::show(x, &key))
 }
 
 #[tauri::command(async)]
-fn finalize_month(
-    s: State<'_, Shell>,
-    period: String,
-) -> UiResult<Vec<sla_ledger::sla_store::statements::StatementInfo>> {
-    app::finalize_month(&s.dir(), &period)
+fn finalize_month(s: State<'_, Shell>, period: String) -> Ui<Vec<StatementInfo>> {
+    s.with(|x| statements::finalize(x, &period, None))
 }
 
 #[tauri::command(async)]
@@ -200,25 +213,32 @@ fn export_month(
     s: State<'_, Shell>,
     period: String,
     out: Option<String>,
-) -> UiResult<Vec<sla_ledger::export::ExportedFiles>> {
-    app::export_month(&s.dir(), &period, out.as_deref(), &s.cancel, &mut |p| {
-        drop(w.emit("batch-progress", p))
-    })
+) -> Ui<ExportReport> {
+    let req = ExportRequest {
+        period: &period,
+        out: out.as_deref(),
+        ..Default::default()
+    };
+    s.cancellable(|x, c| statements::export(x, &req, c, &mut |p| drop(w.emit("batch-progress", p))))
 }
 
 #[tauri::command]
-fn claims(s: State<Shell>) -> UiResult<Vec<sla_ledger::sla_store::claims::ClaimInfo>> {
-    app::claims(&s.dir())
+fn claims(s: State<Shell>) -> Ui<Vec<ClaimInfo>> {
+    let open = ClaimFilter {
+        open_only: true,
+        ..Default::default()
+    };
+    s.with(|x| claims::list(x, &open))
 }
 
 #[tauri::command]
-fn audit(s: State<Shell>) -> UiResult<Vec<sla_ledger::sla_store::audit::AuditEntry>> {
-    app::audit(&s.dir())
+fn audit(s: State<Shell>) -> Ui<Vec<sla_ledger::sla_store::audit::AuditEntry>> {
+    s.with(|x| audit::list(x, 500))
 }
 
 #[tauri::command]
-fn audit_verify(s: State<Shell>) -> UiResult<sla_ledger::trust::AuditReport> {
-    app::audit_verify(&s.dir())
+fn audit_verify(s: State<Shell>) -> Ui<audit::AuditReport> {
+    s.with(|x| audit::verify(x, &[]))
 }
 
 #[tauri::command]
@@ -226,37 +246,35 @@ fn verify_files(
     s: State<Shell>,
     files: Vec<String>,
     trust: Vec<String>,
-) -> UiResult<sla_ledger::verify::VerifyReport> {
-    app::verify_files(&s.dir(), &files, &trust)
+) -> Ui<verify::VerifyReport> {
+    s.with(|x| verify::files(Some(x), &files, &trust))
 }
 
 #[tauri::command]
-fn dashboard(s: State<Shell>) -> UiResult<app::Dashboard> {
-    app::dashboard(&s.dir())
+fn dashboard(s: State<Shell>) -> Ui<Dashboard> {
+    s.with(|x| reports::dashboard(x))
 }
 
 #[tauri::command]
-fn create_identity(s: State<Shell>, organisation: String) -> UiResult<String> {
-    app::create_identity(&s.dir(), &organisation)
+fn create_identity(s: State<Shell>, organisation: String) -> Ui<IdentitySet> {
+    s.with(|x| identity::create(x, &organisation, "Statements signing"))
 }
 
-// ---- Governance (issue 6) ----
-
-use sla_ledger::governance as gov;
+// ---- Governance ----
 
 #[tauri::command(async)]
-fn slo_status(s: State<'_, Shell>) -> UiResult<gov::SloStatus> {
-    gov::slo_status(&s.dir())
+fn slo_status(s: State<'_, Shell>) -> Ui<SloStatus> {
+    s.with(|x| slo::status(x))
 }
 
 #[tauri::command]
-fn slo_import(s: State<Shell>, path: String) -> UiResult<Vec<(String, i64, bool)>> {
-    gov::slo_import(&s.dir(), &path)
+fn slo_import(s: State<Shell>, path: String) -> Ui<Vec<(String, i64, bool)>> {
+    s.with(|x| slo::import(x, &path))
 }
 
 #[tauri::command]
-fn slo_policy(s: State<Shell>, path: String) -> UiResult<usize> {
-    gov::slo_policy(&s.dir(), &path)
+fn slo_policy(s: State<Shell>, path: String) -> Ui<usize> {
+    s.with(|x| slo::set_policy(x, &path))
 }
 
 #[tauri::command]
@@ -267,13 +285,20 @@ fn slo_exception(
     end: String,
     reason: String,
     approver: String,
-) -> UiResult<i64> {
-    gov::slo_exception(&s.dir(), &slo, &start, &end, &reason, &approver)
+) -> Ui<i64> {
+    let e = Exception {
+        slo: &slo,
+        start: &start,
+        end: &end,
+        reason: &reason,
+        approver: &approver,
+    };
+    s.with(|x| slo::add_exception(x, &e))
 }
 
 #[tauri::command]
-fn slo_export(s: State<Shell>, path: String) -> UiResult<String> {
-    gov::slo_export_to(&s.dir(), &path)
+fn slo_export(s: State<Shell>, path: String) -> Ui<String> {
+    s.with(|x| slo::export_to(x, &path))
 }
 
 #[tauri::command]
@@ -282,25 +307,25 @@ fn requests_import(
     path: String,
     timezone: String,
     source: String,
-) -> UiResult<Option<i64>> {
-    gov::requests_import(&s.dir(), &path, &timezone, &source)
+) -> Ui<Option<i64>> {
+    s.with(|x| slo::import_requests(x, &path, &timezone, &source))
 }
 
 #[tauri::command(async)]
 fn diligence(
     s: State<'_, Shell>,
-    request: gov::DiligenceRequest,
-) -> UiResult<sla_ledger::sla_governance::diligence::DiligenceReport> {
-    gov::diligence(&s.dir(), &request)
+    request: DiligenceRequest,
+) -> Ui<sla_ledger::sla_governance::diligence::DiligenceReport> {
+    s.with(|x| diligence::report(x, &request))
 }
 
 #[tauri::command(async)]
 fn export_diligence(
     s: State<'_, Shell>,
-    request: gov::DiligenceRequest,
+    request: DiligenceRequest,
     out: Option<String>,
-) -> UiResult<gov::ReportFiles> {
-    gov::app_export_diligence(&s.dir(), &request, out.as_deref())
+) -> Ui<ReportFiles> {
+    s.with(|x| diligence::export(x, &request, out.as_deref()))
 }
 
 #[tauri::command(async)]
@@ -309,8 +334,8 @@ fn export_executive(
     until: String,
     months: u32,
     out: Option<String>,
-) -> UiResult<gov::ReportFiles> {
-    gov::app_export_executive(&s.dir(), &until, months, out.as_deref())
+) -> Ui<ReportFiles> {
+    s.with(|x| executive::export(x, &until, months, out.as_deref()))
 }
 
 #[tauri::command(async)]
@@ -319,8 +344,8 @@ fn coverage(
     map: String,
     until: String,
     months: u32,
-) -> UiResult<gov::CoverageOutput> {
-    gov::coverage(&s.dir(), &map, &until, months)
+) -> Ui<coverage::CoverageOutput> {
+    s.with(|x| coverage::coverage(x, &map, &until, months))
 }
 
 #[tauri::command(async)]
@@ -328,8 +353,13 @@ fn breach_notices(
     s: State<'_, Shell>,
     period: String,
     out: Option<String>,
-) -> UiResult<Vec<gov::NoticeFiles>> {
-    gov::app_notices(&s.dir(), &period, out.as_deref())
+) -> Ui<Vec<NoticeFiles>> {
+    let req = NoticeRequest {
+        period: &period,
+        out: out.as_deref(),
+        templates: None,
+    };
+    s.with(|x| notices::draft(x, &req))
 }
 
 #[tauri::command(async)]
@@ -338,18 +368,18 @@ fn two_methods(
     contract: String,
     sla: String,
     period: String,
-) -> UiResult<sla_ledger::sla_governance::methods::TwoMethods> {
-    gov::two_methods(&s.dir(), &contract, &sla, &period)
+) -> Ui<sla_ledger::sla_governance::methods::TwoMethods> {
+    s.with(|x| compare::two_methods(x, &contract, &sla, &period))
 }
 
 #[tauri::command]
-fn notice_templates(s: State<Shell>) -> UiResult<gov::NoticeTemplates> {
-    gov::notice_templates(&s.dir())
+fn notice_templates(s: State<Shell>) -> Ui<NoticeTemplates> {
+    s.with(|x| notices::templates(x))
 }
 
 #[tauri::command]
-fn save_notice_templates(s: State<Shell>, templates: gov::NoticeTemplates) -> UiResult<()> {
-    gov::save_notice_templates(&s.dir(), &templates)
+fn save_notice_templates(s: State<Shell>, templates: NoticeTemplates) -> Ui<()> {
+    s.with(|x| notices::save_templates(x, &templates))
 }
 
 pub fn run() {
@@ -369,7 +399,7 @@ pub fn run() {
                     .path()
                     .app_config_dir()
                     .ok()
-                    .and_then(|c| app::remembered_library(&c))
+                    .and_then(|c| session::remembered_library(&c))
                 {
                     dir = p;
                 }

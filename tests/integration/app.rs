@@ -2,10 +2,16 @@
 //! them: the terms form and its amendment, reading a spreadsheet with the
 //! user's sheet kinds and column mapping, settings and the library filters.
 
-use sla_ledger::app::{self, Amendment, ColumnChoice, ContractQuery, Settings, SheetChoice};
+use crate::util::app;
 use sla_ledger::sla_store::contracts::ContractFilter;
 use sla_ledger::sla_store::{Ctx, Library};
-use sla_ledger::terms_form::FieldEdit;
+use sla_ledger::usecases::audit;
+use sla_ledger::usecases::contracts::{self, Amendment, ContractQuery};
+use sla_ledger::usecases::evidence::{self, ColumnChoice, ImportFile, SheetChoice};
+use sla_ledger::usecases::governance::{notices, slo};
+use sla_ledger::usecases::session::{self, Settings};
+use sla_ledger::usecases::terms_form::FieldEdit;
+use sla_ledger::Code;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
@@ -44,8 +50,8 @@ fn amendment(
 #[test]
 fn issue5_terms_form_checks_at_the_field_and_saves_an_effective_dated_amendment() {
     let dir = temp("terms-form");
-    app::add_contract(&dir, &format!("{S6}/terms.toml")).unwrap();
-    let draft = app::terms_form(&dir, "ACME-2026-001").unwrap();
+    contracts::add(&mut app(&dir), &format!("{S6}/terms.toml"), &[]).unwrap();
+    let draft = contracts::form(&app(&dir), "ACME-2026-001").unwrap();
     let target = draft
         .fields
         .iter()
@@ -55,10 +61,10 @@ fn issue5_terms_form_checks_at_the_field_and_saves_an_effective_dated_amendment(
     let t = draft.toml.as_str();
 
     // A bad value is reported at its field, by the library's own validator.
-    let check = app::check_terms(t, &[edit("slas[0].credit.cap_percent", "fifty")]);
+    let check = contracts::form_check(t, &[edit("slas[0].credit.cap_percent", "fifty")]);
     assert_eq!(check.problems.len(), 1, "{:?}", check.problems);
     assert_eq!(check.problems[0].path, "slas[0].credit.cap_percent");
-    let amend = |a: Amendment| app::amend_terms(&dir, "ACME-2026-001", &a);
+    let amend = |a: Amendment| contracts::amend_form(&mut app(&dir), "ACME-2026-001", &a);
     let refused = amend(amendment(
         t,
         &[edit("slas[0].credit.cap_percent", "fifty")],
@@ -67,7 +73,7 @@ fn issue5_terms_form_checks_at_the_field_and_saves_an_effective_dated_amendment(
         "typo",
     ))
     .unwrap_err();
-    assert_eq!(refused.code, "invalid_terms");
+    assert_eq!(refused.code(), Code::Terms);
 
     // Nothing changed (even a value typed back as it was), a bad date, a
     // date mid-month: all refused, nothing written.
@@ -75,23 +81,23 @@ fn issue5_terms_form_checks_at_the_field_and_saves_an_effective_dated_amendment(
         assert_eq!(
             amend(amendment(t, &same, "2027-01-01", None, "x"))
                 .unwrap_err()
-                .code,
-            "no_change"
+                .code(),
+            Code::NoChange
         );
     }
     let cap40 = [edit("slas[0].credit.cap_percent", "40")];
     let e = amend(amendment(t, &cap40, "2027-13-01", None, "x")).unwrap_err();
     assert_eq!(
-        (e.code.as_str(), e.message.as_str()),
+        (e.code(), e.to_string()),
         (
-            "invalid_date",
-            "applies from: `2027-13-01` is not a date written YYYY-MM-DD"
+            Code::Value,
+            "applies from: `2027-13-01` is not a date written YYYY-MM-DD".to_string()
         )
     );
     let e = amend(amendment(t, &cap40, "2027-01-15", None, "x")).unwrap_err();
-    assert!(e.message.contains("first day of a month"), "{}", e.message);
+    assert!(e.to_string().contains("first day of a month"), "{e}");
     assert_eq!(
-        app::contract_detail(&dir, "ACME-2026-001")
+        contracts::detail(&app(&dir), "ACME-2026-001")
             .unwrap()
             .versions
             .len(),
@@ -108,13 +114,13 @@ fn issue5_terms_form_checks_at_the_field_and_saves_an_effective_dated_amendment(
     ))
     .unwrap();
     assert_eq!(v, 2);
-    let d = app::contract_detail(&dir, "ACME-2026-001").unwrap();
+    let d = contracts::detail(&app(&dir), "ACME-2026-001").unwrap();
     let v2 = d.versions.iter().find(|x| x.version == 2).unwrap();
     assert_eq!(
         (v2.applies_from.as_str(), v2.applies_to.as_deref()),
         ("2027-01-01", Some("2027-06-30"))
     );
-    let diff = app::diff_versions(&dir, "ACME-2026-001", 1, 2).unwrap();
+    let diff = contracts::diff(&app(&dir), "ACME-2026-001", 1, 2).unwrap();
     let changed: Vec<&str> = diff
         .lines()
         .filter(|l| l.starts_with('-') || l.starts_with('+'))
@@ -128,8 +134,8 @@ fn issue5_terms_form_checks_at_the_field_and_saves_an_effective_dated_amendment(
 
     // A fourth tier: added as a copy of the last, given its values, saved
     // as version 3 from 2027-07.
-    let draft = app::terms_form(&dir, "ACME-2026-001").unwrap();
-    let more = app::terms_list_edit(&draft.toml, "slas[0].credit.tiers", None).unwrap();
+    let draft = contracts::form(&app(&dir), "ACME-2026-001").unwrap();
+    let more = contracts::form_list_edit(&draft.toml, "slas[0].credit.tiers", None).unwrap();
     assert!(more
         .fields
         .iter()
@@ -147,7 +153,7 @@ fn issue5_terms_form_checks_at_the_field_and_saves_an_effective_dated_amendment(
     ))
     .unwrap();
     assert_eq!(v, 3);
-    let diff = app::diff_versions(&dir, "ACME-2026-001", 2, 3).unwrap();
+    let diff = contracts::diff(&app(&dir), "ACME-2026-001", 2, 3).unwrap();
     // The new entry keeps the list's layout (the copy carries its spacing).
     let added: Vec<&str> = diff
         .lines()
@@ -179,9 +185,9 @@ fn foreign_outages(dir: &std::path::Path) -> String {
 #[test]
 fn issue5_a_sheet_read_through_an_edited_column_mapping_gives_the_spec_sheets_rows() {
     let dir = temp("mapping");
-    app::add_contract(&dir, &format!("{S6}/terms.toml")).unwrap();
+    contracts::add(&mut app(&dir), &format!("{S6}/terms.toml"), &[]).unwrap();
     let file = foreign_outages(&dir);
-    let view = app::inspect_file(&file).unwrap();
+    let view = evidence::inspect_file(&file).unwrap();
     assert_eq!(view.sheets.len(), 1);
     let sheet = &view.sheets[0];
     assert_eq!(
@@ -212,7 +218,15 @@ fn issue5_a_sheet_read_through_an_edited_column_mapping_gives_the_spec_sheets_ro
         kind: "outages".into(),
         columns: sheet.columns.clone(),
     };
-    let p = app::import_preview(&dir, &file, None, None, Some(&[choice.clone()])).unwrap();
+    let p = evidence::preview(
+        &app(&dir),
+        &ImportFile {
+            file: &file,
+            mapping: Some(&[choice.clone()]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(
         p.errors,
         vec![format!("{file}:outages:1:end: missing required column")]
@@ -223,18 +237,28 @@ fn issue5_a_sheet_read_through_an_edited_column_mapping_gives_the_spec_sheets_ro
         column: "end".into(),
         header: "Back up at".into(),
     };
-    let mapped = app::import_preview(&dir, &file, None, None, Some(&[choice.clone()])).unwrap();
-    let spec = app::import_preview(
-        &dir,
-        &format!("{S6}/outages.csv"),
-        None,
-        Some("outages"),
-        None,
+    let mapped = evidence::preview(
+        &app(&dir),
+        &ImportFile {
+            file: &file,
+            mapping: Some(&[choice.clone()]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let spec_file = format!("{S6}/outages.csv");
+    let spec = evidence::preview(
+        &app(&dir),
+        &ImportFile {
+            file: &spec_file,
+            kind: Some("outages"),
+            ..Default::default()
+        },
     )
     .unwrap();
     assert_eq!(mapped.errors, Vec::<String>::new());
     assert_eq!(mapped.outages, spec.outages);
-    let rows = |p: &app::ImportPreview| {
+    let rows = |p: &evidence::ImportPreview| {
         p.rows
             .iter()
             .map(|r| {
@@ -253,9 +277,9 @@ fn issue5_a_sheet_read_through_an_edited_column_mapping_gives_the_spec_sheets_ro
         .starts_with(&format!("{file}:outages:2")));
 
     // Importing with the mapping writes those rows and records the mapping.
-    let out = app::import_file(
-        &dir,
-        &app::ImportFile {
+    let out = evidence::import(
+        &mut app(&dir),
+        &ImportFile {
             file: &file,
             source: "monitor",
             contract: None,
@@ -270,7 +294,7 @@ fn issue5_a_sheet_read_through_an_edited_column_mapping_gives_the_spec_sheets_ro
         panic!("expected a new import")
     };
     assert_eq!(import.outage_rows as usize, spec.outages);
-    let audit = app::audit(&dir).unwrap();
+    let audit = audit::list(&app(&dir), 500).unwrap();
     let entry = audit
         .iter()
         .find(|a| a.action == "evidence.import")
@@ -283,16 +307,24 @@ fn issue5_a_sheet_read_through_an_edited_column_mapping_gives_the_spec_sheets_ro
         kind: "outage".into(),
         columns: vec![],
     };
-    let e = app::import_preview(&dir, &file, None, None, Some(&[bad])).unwrap_err();
-    assert_eq!(e.code, "invalid_mapping");
+    let e = evidence::preview(
+        &app(&dir),
+        &ImportFile {
+            file: &file,
+            mapping: Some(&[bad]),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), Code::Mapping);
 }
 
 #[test]
 fn issue5_settings_are_saved_audited_and_checked() {
     let dir = temp("settings");
-    assert_eq!(app::settings(&dir).unwrap().actor, "");
-    let saved = app::save_settings(
-        &dir,
+    assert_eq!(session::settings(&app(&dir)).unwrap().actor, "");
+    let saved = session::save_settings(
+        &mut app(&dir),
         Settings {
             actor: "  Dana Finance ".into(),
             source_label: "Pingdom".into(),
@@ -308,16 +340,16 @@ fn issue5_settings_are_saved_audited_and_checked() {
         ),
         ("Dana Finance", "Pingdom", "")
     );
-    let e = app::save_settings(
-        &dir,
+    let e = session::save_settings(
+        &mut app(&dir),
         Settings {
             export_dir: "relative/out".into(),
             ..saved.clone()
         },
     )
     .unwrap_err();
-    assert_eq!(e.code, "invalid_setting");
-    let audit = app::audit(&dir).unwrap();
+    assert_eq!(e.code(), Code::Value);
+    let audit = audit::list(&app(&dir), 500).unwrap();
     let sets: Vec<&str> = audit
         .iter()
         .filter(|a| a.action == "settings.set")
@@ -325,14 +357,14 @@ fn issue5_settings_are_saved_audited_and_checked() {
         .collect();
     assert_eq!(sets.len(), 2, "{sets:?}");
     assert!(sets.contains(&"actor") && sets.contains(&"source_label"));
-    assert!(app::audit_verify(&dir).unwrap().chain.ok);
+    assert!(audit::verify(&app(&dir), &[]).unwrap().chain.ok);
     assert_eq!(
-        app::check_library("relative").unwrap_err().code,
-        "invalid_setting"
+        session::check_library("relative").unwrap_err().code(),
+        Code::Value
     );
     let other = temp("settings-other");
     assert_eq!(
-        app::check_library(&other.display().to_string())
+        session::check_library(&other.display().to_string())
             .unwrap()
             .contracts,
         0
@@ -380,7 +412,7 @@ fn issue5_library_filters_by_counterparty_and_status_on_a_given_day() {
         counterparty: Some(" ".into()),
         ..Default::default()
     };
-    assert_eq!(app::list_contracts(&dir, q).unwrap().len(), 2);
+    assert_eq!(contracts::list(&app(&dir), q).unwrap().len(), 2);
 }
 
 /// Issue 12 (the actor bug): the name chosen in the app's Settings is the
@@ -389,8 +421,8 @@ fn issue5_library_filters_by_counterparty_and_status_on_a_given_day() {
 #[test]
 fn issue12_the_chosen_actor_is_written_in_every_audit_entry() {
     let dir = temp("actor");
-    app::save_settings(
-        &dir,
+    session::save_settings(
+        &mut app(&dir),
         Settings {
             actor: "Dana Finance".into(),
             source_label: "Pingdom".into(),
@@ -399,16 +431,12 @@ fn issue12_the_chosen_actor_is_written_in_every_audit_entry() {
     )
     .unwrap();
     let gov = "fixtures/governance";
-    sla_ledger::governance::slo_import(&dir, &format!("{gov}/slos.yaml")).unwrap();
-    sla_ledger::governance::slo_policy(&dir, &format!("{gov}/policy.toml")).unwrap();
-    sla_ledger::governance::save_notice_templates(
-        &dir,
-        &sla_ledger::governance::notice_templates(&dir).unwrap(),
-    )
-    .unwrap();
+    slo::import(&mut app(&dir), &format!("{gov}/slos.yaml")).unwrap();
+    slo::set_policy(&mut app(&dir), &format!("{gov}/policy.toml")).unwrap();
+    notices::save_templates(&mut app(&dir), &notices::templates(&app(&dir)).unwrap()).unwrap();
     // Every entry after the name was chosen (the settings entries name
     // whoever chose it).
-    let app_actors: Vec<(String, String)> = app::audit(&dir)
+    let app_actors: Vec<(String, String)> = audit::list(&app(&dir), 500)
         .unwrap()
         .into_iter()
         .filter(|a| a.action != "settings.set")
@@ -446,7 +474,7 @@ fn issue12_the_chosen_actor_is_written_in_every_audit_entry() {
         "add",
         &format!("{S6}/terms.toml"),
     ]);
-    let newest: Vec<(String, String)> = app::audit(&dir)
+    let newest: Vec<(String, String)> = audit::list(&app(&dir), 500)
         .unwrap()
         .into_iter()
         .take(3)

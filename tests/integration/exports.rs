@@ -4,10 +4,10 @@
 //! formula results must be the engine's; exports are reproducible.
 
 use crate::util::bin;
+use crate::util::{ImportRequest, UseCases};
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use sla_ledger::sla_export::Identity;
 use sla_ledger::sla_import::Kind;
-use sla_ledger::sla_store::evidence::ImportRequest;
 use sla_ledger::sla_store::{Ctx, Library};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,7 +34,7 @@ fn finalized(name: &str) -> (PathBuf, Library) {
         ("incidents.csv", Kind::Incidents),
     ] {
         let file = format!("{S6}/{f}");
-        lib.import(
+        lib.uc_import(
             &ctx(),
             &ImportRequest {
                 file: &file,
@@ -46,15 +46,15 @@ fn finalized(name: &str) -> (PathBuf, Library) {
         )
         .unwrap();
     }
-    lib.run_statements(&ctx(), "2026-10", None).unwrap();
+    lib.uc_run(&ctx(), "2026-10", None).unwrap();
     lib.finalize(&ctx(), "2026-10", None).unwrap();
     let id = Identity::create("Example Hosting Ltd", "Statements signing", ctx().now).unwrap();
-    sla_ledger::trust::set_identity(&mut lib, &ctx(), &id).unwrap();
+    sla_ledger::usecases::identity::set_identity(&mut lib, &ctx(), &id).unwrap();
     (dir, lib)
 }
 
-fn export(dir: &Path, lib: &mut Library) -> sla_ledger::export::ExportedFiles {
-    sla_ledger::export::export_statement(lib, &ctx(), "ACME-2026-001/2026-10/1", &dir.join("out"))
+fn export(dir: &Path, lib: &mut Library) -> sla_ledger::usecases::files::ExportedFiles {
+    lib.uc_export(&ctx(), "ACME-2026-001/2026-10/1", &dir.join("out"))
         .unwrap()
 }
 
@@ -162,8 +162,8 @@ fn pdfsig_and_pyhanko_call_the_signature_intact_and_any_changed_byte_breaks_it()
 fn exports_are_reproducible_and_the_pdf_shows_every_amount() {
     let (dir, mut lib) = finalized("repro");
     let id = Identity::load(&dir).unwrap();
-    let v1 = sla_ledger::export::view(&lib, "ACME-2026-001/2026-10/1", Some(&id)).unwrap();
-    let v2 = sla_ledger::export::view(&lib, "ACME-2026-001/2026-10/1", Some(&id)).unwrap();
+    let v1 = sla_ledger::usecases::files::view(&lib, "ACME-2026-001/2026-10/1", Some(&id)).unwrap();
+    let v2 = sla_ledger::usecases::files::view(&lib, "ACME-2026-001/2026-10/1", Some(&id)).unwrap();
     let (x1, x2) = (
         sla_ledger::sla_export::xlsx::render(&v1).unwrap(),
         sla_ledger::sla_export::xlsx::render(&v2).unwrap(),
@@ -362,7 +362,7 @@ fn batch_export_reports_a_failure_and_carries_on() {
     std::fs::write(dir.join("t2.toml"), t).unwrap();
     lib.add_contract(&ctx(), dir.join("t2.toml").to_str().unwrap())
         .unwrap();
-    lib.run_statements(&ctx(), "2026-10", Some("ACME-2026-002"))
+    lib.uc_run(&ctx(), "2026-10", Some("ACME-2026-002"))
         .unwrap();
     lib.finalize(&ctx(), "2026-10", Some("ACME-2026-002"))
         .unwrap();
@@ -485,11 +485,11 @@ fn identities_import_from_pem_and_pkcs12() {
 
 #[test]
 fn spreadsheet_text_that_looks_like_a_formula_stays_text() {
-    let (dir, mut lib) = finalized("inject");
+    let (dir, lib) = finalized("inject");
     // An excluded-cause row in the period: listed in the evidence, no money.
     let f = dir.join("monitor-outages.csv");
     std::fs::write(&f, "service,start,end,cause,source,ref\ncompute,2026-10-25T00:00:00Z,2026-10-25T01:00:00Z,customer,=HYPERLINK(\"http://x\"),@SUM(A1)\ncompute,2026-10-26T00:00:00Z,2026-10-26T01:00:00Z,customer,+1+1,-2\n").unwrap();
-    lib.import(
+    lib.uc_import(
         &ctx(),
         &ImportRequest {
             file: f.to_str().unwrap(),
@@ -505,12 +505,12 @@ fn spreadsheet_text_that_looks_like_a_formula_stays_text() {
         .unwrap()
         .remove(0);
     let restated = lib
-        .restate(&ctx(), &first.number, "monitor data added")
+        .uc_restate(&ctx(), &first.number, "monitor data added")
         .unwrap();
     assert_eq!(restated.total, "1875.00", "excluded rows change no money");
-    let files =
-        sla_ledger::export::export_statement(&mut lib, &ctx(), &restated.number, &dir.join("out"))
-            .unwrap();
+    let files = lib
+        .uc_export(&ctx(), &restated.number, &dir.join("out"))
+        .unwrap();
     let mut wb: Xlsx<_> = open_workbook(&files.xlsx).unwrap();
     let outages = wb.worksheet_range("Outages").unwrap();
     let formulas = wb.worksheet_formula("Outages").unwrap();

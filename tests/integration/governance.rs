@@ -1,6 +1,7 @@
 //! Governance (issue 6) over real fixture results: the recovery ratio per
 //! incident, worked out by hand from the spec's section 6 example.
 
+use crate::util::UseCases;
 use sla_ledger::sla_governance::coverage::recovery;
 use sla_ledger::ComputeRequest;
 
@@ -71,9 +72,9 @@ fn portfolio_library(name: &str) -> std::path::PathBuf {
         let id = format!("DD-{i:03}");
         lib.add_contract(&ctx, &format!("fixtures/portfolio/contracts/{id}.toml"))
             .unwrap();
-        lib.import(
+        lib.uc_import(
             &ctx,
-            &sla_ledger::sla_store::evidence::ImportRequest {
+            &crate::util::ImportRequest {
                 file: &format!("fixtures/portfolio/events/{id}/outages.csv"),
                 source_label: "monitor",
                 contract: Some(&id),
@@ -92,9 +93,9 @@ fn issue6_due_diligence_figures_match_the_generators_own_arithmetic() {
     let expected: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string("fixtures/portfolio/expected.json").unwrap())
             .unwrap();
-    let r = sla_ledger::governance::diligence(
-        &dir,
-        &sla_ledger::governance::DiligenceRequest {
+    let r = sla_ledger::usecases::governance::diligence::report(
+        &crate::util::app(&dir),
+        &sla_ledger::usecases::governance::diligence::DiligenceRequest {
             until: "2026-10".into(),
             months: 12,
             contracts: vec![],
@@ -677,20 +678,20 @@ fn issue6_notice_templates_are_edited_in_the_library_and_used() {
     let dir = governance_library("templates");
     let now = "2026-11-27T10:00:00Z";
     cli(&dir, now, &["statements", "run", "--period", "2026-10"]);
-    let mut t = sla_ledger::governance::notice_templates(&dir).unwrap();
+    use sla_ledger::usecases::governance::notices;
+    let mut t = notices::templates(&crate::util::app(&dir)).unwrap();
     assert!(t.legal.starts_with("Subject: SLA breach {sla}"));
     assert!(t.placeholders.contains(&"{claim_deadline}".to_string()));
     t.legal = "Subject: {contract} {period}\nCredit {currency} {credit}, {amount}\n".into();
-    let e = sla_ledger::governance::save_notice_templates(&dir, &t).unwrap_err();
-    assert_eq!(e.code, "invalid_template");
+    let e = notices::save_templates(&mut crate::util::app(&dir), &t).unwrap_err();
+    assert_eq!(e.code(), sla_ledger::Code::Definition);
     assert!(
-        e.message
+        e.to_string()
             .contains("legal template: unknown placeholder {amount}"),
-        "{}",
-        e.message
+        "{e}"
     );
     t.legal = "Subject: Breach {contract} {period}\nCredit {currency} {credit} for {sla}.\n".into();
-    sla_ledger::governance::save_notice_templates(&dir, &t).unwrap();
+    notices::save_templates(&mut crate::util::app(&dir), &t).unwrap();
     let out = dir.join("notices-own");
     cli(
         &dir,

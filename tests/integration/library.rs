@@ -3,11 +3,12 @@
 //! binary where processes matter (busy, SIGKILL).
 
 use crate::util::bin;
+use crate::util::{ImportRequest, UseCases};
 use rusqlite::Connection;
 use serde_json::Value;
 use sla_ledger::sla_import::Kind;
 use sla_ledger::sla_store::claims::{ClaimFilter, ClaimUpdate};
-use sla_ledger::sla_store::evidence::{ImportOutcome, ImportRequest};
+use sla_ledger::sla_store::evidence::ImportOutcome;
 use sla_ledger::sla_store::{Ctx, Library, StoreError};
 use std::path::{Path, PathBuf};
 
@@ -33,7 +34,7 @@ fn open(dir: &Path) -> Library {
 }
 
 fn import(lib: &mut Library, file: &str, contract: &str, kind: Option<Kind>) -> ImportOutcome {
-    lib.import(
+    lib.uc_import(
         &ctx(),
         &ImportRequest {
             file,
@@ -136,7 +137,7 @@ fn library_statements_equal_stateless_compute_for_every_fixture() {
             .unwrap()
             .trim()
             .to_string();
-        let (_, _, from_library, inputs) = lib.compute_from_library(&id, &period).unwrap();
+        let (_, _, from_library, inputs) = lib.uc_compute(&id, &period).unwrap();
         let (_, stateless) = sla_ledger::compute(&sla_ledger::ComputeRequest {
             terms,
             events: sources,
@@ -151,7 +152,7 @@ fn library_statements_equal_stateless_compute_for_every_fixture() {
 #[test]
 fn finalized_statements_cannot_be_changed_by_any_sql() {
     let (dir, mut lib) = s6_library("frozen");
-    lib.run_statements(&ctx(), "2026-10", None).unwrap();
+    lib.uc_run(&ctx(), "2026-10", None).unwrap();
     let done = lib.finalize(&ctx(), "2026-10", None).unwrap();
     assert_eq!(
         (done.len(), done[0].status.as_str(), done[0].total.as_str()),
@@ -213,10 +214,10 @@ fn finalized_statements_cannot_be_changed_by_any_sql() {
 #[test]
 fn restatement_supersedes_with_a_reason_and_draft_final_superseded_are_visible() {
     let (_dir, mut lib) = s6_library("restate");
-    lib.run_statements(&ctx(), "2026-10", None).unwrap();
+    lib.uc_run(&ctx(), "2026-10", None).unwrap();
     let first = lib.finalize(&ctx(), "2026-10", None).unwrap().remove(0);
     // A run after finalizing does not draft over a final statement.
-    let again = lib.run_statements(&ctx(), "2026-10", None).unwrap();
+    let again = lib.uc_run(&ctx(), "2026-10", None).unwrap();
     assert!(again[0].problem.as_deref().unwrap().contains("is final"));
     // New evidence arrives: a late outage report.
     let extra = temp("restate-extra").join("late-outages.csv");
@@ -227,11 +228,11 @@ fn restatement_supersedes_with_a_reason_and_draft_final_superseded_are_visible()
     .unwrap();
     import(&mut lib, extra.to_str().unwrap(), "ACME-2026-001", None);
     assert!(matches!(
-        lib.restate(&ctx(), &first.number, " "),
-        Err(StoreError::Conflict(_))
+        lib.uc_restate(&ctx(), &first.number, " "),
+        Err(sla_ledger::AppError::Store(StoreError::Conflict(_)))
     ));
     let second = lib
-        .restate(&ctx(), &first.number, "late outage report from the vendor")
+        .uc_restate(&ctx(), &first.number, "late outage report from the vendor")
         .unwrap();
     assert_eq!(second.number, "ACME-2026-001/2026-10/2");
     assert_eq!(
@@ -246,7 +247,7 @@ fn restatement_supersedes_with_a_reason_and_draft_final_superseded_are_visible()
         .list_statements(Some("2026-10"), None)
         .unwrap()
         .into_iter()
-        .map(|s| (s.number, s.status))
+        .map(|s| (s.number, s.status.to_string()))
         .collect();
     assert_eq!(
         listed,
@@ -256,8 +257,8 @@ fn restatement_supersedes_with_a_reason_and_draft_final_superseded_are_visible()
         ]
     );
     assert!(matches!(
-        lib.restate(&ctx(), &first.number, "again"),
-        Err(StoreError::Conflict(_))
+        lib.uc_restate(&ctx(), &first.number, "again"),
+        Err(sla_ledger::AppError::Store(StoreError::Conflict(_)))
     ));
     let audit: Vec<String> = lib
         .audit_list(100)
@@ -314,18 +315,14 @@ fn an_amendment_applies_to_its_months_and_the_original_resumes() {
         .unwrap(),
         2
     );
-    let (_, _, oct, inputs) = lib
-        .compute_from_library("ACME-2026-001", "2026-10")
-        .unwrap();
+    let (_, _, oct, inputs) = lib.uc_compute("ACME-2026-001", "2026-10").unwrap();
     assert_eq!(inputs["terms_version"]["version"], 2);
     assert_eq!(
         oct.lines[0].amount(),
         "0",
         "99.627576 meets the lowered 99.5 target"
     );
-    let (_, _, _, nov_inputs) = lib
-        .compute_from_library("ACME-2026-001", "2026-11")
-        .unwrap();
+    let (_, _, _, nov_inputs) = lib.uc_compute("ACME-2026-001", "2026-11").unwrap();
     assert_eq!(
         nov_inputs["terms_version"]["version"], 1,
         "the original terms resume after the amendment"
@@ -383,7 +380,7 @@ fn imports_keep_provenance_reimport_is_a_noop_and_bad_files_write_nothing() {
     std::fs::write(&bad, "service,start,end\ncompute,2026-10-01T00:00:00Z,2026-10-01T01:00:00Z\nnope,2026-10-01T00:00:00Z,x\n").unwrap();
     let audit_before = lib.audit_verify().unwrap().entries;
     let err = lib
-        .import(
+        .uc_import(
             &ctx(),
             &ImportRequest {
                 file: bad.to_str().unwrap(),
@@ -407,7 +404,7 @@ fn imports_keep_provenance_reimport_is_a_noop_and_bad_files_write_nothing() {
         "service,start,end\ncompute,2026-10-01T00:00:00Z,2026-10-01T01:00:00Z\n",
     )
     .unwrap();
-    let cancelled = lib.import(
+    let cancelled = lib.uc_import(
         &ctx(),
         &ImportRequest {
             file: good.to_str().unwrap(),
@@ -417,7 +414,7 @@ fn imports_keep_provenance_reimport_is_a_noop_and_bad_files_write_nothing() {
         },
         &mut |_| false,
     );
-    assert!(matches!(cancelled, Err(StoreError::Cancelled)));
+    assert!(matches!(cancelled, Err(sla_ledger::AppError::Store(StoreError::Cancelled))));
     assert_eq!(
         (
             lib.imports("ACME-2026-001").unwrap().len(),
@@ -436,7 +433,7 @@ fn imports_keep_provenance_reimport_is_a_noop_and_bad_files_write_nothing() {
 #[test]
 fn claims_move_through_their_states_with_deadlines() {
     let (_dir, mut lib) = s6_library("claims");
-    lib.run_statements(&ctx(), "2026-10", None).unwrap();
+    lib.uc_run(&ctx(), "2026-10", None).unwrap();
     lib.finalize(&ctx(), "2026-10", None).unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
     let due = lib
@@ -460,7 +457,7 @@ fn claims_move_through_their_states_with_deadlines() {
     );
     let id = due[0].id;
     let upd = |state: &str| ClaimUpdate {
-        state: state.into(),
+        state: sla_ledger::sla_store::ClaimState::parse(state).unwrap(),
         ..Default::default()
     };
     assert!(
@@ -472,7 +469,7 @@ fn claims_move_through_their_states_with_deadlines() {
         "a claim needs a reference"
     );
     let late = ClaimUpdate {
-        state: "claimed".into(),
+        state: sla_ledger::sla_store::ClaimState::Claimed,
         date: chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
         reference: Some("CR-1".into()),
         ..Default::default()
@@ -487,13 +484,13 @@ fn claims_move_through_their_states_with_deadlines() {
         date: chrono::NaiveDate::from_ymd_opt(2026, 11, 27),
         ..late
     };
-    assert_eq!(lib.update_claim(&ctx(), id, &ok).unwrap().state, "claimed");
+    assert_eq!(lib.update_claim(&ctx(), id, &ok).unwrap().state, sla_ledger::sla_store::ClaimState::Claimed);
     let applied = lib
         .update_claim(
             &ctx(),
             id,
             &ClaimUpdate {
-                state: "applied".into(),
+                state: sla_ledger::sla_store::ClaimState::Applied,
                 invoice: Some("INV-2026-1101".into()),
                 ..Default::default()
             },
@@ -533,20 +530,16 @@ fn chronic_breach_counts_stored_periods() {
     std::fs::write(&f, "service,start,end\ncompute,2026-08-10T00:00:00Z,2026-08-10T05:00:00Z\ncompute,2026-09-10T00:00:00Z,2026-09-10T05:00:00Z\n").unwrap();
     import(&mut lib, f.to_str().unwrap(), "ACME-2026-001", None);
     for p in ["2026-08", "2026-09"] {
-        lib.run_statements(&ctx(), p, None).unwrap();
+        lib.uc_run(&ctx(), p, None).unwrap();
         lib.finalize(&ctx(), p, None).unwrap();
     }
-    let (_, _, oct, _) = lib
-        .compute_from_library("ACME-2026-001", "2026-10")
-        .unwrap();
+    let (_, _, oct, _) = lib.uc_compute("ACME-2026-001", "2026-10").unwrap();
     let ch = oct.chronic.unwrap();
     assert_eq!(
         (ch["breached_periods"].as_u64(), ch["met"].as_bool()),
         (Some(3), Some(true))
     );
-    let (_, _, jul, _) = lib
-        .compute_from_library("ACME-2026-001", "2026-07")
-        .unwrap();
+    let (_, _, jul, _) = lib.uc_compute("ACME-2026-001", "2026-07").unwrap();
     assert_eq!(jul.chronic.unwrap()["breached_periods"], 0);
     assert_eq!(lib.services_without_evidence("2026-07").unwrap().len(), 1);
     assert!(lib.services_without_evidence("2026-10").unwrap().is_empty());
@@ -757,7 +750,7 @@ fn killed_imports_and_finalizes_leave_the_library_consistent() {
         .list_statements(Some("2026-10"), None)
         .unwrap()
         .into_iter()
-        .filter(|s| s.status == "final")
+        .filter(|s| s.status == sla_ledger::sla_store::StatementStatus::Final)
         .count();
     assert_eq!(finals, 31, "{}", String::from_utf8_lossy(&out.stderr));
 }
@@ -791,7 +784,9 @@ fn a_second_writer_gets_a_clear_busy_message() {
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    // Issue 12: busy has its own exit status (75, EX_TEMPFAIL): a script
+    // may simply try again.
+    assert_eq!(out.status.code(), Some(75), "{err}");
     assert!(
         err.contains("is busy: another SLA Ledger is writing to it"),
         "{err}"

@@ -12,3 +12,4 @@ mod oracle;
 mod properties;
 mod trust;
 mod util;
+mod verbs;

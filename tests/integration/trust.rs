@@ -5,11 +5,12 @@
 //! clock.
 
 use crate::util::bin;
+use crate::util::{ImportRequest, UseCases};
 use rusqlite::Connection;
 use sla_ledger::sla_export::{sign, Identity};
 use sla_ledger::sla_import::Kind;
 use sla_ledger::sla_store::claims::ClaimUpdate;
-use sla_ledger::sla_store::evidence::{ImportOutcome, ImportRequest};
+use sla_ledger::sla_store::evidence::ImportOutcome;
 use sla_ledger::sla_store::{Ctx, Library};
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -33,7 +34,7 @@ fn ctx() -> Ctx {
 }
 
 fn import(lib: &mut Library, file: &str, kind: Kind) -> ImportOutcome {
-    lib.import(
+    lib.uc_import(
         &ctx(),
         &ImportRequest {
             file,
@@ -58,7 +59,7 @@ fn drafted(dir: &Path) -> Library {
     ] {
         import(&mut lib, &format!("{S6}/{f}"), k);
     }
-    lib.run_statements(&ctx(), "2026-10", None).unwrap();
+    lib.uc_run(&ctx(), "2026-10", None).unwrap();
     lib
 }
 
@@ -68,9 +69,9 @@ fn signed_at(name: &str, made: i64) -> (PathBuf, Library) {
     let dir = temp(name);
     let mut lib = drafted(&dir);
     let id = Identity::create("Example Hosting Ltd", "Statements signing", made).unwrap();
-    sla_ledger::trust::set_identity(&mut lib, &ctx(), &id).unwrap();
-    sla_ledger::trust::finalize(&mut lib, &ctx(), "2026-10", None).unwrap();
-    sla_ledger::export::export_statement(&mut lib, &ctx(), NUMBER, &dir.join("out")).unwrap();
+    sla_ledger::usecases::identity::set_identity(&mut lib, &ctx(), &id).unwrap();
+    lib.uc_finalize(&ctx(), "2026-10", None).unwrap();
+    lib.uc_export(&ctx(), NUMBER, &dir.join("out")).unwrap();
     (dir, lib)
 }
 
@@ -129,12 +130,12 @@ fn forge(dir: &Path, name: &str, id: &Identity, now: i64) -> PathBuf {
     }
     std::fs::create_dir_all(copy.join("documents")).unwrap();
     id.save(&copy).unwrap();
-    let mut lib = Library::open(&copy, 2_000).unwrap();
+    let lib = Library::open(&copy, 2_000).unwrap();
     let at = Ctx {
         actor: "forger".into(),
         now,
     };
-    sla_ledger::export::export_statement(&mut lib, &at, NUMBER, &copy.join("out")).unwrap();
+    lib.uc_export(&at, NUMBER, &copy.join("out")).unwrap();
     copy
 }
 
@@ -604,8 +605,8 @@ fn issue11_claims_are_immutable_and_compare_and_set() {
     }
     drop(c);
     let upd = |expected: &str| ClaimUpdate {
-        state: "claimed".into(),
-        expected: Some(expected.into()),
+        state: sla_ledger::sla_store::ClaimState::Claimed,
+        expected: sla_ledger::sla_store::ClaimState::parse(expected),
         reference: Some("CR-1".into()),
         date: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
         ..Default::default()
@@ -679,16 +680,16 @@ fn issue11_concurrent_imports_and_finalizes_have_one_winner() {
         .collect();
     assert_eq!((imported.len(), already), (1, vec![imported[0]]));
 
-    let mut lib = Library::open(&dir, 2_000).unwrap();
-    lib.run_statements(&ctx(), "2026-10", None).unwrap();
+    let lib = Library::open(&dir, 2_000).unwrap();
+    lib.uc_run(&ctx(), "2026-10", None).unwrap();
     drop(lib);
     let results: Vec<Result<usize, String>> = std::thread::scope(|s| {
         let hs: Vec<_> = (0..2)
             .map(|_| {
                 let dir = dir.clone();
                 s.spawn(move || {
-                    let mut lib = Library::open(&dir, 10_000).unwrap();
-                    sla_ledger::trust::finalize(&mut lib, &ctx(), "2026-10", None)
+                    let lib = Library::open(&dir, 10_000).unwrap();
+                    lib.uc_finalize(&ctx(), "2026-10", None)
                         .map(|v| v.len())
                         .map_err(|e| e.to_string())
                 })
@@ -714,7 +715,7 @@ fn issue11_finalize_is_all_contracts_or_none() {
     std::fs::write(dir.join("t2.toml"), t2).unwrap();
     lib.add_contract(&ctx(), dir.join("t2.toml").to_str().unwrap())
         .unwrap();
-    lib.run_statements(&ctx(), "2026-10", None).unwrap();
+    lib.uc_run(&ctx(), "2026-10", None).unwrap();
     drop(lib);
     // The second contract's draft cannot be sealed (a draft may change).
     sql(&dir)
@@ -722,8 +723,8 @@ fn issue11_finalize_is_all_contracts_or_none() {
             "UPDATE statements SET total = 'not money' WHERE contract_id = 'ACME-2026-002'",
         )
         .unwrap();
-    let mut lib = Library::open(&dir, 2_000).unwrap();
-    let e = sla_ledger::trust::finalize(&mut lib, &ctx(), "2026-10", None).unwrap_err();
+    let lib = Library::open(&dir, 2_000).unwrap();
+    let e = lib.uc_finalize(&ctx(), "2026-10", None).unwrap_err();
     assert!(
         e.to_string()
             .contains("is not a decimal the credit ledger can hold exactly"),
@@ -733,7 +734,7 @@ fn issue11_finalize_is_all_contracts_or_none() {
         .list_statements(Some("2026-10"), None)
         .unwrap()
         .into_iter()
-        .map(|s| s.status)
+        .map(|s| s.status.to_string())
         .collect();
     assert_eq!(statuses, vec!["draft", "draft"], "nothing was finalized");
     assert!(!lib
@@ -834,7 +835,7 @@ fn issue11_decimal_overflow_is_a_clear_error() {
     lib.add_contract(&ctx(), dir.join("t.toml").to_str().unwrap())
         .unwrap();
     import(&mut lib, &format!("{S6}/outages.csv"), Kind::Outages);
-    let run = lib.run_statements(&ctx(), "2026-10", None).unwrap();
+    let run = lib.uc_run(&ctx(), "2026-10", None).unwrap();
     assert_eq!(
         run[0].statement.as_ref().unwrap().total,
         "7922816251426433759354395033.50"
@@ -889,12 +890,12 @@ fn issue11_a_pin_inserted_into_the_file_is_not_trusted() {
     // new pin, and statements signed by the new key are trusted.
     let (dir, mut lib) = signed("pin-rotate");
     let next = Identity::create("Example Hosting Ltd", "Statements signing 2", ctx().now).unwrap();
-    sla_ledger::trust::set_identity(&mut lib, &ctx(), &next).unwrap();
-    let report = sla_ledger::trust::audit_verify(&lib, &[]).unwrap();
+    sla_ledger::usecases::identity::set_identity(&mut lib, &ctx(), &next).unwrap();
+    let report = lib.uc_audit_verify().unwrap();
     assert_eq!(report.state, "intact and anchored", "{report:?}");
     let out = dir.join("out2");
-    lib.restate(&ctx(), NUMBER, "new signer").unwrap();
-    sla_ledger::export::export_statement(&mut lib, &ctx(), "ACME-2026-001/2026-10/2", &out)
+    lib.uc_restate(&ctx(), NUMBER, "new signer").unwrap();
+    lib.uc_export(&ctx(), "ACME-2026-001/2026-10/2", &out)
         .unwrap();
     drop(lib);
     let (code, text) = verify(Some(&dir), &[&out.join("ACME-2026-001_2026-10_2.pdf")], &[]);
@@ -905,8 +906,8 @@ fn issue11_a_pin_inserted_into_the_file_is_not_trusted() {
 /// is found by audit verify.
 #[test]
 fn issue11_an_undone_restatement_and_changed_claim_terms_are_found() {
-    let (dir, mut lib) = signed("undo");
-    sla_ledger::trust::restate(&mut lib, &ctx(), NUMBER, "late report").unwrap();
+    let (dir, lib) = signed("undo");
+    lib.uc_restate(&ctx(), NUMBER, "late report").unwrap();
     drop(lib);
     let (code, text) = audit_verify(&dir);
     assert_eq!(code, Some(0), "{text}");

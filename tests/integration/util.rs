@@ -50,3 +50,167 @@ pub fn subset_diff(expected: &Value, actual: &Value, path: &str, out: &mut Vec<S
 pub fn bin() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_sla-ledger"))
 }
+
+use sla_ledger::sla_store::{Ctx, Library};
+use sla_ledger::usecases::{audit, evidence, files, statements};
+use sla_ledger::{AppError, Session};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// A session on the library a test holds open (a second connection to the
+/// same file), acting as `ctx`: the tests drive the use cases as the CLI
+/// and the app do, and keep checking the store directly.
+pub fn session(lib: &Library, ctx: &Ctx) -> Session {
+    Session::new(Library::open(lib.dir(), 2_000).unwrap(), ctx.clone())
+}
+
+/// A session on the library in `dir` for the app's use cases: the actor is
+/// chosen as the app chooses it (environment, Settings, login).
+pub fn app(dir: &std::path::Path) -> Session {
+    Session::open(dir, None).unwrap()
+}
+
+/// An import as the tests describe it.
+pub struct ImportRequest<'a> {
+    pub file: &'a str,
+    pub source_label: &'a str,
+    pub contract: Option<&'a str>,
+    pub kind: Option<sla_ledger::sla_import::Kind>,
+}
+
+/// The use cases the tests call on a library they hold.
+pub trait UseCases {
+    fn uc_import(
+        &self,
+        ctx: &Ctx,
+        req: &ImportRequest<'_>,
+        progress: &mut dyn FnMut(sla_ledger::sla_store::evidence::Progress) -> bool,
+    ) -> Result<sla_ledger::sla_store::evidence::ImportOutcome, AppError>;
+    fn uc_run(
+        &self,
+        ctx: &Ctx,
+        period: &str,
+        contract: Option<&str>,
+    ) -> Result<Vec<sla_ledger::sla_store::statements::RunOutcome>, AppError>;
+    fn uc_compute(
+        &self,
+        contract: &str,
+        period: &str,
+    ) -> Result<
+        (
+            i64,
+            sla_ledger::sla_engine::Terms,
+            sla_ledger::sla_engine::ResultDoc,
+            serde_json::Value,
+        ),
+        AppError,
+    >;
+    fn uc_finalize(
+        &self,
+        ctx: &Ctx,
+        period: &str,
+        contract: Option<&str>,
+    ) -> Result<Vec<sla_ledger::sla_store::statements::StatementInfo>, AppError>;
+    fn uc_restate(
+        &self,
+        ctx: &Ctx,
+        key: &str,
+        reason: &str,
+    ) -> Result<sla_ledger::sla_store::statements::StatementInfo, AppError>;
+    fn uc_export(
+        &self,
+        ctx: &Ctx,
+        key: &str,
+        out: &std::path::Path,
+    ) -> Result<files::ExportedFiles, AppError>;
+    fn uc_audit_verify(&self) -> Result<audit::AuditReport, AppError>;
+}
+
+impl UseCases for Library {
+    fn uc_import(
+        &self,
+        ctx: &Ctx,
+        req: &ImportRequest<'_>,
+        progress: &mut dyn FnMut(sla_ledger::sla_store::evidence::Progress) -> bool,
+    ) -> Result<sla_ledger::sla_store::evidence::ImportOutcome, AppError> {
+        let what = evidence::ImportFile {
+            file: req.file,
+            source: req.source_label,
+            contract: req.contract,
+            kind: req.kind.map(|k| k.name()),
+            mapping: None,
+        };
+        let cancel = AtomicBool::new(false);
+        evidence::import(&mut session(self, ctx), &what, &cancel, &mut |p| {
+            if !progress(p) {
+                cancel.store(true, Ordering::SeqCst)
+            }
+        })
+    }
+
+    fn uc_run(
+        &self,
+        ctx: &Ctx,
+        period: &str,
+        contract: Option<&str>,
+    ) -> Result<Vec<sla_ledger::sla_store::statements::RunOutcome>, AppError> {
+        let never = AtomicBool::new(false);
+        statements::run(
+            &mut session(self, ctx),
+            period,
+            contract,
+            &never,
+            &mut |_| {},
+        )
+    }
+
+    fn uc_compute(
+        &self,
+        contract: &str,
+        period: &str,
+    ) -> Result<
+        (
+            i64,
+            sla_ledger::sla_engine::Terms,
+            sla_ledger::sla_engine::ResultDoc,
+            serde_json::Value,
+        ),
+        AppError,
+    > {
+        let c = statements::compute_stored(self, contract, period)?;
+        Ok((c.version_id, c.terms, c.doc, c.inputs))
+    }
+
+    fn uc_finalize(
+        &self,
+        ctx: &Ctx,
+        period: &str,
+        contract: Option<&str>,
+    ) -> Result<Vec<sla_ledger::sla_store::statements::StatementInfo>, AppError> {
+        statements::finalize(&mut session(self, ctx), period, contract)
+    }
+
+    fn uc_restate(
+        &self,
+        ctx: &Ctx,
+        key: &str,
+        reason: &str,
+    ) -> Result<sla_ledger::sla_store::statements::StatementInfo, AppError> {
+        statements::restate(&mut session(self, ctx), key, reason)
+    }
+
+    fn uc_export(
+        &self,
+        ctx: &Ctx,
+        key: &str,
+        out: &std::path::Path,
+    ) -> Result<files::ExportedFiles, AppError> {
+        files::export_statement(&mut session(self, ctx), key, out)
+    }
+
+    fn uc_audit_verify(&self) -> Result<audit::AuditReport, AppError> {
+        audit::verify(
+            &session(self, &sla_ledger::context(Some("auditor")).unwrap()),
+            &[],
+        )
+    }
+}

@@ -2,7 +2,7 @@
 // results come back typed, and failures become {code, message}.
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { api, isUiError, messageOf } from "./api";
+import { api, isErrorData, messageOf } from "./api";
 import { money, previousMonth, directionLabel, firstOfNextMonth } from "./format";
 
 afterEach(() => clearMocks());
@@ -23,22 +23,22 @@ describe("api", () => {
     expect(seen[1]).toEqual(["list_contracts", { query: { search: "acme", direction: "customer", counterparty: null, status: null } }]);
   });
 
-  it("turns a rejected command into a UiError the screens can switch on", async () => {
+  it("turns a rejected command into ErrorData the screens can switch on", async () => {
     mockIPC(() => {
-      throw { code: "library_busy", message: "the library at /x is busy: another SLA Ledger is writing to it; try again in a moment" };
+      throw { code: "E-BUSY", message: "the library at /x is busy: another SLA Ledger is writing to it; try again in a moment", details: [] };
     });
     const err = await api.finalizeMonth("2026-10").catch((e) => e);
-    expect(isUiError(err)).toBe(true);
-    expect(err.code).toBe("library_busy");
+    expect(isErrorData(err)).toBe(true);
+    expect(err.code).toBe("E-BUSY");
     expect(messageOf(err)).toContain("is busy");
   });
 
-  it("wraps a non-UiError failure as internal", async () => {
+  it("wraps any other failure as internal", async () => {
     mockIPC(() => {
       throw "boom";
     });
     const err = await api.claims().catch((e) => e);
-    expect(err).toEqual({ code: "internal", message: "boom" });
+    expect(err).toEqual({ code: "E-INTERNAL", message: "boom", details: [] });
   });
 });
 

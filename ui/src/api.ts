@@ -1,9 +1,10 @@
 // The one module that talks to the Rust side. Every command the app uses is
 // wrapped here, typed with the types generated from Rust (src/bindings), and
-// every failure is a UiError {code, message} the screens can switch on.
+// every failure is an ErrorData {code, message, details} whose code (E-...)
+// the screens can switch on (docs/errors.md lists them).
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { UiError } from "./bindings/UiError";
+import type { ErrorData } from "./bindings/ErrorData";
 import type { LibraryInfo } from "./bindings/LibraryInfo";
 import type { ContractSummary } from "./bindings/ContractSummary";
 import type { ContractDetail } from "./bindings/ContractDetail";
@@ -13,7 +14,8 @@ import type { Progress } from "./bindings/Progress";
 import type { RunOutcome } from "./bindings/RunOutcome";
 import type { StatementInfo } from "./bindings/StatementInfo";
 import type { Statement } from "./bindings/Statement";
-import type { ExportedFiles } from "./bindings/ExportedFiles";
+import type { ExportReport } from "./bindings/ExportReport";
+import type { IdentitySet } from "./bindings/IdentitySet";
 import type { ClaimInfo } from "./bindings/ClaimInfo";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { AuditReport } from "./bindings/AuditReport";
@@ -36,22 +38,22 @@ import type { NoticeFiles } from "./bindings/NoticeFiles";
 import type { TwoMethods } from "./bindings/TwoMethods";
 import type { NoticeTemplates } from "./bindings/NoticeTemplates";
 
-export type { UiError };
+export type { ErrorData };
 
-export function isUiError(e: unknown): e is UiError {
+export function isErrorData(e: unknown): e is ErrorData {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
 }
 
 /** A readable message for anything a command threw. */
 export function messageOf(e: unknown): string {
-  return isUiError(e) ? e.message : String(e);
+  return isErrorData(e) ? e.message : String(e);
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
-    throw isUiError(e) ? e : ({ code: "internal", message: String(e) } satisfies UiError);
+    throw isErrorData(e) ? e : ({ code: "E-INTERNAL", message: String(e), details: [] } satisfies ErrorData);
   }
 }
 
@@ -75,13 +77,13 @@ export const api = {
   statements: (period?: string) => call<StatementInfo[]>("statements", { period: period || null }),
   statement: (key: string) => call<Statement>("statement", { key }),
   finalizeMonth: (period: string) => call<StatementInfo[]>("finalize_month", { period }),
-  exportMonth: (period: string, out?: string) => call<ExportedFiles[]>("export_month", { period, out: out || null }),
+  exportMonth: (period: string, out?: string) => call<ExportReport>("export_month", { period, out: out || null }),
   claims: () => call<ClaimInfo[]>("claims"),
   audit: () => call<AuditEntry[]>("audit"),
   auditVerify: () => call<AuditReport>("audit_verify"),
   verifyFiles: (files: string[], trust: string[]) => call<VerifyReport>("verify_files", { files, trust }),
   dashboard: () => call<Dashboard>("dashboard"),
-  createIdentity: (organisation: string) => call<string>("create_identity", { organisation }),
+  createIdentity: (organisation: string) => call<IdentitySet>("create_identity", { organisation }),
   settings: () => call<Settings>("settings"),
   saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
   switchLibrary: (path: string) => call<LibraryInfo>("switch_library", { path }),

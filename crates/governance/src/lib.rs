@@ -5,8 +5,10 @@
 
 pub mod budget;
 pub mod coverage;
+pub mod coverage_map;
 pub mod diligence;
 mod error;
+pub mod executive;
 pub mod methods;
 pub mod notices;
 pub mod openslo;

@@ -5,7 +5,7 @@
 //! to forfeited (deadline passed) or disputed. For vendor contracts this is
 //! the list of credits we must claim in time.
 
-use crate::{audit, sql, Ctx, Library, StoreError};
+use crate::{audit, sql, ClaimState, Ctx, Library, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -25,7 +25,7 @@ pub struct ClaimInfo {
     pub deadline: Option<String>,
     /// Days from today to the deadline (negative once passed).
     pub days_left: Option<i64>,
-    pub state: String,
+    pub state: ClaimState,
     pub claimed_on: Option<String>,
     pub claim_ref: Option<String>,
     pub invoice_ref: Option<String>,
@@ -44,10 +44,10 @@ pub struct ClaimFilter {
 
 #[derive(Debug, Clone, Default)]
 pub struct ClaimUpdate {
-    pub state: String,
+    pub state: ClaimState,
     /// The state the user saw (compare-and-set): if the claim has moved on
     /// since, the update is refused instead of silently overwriting it.
-    pub expected: Option<String>,
+    pub expected: Option<ClaimState>,
     pub date: Option<NaiveDate>,
     pub reference: Option<String>,
     pub invoice: Option<String>,
@@ -106,8 +106,9 @@ impl Library {
         Ok(all
             .into_iter()
             .filter(|c| {
-                f.within_days
-                    .is_none_or(|n| c.days_left.is_some_and(|d| d <= n) && c.state == "eligible")
+                f.within_days.is_none_or(|n| {
+                    c.days_left.is_some_and(|d| d <= n) && c.state == ClaimState::Eligible
+                })
             })
             .collect())
     }
@@ -124,7 +125,7 @@ impl Library {
         // updating the same claim at once, the second sees the first's
         // state, so no update is ever lost.
         self.write(|tx| {
-            let row: Option<(String, Option<String>, String, String)> = tx
+            let row: Option<(ClaimState, Option<String>, String, String)> = tx
                 .query_row("SELECT c.state, c.deadline, s.number, c.updated_at FROM claims c JOIN statements s ON s.id = c.statement_id WHERE c.id = ?1 AND s.status = 'final'", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                 .optional()
                 .map_err(sql)?;
@@ -134,12 +135,12 @@ impl Library {
                     id: id.to_string(),
                 });
             };
-            if let Some(seen) = u.expected.as_deref().filter(|s| *s != state) {
+            if let Some(seen) = u.expected.filter(|s| *s != state) {
                 return Err(StoreError::Conflict(format!(
                     "claim {id} was changed by someone else: you saw it {seen}, it is now {state} (since {updated_at}); nothing was written"
                 )));
             }
-            let set_date = check_move(id, &state, deadline.as_deref(), today, u)?;
+            let set_date = check_move(id, state, deadline.as_deref(), today, u)?;
             let n = tx.execute(
                 "UPDATE claims SET state = ?1, claimed_on = coalesce(?2, claimed_on), claim_ref = coalesce(?3, claim_ref), invoice_ref = coalesce(?4, invoice_ref), note = coalesce(?5, note), updated_at = ?6 WHERE id = ?7 AND state = ?8",
                 params![u.state, set_date, u.reference, u.invoice, u.note, at, id, state],
@@ -164,19 +165,14 @@ impl Library {
 /// claim date to record.
 fn check_move(
     id: i64,
-    state: &str,
+    state: ClaimState,
     deadline: Option<&str>,
     today: NaiveDate,
     u: &ClaimUpdate,
 ) -> Result<Option<String>, StoreError> {
     let deadline_date = deadline.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    let allowed: &[&str] = match state {
-        "eligible" => &["claimed", "disputed", "forfeited"],
-        "claimed" => &["applied", "disputed"],
-        "disputed" => &["claimed", "applied", "forfeited"],
-        _ => &[],
-    };
-    if !allowed.contains(&u.state.as_str()) {
+    if !state.can_become(u.state) {
+        let allowed: Vec<&str> = state.moves().iter().map(|m| m.as_str()).collect();
         return Err(StoreError::Conflict(format!(
             "claim {id} is {state}: it can become {}",
             if allowed.is_empty() {
@@ -187,8 +183,8 @@ fn check_move(
         )));
     }
     let mut set_date = None;
-    match u.state.as_str() {
-        "claimed" => {
+    match u.state {
+        ClaimState::Claimed => {
             let date = u.date.unwrap_or(today);
             if u.reference.as_deref().is_none_or(|r| r.trim().is_empty()) {
                 return Err(StoreError::Conflict(
@@ -202,13 +198,13 @@ fn check_move(
             }
             set_date = Some(date.to_string());
         }
-        "applied" if u.invoice.as_deref().is_none_or(|r| r.trim().is_empty()) => {
+        ClaimState::Applied if u.invoice.as_deref().is_none_or(|r| r.trim().is_empty()) => {
             return Err(StoreError::Conflict(
                 "an applied credit needs the invoice it was applied on (--invoice)".into(),
             ));
         }
-        "forfeited"
-            if state == "eligible"
+        ClaimState::Forfeited
+            if state == ClaimState::Eligible
                 && deadline_date.is_some_and(|d| today <= d)
                 && u.note.is_none() =>
         {

@@ -25,42 +25,13 @@ pub enum StoreError {
         problems: Vec<sla_engine::TermsProblem>,
     },
     #[error("{0}")]
-    Import(#[from] sla_import::ImportError),
-    #[error("{0}")]
     Period(#[from] sla_engine::PeriodError),
-    #[error("{0}")]
-    Compute(#[from] sla_engine::ComputeError),
     #[error("{what} `{id}` is not in the library")]
     NotFound { what: &'static str, id: String },
     #[error("{0}")]
     Conflict(String),
     #[error("cancelled: nothing was written")]
     Cancelled,
-}
-
-impl StoreError {
-    /// A stable code for the UI's `{code, message}`.
-    pub fn code(&self) -> &'static str {
-        match self {
-            StoreError::Busy { .. } => "library_busy",
-            StoreError::Open { .. } => "library_unavailable",
-            StoreError::Sql(_) => "library_error",
-            StoreError::Io { .. } => "file_unreadable",
-            StoreError::InvalidTerms { .. } => "invalid_terms",
-            StoreError::Import(sla_import::ImportError::Rows(_)) => "invalid_rows",
-            StoreError::Import(_) => "invalid_events_file",
-            StoreError::Period(_) => "invalid_period",
-            StoreError::Compute(_) => "invalid_events",
-            StoreError::NotFound { .. } => "not_found",
-            StoreError::Conflict(_) => "conflict",
-            StoreError::Cancelled => "cancelled",
-        }
-    }
-
-    /// Whether the user can fix it (exit 2) or it is the program's (exit 1).
-    pub fn is_user_error(&self) -> bool {
-        !matches!(self, StoreError::Sql(_) | StoreError::Open { .. })
-    }
 }
 
 pub fn is_busy(e: &rusqlite::Error) -> bool {

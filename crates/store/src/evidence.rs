@@ -4,13 +4,11 @@
 //! that says so. Rows from different monitors stay side by side; the engine
 //! merges them.
 
-use crate::{audit, sha256_hex, sql, Ctx, Library, StoreError};
+use crate::{audit, sql, Ctx, Library, StoreError};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::json;
 use sla_engine::{Events, IncidentRow, MaintenanceRow, Origin, OutageRow};
-use sla_import::Kind;
-use std::path::Path;
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS, PartialEq, Eq)]
@@ -51,27 +49,23 @@ pub struct Progress {
 /// How often progress is reported (and cancellation checked), in rows.
 pub const PROGRESS_EVERY: u64 = 5_000;
 
-pub struct ImportRequest<'a> {
-    pub file: &'a str,
+/// An import ready to be written: the evidence as read and checked by the
+/// importer, and where it came from. The store writes it; it never reads a
+/// spreadsheet itself.
+pub struct NewImport<'a> {
+    pub contract: &'a str,
+    pub file_name: &'a str,
+    pub sha256: &'a str,
     pub source_label: &'a str,
-    /// Needed when the library holds more than one contract.
-    pub contract: Option<&'a str>,
-    /// For a CSV whose file name does not say its kind.
-    pub kind: Option<Kind>,
-}
-
-fn kind_from_name(file: &str) -> Option<Kind> {
-    let stem = Path::new(file)
-        .file_stem()?
-        .to_string_lossy()
-        .to_lowercase();
-    Kind::ALL
-        .into_iter()
-        .find(|k| stem.contains(&k.name()[..6]))
+    pub events: &'a Events,
+    /// The user's sheet kinds and column mapping, kept in the audit entry so
+    /// that the reading can be redone.
+    pub mapping: Option<serde_json::Value>,
 }
 
 impl Library {
-    fn resolve_contract(&self, requested: Option<&str>) -> Result<String, StoreError> {
+    /// The contract an import is for: the one named, else the library's only one.
+    pub fn resolve_contract(&self, requested: Option<&str>) -> Result<String, StoreError> {
         match requested {
             Some(c) => self.versions(c).map(|_| c.to_string()),
             None => {
@@ -91,67 +85,20 @@ impl Library {
         }
     }
 
-    /// Imports a spreadsheet. `progress` is called every [`PROGRESS_EVERY`]
-    /// rows; returning `false` cancels, and nothing is written.
-    pub fn import(
+    /// Writes an import, every row or none. `progress` is called every
+    /// [`PROGRESS_EVERY`] rows; returning `false` cancels, and nothing is
+    /// written. Of two people importing the same bytes at once, the second
+    /// is told it is already imported.
+    pub fn store_import(
         &mut self,
         ctx: &Ctx,
-        req: &ImportRequest<'_>,
+        req: &NewImport<'_>,
         progress: &mut dyn FnMut(Progress) -> bool,
     ) -> Result<ImportOutcome, StoreError> {
-        self.import_mapped(ctx, req, None, progress)
-    }
-
-    /// Imports a spreadsheet read with the user's sheet kinds and column
-    /// mapping (`None`: sheets and headers as the spec names them). The
-    /// mapping is kept in the audit entry, so the reading can be redone.
-    pub fn import_mapped(
-        &mut self,
-        ctx: &Ctx,
-        req: &ImportRequest<'_>,
-        mapping: Option<&[sla_import::SheetMap]>,
-        progress: &mut dyn FnMut(Progress) -> bool,
-    ) -> Result<ImportOutcome, StoreError> {
-        let contract = self.resolve_contract(req.contract)?;
-        let bytes = std::fs::read(req.file).map_err(|source| StoreError::Io {
-            path: req.file.into(),
-            source,
-        })?;
-        let sha = sha256_hex(&bytes);
-        if let Some(existing) = self.import_by_sha(&contract, &sha)? {
-            return Ok(ImportOutcome::AlreadyImported(existing));
-        }
-        let is_csv = req.file.to_lowercase().ends_with(".csv") && mapping.is_none();
-        let kind = req.kind.or_else(|| {
-            if is_csv {
-                kind_from_name(req.file)
-            } else {
-                None
-            }
-        });
-        if is_csv && kind.is_none() {
-            return Err(StoreError::Conflict(format!(
-                "{}: say what the CSV holds with --kind outages|maintenance|incidents",
-                req.file
-            )));
-        }
-        // Rows are checked against the newest terms (time zone, services).
-        let terms = self.terms_of(&contract, None)?;
-        let imported = match mapping {
-            Some(m) => sla_import::read_mapped(req.file, m, &terms)?,
-            None => sla_import::read_file(req.file, kind, &terms)?,
-        };
-        let mapping_json = mapping.map(|m| {
-            m.iter()
-                .map(|s| json!({ "sheet": s.sheet, "kind": s.kind.name(), "columns": s.columns }))
-                .collect::<Vec<_>>()
-        });
-        let ev = &imported.events;
+        let (contract, sha, file_name) = (req.contract, req.sha256, req.file_name);
+        let mapping_json = &req.mapping;
+        let ev = req.events;
         let total = (ev.outages.len() + ev.maintenance.len() + ev.incidents.len()) as u64;
-        let file_name = Path::new(req.file)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| req.file.to_string());
         let started = std::time::Instant::now();
         let at = crate::fmt_time(ctx.now);
         let id = self.write(|tx| {
@@ -211,11 +158,16 @@ impl Library {
         let info = self.import_info(id)?;
         Ok(ImportOutcome::Imported {
             import: info,
-            warnings: imported.warnings,
+            warnings: Vec::new(),
         })
     }
 
-    fn import_by_sha(&self, contract: &str, sha: &str) -> Result<Option<ImportInfo>, StoreError> {
+    /// The import of these bytes for this contract, if any.
+    pub fn import_by_sha(
+        &self,
+        contract: &str,
+        sha: &str,
+    ) -> Result<Option<ImportInfo>, StoreError> {
         import_id_by_sha(self.conn(), contract, sha)?
             .map(|id| self.import_info(id))
             .transpose()

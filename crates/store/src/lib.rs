@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod claims;
 pub mod contracts;
+pub mod domain;
 mod error;
 pub mod evidence;
 pub mod governance;
@@ -19,6 +20,7 @@ pub mod settings;
 pub mod statements;
 pub mod trust;
 
+pub use domain::{ClaimState, StatementStatus};
 pub use error::StoreError;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};

@@ -35,12 +35,10 @@ struct Sealed {
 
 /// The moves a claim may make (the same edges the schema's trigger allows).
 fn allowed(from: &str, to: &str) -> bool {
-    matches!(
-        (from, to),
-        ("eligible", "claimed" | "disputed" | "forfeited")
-            | ("claimed", "applied" | "disputed")
-            | ("disputed", "claimed" | "applied" | "forfeited")
-    )
+    match (crate::ClaimState::parse(from), crate::ClaimState::parse(to)) {
+        (Some(a), Some(b)) => a.can_become(b),
+        _ => false,
+    }
 }
 
 /// What the chain says a claim is now.

@@ -8,11 +8,11 @@
 
 use crate::trust::HeadSigner;
 use crate::{audit, sql, Ctx, Library, StoreError};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::{json, Value};
-use sla_engine::{ResultDoc, Terms};
+use sla_engine::ResultDoc;
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[ts(export)]
@@ -21,7 +21,7 @@ pub struct StatementInfo {
     pub number: String,
     pub contract: String,
     pub period: String,
-    pub status: String,
+    pub status: crate::StatementStatus,
     pub version: i64,
     pub currency: String,
     pub direction: Option<String>,
@@ -98,12 +98,6 @@ pub fn month_dates(label: &str) -> Result<(NaiveDate, NaiveDate), StoreError> {
     Ok((first, last))
 }
 
-fn prev_month(label: &str, back: u32) -> Option<String> {
-    let (first, _) = month_dates(label).ok()?;
-    let d = first.checked_sub_months(chrono::Months::new(back))?;
-    Some(format!("{:04}-{:02}", d.year(), d.month()))
-}
-
 /// The canonical bytes a final statement's SHA-256 covers.
 pub fn canonical_json(
     number: &str,
@@ -117,146 +111,59 @@ pub fn canonical_json(
     json!({ "statement": number, "contract": contract, "period": period, "result": result, "inputs": inputs }).to_string()
 }
 
+/// A computed month ready to be stored as a draft: what the engine said,
+/// from which terms version, with the exact inputs recorded. The use-case
+/// layer computes it; the store only writes it.
+pub struct Draft<'a> {
+    pub contract: &'a str,
+    pub period: &'a str,
+    pub version_id: i64,
+    pub direction: Option<&'a str>,
+    pub doc: &'a ResultDoc,
+    pub inputs: &'a Value,
+}
+
 impl Library {
-    /// Computes one contract's month from the library, without storing it.
-    pub fn compute_from_library(
-        &self,
-        contract: &str,
-        period: &str,
-    ) -> Result<(i64, Terms, ResultDoc, Value), StoreError> {
-        let (first, last) = month_dates(period)?;
-        let Some((vid, version)) = self.version_for_month(contract, first, last)? else {
-            return Err(StoreError::Conflict(format!(
-                "contract `{contract}` has no terms in force in {period}"
-            )));
-        };
-        let terms = self.terms_of(contract, Some(version))?;
-        let p = terms.period(period)?;
-        let events = self.events(contract)?;
-        let mut doc = sla_engine::compute(&terms, &events, &p)?;
-        doc.chronic = self.chronic(
-            contract,
-            period,
-            &terms,
-            doc.lines.iter().any(|l| l.breached()),
-        )?;
-        let sha: String = self
-            .conn()
+    /// The SHA-256 of a stored terms version's text.
+    pub fn terms_sha256(&self, version_id: i64) -> Result<String, StoreError> {
+        self.conn()
             .query_row(
                 "SELECT terms_sha256 FROM contract_versions WHERE id = ?1",
-                [vid],
+                [version_id],
                 |r| r.get(0),
             )
-            .map_err(sql)?;
-        let imports: Vec<Value> = self.imports(contract)?.into_iter().map(|i| json!({ "id": i.id, "file_name": i.file_name, "sha256": i.sha256, "source_label": i.source_label })).collect();
-        let inputs = json!({
-            "terms_version": { "id": vid, "version": version, "sha256": sha },
-            "imports": imports,
-            "engine_version": sla_engine::ENGINE_VERSION,
-            "data_cutoff": sla_engine::time::fmt_instant(p.end),
-        });
-        Ok((vid, terms, doc, inputs))
+            .map_err(sql)
     }
 
-    /// Chronic breach over stored periods (spec 7): met when N of the last M
-    /// periods, this one included, are breached. Earlier months count by
-    /// their current statement (final, else draft).
-    fn chronic(
+    /// Whether a month of a contract is breached by its current statement
+    /// (final, else draft); `None` when it has none.
+    pub fn period_breached(
         &self,
         contract: &str,
         period: &str,
-        terms: &Terms,
-        breached_now: bool,
-    ) -> Result<Option<Value>, StoreError> {
-        let Some(rule) = terms.credit.chronic else {
-            return Ok(None);
-        };
-        let mut breached = vec![];
-        if breached_now {
-            breached.push(period.to_string());
-        }
-        for back in 1..rule.within_months {
-            let Some(p) = prev_month(period, back) else {
-                break;
-            };
-            let b: Option<i64> = self
-                .conn()
-                .query_row(
-                    "SELECT breached FROM statements WHERE contract_id = ?1 AND period = ?2 AND status <> 'superseded' ORDER BY CASE status WHEN 'final' THEN 0 ELSE 1 END LIMIT 1",
-                    params![contract, p],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(sql)?;
-            if b == Some(1) {
-                breached.push(p);
-            }
-        }
-        breached.sort();
-        Ok(Some(json!({
-            "breached_periods": breached.len(),
-            "within_months": rule.within_months,
-            "required": rule.breached_periods,
-            "met": breached.len() as u32 >= rule.breached_periods,
-            "periods": breached,
-        })))
+    ) -> Result<Option<bool>, StoreError> {
+        let b: Option<i64> = self
+            .conn()
+            .query_row(
+                "SELECT breached FROM statements WHERE contract_id = ?1 AND period = ?2 AND status <> 'superseded' ORDER BY CASE status WHEN 'final' THEN 0 ELSE 1 END LIMIT 1",
+                params![contract, period],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql)?;
+        Ok(b.map(|b| b == 1))
     }
 
-    /// Drafts for every contract active in `period` (or only `contract`).
-    /// One failing contract does not stop the others.
-    pub fn run_statements(
-        &mut self,
-        ctx: &Ctx,
-        period: &str,
-        contract: Option<&str>,
-    ) -> Result<Vec<RunOutcome>, StoreError> {
-        let (first, last) = month_dates(period)?;
-        let ids = match contract {
-            Some(c) => {
-                self.versions(c)?;
-                vec![c.to_string()]
-            }
-            None => self.contract_ids()?,
-        };
-        let mut out = Vec::new();
-        for id in ids {
-            if self.version_for_month(&id, first, last)?.is_none() {
-                continue;
-            }
-            if contract.is_none() {
-                // Not active this month (outside its effective dates): skip quietly.
-                if let Ok(t) = self.terms_of(&id, None) {
-                    if t.period(period).is_err() {
-                        continue;
-                    }
-                }
-            }
-            let final_exists: Option<String> = self.conn().query_row("SELECT number FROM statements WHERE contract_id = ?1 AND period = ?2 AND status = 'final'", params![id, period], |r| r.get(0)).optional().map_err(sql)?;
-            if let Some(n) = final_exists {
-                out.push(RunOutcome {
-                    contract: id,
-                    statement: None,
-                    problem: Some(format!(
-                        "statement {n} is final: correct it with `statements restate`"
-                    )),
-                });
-                continue;
-            }
-            match self.store_draft(ctx, &id, period) {
-                Ok(s) => out.push(RunOutcome {
-                    contract: id,
-                    statement: Some(s),
-                    problem: None,
-                }),
-                Err(e @ StoreError::Busy { .. }) => return Err(e),
-                Err(e) => out.push(RunOutcome {
-                    contract: id,
-                    statement: None,
-                    problem: Some(e.to_string()),
-                }),
-            }
-        }
-        Ok(out)
+    /// The number of a contract's final statement for a month, if any.
+    pub fn final_number(&self, contract: &str, period: &str) -> Result<Option<String>, StoreError> {
+        self.conn()
+            .query_row(
+                "SELECT number FROM statements WHERE contract_id = ?1 AND period = ?2 AND status = 'final'",
+                params![contract, period],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql)
     }
 
     fn next_number(&self, contract: &str, period: &str) -> Result<String, StoreError> {
@@ -264,16 +171,13 @@ impl Library {
         Ok(format!("{contract}/{period}/{}", n + 1))
     }
 
-    fn store_draft(
-        &mut self,
-        ctx: &Ctx,
-        contract: &str,
-        period: &str,
-    ) -> Result<StatementInfo, StoreError> {
-        let (vid, terms, doc, inputs) = self.compute_from_library(contract, period)?;
+    /// Stores a computed month as the contract's draft for it, replacing
+    /// any earlier draft, with an audit entry.
+    pub fn store_draft(&mut self, ctx: &Ctx, d: &Draft<'_>) -> Result<StatementInfo, StoreError> {
+        let (contract, period, doc) = (d.contract, d.period, d.doc);
         let number = self.next_number(contract, period)?;
-        let result_json = serde_json::to_string(&doc).expect("result serialises");
-        let inputs_json = inputs.to_string();
+        let result_json = serde_json::to_string(doc).expect("result serialises");
+        let inputs_json = d.inputs.to_string();
         let breached = doc.lines.iter().any(|l| l.breached());
         let at = crate::fmt_time(ctx.now);
         let id = self.write(|tx| {
@@ -285,13 +189,13 @@ impl Library {
                     number,
                     contract,
                     period,
-                    vid,
+                    d.version_id,
                     result_json,
                     inputs_json,
                     sla_engine::ENGINE_VERSION,
-                    inputs["data_cutoff"].as_str().unwrap_or_default(),
+                    d.inputs["data_cutoff"].as_str().unwrap_or_default(),
                     doc.currency,
-                    terms.contract.direction.map(|d| d.name()),
+                    d.direction,
                     doc.total,
                     breached as i64,
                     doc.claim_deadline,
@@ -443,39 +347,29 @@ impl Library {
         ids.into_iter().map(|id| self.statement_info(id)).collect()
     }
 
-    /// Restates a final statement from the terms and evidence now in the
-    /// library: a new final statement supersedes it, with the reason.
-    pub fn restate(
-        &mut self,
-        ctx: &Ctx,
-        key: &str,
-        reason: &str,
-    ) -> Result<StatementInfo, StoreError> {
-        self.restate_anchored(ctx, key, reason, None)
-    }
-
-    /// [`Library::restate`], signing the chain head in the same transaction.
+    /// Restates a final statement with a month computed again from the
+    /// terms and evidence now in the library: a new final statement
+    /// supersedes it, with the reason. With a signer, the chain head is
+    /// signed in the same transaction.
     pub fn restate_anchored(
         &mut self,
         ctx: &Ctx,
         key: &str,
         reason: &str,
+        d: &Draft<'_>,
         signer: Option<HeadSigner<'_>>,
     ) -> Result<StatementInfo, StoreError> {
-        if reason.trim().is_empty() {
-            return Err(StoreError::Conflict("a restatement needs a reason".into()));
-        }
-        let old = self.statement(key)?.info;
-        if old.status != "final" {
+        let old = self.restatable(key, reason)?;
+        if (d.contract, d.period) != (old.contract.as_str(), old.period.as_str()) {
             return Err(StoreError::Conflict(format!(
-                "statement {} is {}: only a final statement can be restated",
-                old.number, old.status
+                "statement {} is for {} {}, not {} {}",
+                old.number, old.contract, old.period, d.contract, d.period
             )));
         }
-        let (vid, terms, doc, inputs) = self.compute_from_library(&old.contract, &old.period)?;
+        let (vid, doc) = (d.version_id, d.doc);
         let number = self.next_number(&old.contract, &old.period)?;
-        let result_json = serde_json::to_string(&doc).expect("result serialises");
-        let inputs_json = inputs.to_string();
+        let result_json = serde_json::to_string(doc).expect("result serialises");
+        let inputs_json = d.inputs.to_string();
         let breached = doc.lines.iter().any(|l| l.breached());
         let at = crate::fmt_time(ctx.now);
         let id = self.write(|tx| {
@@ -483,7 +377,7 @@ impl Library {
             tx.execute(
                 "INSERT INTO statements (number, contract_id, period, version_id, status, result_json, inputs_json, engine_version, data_cutoff, currency, direction, total, breached, claim_deadline, created_at, created_by, supersedes, restatement_reason)
                  VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-                params![number, old.contract, old.period, vid, result_json, inputs_json, sla_engine::ENGINE_VERSION, inputs["data_cutoff"].as_str().unwrap_or_default(), doc.currency, terms.contract.direction.map(|d| d.name()), doc.total, breached as i64, doc.claim_deadline, at, ctx.actor, old.id, reason.trim()],
+                params![number, old.contract, old.period, vid, result_json, inputs_json, sla_engine::ENGINE_VERSION, d.inputs["data_cutoff"].as_str().unwrap_or_default(), doc.currency, d.direction, doc.total, breached as i64, doc.claim_deadline, at, ctx.actor, old.id, reason.trim()],
             )
             .map_err(sql)?;
             let new_id = tx.last_insert_rowid();
@@ -501,6 +395,23 @@ impl Library {
             Ok(new_id)
         })?;
         self.statement_info(id)
+    }
+}
+
+impl Library {
+    /// The final statement `key`, if it may be restated for `reason`.
+    pub fn restatable(&self, key: &str, reason: &str) -> Result<StatementInfo, StoreError> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::Conflict("a restatement needs a reason".into()));
+        }
+        let old = self.statement(key)?.info;
+        if old.status != crate::StatementStatus::Final {
+            return Err(StoreError::Conflict(format!(
+                "statement {} is {}: only a final statement can be restated",
+                old.number, old.status
+            )));
+        }
+        Ok(old)
     }
 }
 

@@ -4,7 +4,7 @@ import type { DocumentInfo } from "./DocumentInfo";
 import type { ImportInfo } from "./ImportInfo";
 import type { VersionInfo } from "./VersionInfo";
 
-export type ContractDetail = { summary: ContractSummary | null, versions: Array<VersionInfo>, documents: Array<DocumentInfo>, imports: Array<ImportInfo>, 
+export type ContractDetail = { id: string, summary: ContractSummary | null, versions: Array<VersionInfo>, documents: Array<DocumentInfo>, imports: Array<ImportInfo>, 
 /**
  * The terms as a readable schedule (one sentence per rule).
  */

@@ -63,9 +63,10 @@ export function MonthEndPage() {
   });
   const finalize = () => act("Finalizing", async () => `${(await api.finalizeMonth(period)).length} statement(s) finalized: they can no longer change.`);
   const exportAll = () => act("Signing and exporting", async () => {
-    const f = await api.exportMonth(period);
-    setFiles(f);
-    return `${f.length} statement(s) exported and signed.`;
+    const r = await api.exportMonth(period);
+    setFiles(r.exported);
+    const failed = r.failed.map((f) => `${f.statement}: ${f.error}`);
+    return `${r.exported.length} statement(s) exported and signed to ${r.folder}.${failed.length ? ` ${failed.length} failed: ${failed.join("; ")}` : ""}`;
   });
   const [notices, setNotices] = useState<NoticeFiles[]>([]);
   const draftNotices = () => act("Drafting notices", async () => {

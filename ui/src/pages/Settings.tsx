@@ -56,7 +56,7 @@ export function SettingsPage(props: { theme: string; setTheme: (t: string) => vo
       <h2>Signing identity</h2>
       <div className="form">
         <label>Organisation <input aria-label="Organisation name" value={org} onChange={(e) => setOrg(e.target.value)} placeholder="Example Hosting Ltd" /></label>
-        <button disabled={!org} onClick={() => api.createIdentity(org).then((s) => { setMsg(`Signing identity ${s} created.`); load(); }, (e) => setMsg(messageOf(e)))}>Create signing identity</button>
+        <button disabled={!org} onClick={() => api.createIdentity(org).then((s) => { setMsg(`Signing identity ${s.subject} created; this library now trusts ${s.trusted_root}.`); load(); }, (e) => setMsg(messageOf(e)))}>Create signing identity</button>
       </div>
       <h2>Breach notice templates</h2>
       {tpl && (

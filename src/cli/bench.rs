@@ -3,17 +3,18 @@
 //! reported against a baseline measured in the same run: computing the same
 //! statements from the library. Speed is reported, never asserted.
 
-use crate::demo::fresh_library;
-use sla_ledger::sla_import::Kind;
-use sla_ledger::sla_store::evidence::ImportRequest;
-use sla_ledger::{context, AppError};
+use super::demo::fresh_library;
+use sla_ledger::usecases::evidence::{self, ImportFile};
+use sla_ledger::usecases::{contracts, files, identity, statements};
+use sla_ledger::{context, AppError, Session};
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 pub fn export(n: usize, out: &str, fixtures: &str) -> Result<(), AppError> {
     let out = Path::new(out);
-    let mut lib = fresh_library(out)?;
-    let ctx = context(Some("bench"))?;
+    let mut s = Session::new(fresh_library(out)?, context(Some("bench"))?);
+    let never = AtomicBool::new(false);
     let case = Path::new(fixtures).join("cases/spec-s6-full-example");
     let terms =
         std::fs::read_to_string(case.join("terms.toml")).map_err(|source| AppError::ReadFile {
@@ -30,30 +31,21 @@ pub fn export(n: usize, out: &str, fixtures: &str) -> Result<(), AppError> {
                 source,
             }
         })?;
-        lib.add_contract(&ctx, &path.display().to_string())?;
-        for (f, k) in [
-            ("outages.csv", Kind::Outages),
-            ("maintenance.csv", Kind::Maintenance),
-            ("incidents.csv", Kind::Incidents),
-        ] {
+        contracts::add(&mut s, &path.display().to_string(), &[])?;
+        for f in ["outages.csv", "maintenance.csv", "incidents.csv"] {
             let file = case.join(f).display().to_string();
-            lib.import(
-                &ctx,
-                &ImportRequest {
-                    file: &file,
-                    source_label: "bench",
-                    contract: Some(&id),
-                    kind: Some(k),
-                },
-                &mut |_| true,
-            )?;
+            let what = ImportFile {
+                file: &file,
+                source: "bench",
+                contract: Some(&id),
+                ..Default::default()
+            };
+            evidence::import(&mut s, &what, &never, &mut |_| {})?;
         }
     }
-    lib.run_statements(&ctx, "2026-10", None)?;
-    let finals = lib.finalize(&ctx, "2026-10", None)?;
-    let identity = sla_ledger::sla_export::Identity::create("Bench Ltd", "Bench signer", ctx.now)
-        .map_err(|e| AppError::Usage(e.to_string()))?;
-    sla_ledger::trust::set_identity(&mut lib, &ctx, &identity)?;
+    statements::run(&mut s, "2026-10", None, &never, &mut |_| {})?;
+    let finals = s.lib.finalize(&s.ctx, "2026-10", None)?;
+    identity::create(&mut s, "Bench Ltd", "Bench signer")?;
     eprintln!(
         "set up {} finalized statements in {:.1} s",
         finals.len(),
@@ -61,15 +53,15 @@ pub fn export(n: usize, out: &str, fixtures: &str) -> Result<(), AppError> {
     );
 
     let t = Instant::now();
-    for s in &finals {
-        lib.compute_from_library(&s.contract, &s.period)?;
+    for f in &finals {
+        statements::compute_stored(&s.lib, &f.contract, &f.period)?;
     }
     let baseline = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let dir = out.join("statements");
     let mut bytes = 0u64;
-    for s in &finals {
-        let f = sla_ledger::export::export_statement(&mut lib, &ctx, &s.number, &dir)?;
+    for st in &finals {
+        let f = files::export_statement(&mut s, &st.number, &dir)?;
         bytes += std::fs::metadata(&f.pdf).map(|m| m.len()).unwrap_or(0)
             + std::fs::metadata(&f.xlsx).map(|m| m.len()).unwrap_or(0);
     }

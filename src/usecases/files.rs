@@ -1,12 +1,15 @@
-//! Exporting and verifying statements: the use cases behind `statements
-//! export`, `identity` and `verify`, shared by the CLI and the desktop shell.
+//! Statement files: what a statement's PDF and workbook show, and writing
+//! them (a final statement's PDF certified, with a signed manifest).
 
+use super::Session;
+use crate::error::export_err;
 use crate::AppError;
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sla_export::{sign, Identity, StatementView};
-use sla_store::{Ctx, Library};
+use sla_store::Library;
+use sla_store::StatementStatus;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -30,10 +33,6 @@ fn parse_time(s: &str) -> i64 {
         .unwrap_or(0)
 }
 
-fn export_err(e: sla_export::ExportError) -> AppError {
-    AppError::Usage(e.to_string())
-}
-
 /// What the exports of one statement show.
 pub fn view(
     lib: &Library,
@@ -42,11 +41,11 @@ pub fn view(
 ) -> Result<StatementView, AppError> {
     let s = lib.statement(key)?;
     let terms = lib.terms_of(&s.info.contract, Some(s.info.version))?;
-    let status = match (s.info.status.as_str(), s.info.supersedes) {
-        ("draft", _) => "DRAFT",
-        ("final", Some(_)) => "RESTATED",
-        ("final", None) => "FINAL",
-        _ => "SUPERSEDED",
+    let status = match (s.info.status, s.info.supersedes) {
+        (StatementStatus::Draft, _) => "DRAFT",
+        (StatementStatus::Final, Some(_)) => "RESTATED",
+        (StatementStatus::Final, None) => "FINAL",
+        (StatementStatus::Superseded, _) => "SUPERSEDED",
     };
     Ok(StatementView {
         number: s.info.number.clone(),
@@ -77,22 +76,18 @@ pub fn view(
 
 /// Writes one statement's PDF and XLSX into `out`; a final statement's PDF
 /// is certified and a signed manifest binds both files.
-pub fn export_statement(
-    lib: &mut Library,
-    ctx: &Ctx,
-    key: &str,
-    out: &Path,
-) -> Result<ExportedFiles, AppError> {
+pub fn export_statement(s: &mut Session, key: &str, out: &Path) -> Result<ExportedFiles, AppError> {
+    let (lib, ctx) = (&mut s.lib, &s.ctx);
     let identity = Identity::load(lib.dir()).ok();
-    let s = lib.statement(key)?.info;
-    if s.status != "draft" {
+    let info = lib.statement(key)?.info;
+    if info.status != StatementStatus::Draft {
         // A final statement is exported under a signed chain head that
         // covers its seal; sign one now if none does yet.
-        crate::trust::head_for(lib, ctx, s.id, true)?;
+        super::identity::head_for(lib, ctx, info.id, true)?;
     }
     let lib: &Library = lib;
     let v = view(lib, key, identity.as_ref())?;
-    std::fs::create_dir_all(out).map_err(|source| AppError::ReadFile {
+    std::fs::create_dir_all(out).map_err(|source| AppError::WriteFile {
         path: out.display().to_string(),
         source,
     })?;
@@ -105,7 +100,7 @@ pub fn export_statement(
         out.join(format!("{stem}.xlsx")),
     );
     let write = |p: &Path, b: &[u8]| {
-        std::fs::write(p, b).map_err(|source| AppError::ReadFile {
+        std::fs::write(p, b).map_err(|source| AppError::WriteFile {
             path: p.display().to_string(),
             source,
         })

@@ -426,7 +426,7 @@ pub fn apply(text: &str, edits: &[FieldEdit]) -> TermsCheck {
 mod tests {
     use super::*;
 
-    const TERMS: &str = include_str!("../fixtures/cases/spec-s6-full-example/terms.toml");
+    const TERMS: &str = include_str!("../../fixtures/cases/spec-s6-full-example/terms.toml");
 
     fn edit(path: &str, value: &str) -> FieldEdit {
         FieldEdit {

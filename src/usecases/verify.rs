@@ -25,8 +25,7 @@ pub const MAX_FILE_BYTES: u64 = 256 << 20;
 /// Largest manifest read.
 const MAX_MANIFEST_BYTES: u64 = 1 << 20;
 
-pub const EXIT_BROKEN: i32 = 3;
-pub const EXIT_UNTRUSTED: i32 = 4;
+pub use crate::error::{EXIT_BROKEN, EXIT_UNTRUSTED};
 
 /// One check of `verify`: what was checked, whether it holds, and whether a
 /// failure means the bytes do not hold (`integrity`) or the signer is not
@@ -116,13 +115,26 @@ fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))
 }
 
+/// Verifies statement files (PDF, XLSX, manifest) against the library's
+/// trusted certificates (when there is a library) or the PEM certificates
+/// in `trust_files` (which replace them): each file ends trusted, intact
+/// but untrusted, or broken.
+pub fn files(
+    s: Option<&super::Session>,
+    files: &[String],
+    trust_files: &[String],
+) -> Result<VerifyReport, AppError> {
+    let extra = super::identity::read_trust_files(trust_files)?;
+    verify(files, s.map(|s| &s.lib), &extra)
+}
+
 /// Checks every file; one file's problem never stops the others.
 pub fn verify(
     files: &[String],
     lib: Option<&Library>,
     extra_trust: &[Certificate],
 ) -> Result<VerifyReport, AppError> {
-    let anchors = crate::trust::anchors(lib, extra_trust)?;
+    let anchors = super::identity::anchors(lib, extra_trust)?;
     let mut report = VerifyReport {
         files: Vec::new(),
         findings: Vec::new(),
@@ -475,7 +487,7 @@ fn library_record(
     let status = &s.info.status;
     c.integrity(
         "library record",
-        same && status != "draft",
+        same && *status != sla_store::StatementStatus::Draft,
         format!(
             "statement {number} is {status} in the library; its seal {}",
             if same {
@@ -485,7 +497,7 @@ fn library_record(
             }
         ),
     );
-    if status == "superseded" {
+    if *status == sla_store::StatementStatus::Superseded {
         c.integrity(
             "current",
             false,

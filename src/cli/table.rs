@@ -7,9 +7,20 @@ use std::fmt::Write;
 pub use sla_engine::num::{group_thousands as grouped, pad_places as padded};
 
 pub fn render(terms: &Terms, doc: &ResultDoc, with_trace: bool) -> String {
+    let mut o = header(terms, doc);
+    lines_table(&mut o, terms, doc);
+    totals(&mut o, terms, doc);
+    if with_trace {
+        trace(&mut o, doc);
+    } else {
+        let _ = writeln!(o, "\n(--trace shows how each number was reached; --json gives the sla-result/1 document.)");
+    }
+    o
+}
+
+/// The contract, who owes whom, and the period.
+fn header(terms: &Terms, doc: &ResultDoc) -> String {
     let c = &terms.contract;
-    let places = terms.credit.rounding.places;
-    let money = |s: &str| grouped(&padded(s, places));
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -38,6 +49,17 @@ pub fn render(terms: &Terms, doc: &ResultDoc, with_trace: bool) -> String {
         c.timezone.name()
     );
     let _ = writeln!(o);
+    o
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "YES" } else { "no" }.into()
+}
+
+/// One row per SLA line: target, measured, breached, credit.
+fn lines_table(o: &mut String, terms: &Terms, doc: &ResultDoc) {
+    let places = terms.credit.rounding.places;
+    let money = |s: &str| grouped(&padded(s, places));
     let mut rows = vec![[
         "SLA", "Measure", "Target", "Measured", "Breached", "Credit", "Amount",
     ]
@@ -49,11 +71,7 @@ pub fn render(terms: &Terms, doc: &ResultDoc, with_trace: bool) -> String {
                 "availability".into(),
                 format!("{} %", a.target),
                 format!("{} %", a.uptime),
-                if a.breached {
-                    "YES".into()
-                } else {
-                    "no".into()
-                },
+                yes_no(a.breached),
                 match &a.tier_below {
                     Some(b) => format!("{} % (below {b})", a.percent),
                     None => format!("{} %", a.percent),
@@ -65,11 +83,7 @@ pub fn render(terms: &Terms, doc: &ResultDoc, with_trace: bool) -> String {
                 format!("{} {}", i.severity, i.kind),
                 sla_engine::duration::fmt_duration(i.target_seconds),
                 format!("{} breach(es), {} running", i.breaches, i.running),
-                if i.breached {
-                    "YES".into()
-                } else {
-                    "no".into()
-                },
+                yes_no(i.breached),
                 format!("{} %", i.percent),
                 money(&i.amount),
             ],
@@ -93,6 +107,12 @@ pub fn render(terms: &Terms, doc: &ResultDoc, with_trace: bool) -> String {
         }
     }
     let _ = writeln!(o);
+}
+
+/// Subtotal, cap, total and the claim deadline.
+fn totals(o: &mut String, terms: &Terms, doc: &ResultDoc) {
+    let places = terms.credit.rounding.places;
+    let money = |s: &str| grouped(&padded(s, places));
     let label_w = 16;
     let _ = writeln!(
         o,
@@ -120,21 +140,20 @@ pub fn render(terms: &Terms, doc: &ResultDoc, with_trace: bool) -> String {
     if let Some(d) = &doc.claim_deadline {
         let _ = writeln!(o, "{:<label_w$}{d}", "Claim deadline");
     }
-    if with_trace {
-        for l in &doc.lines {
-            let _ = writeln!(o, "\nWhy {} = {}:", l.sla(), l.amount());
-            for t in l.trace() {
-                let _ = writeln!(o, "  - {t}");
-            }
-        }
-        let _ = writeln!(o, "\nTotal:");
-        for t in &doc.trace {
+}
+
+/// Every trace sentence, line by line, then the total's.
+fn trace(o: &mut String, doc: &ResultDoc) {
+    for l in &doc.lines {
+        let _ = writeln!(o, "\nWhy {} = {}:", l.sla(), l.amount());
+        for t in l.trace() {
             let _ = writeln!(o, "  - {t}");
         }
-    } else {
-        let _ = writeln!(o, "\n(--trace shows how each number was reached; --json gives the sla-result/1 document.)");
     }
-    o
+    let _ = writeln!(o, "\nTotal:");
+    for t in &doc.trace {
+        let _ = writeln!(o, "  - {t}");
+    }
 }
 
 /// A plain text table; columns listed in `right` are right-aligned (amounts).

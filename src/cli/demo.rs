@@ -1,11 +1,15 @@
 //! `sla-ledger demo --out DIR`: a fresh library built from `fixtures/`, every
 //! fixture contract's month imported, run and finalized, end to end.
 
-use crate::library_cli::Env;
-use sla_ledger::sla_store::evidence::ImportRequest;
 use sla_ledger::sla_store::Library;
-use sla_ledger::{context, open_library, AppError};
+use sla_ledger::usecases::evidence::ImportFile;
+use sla_ledger::usecases::governance::diligence::DiligenceRequest;
+use sla_ledger::usecases::governance::notices::NoticeRequest;
+use sla_ledger::usecases::governance::{diligence, executive, notices, slo};
+use sla_ledger::usecases::{contracts, evidence, files, identity, statements};
+use sla_ledger::{context, open_library, AppError, Session};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 const MARKER: &str = ".sla-ledger-demo";
 
@@ -60,38 +64,37 @@ pub fn fresh_library(out: &Path) -> Result<Library, AppError> {
     open_library(&dir)
 }
 
-pub fn run(out: &str, fixtures: &str) -> Result<Env, AppError> {
+pub fn run(out: &str, fixtures: &str) -> Result<Session, AppError> {
     let out = Path::new(out);
-    let mut env = Env {
-        lib: fresh_library(out)?,
-        ctx: context(Some("demo"))?,
-    };
+    let mut env = Session::new(fresh_library(out)?, context(Some("demo"))?);
+    let never = AtomicBool::new(false);
     let mut months: Vec<(String, String)> = Vec::new();
     for case in cases(Path::new(fixtures))? {
         let terms_path = case.join("terms.toml").display().to_string();
         let terms = sla_ledger::load_terms(&terms_path)?;
         let id = terms.contract.id.clone();
         if env.lib.versions(&id).is_err() {
-            env.lib.add_contract(&env.ctx, &terms_path)?;
+            contracts::add(&mut env, &terms_path, &[])?;
         }
         for (name, kind) in [
             ("events.xlsx", None),
             ("events.ods", None),
             ("events.xls", None),
-            ("outages.csv", Some(0)),
-            ("maintenance.csv", Some(1)),
-            ("incidents.csv", Some(2)),
+            ("outages.csv", Some("outages")),
+            ("maintenance.csv", Some("maintenance")),
+            ("incidents.csv", Some("incidents")),
         ] {
             let f = case.join(name);
             if f.exists() {
                 let file = f.display().to_string();
-                let req = ImportRequest {
+                let what = ImportFile {
                     file: &file,
-                    source_label: "fixtures",
+                    source: "fixtures",
                     contract: Some(&id),
-                    kind: kind.map(|k| sla_ledger::sla_import::Kind::ALL[k]),
+                    kind,
+                    mapping: None,
                 };
-                env.lib.import(&env.ctx, &req, &mut |_| true)?;
+                evidence::import(&mut env, &what, &never, &mut |_| {})?;
             }
         }
         let period = std::fs::read_to_string(case.join("period.txt"))
@@ -106,26 +109,15 @@ pub fn run(out: &str, fixtures: &str) -> Result<Env, AppError> {
         }
     }
     months.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
-    let id = sla_ledger::sla_export::Identity::create(
-        "Example Hosting Ltd",
-        "Statements signing",
-        env.ctx.now,
-    )
-    .map_err(|e| AppError::Usage(e.to_string()))?;
-    sla_ledger::trust::set_identity(&mut env.lib, &env.ctx, &id)?;
+    identity::create(&mut env, "Example Hosting Ltd", "Statements signing")?;
     let statements_dir = out.join("statements");
     for (contract, period) in &months {
-        env.lib.run_statements(&env.ctx, period, Some(contract))?;
-        for s in sla_ledger::trust::finalize(&mut env.lib, &env.ctx, period, Some(contract))? {
-            sla_ledger::export::export_statement(
-                &mut env.lib,
-                &env.ctx,
-                &s.number,
-                &statements_dir,
-            )?;
+        statements::run(&mut env, period, Some(contract), &never, &mut |_| {})?;
+        for s in statements::finalize(&mut env, period, Some(contract))? {
+            files::export_statement(&mut env, &s.number, &statements_dir)?;
         }
     }
-    governance(&env, out, Path::new(fixtures), &months)?;
+    governance(&mut env, out, Path::new(fixtures), &months)?;
     Ok(env)
 }
 
@@ -133,61 +125,97 @@ pub fn run(out: &str, fixtures: &str) -> Result<Env, AppError> {
 /// `fixtures/governance`, breach notices for every month run, and the
 /// due-diligence and executive reports of the whole library.
 fn governance(
-    env: &Env,
+    env: &mut Session,
     out: &Path,
     fixtures: &Path,
     months: &[(String, String)],
 ) -> Result<(), AppError> {
-    use sla_ledger::governance as gov;
-    let dir = env.lib.dir();
     let g = fixtures.join("governance");
     let s = |p: PathBuf| p.display().to_string();
-    gov::slo_import(dir, &s(g.join("slos.yaml")))?;
-    gov::slo_policy(dir, &s(g.join("policy.toml")))?;
-    gov::requests_import(dir, &s(g.join("requests.csv")), "UTC", "fixtures")?;
+    slo::import(env, &s(g.join("slos.yaml")))?;
+    slo::set_policy(env, &s(g.join("policy.toml")))?;
+    slo::import_requests(env, &s(g.join("requests.csv")), "UTC", "fixtures")?;
     let gdir = out.join("governance");
-    std::fs::create_dir_all(&gdir).map_err(|source| AppError::ReadFile {
+    std::fs::create_dir_all(&gdir).map_err(|source| AppError::WriteFile {
         path: gdir.display().to_string(),
         source,
     })?;
-    let status = gov::slo_status(dir)?;
+    let status = slo::status(env)?;
     let status_file = gdir.join("slo-status.json");
     std::fs::write(
         &status_file,
         serde_json::to_string_pretty(&status).expect("serialises"),
     )
-    .map_err(|source| AppError::ReadFile {
+    .map_err(|source| AppError::WriteFile {
         path: status_file.display().to_string(),
         source,
     })?;
     let mut periods: Vec<&String> = months.iter().map(|(_, p)| p).collect();
     periods.sort();
     periods.dedup();
-    let mut notices = 0;
+    let mut drafted = 0;
     for p in &periods {
-        notices += gov::write_notices(dir, p, &gdir.join("notices").join(p), None)?.len();
+        let folder = gdir.join("notices").join(p);
+        let req = NoticeRequest {
+            period: p,
+            out: folder.to_str(),
+            templates: None,
+        };
+        drafted += notices::draft(env, &req)?.len();
     }
     let last = periods.last().map(|p| p.to_string()).unwrap_or_default();
     let reports = gdir.join("reports");
-    let dd = gov::export_diligence(
-        dir,
-        &gov::DiligenceRequest {
+    let dd = diligence::export(
+        env,
+        &DiligenceRequest {
             until: last.clone(),
             months: 12,
             contracts: vec![],
             cap_limit: "50".into(),
             what_if_uptime: "99.5".into(),
         },
-        &reports,
+        reports.to_str(),
     )?;
-    let ex = gov::export_executive(dir, &last, 12, &reports)?;
+    let ex = executive::export(env, &last, 12, reports.to_str())?;
     println!(
-        "Governance: {} objective(s) evaluated ({}), {notices} breach notice set(s) drafted in {}, reports {} and {}.",
+        "Governance: {} objective(s) evaluated ({}), {drafted} breach notice set(s) drafted in {}, reports {} and {}.",
         status.budgets.len(),
         status_file.display(),
         gdir.join("notices").display(),
         dd.pdf,
         ex.pdf
+    );
+    Ok(())
+}
+
+/// `sla-ledger demo`: builds the library and tells what is in it.
+pub fn main(out: &str, fixtures: &str) -> Result<(), AppError> {
+    let mut env = run(out, fixtures)?;
+    let rows = statements::list(&env, None, None)?;
+    println!("Demo library: {}", env.dir().display());
+    super::statements::run(
+        &mut env,
+        super::statements::StatementsCmd::List {
+            period: None,
+            contract: None,
+            json: false,
+        },
+    )?;
+    let claims = sla_ledger::usecases::claims::list(&env, &Default::default())?;
+    println!(
+        "{} final statement(s) for {} contract(s); {} credit claim(s) opened.",
+        rows.len(),
+        env.lib.contract_ids()?.len(),
+        claims.len()
+    );
+    println!(
+        "Signed statements (PDF, XLSX, manifest and its .p7s): {}",
+        Path::new(out).join("statements").display()
+    );
+    println!(
+        "Try: sla-ledger --library {} statements show {} --trace",
+        env.dir().display(),
+        rows.first().map(|r| r.number.as_str()).unwrap_or("1")
     );
     Ok(())
 }

@@ -1,0 +1,278 @@
+//! Contracts: add, list, read, amend (from a terms file or the terms form),
+//! export, compare versions, attach documents.
+
+use super::terms_form::{self, FieldEdit, FieldProblem, TermsCheck, TermsDraft};
+use super::Session;
+use crate::{AppError, Code};
+use serde::{Deserialize, Serialize};
+use sla_engine::Terms;
+use sla_store::claims::today;
+use sla_store::contracts::{ContractFilter, ContractSummary, DocumentInfo, VersionInfo};
+use sla_store::evidence::ImportInfo;
+
+/// Adds a contract (version 1) from its terms file with its documents, all
+/// or nothing. Returns the contract id.
+pub fn add(s: &mut Session, terms: &str, documents: &[String]) -> Result<String, AppError> {
+    Ok(s.lib
+        .add_contract_with_documents(&s.ctx, terms, documents)?)
+}
+
+/// The Library screen's filters; empty means "any".
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ContractQuery {
+    pub search: Option<String>,
+    pub direction: Option<String>,
+    pub counterparty: Option<String>,
+    /// `upcoming`, `active` or `ended`, judged on today's date.
+    pub status: Option<String>,
+}
+
+fn some(s: Option<String>) -> Option<String> {
+    s.filter(|x| !x.trim().is_empty())
+}
+
+pub fn list(s: &Session, q: ContractQuery) -> Result<Vec<ContractSummary>, AppError> {
+    Ok(s.lib.list_contracts(&ContractFilter {
+        search: some(q.search),
+        direction: some(q.direction),
+        counterparty: some(q.counterparty),
+        status: some(q.status),
+        today: Some(today(&s.ctx)),
+    })?)
+}
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ContractDetail {
+    pub id: String,
+    pub summary: Option<ContractSummary>,
+    pub versions: Vec<VersionInfo>,
+    pub documents: Vec<DocumentInfo>,
+    pub imports: Vec<ImportInfo>,
+    /// The terms as a readable schedule (one sentence per rule).
+    pub schedule: Vec<String>,
+    pub terms_toml: String,
+}
+
+pub fn detail(s: &Session, id: &str) -> Result<ContractDetail, AppError> {
+    let terms = s.lib.terms_of(id, None)?;
+    Ok(ContractDetail {
+        id: id.to_string(),
+        summary: s
+            .lib
+            .list_contracts(&ContractFilter::default())?
+            .into_iter()
+            .find(|c| c.id == id),
+        versions: s.lib.versions(id)?,
+        documents: s.lib.documents(id)?,
+        imports: s.lib.imports(id)?,
+        schedule: schedule(&terms),
+        terms_toml: s.lib.export_terms(id, None)?,
+    })
+}
+
+/// A version's terms (the newest without `version`).
+pub fn terms(s: &Session, id: &str, version: Option<i64>) -> Result<Terms, AppError> {
+    Ok(s.lib.terms_of(id, version)?)
+}
+
+/// A version's terms file, byte for byte as it was added.
+pub fn export_terms(s: &Session, id: &str, version: Option<i64>) -> Result<String, AppError> {
+    Ok(s.lib.export_terms(id, version)?)
+}
+
+pub fn diff(s: &Session, id: &str, a: i64, b: i64) -> Result<String, AppError> {
+    Ok(s.lib.diff_versions(id, a, b)?)
+}
+
+pub fn attach(s: &mut Session, id: &str, file: &str) -> Result<DocumentInfo, AppError> {
+    Ok(s.lib.attach_document(&s.ctx, id, file)?)
+}
+
+fn date(field: &str, v: &str) -> Result<chrono::NaiveDate, AppError> {
+    sla_engine::terms::parse_date(v.trim())
+        .map_err(|m| AppError::invalid(Code::Value, format!("{field}: {m}")))
+}
+
+/// When an amendment applies: `from` a month's first day, `to` a month's
+/// last day or open-ended (empty or absent).
+fn applies(
+    from: &str,
+    to: Option<&str>,
+    names: (&str, &str),
+) -> Result<(chrono::NaiveDate, Option<chrono::NaiveDate>), AppError> {
+    let from = date(names.0, from)?;
+    let to = match to.filter(|t| !t.trim().is_empty()) {
+        Some(t) => Some(date(names.1, t)?),
+        None => None,
+    };
+    Ok((from, to))
+}
+
+/// An amendment from a terms file (the CLI's `contracts amend`).
+pub struct AmendFile<'a> {
+    pub terms: &'a str,
+    pub from: &'a str,
+    pub to: Option<&'a str>,
+    pub reason: &'a str,
+}
+
+/// Saves an effective-dated amendment from a terms file; returns the new
+/// version.
+pub fn amend_file(s: &mut Session, id: &str, a: &AmendFile<'_>) -> Result<i64, AppError> {
+    let (from, to) = applies(a.from, a.to, ("--from", "--to"))?;
+    Ok(s.lib
+        .amend_contract(&s.ctx, id, a.terms, from, to, a.reason)?)
+}
+
+/// An amendment from the form: the draft (with any list changes), the
+/// field edits, and when and why it applies.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Amendment {
+    pub toml: String,
+    pub edits: Vec<FieldEdit>,
+    /// The first day of a month.
+    pub from: String,
+    /// The last day of a month; empty or absent: open-ended.
+    pub to: Option<String>,
+    pub reason: String,
+}
+
+/// Saves an effective-dated amendment from the terms form: the edited
+/// terms apply from `from` to `to` (or open-ended); the earlier terms
+/// resume after it.
+pub fn amend_form(s: &mut Session, id: &str, a: &Amendment) -> Result<i64, AppError> {
+    let (from, to) = applies(&a.from, a.to.as_deref(), ("applies from", "applies to"))?;
+    let check = terms_form::apply(&a.toml, &a.edits);
+    if !check.problems.is_empty() {
+        return Err(AppError::invalid(
+            Code::Terms,
+            check
+                .problems
+                .iter()
+                .map(|p| format!("{}: {}", p.path, p.message))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ));
+    }
+    let terms = Terms::parse(&check.toml).map_err(|e| AppError::InvalidTerms {
+        path: "the terms form".into(),
+        problems: e.problems,
+    })?;
+    if terms == s.lib.terms_of(id, None)? {
+        return Err(AppError::invalid(
+            Code::NoChange,
+            "nothing was changed: an amendment needs at least one changed term",
+        ));
+    }
+    Ok(s.lib.amend_contract_text(
+        &s.ctx,
+        id,
+        "the terms form",
+        &check.toml,
+        &terms,
+        from,
+        to,
+        a.reason.as_str(),
+    )?)
+}
+
+fn form_problem(p: FieldProblem) -> AppError {
+    AppError::invalid(
+        Code::Terms,
+        if p.path.is_empty() {
+            p.message
+        } else {
+            format!("{}: {}", p.path, p.message)
+        },
+    )
+}
+
+/// The newest terms as a draft for the form: the text, its fields and the
+/// lists whose entries can be added or removed.
+pub fn form(s: &Session, id: &str) -> Result<TermsDraft, AppError> {
+    let text = s.lib.export_terms(id, None)?;
+    terms_form::draft(&text).map_err(form_problem)
+}
+
+/// Adds an entry to a list of the draft (a copy of its last) or removes
+/// one; the form continues from the new draft.
+pub fn form_list_edit(
+    toml: &str,
+    path: &str,
+    remove: Option<usize>,
+) -> Result<TermsDraft, AppError> {
+    terms_form::edit_list(toml, path, remove).map_err(form_problem)
+}
+
+/// The draft with `edits` applied, and every problem at its field.
+pub fn form_check(toml: &str, edits: &[FieldEdit]) -> TermsCheck {
+    terms_form::apply(toml, edits)
+}
+
+/// A terms file as sentences a lawyer can check against the contract.
+pub fn schedule(t: &Terms) -> Vec<String> {
+    use sla_engine::terms::{Schedule, SlaTerm};
+    let mut out = Vec::new();
+    for s in &t.services {
+        out.push(format!(
+            "Service {} ({}) costs {} {} a month.",
+            s.id,
+            s.name.as_deref().unwrap_or("unnamed"),
+            t.contract.currency,
+            s.monthly_fee
+        ));
+    }
+    for sla in &t.slas {
+        let credit = match &sla.credit.schedule {
+            Schedule::Tiers(tiers) => tiers
+                .iter()
+                .map(|x| format!("{} % below {} %", x.percent, x.below))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Schedule::PerStep {
+                step,
+                percent_per_step,
+            } => format!("{percent_per_step} % for each {step} points below target"),
+            Schedule::Multiplier(m) => format!("{m} x the shortfall below 100 %"),
+            Schedule::PerBreach(p) => format!("{p} % per breached incident"),
+        };
+        let cap = sla
+            .credit
+            .cap_percent
+            .map(|c| format!(", at most {c} % of the fee"))
+            .unwrap_or_default();
+        out.push(match &sla.term {
+            SlaTerm::Availability(a) => format!(
+                "{}: {} is available at least {} % of each month (outages under {} s ignored; excluded causes: {}). Credit: {credit}{cap}.",
+                sla.id,
+                sla.service,
+                a.target,
+                a.min_outage_seconds,
+                if a.excluded_causes.is_empty() { "none".into() } else { a.excluded_causes.join(", ") }
+            ),
+            SlaTerm::Incident(c) => format!(
+                "{}: {} incidents of {} get a {} within {} on the {} clock. Credit: {credit}{cap}.",
+                sla.id,
+                c.severity,
+                sla.service,
+                c.kind.name(),
+                sla_engine::duration::fmt_duration(c.target_seconds),
+                c.calendar.as_deref().unwrap_or("24x7")
+            ),
+        });
+    }
+    if let Some(c) = t.credit.cap_percent {
+        out.push(format!(
+            "All credits together never exceed {c} % of the month's fees."
+        ));
+    }
+    if let Some(d) = t.credit.claim_window_days {
+        out.push(format!(
+            "Credits must be claimed within {d} days after the month ends."
+        ));
+    }
+    out
+}
