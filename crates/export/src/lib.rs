@@ -5,6 +5,7 @@
 pub mod error;
 pub mod identity;
 pub mod pdf;
+pub mod pdfmeta;
 pub mod sign;
 pub mod trust;
 pub mod view;
