@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod identity;
+pub mod manifest;
 pub mod pdf;
 pub mod pdfmeta;
 pub mod sign;
@@ -13,5 +14,6 @@ pub mod xlsx;
 
 pub use error::ExportError;
 pub use identity::Identity;
+pub use manifest::Manifest;
 pub use view::StatementView;
 pub use x509_cert::Certificate;
