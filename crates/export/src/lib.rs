@@ -4,7 +4,9 @@
 
 pub mod error;
 pub mod identity;
+pub mod manifest;
 pub mod pdf;
+pub mod pdfmeta;
 pub mod reports;
 pub mod sign;
 pub mod trust;
@@ -13,5 +15,6 @@ pub mod xlsx;
 
 pub use error::ExportError;
 pub use identity::Identity;
+pub use manifest::Manifest;
 pub use view::StatementView;
 pub use x509_cert::Certificate;

@@ -241,22 +241,9 @@ pub fn evaluate(
     let mut current = signer.clone();
     let mut seen = vec![t.signer_sha256.clone()];
     for depth in 0..MAX_PATH {
-        let (from, to) = validity(&current);
         let who = subject(&current);
-        let role = if depth == 0 { "signer" } else { "issuer" };
-        if at < from {
-            return fail(t, format!("the {role} {who} was not yet valid at the signing time {} (valid from {} to {})", utc(at), utc(from), utc(to)));
-        }
-        if at > to {
-            return fail(
-                t,
-                format!(
-                    "the {role} {who} had expired at the signing time {} (valid from {} to {})",
-                    utc(at),
-                    utc(from),
-                    utc(to)
-                ),
-            );
+        if let Err(why) = valid_at(&current, if depth == 0 { "signer" } else { "issuer" }, at) {
+            return fail(t, why);
         }
         let fp = fingerprint(&current);
         if let Some((_, _, source)) = anchors.find(&fp) {
@@ -282,25 +269,8 @@ pub fn evaluate(
             };
             return fail(t, why);
         };
-        if !is_ca(&issuer) {
-            return fail(
-                t,
-                format!(
-                    "{} is not a CA certificate but issued {who}",
-                    subject(&issuer)
-                ),
-            );
-        }
-        if let Some(ku) = key_usage(&issuer) {
-            if !ku.0.contains(x509_cert::ext::pkix::KeyUsages::KeyCertSign) {
-                return fail(
-                    t,
-                    format!(
-                        "{} may not sign certificates (key usage) but issued {who}",
-                        subject(&issuer)
-                    ),
-                );
-            }
+        if let Err(why) = may_issue(&issuer, &who) {
+            return fail(t, why);
         }
         seen.push(fingerprint(&issuer));
         t.path.push(subject(&issuer));
@@ -310,6 +280,49 @@ pub fn evaluate(
         t,
         format!("no trusted certificate within {MAX_PATH} links of the signer"),
     )
+}
+
+/// `cert` (the signer's or an issuer's, by `role`) was valid at `at`.
+fn valid_at(cert: &Certificate, role: &str, at: i64) -> Result<(), String> {
+    let (from, to) = validity(cert);
+    let who = subject(cert);
+    if at < from {
+        return Err(format!(
+            "the {role} {who} was not yet valid at the signing time {} (valid from {} to {})",
+            utc(at),
+            utc(from),
+            utc(to)
+        ));
+    }
+    if at > to {
+        return Err(format!(
+            "the {role} {who} had expired at the signing time {} (valid from {} to {})",
+            utc(at),
+            utc(from),
+            utc(to)
+        ));
+    }
+    Ok(())
+}
+
+/// `issuer` may have issued `who`'s certificate: a CA whose key usage, if
+/// given, allows signing certificates.
+fn may_issue(issuer: &Certificate, who: &str) -> Result<(), String> {
+    if !is_ca(issuer) {
+        return Err(format!(
+            "{} is not a CA certificate but issued {who}",
+            subject(issuer)
+        ));
+    }
+    if let Some(ku) = key_usage(issuer) {
+        if !ku.0.contains(x509_cert::ext::pkix::KeyUsages::KeyCertSign) {
+            return Err(format!(
+                "{} may not sign certificates (key usage) but issued {who}",
+                subject(issuer)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Parses a DER certificate (for pins stored as PEM, see [`certs_from_pem`]).

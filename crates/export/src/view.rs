@@ -23,7 +23,8 @@ pub struct StatementView {
     pub chain_head: Option<ChainHead>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A signed audit-chain head; in a manifest, its fields in this order.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ChainHead {
     pub seq: i64,
     pub hash: String,

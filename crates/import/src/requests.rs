@@ -58,6 +58,28 @@ fn count(c: &Cell) -> Result<u64, String> {
 
 /// Reads a CSV, or a workbook's sheet named `requests`.
 pub fn read_requests(path: &str, tz: Tz) -> Result<Vec<RequestRecord>, ImportError> {
+    let s = requests_sheet(path)?;
+    let index = columns(&s)?;
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for (row, cells) in &s.rows {
+        if cells.iter().all(Cell::is_empty) {
+            continue;
+        }
+        if let Some(r) = record(&s, *row, cells, &index, tz, &mut errors) {
+            out.push(r);
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        errors.sort_by_key(|e| (e.row, e.column_order));
+        Err(ImportError::Rows(errors))
+    }
+}
+
+/// The CSV (as sheet `requests`), or the workbook's sheet of that name.
+fn requests_sheet(path: &str) -> Result<RawSheet, ImportError> {
     let csv = Path::new(path)
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
@@ -72,107 +94,108 @@ pub fn read_requests(path: &str, tz: Tz) -> Result<Vec<RequestRecord>, ImportErr
             .into_iter()
             .find(|s| s.name.trim().eq_ignore_ascii_case("requests"))
     };
-    let Some(s) = sheet else {
-        return Err(ImportError::Workbook {
-            path: path.into(),
-            message: "no sheet named `requests`".into(),
-        });
-    };
-    let mut errors = Vec::new();
-    let index: Vec<Option<usize>> = COLUMNS
+    sheet.ok_or_else(|| ImportError::Workbook {
+        path: path.into(),
+        message: "no sheet named `requests`".into(),
+    })
+}
+
+/// Where each of [`COLUMNS`] is in the header; every missing one is an
+/// error.
+fn columns(s: &RawSheet) -> Result<[usize; 5], ImportError> {
+    let index = COLUMNS.map(|c| {
+        s.header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(c))
+    });
+    let errors: Vec<RowError> = COLUMNS
         .iter()
-        .map(|c| {
-            s.header
-                .iter()
-                .position(|h| h.trim().eq_ignore_ascii_case(c))
-        })
+        .zip(&index)
+        .filter(|(_, i)| i.is_none())
+        .map(|(c, _)| err(s, s.header_row, c, "missing required column"))
         .collect();
-    for (c, i) in COLUMNS.iter().zip(&index) {
-        if i.is_none() {
-            errors.push(err(&s, s.header_row, c, "missing required column"));
-        }
-    }
     if !errors.is_empty() {
         return Err(ImportError::Rows(errors));
     }
-    let mut out = Vec::new();
-    for (row, cells) in &s.rows {
-        if cells.iter().all(Cell::is_empty) {
-            continue;
-        }
-        let cell = |k: usize| {
-            index[k]
-                .and_then(|i| cells.get(i))
-                .filter(|c| !c.is_empty())
-        };
-        let mut bad = |col: &str, m: String| errors.push(err(&s, *row, col, m));
-        let service = match cell(0) {
-            Some(Cell::Invalid(i)) => {
-                bad("service", i.reason.clone());
-                None
-            }
-            Some(c) => Some(c.as_text()),
-            None => {
-                bad("service", "required cell is empty".into());
-                None
-            }
-        };
-        let mut get_t = |k: usize| match cell(k) {
-            None => {
-                errors.push(err(&s, *row, COLUMNS[k], "required cell is empty"));
-                None
-            }
-            Some(c) => instant(c, tz)
-                .map_err(|m| errors.push(err(&s, *row, COLUMNS[k], m)))
-                .ok(),
-        };
-        let (start, end) = (get_t(1), get_t(2));
-        let mut get_n = |k: usize| match cell(k) {
-            None => {
-                errors.push(err(&s, *row, COLUMNS[k], "required cell is empty"));
-                None
-            }
-            Some(c) => count(c)
-                .map_err(|m| errors.push(err(&s, *row, COLUMNS[k], m)))
-                .ok(),
-        };
-        let (good, total) = (get_n(3), get_n(4));
-        if let (Some(a), Some(b)) = (start, end) {
-            if b <= a {
-                errors.push(err(&s, *row, "end", "end is not after start"));
-                continue;
-            }
-        }
-        if let (Some(g), Some(t)) = (good, total) {
-            if g > t {
-                errors.push(err(
-                    &s,
-                    *row,
-                    "good",
-                    format!("good {g} is more than total {t}"),
-                ));
-                continue;
-            }
-        }
-        if let (Some(service), Some(start), Some(end), Some(good), Some(total)) =
-            (service, start, end, good, total)
-        {
-            out.push(RequestRecord {
-                service,
-                start,
-                end,
-                good,
-                total,
-                sheet: s.name.clone(),
-                row: *row,
-            });
+    Ok(index.map(|i| i.unwrap_or_default()))
+}
+
+/// One row as a record, or `None` with its problems added to `errors`.
+fn record(
+    s: &RawSheet,
+    row: u32,
+    cells: &[Cell],
+    index: &[usize; 5],
+    tz: Tz,
+    errors: &mut Vec<RowError>,
+) -> Option<RequestRecord> {
+    let mut r = Row {
+        s,
+        row,
+        cells,
+        index,
+        errors,
+    };
+    let service = r.required(0, |c| match c {
+        Cell::Invalid(i) => Err(i.reason.clone()),
+        c => Ok(c.as_text()),
+    });
+    let (start, end) = (
+        r.required(1, |c| instant(c, tz)),
+        r.required(2, |c| instant(c, tz)),
+    );
+    let (good, total) = (r.required(3, count), r.required(4, count));
+    if let (Some(a), Some(b)) = (start, end) {
+        if b <= a {
+            r.errors.push(err(s, row, "end", "end is not after start"));
+            return None;
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        errors.sort_by_key(|e| (e.row, e.column_order));
-        Err(ImportError::Rows(errors))
+    if let (Some(g), Some(t)) = (good, total) {
+        if g > t {
+            let m = format!("good {g} is more than total {t}");
+            r.errors.push(err(s, row, "good", m));
+            return None;
+        }
+    }
+    Some(RequestRecord {
+        service: service?,
+        start: start?,
+        end: end?,
+        good: good?,
+        total: total?,
+        sheet: s.name.clone(),
+        row,
+    })
+}
+
+/// A row being read, and where its problems go.
+struct Row<'a> {
+    s: &'a RawSheet,
+    row: u32,
+    cells: &'a [Cell],
+    index: &'a [usize; 5],
+    errors: &'a mut Vec<RowError>,
+}
+
+impl Row<'_> {
+    /// Column `k` of [`COLUMNS`] read by `parse`; an empty cell or one
+    /// `parse` refuses is an error.
+    fn required<T>(
+        &mut self,
+        k: usize,
+        parse: impl FnOnce(&Cell) -> Result<T, String>,
+    ) -> Option<T> {
+        match self.cells.get(self.index[k]).filter(|c| !c.is_empty()) {
+            None => {
+                let e = err(self.s, self.row, COLUMNS[k], "required cell is empty");
+                self.errors.push(e);
+                None
+            }
+            Some(c) => parse(c)
+                .map_err(|m| self.errors.push(err(self.s, self.row, COLUMNS[k], m)))
+                .ok(),
+        }
     }
 }
 

@@ -283,102 +283,19 @@ impl XmlRunGuard {
         }
     }
 
+    /// Follows `data`, the next bytes of the stream, through the markup.
     pub(crate) fn scan(&mut self, data: &[u8]) -> Result<(), GuardError> {
         let mut i = 0;
         while i < data.len() {
             let rest = &data[i..];
-            match self.state {
-                Lex::Text => match memchr::memchr(b'<', rest) {
-                    Some(k) => {
-                        self.grow(k)?;
-                        self.state = Lex::Open;
-                        self.run = 1;
-                        i += k + 1;
-                    }
-                    None => {
-                        self.grow(rest.len())?;
-                        i = data.len();
-                    }
-                },
-                Lex::Open => {
-                    self.grow(1)?;
-                    self.state = match rest[0] {
-                        b'!' => Lex::Bang,
-                        b'?' => Lex::Instruction,
-                        b'>' => {
-                            self.run = 0;
-                            Lex::Text
-                        }
-                        _ => Lex::Tag(None),
-                    };
-                    i += 1;
-                }
-                Lex::Bang => {
-                    self.grow(1)?;
-                    self.state = match rest[0] {
-                        b'-' => Lex::Comment,
-                        b'[' => Lex::CData,
-                        _ => return Err(GuardError::Declaration),
-                    };
-                    i += 1;
-                }
-                Lex::Tag(None) => match memchr::memchr3(b'>', b'"', b'\'', rest) {
-                    Some(k) => {
-                        self.grow(k + 1)?;
-                        let c = rest[k];
-                        if c == b'>' {
-                            self.state = Lex::Text;
-                            self.run = 0;
-                        } else {
-                            self.state = Lex::Tag(Some(c));
-                        }
-                        i += k + 1;
-                    }
-                    None => {
-                        self.grow(rest.len())?;
-                        i = data.len();
-                    }
-                },
-                Lex::Tag(Some(q)) => match memchr::memchr(q, rest) {
-                    Some(k) => {
-                        self.grow(k + 1)?;
-                        self.state = Lex::Tag(None);
-                        i += k + 1;
-                    }
-                    None => {
-                        self.grow(rest.len())?;
-                        i = data.len();
-                    }
-                },
-                Lex::Comment | Lex::CData | Lex::Instruction => match memchr::memchr(b'>', rest) {
-                    Some(k) => {
-                        self.grow(k + 1)?;
-                        let j = i + k;
-                        let before = |back: usize| -> u8 {
-                            if j >= back {
-                                data[j - back]
-                            } else {
-                                self.prev[2 - (back - j)]
-                            }
-                        };
-                        let (b2, b1) = (before(2), before(1));
-                        let closed = match self.state {
-                            Lex::Comment => b2 == b'-' && b1 == b'-',
-                            Lex::CData => b2 == b']' && b1 == b']',
-                            _ => b1 == b'?',
-                        };
-                        if closed {
-                            self.state = Lex::Text;
-                            self.run = 0;
-                        }
-                        i = j + 1;
-                    }
-                    None => {
-                        self.grow(rest.len())?;
-                        i = data.len();
-                    }
-                },
-            }
+            i += match self.state {
+                Lex::Text => self.text(rest)?,
+                Lex::Open => self.open(rest[0])?,
+                Lex::Bang => self.bang(rest[0])?,
+                Lex::Tag(None) => self.tag(rest)?,
+                Lex::Tag(Some(q)) => self.quoted(q, rest)?,
+                Lex::Comment | Lex::CData | Lex::Instruction => self.closing(data, i)?,
+            };
         }
         match data.len() {
             0 => {}
@@ -386,6 +303,111 @@ impl XmlRunGuard {
             n => self.prev = [data[n - 2], data[n - 1]],
         }
         Ok(())
+    }
+
+    /// The rest of the read is in the current run: how much was consumed.
+    fn rest_of_read(&mut self, rest: &[u8]) -> Result<usize, GuardError> {
+        self.grow(rest.len())?;
+        Ok(rest.len())
+    }
+
+    /// Text, up to and including the next `<`.
+    fn text(&mut self, rest: &[u8]) -> Result<usize, GuardError> {
+        match memchr::memchr(b'<', rest) {
+            Some(k) => {
+                self.grow(k)?;
+                self.state = Lex::Open;
+                self.run = 1;
+                Ok(k + 1)
+            }
+            None => self.rest_of_read(rest),
+        }
+    }
+
+    /// The byte after `<`.
+    fn open(&mut self, c: u8) -> Result<usize, GuardError> {
+        self.grow(1)?;
+        self.state = match c {
+            b'!' => Lex::Bang,
+            b'?' => Lex::Instruction,
+            b'>' => {
+                self.run = 0;
+                Lex::Text
+            }
+            _ => Lex::Tag(None),
+        };
+        Ok(1)
+    }
+
+    /// The byte after `<!`: a comment or CDATA, never a declaration.
+    fn bang(&mut self, c: u8) -> Result<usize, GuardError> {
+        self.grow(1)?;
+        self.state = match c {
+            b'-' => Lex::Comment,
+            b'[' => Lex::CData,
+            _ => return Err(GuardError::Declaration),
+        };
+        Ok(1)
+    }
+
+    /// In a tag, up to its `>` or an attribute value's opening quote.
+    fn tag(&mut self, rest: &[u8]) -> Result<usize, GuardError> {
+        match memchr::memchr3(b'>', b'"', b'\'', rest) {
+            Some(k) => {
+                self.grow(k + 1)?;
+                let c = rest[k];
+                if c == b'>' {
+                    self.state = Lex::Text;
+                    self.run = 0;
+                } else {
+                    self.state = Lex::Tag(Some(c));
+                }
+                Ok(k + 1)
+            }
+            None => self.rest_of_read(rest),
+        }
+    }
+
+    /// In an attribute value quoted with `q`, up to its closing quote.
+    fn quoted(&mut self, q: u8, rest: &[u8]) -> Result<usize, GuardError> {
+        match memchr::memchr(q, rest) {
+            Some(k) => {
+                self.grow(k + 1)?;
+                self.state = Lex::Tag(None);
+                Ok(k + 1)
+            }
+            None => self.rest_of_read(rest),
+        }
+    }
+
+    /// In a comment, CDATA section or processing instruction (from
+    /// `data[i]` on), up to the next `>`, which closes it after `--`, `]]`
+    /// or `?` (looked for in the previous read when `>` comes first).
+    fn closing(&mut self, data: &[u8], i: usize) -> Result<usize, GuardError> {
+        let rest = &data[i..];
+        let Some(k) = memchr::memchr(b'>', rest) else {
+            return self.rest_of_read(rest);
+        };
+        self.grow(k + 1)?;
+        let j = i + k;
+        let before = |back: usize| -> u8 {
+            if j >= back {
+                data[j - back]
+            } else {
+                self.prev[2 - (back - j)]
+            }
+        };
+        let (b2, b1) = (before(2), before(1));
+        let closed = match self.state {
+            Lex::Comment => b2 == b'-' && b1 == b'-',
+            Lex::CData => b2 == b']' && b1 == b']',
+            _ => b1 == b'?',
+        };
+        if closed {
+            self.state = Lex::Text;
+            self.run = 0;
+        }
+        Ok(k + 1)
     }
 }
 

@@ -1,0 +1,261 @@
+//! The Lines sheet: one row per SLA line, its measures as numbers and its
+//! uptime, breach, percent and amount as live formulas whose cached results
+//! are the engine's exact values.
+
+use super::format::{dec, header, num, round_expr, xerr, Fmt};
+use crate::error::ExportError;
+use crate::view::StatementView;
+use rust_xlsxwriter::{Formula, Worksheet};
+use sla_engine::result::{AvailabilityLine, IncidentLine, Line};
+use sla_engine::terms::{CreditRules, Schedule, Sla, Stage};
+
+/// A row of the Tiers sheet: SLA, uptime below (%), credit (%).
+pub(super) type TierRow = (String, String, String);
+
+const COLUMNS: [(&str, f64); 19] = [
+    ("SLA", 24.0),
+    ("Kind", 12.0),
+    ("Service", 12.0),
+    ("Target (% or s)", 14.0),
+    ("Denominator s", 14.0),
+    ("Downtime s", 12.0),
+    ("Excluded s", 11.0),
+    ("Uptime (exact)", 16.0),
+    ("Uptime (6 places)", 16.0),
+    ("Breached", 9.0),
+    ("Breaches", 9.0),
+    ("Schedule", 11.0),
+    ("Percent", 12.0),
+    ("Basis", 14.0),
+    ("Line cap %", 10.0),
+    ("Amount before cap", 16.0),
+    ("Amount", 14.0),
+    ("Parameter", 10.0),
+    ("Per step %", 10.0),
+];
+
+/// Writes the sheet; returns the tiers of the tiered lines, for the Tiers
+/// sheet the tier formulas look up.
+pub(super) fn sheet(
+    ws: &mut Worksheet,
+    v: &StatementView,
+    f: &Fmt,
+) -> Result<Vec<TierRow>, ExportError> {
+    let (r, t) = (&v.result, &v.terms);
+    ws.set_name("Lines").map_err(xerr)?;
+    header(ws, &COLUMNS, f)?;
+    let mut tier_rows: Vec<TierRow> = Vec::new();
+    for (i, (l, sla)) in r.lines.iter().zip(&t.slas).enumerate() {
+        let row = (i + 1) as u32;
+        ws.write_string(row, 0, l.sla()).map_err(xerr)?;
+        let (basis, percent, amount) = match l {
+            Line::Availability(a) => {
+                availability(ws, row, a, sla, f, &mut tier_rows)?;
+                (&a.basis, &a.percent, &a.amount)
+            }
+            Line::Incident(inc) => {
+                incident(ws, row, inc, sla, f)?;
+                (&inc.basis, &inc.percent, &inc.amount)
+            }
+        };
+        let cap = sla.credit.cap_percent;
+        amounts(ws, row, (basis, percent, amount), cap, &t.credit, f)?;
+    }
+    Ok(tier_rows)
+}
+
+/// An availability line's measures, uptime, breach and percent.
+fn availability(
+    ws: &mut Worksheet,
+    row: u32,
+    a: &AvailabilityLine,
+    sla: &Sla,
+    f: &Fmt,
+    tier_rows: &mut Vec<TierRow>,
+) -> Result<(), ExportError> {
+    let x = row + 1; // the spreadsheet's row number
+    ws.write_string(row, 1, "availability").map_err(xerr)?;
+    ws.write_string(row, 2, &a.service).map_err(xerr)?;
+    ws.write_number(row, 3, num(&a.target)).map_err(xerr)?;
+    for (col, s) in [
+        (4, &a.denominator_seconds),
+        (5, &a.downtime_seconds),
+        (6, &a.excluded_seconds),
+    ] {
+        ws.write_number_with_format(row, col, num(s), &f.secs)
+            .map_err(xerr)?;
+    }
+    let exact = sla_engine::num::fmt_rat(
+        &exact_uptime(&a.denominator_seconds, &a.downtime_seconds),
+        0,
+    );
+    ws.write_formula_with_format(
+        row,
+        7,
+        Formula::new(format!("=IF(E{x}=0,100,(100*(E{x}-F{x}))/E{x})")).set_result(exact),
+        &f.pct,
+    )
+    .map_err(xerr)?;
+    ws.write_formula_with_format(
+        row,
+        8,
+        Formula::new(format!("=ROUND(H{x},6)")).set_result(a.uptime.clone()),
+        &f.pct,
+    )
+    .map_err(xerr)?;
+    ws.write_formula(
+        row,
+        9,
+        Formula::new(format!("=IF(H{x}<D{x},\"YES\",\"no\")")).set_result(if a.breached {
+            "YES"
+        } else {
+            "no"
+        }),
+    )
+    .map_err(xerr)?;
+    let (name, formula) = schedule(ws, row, a, sla, tier_rows)?;
+    ws.write_string(row, 11, name).map_err(xerr)?;
+    ws.write_formula_with_format(
+        row,
+        12,
+        Formula::new(formula).set_result(a.percent.clone()),
+        &f.pct,
+    )
+    .map_err(xerr)?;
+    Ok(())
+}
+
+/// An availability line's schedule: its name and the percent formula, with
+/// its parameters in columns R and S (or its tiers in `tier_rows`).
+fn schedule(
+    ws: &mut Worksheet,
+    row: u32,
+    a: &AvailabilityLine,
+    sla: &Sla,
+    tier_rows: &mut Vec<TierRow>,
+) -> Result<(&'static str, String), ExportError> {
+    let x = row + 1;
+    Ok(match &sla.credit.schedule {
+        Schedule::Tiers(tiers) => {
+            for tier in tiers {
+                tier_rows.push((
+                    a.sla.clone(),
+                    tier.below.to_string(),
+                    tier.percent.to_string(),
+                ));
+            }
+            ("tiers", format!("=SUMPRODUCT(MAX((Tiers!$A$2:$A$1000=A{x})*(Tiers!$B$2:$B$1000>H{x})*Tiers!$C$2:$C$1000))"))
+        }
+        Schedule::PerStep {
+            step,
+            percent_per_step,
+        } => {
+            ws.write_number(row, 17, num(&step.to_string()))
+                .map_err(xerr)?;
+            ws.write_number(row, 18, num(&percent_per_step.to_string()))
+                .map_err(xerr)?;
+            (
+                "per_step",
+                format!("=IF(H{x}>=D{x},0,MIN(100,CEILING(ROUND((D{x}-H{x})/R{x},9),1)*S{x}))"),
+            )
+        }
+        Schedule::Multiplier(m) => {
+            ws.write_number(row, 17, num(&m.to_string()))
+                .map_err(xerr)?;
+            (
+                "multiplier",
+                format!("=IF(H{x}>=D{x},0,MIN(100,R{x}*(100-H{x})))"),
+            )
+        }
+        Schedule::PerBreach(_) => ("per_breach", String::new()),
+    })
+}
+
+/// An incident line's target, breaches and percent.
+fn incident(
+    ws: &mut Worksheet,
+    row: u32,
+    inc: &IncidentLine,
+    sla: &Sla,
+    f: &Fmt,
+) -> Result<(), ExportError> {
+    let x = row + 1;
+    ws.write_string(row, 1, &inc.kind).map_err(xerr)?;
+    ws.write_string(row, 2, &inc.service).map_err(xerr)?;
+    ws.write_number(row, 3, inc.target_seconds as f64)
+        .map_err(xerr)?;
+    ws.write_number(row, 10, f64::from(inc.breaches))
+        .map_err(xerr)?;
+    ws.write_string(row, 9, if inc.breached { "YES" } else { "no" })
+        .map_err(xerr)?;
+    ws.write_string(row, 11, "per_breach").map_err(xerr)?;
+    if let Schedule::PerBreach(p) = &sla.credit.schedule {
+        ws.write_number(row, 17, num(&p.to_string()))
+            .map_err(xerr)?;
+    }
+    ws.write_formula_with_format(
+        row,
+        12,
+        Formula::new(format!("=MIN(100,K{x}*R{x})")).set_result(inc.percent.clone()),
+        &f.pct,
+    )
+    .map_err(xerr)?;
+    Ok(())
+}
+
+/// Basis, line cap, the amount before the cap and the amount, rounded per
+/// line when the terms say so.
+fn amounts(
+    ws: &mut Worksheet,
+    row: u32,
+    (basis, percent, amount): (&str, &str, &str),
+    cap: Option<rust_decimal::Decimal>,
+    rules: &CreditRules,
+    f: &Fmt,
+) -> Result<(), ExportError> {
+    let x = row + 1;
+    ws.write_number_with_format(row, 13, num(basis), &f.money)
+        .map_err(xerr)?;
+    if let Some(c) = cap {
+        ws.write_number(row, 14, num(&c.to_string()))
+            .map_err(xerr)?;
+    }
+    let raw = sla_engine::num::fmt_rat(
+        &(sla_engine::num::rat(dec(basis)) * sla_engine::num::rat(dec(percent))
+            / sla_engine::num::hundred()),
+        0,
+    );
+    ws.write_formula_with_format(
+        row,
+        15,
+        Formula::new(format!("=N{x}*M{x}/100")).set_result(raw),
+        &f.money,
+    )
+    .map_err(xerr)?;
+    let capped = if cap.is_some() {
+        format!("MIN(P{x},N{x}*O{x}/100)")
+    } else {
+        format!("P{x}")
+    };
+    let amount_formula = if rules.rounding.stage == Stage::Line {
+        round_expr(&capped, rules.rounding.places, rules.rounding.mode)
+    } else {
+        capped
+    };
+    ws.write_formula_with_format(
+        row,
+        16,
+        Formula::new(format!("={amount_formula}")).set_result(amount.to_string()),
+        &f.money,
+    )
+    .map_err(xerr)?;
+    Ok(())
+}
+
+fn exact_uptime(denominator: &str, downtime: &str) -> sla_engine::num::Rat {
+    let d = sla_engine::num::rat(dec(denominator));
+    if d == sla_engine::num::rat_int(0) {
+        return sla_engine::num::hundred();
+    }
+    sla_engine::num::hundred() * (&d - sla_engine::num::rat(dec(downtime))) / d
+}
