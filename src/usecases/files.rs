@@ -5,8 +5,6 @@ use super::Session;
 use crate::error::export_err;
 use crate::AppError;
 use serde::Serialize;
-use serde_json::json;
-use sha2::{Digest, Sha256};
 use sla_export::{sign, Identity, StatementView};
 use sla_store::Library;
 use sla_store::StatementStatus;
@@ -24,7 +22,13 @@ pub struct ExportedFiles {
 }
 
 fn hex_sha(b: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(b))
+    sla_store::sha256_hex(b)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn parse_time(s: &str) -> i64 {
@@ -130,23 +134,15 @@ pub fn export_statement(s: &mut Session, key: &str, out: &Path) -> Result<Export
     )
     .map_err(export_err)?;
     write(&pdf_path, &pdf)?;
-    let manifest = json!({
-        "schema": "sla-ledger-manifest/1",
-        "statement": v.number,
-        "contract": v.terms.contract.id,
-        "period": v.result.period.label,
-        "status": v.status,
-        "statement_seal_sha256": v.seal_sha256,
-        "files": [
-            { "name": pdf_path.file_name().map(|n| n.to_string_lossy().into_owned()), "sha256": hex_sha(&pdf), "bytes": pdf.len() },
-            { "name": xlsx_path.file_name().map(|n| n.to_string_lossy().into_owned()), "sha256": xlsx_sha, "bytes": xlsx.len() },
-        ],
-        "chain_head": v.chain_head.as_ref().map(|h| json!({ "seq": h.seq, "hash": h.hash, "signed_at": h.signed_at })),
-        "signer": id.subject(),
-        "signed_at": sla_engine::time::fmt_instant(ctx.now),
-    });
-    let manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
-    let p7s = sign::cms_detached(&id, &Sha256::digest(&manifest_bytes)).map_err(export_err)?;
+    let names = (file_name(&pdf_path), file_name(&xlsx_path));
+    let manifest = sla_export::Manifest::new(
+        &v,
+        &[(names.0.as_str(), &pdf), (names.1.as_str(), &xlsx)],
+        &id.subject(),
+        ctx.now,
+    );
+    let manifest_bytes = manifest.to_json_bytes();
+    let p7s = sla_export::manifest::sign(&manifest_bytes, &id).map_err(export_err)?;
     let (m_path, s_path) = (
         out.join(format!("{stem}.manifest.json")),
         out.join(format!("{stem}.manifest.json.p7s")),

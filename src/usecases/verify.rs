@@ -14,9 +14,8 @@
 
 use crate::AppError;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use sla_export::trust::{self, Anchors};
-use sla_export::{sign, Certificate};
+use sla_export::{manifest, sign, Certificate, Manifest};
 use sla_store::Library;
 use std::path::{Path, PathBuf};
 
@@ -259,28 +258,9 @@ fn pdf(c: &mut Checks<'_>, path: &Path, lib: Option<&Library>, anchors: &Anchors
     }
 }
 
-/// The signed manifest next to `file` (`X.pdf`, `X.xlsx` -> `X.manifest.json`).
-fn manifest_for(file: &Path) -> PathBuf {
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if name.to_lowercase().ends_with(".manifest.json") {
-        return file.to_path_buf();
-    }
-    let stem = name
-        .rsplit_once('.')
-        .map_or(name.as_str(), |(s, _)| s)
-        .to_string();
-    file.with_file_name(format!("{stem}.manifest.json"))
-}
-
 fn manifest(c: &mut Checks<'_>, path: &Path, lib: Option<&Library>, anchors: &Anchors) {
-    let mpath = manifest_for(path);
-    let p7s_path = mpath.with_file_name(format!(
-        "{}.p7s",
-        mpath.file_name().unwrap_or_default().to_string_lossy()
-    ));
+    let mpath = manifest::path_for(path);
+    let p7s_path = manifest::signature_path(&mpath);
     let (m, p7s) = match (
         read_limited(&mpath, MAX_MANIFEST_BYTES),
         read_limited(&p7s_path, MAX_MANIFEST_BYTES),
@@ -297,7 +277,7 @@ fn manifest(c: &mut Checks<'_>, path: &Path, lib: Option<&Library>, anchors: &An
             )
         }
     };
-    let cms = match sign::check_cms(&p7s, &Sha256::digest(&m)) {
+    let cms = match manifest::check_signature(&m, &p7s) {
         Ok(x) => x,
         Err(e) => return c.integrity("manifest signature", false, e.to_string()),
     };
@@ -311,83 +291,38 @@ fn manifest(c: &mut Checks<'_>, path: &Path, lib: Option<&Library>, anchors: &An
             "the manifest was CHANGED or the signature is invalid"
         },
     );
-    let Ok(manifest) = serde_json::from_slice::<serde_json::Value>(&m) else {
-        return c.integrity("manifest", false, "the manifest is not JSON");
+    let mf = match Manifest::parse(&m) {
+        Ok(mf) => mf,
+        Err(e) => {
+            return c.integrity(
+                "manifest",
+                false,
+                format!("the manifest cannot be read: {e}"),
+            )
+        }
     };
-    let signed_at = manifest["signed_at"]
-        .as_str()
-        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-        .map(|d| d.timestamp());
     c.trust(
         "manifest signer",
-        &trust::evaluate(&cms.signer, &cms.certs, signed_at, anchors),
+        &trust::evaluate(&cms.signer, &cms.certs, mf.signed_at_unix(), anchors),
     );
-    let listed: Vec<(String, String)> = manifest["files"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|f| {
-                    let name = f["name"].as_str()?;
-                    // A listed name is a file beside the manifest, never a path.
-                    if name.contains(['/', '\\']) || name == ".." {
-                        return None;
-                    }
-                    Some((name.to_string(), f["sha256"].as_str()?.to_string()))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let is_manifest = mpath == path;
-    let targets: Vec<PathBuf> = if is_manifest {
-        listed
-            .iter()
-            .map(|(n, _)| mpath.with_file_name(n))
-            .collect()
+    // The manifest itself: every file it lists; a PDF or workbook: itself.
+    let names: Vec<String> = if mpath == path {
+        mf.listed().map(|f| f.name.clone()).collect()
     } else {
-        vec![path.to_path_buf()]
-    };
-    for t in targets {
-        let name = t
+        vec![path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let want = listed
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, h)| h.clone());
-        let got = read_limited(&t, MAX_FILE_BYTES)
-            .ok()
-            .map(|b| sla_store::sha256_hex(&b));
-        let holds = want.is_some() && want == got;
-        c.integrity(
-            "matches the signed manifest",
-            holds,
-            if holds {
-                format!("SHA-256 as signed ({name})")
-            } else {
-                format!(
-                    "SHA-256 {} but the manifest says {} ({name})",
-                    got.unwrap_or_else(|| "unreadable".into()),
-                    want.unwrap_or_else(|| "nothing".into())
-                )
-            },
-        );
+            .unwrap_or_default()]
+    };
+    for name in names {
+        let bytes = read_limited(&mpath.with_file_name(&name), MAX_FILE_BYTES).ok();
+        let f = mf.check_file(&name, bytes.as_deref());
+        c.integrity("matches the signed manifest", f.holds(), f.detail());
     }
-    same_signer_as_pdf(c, &mpath, &listed, &manifest, &cms.signer);
-    if let (Some(n), Some(seal)) = (
-        manifest["statement"].as_str(),
-        manifest["statement_seal_sha256"].as_str(),
-    ) {
-        let head = manifest["chain_head"]["seq"]
-            .as_i64()
-            .zip(manifest["chain_head"]["hash"].as_str().map(str::to_string));
-        library_record(c, lib, n, seal, head);
-    } else {
-        c.integrity(
-            "manifest",
-            false,
-            "the manifest names no statement and seal",
-        );
+    same_signer_as_pdf(c, &mpath, &mf, &cms.signer);
+    match mf.statement_seal_sha256.as_deref() {
+        Some(seal) => library_record(c, lib, &mf.statement, seal, mf.chain_head_entry()),
+        None => c.integrity("manifest", false, "the manifest names no statement seal"),
     }
 }
 
@@ -396,18 +331,13 @@ fn manifest(c: &mut Checks<'_>, path: &Path, lib: Option<&Library>, anchors: &An
 fn same_signer_as_pdf(
     c: &mut Checks<'_>,
     mpath: &Path,
-    listed: &[(String, String)],
-    manifest: &serde_json::Value,
+    mf: &Manifest,
     manifest_signer: &Certificate,
 ) {
-    let Some((pdf_name, _)) = listed
-        .iter()
-        .find(|(n, _)| n.to_lowercase().ends_with(".pdf"))
-    else {
+    let Some(pdf_name) = mf.pdf().map(|f| f.name.clone()) else {
         return c.integrity("same signer as the PDF", false, "the manifest lists no PDF");
     };
-    let pdf_path = mpath.with_file_name(pdf_name);
-    let Ok(bytes) = read_limited(&pdf_path, MAX_FILE_BYTES) else {
+    let Ok(bytes) = read_limited(&mpath.with_file_name(&pdf_name), MAX_FILE_BYTES) else {
         return c.integrity(
             "same signer as the PDF",
             false,
@@ -437,23 +367,8 @@ fn same_signer_as_pdf(
             )
         },
     );
-    let pdf_seal = sign::pdf_info(&bytes, "SlaLedgerSeal");
-    let same_seal = pdf_seal.as_deref() == manifest["statement_seal_sha256"].as_str();
-    c.integrity(
-        "same statement as the PDF",
-        same_seal,
-        if same_seal {
-            "the PDF and the manifest carry the same seal".to_string()
-        } else {
-            format!(
-                "the PDF's seal is {} but the manifest's is {}",
-                pdf_seal.unwrap_or_else(|| "missing".into()),
-                manifest["statement_seal_sha256"]
-                    .as_str()
-                    .unwrap_or("missing")
-            )
-        },
-    );
+    let seal = mf.check_pdf_seal(&bytes);
+    c.integrity("same statement as the PDF", seal.holds(), seal.detail());
 }
 
 /// The statement as the library holds it: its seal re-derived from the

@@ -414,7 +414,10 @@ fn imports_keep_provenance_reimport_is_a_noop_and_bad_files_write_nothing() {
         },
         &mut |_| false,
     );
-    assert!(matches!(cancelled, Err(sla_ledger::AppError::Store(StoreError::Cancelled))));
+    assert!(matches!(
+        cancelled,
+        Err(sla_ledger::AppError::Store(StoreError::Cancelled))
+    ));
     assert_eq!(
         (
             lib.imports("ACME-2026-001").unwrap().len(),
@@ -484,7 +487,10 @@ fn claims_move_through_their_states_with_deadlines() {
         date: chrono::NaiveDate::from_ymd_opt(2026, 11, 27),
         ..late
     };
-    assert_eq!(lib.update_claim(&ctx(), id, &ok).unwrap().state, sla_ledger::sla_store::ClaimState::Claimed);
+    assert_eq!(
+        lib.update_claim(&ctx(), id, &ok).unwrap().state,
+        sla_ledger::sla_store::ClaimState::Claimed
+    );
     let applied = lib
         .update_claim(
             &ctx(),
