@@ -7,6 +7,7 @@
 
 pub mod availability;
 pub mod calendar;
+pub mod chronic;
 pub mod compute;
 pub mod duration;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod result;
 pub mod terms;
 pub mod time;
 
+pub use chronic::ChronicStatus;
 pub use compute::compute;
 pub use error::{ComputeError, InstantError, MonthError, PeriodError, TermsError, TermsProblem};
 pub use events::{Events, IncidentRow, MaintenanceRow, Origin, OutageRow};
