@@ -21,6 +21,11 @@ pub struct Month {
 const LAST_INDEX: i32 = 9999 * 12 + 11;
 
 impl Month {
+    /// 0000-01, the first month there is.
+    pub const MIN: Month = Month { index: 0 };
+    /// 9999-12, the last month there is.
+    pub const MAX: Month = Month { index: LAST_INDEX };
+
     /// The month `month` (1-12) of `year` (0-9999).
     pub fn new(year: i32, month: u32) -> Option<Month> {
         let ok = (0..=9999).contains(&year) && (1..=12).contains(&month);
@@ -181,6 +186,7 @@ mod tests {
         assert_eq!(m("2025-12").next(), Some(m("2026-01")));
         assert_eq!(m("0000-01").prev(1), None);
         assert_eq!(m("9999-12").next(), None);
+        assert_eq!((Month::MIN, Month::MAX), (m("0000-01"), m("9999-12")));
         assert_eq!(m("2026-01").prev(u32::MAX), None);
         assert!(m("2025-12") < m("2026-01") && m("2026-01") < m("2026-02"));
         assert_eq!(m("2026-01").months_since(m("2025-11")), 2);
