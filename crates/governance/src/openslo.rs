@@ -204,6 +204,38 @@ fn window(r: &mut Reader, spec: &Value, path: &str) -> Option<Window> {
 /// need no reading: the SLO names its service.
 pub fn import(text: &str) -> Result<Vec<Slo>, DefinitionError> {
     let mut r = Reader { problems: vec![] };
+    let docs = documents(&mut r, text);
+    let slis = sli_documents(&docs);
+    let mut out: Vec<Slo> = Vec::new();
+    for (i, v) in &docs {
+        let path = format!("document {}", i + 1);
+        if !is_slo(&mut r, v, &path) {
+            continue;
+        }
+        let Some(slo) = slo(&mut r, v, &path, &slis) else {
+            continue;
+        };
+        if out.iter().any(|s| s.name == slo.name) {
+            r.problems.push(format!(
+                "{path}.metadata.name: `{}` is used twice",
+                slo.name
+            ));
+            continue;
+        }
+        out.push(slo);
+    }
+    if r.problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(DefinitionError {
+            what: "OpenSLO YAML".into(),
+            problems: r.problems,
+        })
+    }
+}
+
+/// The YAML documents of the text with their index (empty ones skipped).
+fn documents(r: &mut Reader, text: &str) -> Vec<(usize, Value)> {
     let mut docs = Vec::new();
     for (i, d) in serde_norway::Deserializer::from_str(text).enumerate() {
         match <Value as serde::Deserialize>::deserialize(d) {
@@ -214,8 +246,13 @@ pub fn import(text: &str) -> Result<Vec<Slo>, DefinitionError> {
                 .push(format!("document {}: not YAML: {e}", i + 1)),
         }
     }
-    let mut slis: BTreeMap<String, (String, Value)> = BTreeMap::new();
-    for (i, v) in &docs {
+    docs
+}
+
+/// `SLI` documents by name, with the path their problems are named by.
+fn sli_documents(docs: &[(usize, Value)]) -> BTreeMap<String, (String, Value)> {
+    let mut slis = BTreeMap::new();
+    for (i, v) in docs {
         if get(v, "kind").and_then(scalar_text).as_deref() == Some("SLI") {
             if let Some(name) = get(v, "metadata")
                 .and_then(|m| get(m, "name"))
@@ -225,137 +262,146 @@ pub fn import(text: &str) -> Result<Vec<Slo>, DefinitionError> {
             }
         }
     }
-    let mut out = Vec::new();
-    for (i, v) in &docs {
-        let path = format!("document {}", i + 1);
-        let api = get(v, "apiVersion")
-            .and_then(scalar_text)
-            .unwrap_or_default();
-        if api != "openslo/v1" {
-            r.problems
-                .push(format!("{path}.apiVersion: `{api}` is not `openslo/v1`"));
-            continue;
-        }
-        let kind = get(v, "kind").and_then(scalar_text).unwrap_or_default();
-        match kind.as_str() {
-            "SLO" => {}
-            "Service" | "SLI" => continue,
-            other => {
-                r.problems.push(format!(
-                    "{path}.kind: `{other}` is not read here (SLO, SLI and Service are)"
-                ));
-                continue;
-            }
-        }
-        let meta = get(v, "metadata").cloned().unwrap_or(Value::Null);
-        let name = r.text(&meta, &format!("{path}.metadata"), "name");
-        let Some(spec) = get(v, "spec") else {
-            r.problems.push(format!("{path}.spec: missing"));
-            continue;
-        };
-        let sp = format!("{path}.spec");
-        let service = r.text(spec, &sp, "service");
-        let ind = match (get(spec, "indicator"), r.opt_text(spec, "indicatorRef")) {
-            (Some(inline), _) => indicator(&mut r, inline, &format!("{sp}.indicator")),
-            (None, Some(reference)) => match slis.get(&reference) {
-                Some((p, sli)) => indicator(&mut r, sli, p),
-                None => {
-                    r.problems.push(format!(
-                        "{sp}.indicatorRef: no SLI document named `{reference}`"
-                    ));
-                    None
-                }
-            },
-            (None, None) => {
-                r.problems
-                    .push(format!("{sp}.indicator: missing (or give indicatorRef)"));
-                None
-            }
-        };
-        let win = window(&mut r, spec, &sp);
-        let method = r.text(spec, &sp, "budgetingMethod");
-        let objs = get(spec, "objectives").and_then(|o| o.as_sequence());
-        let Some(obj) = objs
-            .and_then(|o| o.first())
-            .filter(|_| objs.map(|o| o.len()) == Some(1))
-        else {
+    slis
+}
+
+/// Whether the document is an OpenSLO v1 `SLO`; other kinds this program
+/// does not read are problems, `Service` and `SLI` are not.
+fn is_slo(r: &mut Reader, v: &Value, path: &str) -> bool {
+    let api = get(v, "apiVersion")
+        .and_then(scalar_text)
+        .unwrap_or_default();
+    if api != "openslo/v1" {
+        r.problems
+            .push(format!("{path}.apiVersion: `{api}` is not `openslo/v1`"));
+        return false;
+    }
+    let kind = get(v, "kind").and_then(scalar_text).unwrap_or_default();
+    match kind.as_str() {
+        "SLO" => true,
+        "Service" | "SLI" => false,
+        other => {
             r.problems.push(format!(
-                "{sp}.objectives: must be a list of exactly one objective (write one SLO per target)"
+                "{path}.kind: `{other}` is not read here (SLO, SLI and Service are)"
             ));
-            continue;
-        };
-        let op = format!("{sp}.objectives[0]");
-        let target = r.ratio(obj, &op, "target");
-        let budgeting = match method.as_deref() {
-            Some("Occurrences") => Some(Budgeting::Occurrences),
-            Some("Timeslices") => {
-                let st = r.ratio(obj, &op, "timeSliceTarget");
-                let sw = r.text(obj, &op, "timeSliceWindow");
-                let secs = sw.as_ref().and_then(|w| {
-                    parse_window_duration(w)
-                        .map_err(|e| r.problems.push(format!("{op}.timeSliceWindow: {e}")))
-                        .ok()
-                });
-                match (st, sw, secs) {
-                    (Some(slice_target), Some(slice_text), Some(slice_seconds)) => {
-                        Some(Budgeting::Timeslices {
-                            slice_seconds,
-                            slice_text,
-                            slice_target,
-                        })
-                    }
-                    _ => None,
-                }
-            }
-            Some("RatioTimeslices") | Some(_) => {
-                r.problems.push(format!(
-                    "{sp}.budgetingMethod: `{}` is not Occurrences or Timeslices",
-                    method.clone().unwrap_or_default()
-                ));
-                None
-            }
-            None => None,
-        };
-        let group = get(&meta, "labels")
-            .and_then(|l| get(l, GROUP_LABEL))
-            .and_then(|g| match g {
-                Value::Sequence(s) => s.first().and_then(scalar_text),
-                other => scalar_text(other),
-            });
-        if let (
-            Some(name),
-            Some(service),
-            Some(indicator),
-            Some(window),
-            Some(budgeting),
-            Some(target),
-        ) = (name, service, ind, win, budgeting, target)
-        {
-            if out.iter().any(|s: &Slo| s.name == name) {
-                r.problems
-                    .push(format!("{path}.metadata.name: `{name}` is used twice"));
-                continue;
-            }
-            out.push(Slo {
-                name,
-                display_name: r.opt_text(&meta, "displayName"),
-                description: r.opt_text(spec, "description"),
-                service,
-                target,
-                window,
-                budgeting,
-                indicator,
-                group,
-            });
+            false
         }
     }
-    if r.problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(DefinitionError {
-            what: "OpenSLO YAML".into(),
-            problems: r.problems,
-        })
+}
+
+/// One `SLO` document; `None` when it has problems (all of them recorded).
+fn slo(
+    r: &mut Reader,
+    v: &Value,
+    path: &str,
+    slis: &BTreeMap<String, (String, Value)>,
+) -> Option<Slo> {
+    let meta = get(v, "metadata").cloned().unwrap_or(Value::Null);
+    let name = r.text(&meta, &format!("{path}.metadata"), "name");
+    let Some(spec) = get(v, "spec") else {
+        r.problems.push(format!("{path}.spec: missing"));
+        return None;
+    };
+    let sp = format!("{path}.spec");
+    let service = r.text(spec, &sp, "service");
+    let ind = slo_indicator(r, spec, &sp, slis);
+    let win = window(r, spec, &sp);
+    let method = r.text(spec, &sp, "budgetingMethod");
+    let objs = get(spec, "objectives").and_then(|o| o.as_sequence());
+    let Some(obj) = objs
+        .and_then(|o| o.first())
+        .filter(|_| objs.map(|o| o.len()) == Some(1))
+    else {
+        r.problems.push(format!(
+            "{sp}.objectives: must be a list of exactly one objective (write one SLO per target)"
+        ));
+        return None;
+    };
+    let op = format!("{sp}.objectives[0]");
+    let target = r.ratio(obj, &op, "target");
+    let budgeting = budgeting(r, method.as_deref(), obj, &op, &sp);
+    let group = get(&meta, "labels")
+        .and_then(|l| get(l, GROUP_LABEL))
+        .and_then(|g| match g {
+            Value::Sequence(s) => s.first().and_then(scalar_text),
+            other => scalar_text(other),
+        });
+    Some(Slo {
+        name: name?,
+        display_name: r.opt_text(&meta, "displayName"),
+        description: r.opt_text(spec, "description"),
+        service: service?,
+        target: target?,
+        window: win?,
+        budgeting: budgeting?,
+        indicator: ind?,
+        group,
+    })
+}
+
+/// The SLO's indicator: inline, or an `indicatorRef` to an `SLI` document.
+fn slo_indicator(
+    r: &mut Reader,
+    spec: &Value,
+    sp: &str,
+    slis: &BTreeMap<String, (String, Value)>,
+) -> Option<Indicator> {
+    match (get(spec, "indicator"), r.opt_text(spec, "indicatorRef")) {
+        (Some(inline), _) => indicator(r, inline, &format!("{sp}.indicator")),
+        (None, Some(reference)) => match slis.get(&reference) {
+            Some((p, sli)) => indicator(r, sli, p),
+            None => {
+                r.problems.push(format!(
+                    "{sp}.indicatorRef: no SLI document named `{reference}`"
+                ));
+                None
+            }
+        },
+        (None, None) => {
+            r.problems
+                .push(format!("{sp}.indicator: missing (or give indicatorRef)"));
+            None
+        }
+    }
+}
+
+/// `budgetingMethod` with what it needs from the objective: Occurrences,
+/// or Timeslices with a slice target and window.
+fn budgeting(
+    r: &mut Reader,
+    method: Option<&str>,
+    obj: &Value,
+    op: &str,
+    sp: &str,
+) -> Option<Budgeting> {
+    match method {
+        Some("Occurrences") => Some(Budgeting::Occurrences),
+        Some("Timeslices") => {
+            let st = r.ratio(obj, op, "timeSliceTarget");
+            let sw = r.text(obj, op, "timeSliceWindow");
+            let secs = sw.as_ref().and_then(|w| {
+                parse_window_duration(w)
+                    .map_err(|e| r.problems.push(format!("{op}.timeSliceWindow: {e}")))
+                    .ok()
+            });
+            match (st, sw, secs) {
+                (Some(slice_target), Some(slice_text), Some(slice_seconds)) => {
+                    Some(Budgeting::Timeslices {
+                        slice_seconds,
+                        slice_text,
+                        slice_target,
+                    })
+                }
+                _ => None,
+            }
+        }
+        Some(other) => {
+            r.problems.push(format!(
+                "{sp}.budgetingMethod: `{other}` is not Occurrences or Timeslices"
+            ));
+            None
+        }
+        None => None,
     }
 }
 
