@@ -1,21 +1,32 @@
 //! Terms + events + period in, result + trace out (spec sections 3-6). From
 //! percents to money is exact: basis x percent / 100 stays a ratio until a
 //! rounding step the terms name.
+//!
+//! The order of the steps is the order of the trace: pro-rating, then per
+//! SLA term its measurement, percent, amount, line cap and line rounding,
+//! then for the contract the subtotal, cap, total rounding, minimum credit
+//! and claim deadline.
 
-use crate::availability::availability;
+use crate::availability::{availability, AvailabilityOutcome};
 use crate::error::ComputeError;
 use crate::events::{incidents_without_opened, Events};
-use crate::incidents::incident_clock;
+use crate::incidents::{incident_clock, ClockOutcome};
 use crate::num::{fmt_fixed, fmt_rat, hundred, rat, rat_int, round, Rat};
 use crate::result::{AvailabilityLine, IncidentEntryDoc, IncidentLine, Line, PeriodDoc, ResultDoc};
-use crate::terms::{Aggregation, Basis, Schedule, SlaTerm, Stage, Terms};
+use crate::terms::{
+    Aggregation, Basis, CreditRules, IncidentClock, RoundingRule, Schedule, Sla, SlaTerm, Stage,
+    Terms,
+};
 use crate::time::{fmt_instant, Period};
 use chrono::Duration;
 use num_traits::Zero;
+use rust_decimal::Decimal;
 
 /// Computes one period of one contract. `events` must belong to the
 /// contract (rows of services it does not name are ignored).
 pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<ResultDoc, ComputeError> {
+    // The spec makes an incident without `opened` an error even when no
+    // term measures it: the evidence is wrong, not just unused.
     if let Some(r) = incidents_without_opened(&events.incidents).first() {
         return Err(ComputeError::IncidentWithoutOpened {
             incident: r.incident.clone(),
@@ -23,266 +34,19 @@ pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<Result
         });
     }
     let rules = &terms.credit;
-    let rounding = rules.rounding;
-    let places = rounding.places;
     let mut warnings = Vec::new();
     let mut trace = Vec::new();
-
-    // Pro-rating: fees scale with the elapsed seconds of the cut period.
-    let factor = Rat::new(
-        rat_int(period.seconds()).to_integer(),
-        rat_int(period.month_seconds()).to_integer(),
-    );
-    if period.is_cut() {
-        trace.push(format!(
-            "The terms are in force for {} of the month's {} s ({} to {}); fees are pro-rated by {}/{}.",
-            period.seconds(),
-            period.month_seconds(),
-            period.first_date,
-            period.last_date,
-            period.seconds(),
-            period.month_seconds()
-        ));
-    }
-    let fee = |d| rat(d) * &factor;
-    let all_fees: Rat = terms.services.iter().map(|s| fee(s.monthly_fee)).sum();
-    let fee_min_places = terms
-        .services
-        .iter()
-        .map(|s| s.monthly_fee.scale())
-        .max()
-        .unwrap_or(0);
-
+    let fees = Fees::new(terms, period, &mut trace);
     let mut lines = Vec::new();
     let mut amounts: Vec<Rat> = Vec::new();
     for sla in &terms.slas {
-        let service = terms.service(&sla.service).expect("validated service");
-        let (basis, basis_places, basis_note) = match sla.credit.basis {
-            Basis::Service => (
-                fee(service.monthly_fee),
-                service.monthly_fee.scale(),
-                format!("the monthly fee of `{}`", service.id),
-            ),
-            Basis::Contract => (
-                all_fees.clone(),
-                fee_min_places,
-                "all services' monthly fees".to_string(),
-            ),
-        };
-        let mut line_trace = Vec::new();
-        let (percent, breached, outcome) = match &sla.term {
-            SlaTerm::Availability(a) => {
-                let o = availability(&sla.service, a, &sla.credit.schedule, events, period);
-                warnings.extend(o.warnings.iter().cloned());
-                line_trace.extend(o.trace.iter().cloned());
-                (o.percent.clone(), o.breached, Ok(o))
-            }
-            SlaTerm::Incident(c) => {
-                let o = incident_clock(terms, &sla.service, c, events, period)?;
-                line_trace.extend(o.trace.iter().cloned());
-                let Schedule::PerBreach(each) = sla.credit.schedule else {
-                    unreachable!("validated schedule")
-                };
-                let raw = rat_int(i64::from(o.breaches)) * rat(each);
-                let pct = raw.clone().min(hundred());
-                line_trace.push(format!(
-                    "per_breach: {} breach(es) x {} % = {} %{}.",
-                    o.breaches,
-                    each.normalize(),
-                    fmt_rat(&raw, 0),
-                    if raw > hundred() {
-                        ", limited to 100 %"
-                    } else {
-                        ""
-                    }
-                ));
-                (pct, o.breaches > 0, Err(o))
-            }
-        };
-        // Line amount, line cap, line rounding.
-        let raw_amount = &basis * &percent / hundred();
-        line_trace.push(format!(
-            "Amount = basis {} ({basis_note}) x {} % / 100 = {}.",
-            fmt_rat(&basis, basis_places),
-            fmt_rat(&percent, 0),
-            fmt_rat(&raw_amount, 0)
-        ));
-        let mut amount = raw_amount.clone();
-        if let Some(cp) = sla.credit.cap_percent {
-            let cap = &basis * rat(cp) / hundred();
-            if amount > cap {
-                line_trace.push(format!(
-                    "Line cap {} % of basis = {}: the amount {} is capped to {}.",
-                    cp.normalize(),
-                    fmt_rat(&cap, 0),
-                    fmt_rat(&amount, 0),
-                    fmt_rat(&cap, 0)
-                ));
-                amount = cap;
-            } else {
-                line_trace.push(format!(
-                    "Line cap {} % of basis = {}: not reached.",
-                    cp.normalize(),
-                    fmt_rat(&cap, 0)
-                ));
-            }
-        }
-        let amount_text = if rounding.stage == Stage::Line {
-            let r = round(&amount, places, rounding.mode);
-            line_trace.push(format!(
-                "Rounded per line ({} places, {}): {} -> {}.",
-                places,
-                rounding.mode.name(),
-                fmt_rat(&amount, 0),
-                fmt_fixed(&r, places)
-            ));
-            amount = r;
-            fmt_fixed(&amount, places)
-        } else {
-            fmt_rat(&amount, 0)
-        };
+        let (line, amount) = line(terms, sla, &fees, events, period, &mut warnings)?;
+        lines.push(line);
         amounts.push(amount);
-        let basis_text = fmt_rat(&basis, basis_places);
-        let percent_text = fmt_rat(&percent, 0);
-        lines.push(match outcome {
-            Ok(o) => Line::Availability(AvailabilityLine {
-                sla: sla.id.clone(),
-                kind: "availability".into(),
-                service: sla.service.clone(),
-                target: match &sla.term {
-                    SlaTerm::Availability(a) => a.target.to_string(),
-                    _ => unreachable!(),
-                },
-                uptime: fmt_fixed(&o.uptime, 6),
-                breached,
-                downtime_seconds: fmt_rat(&o.downtime, 0),
-                excluded_seconds: o.excluded_seconds.to_string(),
-                denominator_seconds: o.denominator_seconds.to_string(),
-                percent: percent_text,
-                tier_below: o.tier_below.map(|b| b.to_string()),
-                basis: basis_text,
-                amount: amount_text,
-                trace: line_trace,
-                evidence: o.evidence,
-                maintenance: o.maintenance,
-            }),
-            Err(o) => Line::Incident(IncidentLine {
-                sla: sla.id.clone(),
-                kind: match &sla.term {
-                    SlaTerm::Incident(c) => c.kind.name().into(),
-                    _ => unreachable!(),
-                },
-                service: sla.service.clone(),
-                severity: match &sla.term {
-                    SlaTerm::Incident(c) => c.severity.clone(),
-                    _ => unreachable!(),
-                },
-                target_seconds: match &sla.term {
-                    SlaTerm::Incident(c) => c.target_seconds,
-                    _ => unreachable!(),
-                },
-                breached,
-                breaches: o.breaches,
-                running: o.running,
-                incidents: o
-                    .entries
-                    .iter()
-                    .map(|e| IncidentEntryDoc {
-                        incident: e.incident.clone(),
-                        opened_at: fmt_instant(e.opened_at),
-                        elapsed_seconds: e.elapsed_seconds,
-                        breached: e.breached,
-                        breach_at: e.breach_at.map(fmt_instant),
-                        running: e.running,
-                    })
-                    .collect(),
-                percent: percent_text,
-                basis: basis_text,
-                amount: amount_text,
-                trace: line_trace,
-            }),
-        });
     }
-
-    // Aggregate, contract cap, total rounding, minimum.
-    let subtotal = match rules.aggregation {
-        Aggregation::Sum => amounts.iter().sum::<Rat>(),
-        Aggregation::Max => amounts.iter().max().cloned().unwrap_or_else(Rat::zero),
-    };
-    let shown = |v: &Rat| {
-        if rounding.stage == Stage::Line {
-            fmt_fixed(v, places)
-        } else {
-            fmt_rat(v, 0)
-        }
-    };
-    trace.push(match rules.aggregation {
-        Aggregation::Sum => format!(
-            "Subtotal = sum of {} line amount(s) = {}.",
-            amounts.len(),
-            shown(&subtotal)
-        ),
-        Aggregation::Max => format!(
-            "Subtotal = the largest of {} line amount(s) (aggregation = \"max\") = {}.",
-            amounts.len(),
-            shown(&subtotal)
-        ),
-    });
-    let mut total = subtotal.clone();
-    let cap = rules.cap_percent.map(|cp| {
-        let mut cap = &all_fees * rat(cp) / hundred();
-        if rounding.stage == Stage::Line {
-            cap = round(&cap, places, rounding.mode);
-        }
-        if total > cap {
-            trace.push(format!(
-                "Contract cap {} % of all monthly fees {} = {}: the subtotal is capped to it.",
-                cp.normalize(),
-                fmt_rat(&all_fees, fee_min_places),
-                shown(&cap)
-            ));
-            total = cap.clone();
-        } else {
-            trace.push(format!(
-                "Contract cap {} % of all monthly fees {} = {}: not reached.",
-                cp.normalize(),
-                fmt_rat(&all_fees, fee_min_places),
-                shown(&cap)
-            ));
-        }
-        cap
-    });
-    if rounding.stage == Stage::Total {
-        let r = round(&total, places, rounding.mode);
-        trace.push(format!(
-            "Total rounded ({} places, {}): {} -> {}.",
-            places,
-            rounding.mode.name(),
-            fmt_rat(&total, 0),
-            fmt_fixed(&r, places)
-        ));
-        total = r;
-    }
-    let minimum = rat(rules.minimum_credit);
-    if total < minimum && !total.is_zero() {
-        let note = format!(
-            "The total {} is below minimum_credit {} and is not issued: total 0.",
-            fmt_fixed(&total, places),
-            rules.minimum_credit
-        );
-        trace.push(note.clone());
-        warnings.push(note);
-        total = Rat::zero();
-    }
-    let claim_deadline = rules
-        .claim_window_days
-        .map(|n| (period.last_date + Duration::days(i64::from(n))).to_string());
-    if let (Some(n), Some(d)) = (rules.claim_window_days, &claim_deadline) {
-        trace.push(format!(
-            "Claim deadline: {n} day(s) after the period's last local date {} = {d}.",
-            period.last_date
-        ));
-    }
+    let totals = contract_totals(rules, &amounts, &fees, &mut trace, &mut warnings);
+    let claim_deadline = claim_deadline(rules, period, &mut trace);
+    let shown = |v: &Rat| shown(rules.rounding, v);
     Ok(ResultDoc {
         schema: "sla-result/1".into(),
         contract: terms.contract.id.clone(),
@@ -295,12 +59,396 @@ pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<Result
             seconds: period.seconds(),
         },
         lines,
-        subtotal: shown(&subtotal),
-        cap: cap.as_ref().map(shown),
-        total: fmt_fixed(&total, places),
+        subtotal: shown(&totals.subtotal),
+        cap: totals.cap.as_ref().map(shown),
+        total: fmt_fixed(&totals.total, rules.rounding.places),
         claim_deadline,
         chronic: None,
         warnings,
         trace,
     })
+}
+
+/// Monthly fees scaled to the period: a cut period pays for the seconds
+/// it is in force.
+struct Fees {
+    factor: Rat,
+    /// All services' fees, pro-rated (the contract basis and cap).
+    all: Rat,
+    /// The most decimal places any fee is written with.
+    all_places: u32,
+}
+
+impl Fees {
+    fn new(terms: &Terms, period: &Period, trace: &mut Vec<String>) -> Fees {
+        let factor = Rat::new(
+            rat_int(period.seconds()).to_integer(),
+            rat_int(period.month_seconds()).to_integer(),
+        );
+        if period.is_cut() {
+            trace.push(format!(
+                "The terms are in force for {} of the month's {} s ({} to {}); fees are pro-rated by {}/{}.",
+                period.seconds(),
+                period.month_seconds(),
+                period.first_date,
+                period.last_date,
+                period.seconds(),
+                period.month_seconds()
+            ));
+        }
+        let all = terms
+            .services
+            .iter()
+            .map(|s| rat(s.monthly_fee) * &factor)
+            .sum();
+        let all_places = terms
+            .services
+            .iter()
+            .map(|s| s.monthly_fee.scale())
+            .max()
+            .unwrap_or(0);
+        Fees {
+            factor,
+            all,
+            all_places,
+        }
+    }
+
+    fn of(&self, monthly_fee: Decimal) -> Rat {
+        rat(monthly_fee) * &self.factor
+    }
+
+    /// The line's basis, the places to show it with, and how the trace
+    /// names it.
+    fn basis(&self, terms: &Terms, sla: &Sla) -> (Rat, u32, String) {
+        let service = terms.service(&sla.service).expect("validated service");
+        match sla.credit.basis {
+            Basis::Service => (
+                self.of(service.monthly_fee),
+                service.monthly_fee.scale(),
+                format!("the monthly fee of `{}`", service.id),
+            ),
+            Basis::Contract => (
+                self.all.clone(),
+                self.all_places,
+                "all services' monthly fees".to_string(),
+            ),
+        }
+    }
+}
+
+/// What one SLA term measured.
+enum Measured {
+    Availability(Box<AvailabilityOutcome>),
+    Incident(ClockOutcome),
+}
+
+/// One SLA term's line and its amount (rounded when the terms round per
+/// line).
+fn line(
+    terms: &Terms,
+    sla: &Sla,
+    fees: &Fees,
+    events: &Events,
+    period: &Period,
+    warnings: &mut Vec<String>,
+) -> Result<(Line, Rat), ComputeError> {
+    let (basis, basis_places, basis_note) = fees.basis(terms, sla);
+    let mut line_trace = Vec::new();
+    let (percent, breached, measured) = match &sla.term {
+        SlaTerm::Availability(a) => {
+            let o = availability(&sla.service, a, &sla.credit.schedule, events, period);
+            warnings.extend(o.warnings.iter().cloned());
+            line_trace.extend(o.trace.iter().cloned());
+            (
+                o.percent.clone(),
+                o.breached,
+                Measured::Availability(Box::new(o)),
+            )
+        }
+        SlaTerm::Incident(c) => {
+            let o = incident_clock(terms, &sla.service, c, events, period)?;
+            line_trace.extend(o.trace.iter().cloned());
+            let pct = per_breach_percent(sla, &o, &mut line_trace);
+            (pct, o.breaches > 0, Measured::Incident(o))
+        }
+    };
+    // Line amount, line cap, line rounding.
+    let raw_amount = &basis * &percent / hundred();
+    line_trace.push(format!(
+        "Amount = basis {} ({basis_note}) x {} % / 100 = {}.",
+        fmt_rat(&basis, basis_places),
+        fmt_rat(&percent, 0),
+        fmt_rat(&raw_amount, 0)
+    ));
+    let amount = line_cap(sla.credit.cap_percent, &basis, raw_amount, &mut line_trace);
+    let rounding = terms.credit.rounding;
+    let (amount, amount_text) = line_rounding(rounding, amount, &mut line_trace);
+    let shown = LineFigures {
+        breached,
+        percent: fmt_rat(&percent, 0),
+        basis: fmt_rat(&basis, basis_places),
+        amount: amount_text,
+        trace: line_trace,
+    };
+    let line = match (measured, &sla.term) {
+        (Measured::Availability(o), SlaTerm::Availability(a)) => {
+            availability_line(sla, a.target, *o, shown)
+        }
+        (Measured::Incident(o), SlaTerm::Incident(c)) => incident_line(sla, c, o, shown),
+        _ => unreachable!("measured as its term"),
+    };
+    Ok((line, amount))
+}
+
+/// `per_breach`: the breaches in the period times the percent, at most 100.
+fn per_breach_percent(sla: &Sla, o: &ClockOutcome, line_trace: &mut Vec<String>) -> Rat {
+    let Schedule::PerBreach(each) = sla.credit.schedule else {
+        unreachable!("validated schedule")
+    };
+    let raw = rat_int(i64::from(o.breaches)) * rat(each);
+    let pct = raw.clone().min(hundred());
+    line_trace.push(format!(
+        "per_breach: {} breach(es) x {} % = {} %{}.",
+        o.breaches,
+        each.normalize(),
+        fmt_rat(&raw, 0),
+        if raw > hundred() {
+            ", limited to 100 %"
+        } else {
+            ""
+        }
+    ));
+    pct
+}
+
+/// The line cap, a percent of the line's basis.
+fn line_cap(
+    cap_percent: Option<Decimal>,
+    basis: &Rat,
+    amount: Rat,
+    line_trace: &mut Vec<String>,
+) -> Rat {
+    let Some(cp) = cap_percent else {
+        return amount;
+    };
+    let cap = basis * rat(cp) / hundred();
+    if amount > cap {
+        line_trace.push(format!(
+            "Line cap {} % of basis = {}: the amount {} is capped to {}.",
+            cp.normalize(),
+            fmt_rat(&cap, 0),
+            fmt_rat(&amount, 0),
+            fmt_rat(&cap, 0)
+        ));
+        cap
+    } else {
+        line_trace.push(format!(
+            "Line cap {} % of basis = {}: not reached.",
+            cp.normalize(),
+            fmt_rat(&cap, 0)
+        ));
+        amount
+    }
+}
+
+/// Rounds the amount when the terms round per line; the amount and its
+/// text (exact until a rounding step names places).
+fn line_rounding(
+    rounding: RoundingRule,
+    amount: Rat,
+    line_trace: &mut Vec<String>,
+) -> (Rat, String) {
+    if rounding.stage != Stage::Line {
+        let text = fmt_rat(&amount, 0);
+        return (amount, text);
+    }
+    let places = rounding.places;
+    let r = round(&amount, places, rounding.mode);
+    line_trace.push(format!(
+        "Rounded per line ({} places, {}): {} -> {}.",
+        places,
+        rounding.mode.name(),
+        fmt_rat(&amount, 0),
+        fmt_fixed(&r, places)
+    ));
+    let text = fmt_fixed(&r, places);
+    (r, text)
+}
+
+/// What every line shows, whatever its kind.
+struct LineFigures {
+    breached: bool,
+    percent: String,
+    basis: String,
+    amount: String,
+    trace: Vec<String>,
+}
+
+fn availability_line(sla: &Sla, target: Decimal, o: AvailabilityOutcome, f: LineFigures) -> Line {
+    Line::Availability(AvailabilityLine {
+        sla: sla.id.clone(),
+        kind: "availability".into(),
+        service: sla.service.clone(),
+        target: target.to_string(),
+        uptime: fmt_fixed(&o.uptime, 6),
+        breached: f.breached,
+        downtime_seconds: fmt_rat(&o.downtime, 0),
+        excluded_seconds: o.excluded_seconds.to_string(),
+        denominator_seconds: o.denominator_seconds.to_string(),
+        percent: f.percent,
+        tier_below: o.tier_below.map(|b| b.to_string()),
+        basis: f.basis,
+        amount: f.amount,
+        trace: f.trace,
+        evidence: o.evidence,
+        maintenance: o.maintenance,
+    })
+}
+
+fn incident_line(sla: &Sla, c: &IncidentClock, o: ClockOutcome, f: LineFigures) -> Line {
+    Line::Incident(IncidentLine {
+        sla: sla.id.clone(),
+        kind: c.kind.name().into(),
+        service: sla.service.clone(),
+        severity: c.severity.clone(),
+        target_seconds: c.target_seconds,
+        breached: f.breached,
+        breaches: o.breaches,
+        running: o.running,
+        incidents: o
+            .entries
+            .iter()
+            .map(|e| IncidentEntryDoc {
+                incident: e.incident.clone(),
+                opened_at: fmt_instant(e.opened_at),
+                elapsed_seconds: e.elapsed_seconds,
+                breached: e.breached,
+                breach_at: e.breach_at.map(fmt_instant),
+                running: e.running,
+            })
+            .collect(),
+        percent: f.percent,
+        basis: f.basis,
+        amount: f.amount,
+        trace: f.trace,
+    })
+}
+
+/// A contract-level figure as shown: to the rounding places once lines are
+/// rounded, exact otherwise.
+fn shown(rounding: RoundingRule, v: &Rat) -> String {
+    if rounding.stage == Stage::Line {
+        fmt_fixed(v, rounding.places)
+    } else {
+        fmt_rat(v, 0)
+    }
+}
+
+struct Totals {
+    subtotal: Rat,
+    cap: Option<Rat>,
+    total: Rat,
+}
+
+/// Aggregate, contract cap, total rounding, minimum.
+fn contract_totals(
+    rules: &CreditRules,
+    amounts: &[Rat],
+    fees: &Fees,
+    trace: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> Totals {
+    let rounding = rules.rounding;
+    let subtotal = match rules.aggregation {
+        Aggregation::Sum => amounts.iter().sum::<Rat>(),
+        Aggregation::Max => amounts.iter().max().cloned().unwrap_or_else(Rat::zero),
+    };
+    trace.push(match rules.aggregation {
+        Aggregation::Sum => format!(
+            "Subtotal = sum of {} line amount(s) = {}.",
+            amounts.len(),
+            shown(rounding, &subtotal)
+        ),
+        Aggregation::Max => format!(
+            "Subtotal = the largest of {} line amount(s) (aggregation = \"max\") = {}.",
+            amounts.len(),
+            shown(rounding, &subtotal)
+        ),
+    });
+    let mut total = subtotal.clone();
+    let cap = rules
+        .cap_percent
+        .map(|cp| contract_cap(cp, rounding, fees, &mut total, trace));
+    if rounding.stage == Stage::Total {
+        let r = round(&total, rounding.places, rounding.mode);
+        trace.push(format!(
+            "Total rounded ({} places, {}): {} -> {}.",
+            rounding.places,
+            rounding.mode.name(),
+            fmt_rat(&total, 0),
+            fmt_fixed(&r, rounding.places)
+        ));
+        total = r;
+    }
+    let minimum = rat(rules.minimum_credit);
+    if total < minimum && !total.is_zero() {
+        let note = format!(
+            "The total {} is below minimum_credit {} and is not issued: total 0.",
+            fmt_fixed(&total, rounding.places),
+            rules.minimum_credit
+        );
+        trace.push(note.clone());
+        warnings.push(note);
+        total = Rat::zero();
+    }
+    Totals {
+        subtotal,
+        cap,
+        total,
+    }
+}
+
+/// The contract cap, a percent of all (pro-rated) fees, applied to `total`.
+/// Once lines are rounded the cap is rounded too, so that a capped total
+/// is a figure the statement can show.
+fn contract_cap(
+    cp: Decimal,
+    rounding: RoundingRule,
+    fees: &Fees,
+    total: &mut Rat,
+    trace: &mut Vec<String>,
+) -> Rat {
+    let mut cap = &fees.all * rat(cp) / hundred();
+    if rounding.stage == Stage::Line {
+        cap = round(&cap, rounding.places, rounding.mode);
+    }
+    let reached = *total > cap;
+    trace.push(format!(
+        "Contract cap {} % of all monthly fees {} = {}: {}.",
+        cp.normalize(),
+        fmt_rat(&fees.all, fees.all_places),
+        shown(rounding, &cap),
+        if reached {
+            "the subtotal is capped to it"
+        } else {
+            "not reached"
+        }
+    ));
+    if reached {
+        *total = cap.clone();
+    }
+    cap
+}
+
+/// The last day to claim: `claim_window_days` after the period's last
+/// local date.
+fn claim_deadline(rules: &CreditRules, period: &Period, trace: &mut Vec<String>) -> Option<String> {
+    let n = rules.claim_window_days?;
+    let d = (period.last_date + Duration::days(i64::from(n))).to_string();
+    trace.push(format!(
+        "Claim deadline: {n} day(s) after the period's last local date {} = {d}.",
+        period.last_date
+    ));
+    Some(d)
 }

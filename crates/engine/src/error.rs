@@ -39,6 +39,11 @@ fn list(problems: &[TermsProblem]) -> String {
         .join("\n")
 }
 
+/// Text that is not a month written `YYYY-MM` (the text as given).
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[error("`{0}` is not a month written YYYY-MM (e.g. 2026-10)")]
+pub struct MonthError(pub String);
+
 /// Choosing a period failed.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum PeriodError {
@@ -50,6 +55,12 @@ pub enum PeriodError {
         from: String,
         to: String,
     },
+}
+
+impl From<MonthError> for PeriodError {
+    fn from(e: MonthError) -> Self {
+        PeriodError::Malformed(e.0)
+    }
 }
 
 /// Reading one instant failed. The caller adds the file, sheet, row and column.

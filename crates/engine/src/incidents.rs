@@ -6,8 +6,9 @@ use crate::calendar::working_intervals;
 use crate::duration::fmt_duration;
 use crate::error::ComputeError;
 use crate::events::{Events, IncidentRow};
-use crate::terms::{IncidentClock, Terms};
+use crate::terms::{Calendar, IncidentClock, Terms};
 use crate::time::{fmt_instant, Instant, Period};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncidentEntry {
@@ -102,21 +103,6 @@ pub fn incident_clock(
 ) -> Result<ClockOutcome, ComputeError> {
     let cal = clock.calendar.as_ref().and_then(|c| terms.calendars.get(c));
     let cutoff = p.end;
-    // Group by incident id (file order kept), then sort each by `at`, ties
-    // in file order (a stable sort).
-    let mut ids: Vec<&str> = Vec::new();
-    let mut groups: std::collections::HashMap<&str, Vec<&IncidentRow>> =
-        std::collections::HashMap::new();
-    for r in &events.incidents {
-        groups.entry(r.incident.as_str()).or_insert_with(|| {
-            ids.push(r.incident.as_str());
-            Vec::new()
-        });
-        groups
-            .get_mut(r.incident.as_str())
-            .expect("inserted")
-            .push(r);
-    }
     let mut trace = vec![format!(
         "Clock: {} of severity {} on `{}`, target {} ({} s), measured on {}, paused on [{}].",
         clock.kind.name(),
@@ -128,8 +114,7 @@ pub fn incident_clock(
         clock.pause_on.join(", ")
     )];
     let mut entries = Vec::new();
-    for id in ids {
-        let mut rows = groups.remove(id).expect("grouped");
+    for (id, mut rows) in by_incident(&events.incidents) {
         rows.sort_by_key(|r| r.at);
         let Some(first_open) = rows.iter().position(|r| r.status == "opened") else {
             return Err(ComputeError::IncidentWithoutOpened {
@@ -137,6 +122,7 @@ pub fn incident_clock(
                 origin: rows[0].origin.to_string(),
             });
         };
+        // Rows before the first `opened` do not move the clock.
         let rows = &rows[first_open..];
         let opened = rows[0];
         if opened.service != service
@@ -144,94 +130,16 @@ pub fn incident_clock(
                 .severity
                 .trim()
                 .eq_ignore_ascii_case(clock.severity.trim())
+            || opened.at >= cutoff
         {
             continue;
         }
-        if opened.at >= cutoff {
-            continue;
-        }
         let tl = timeline(rows, clock);
-        // Walk counted time (running and working) in order. An open-ended
-        // clock is walked to the cut-off: a breach after it belongs to a
-        // later period.
-        let horizon = tl
-            .running
-            .iter()
-            .filter_map(|r| r.1)
-            .max()
-            .unwrap_or(cutoff)
-            .max(cutoff);
-        let mut cum = 0i64;
-        let mut at_cutoff = 0i64;
-        let mut breach_at = None;
-        for &(s, e) in &tl.running {
-            let e = e.unwrap_or(horizon).min(horizon.max(cutoff));
-            for (a, b) in working_intervals(cal, s, e) {
-                if breach_at.is_none() && cum + (b - a) >= clock.target_seconds {
-                    breach_at = Some(a + (clock.target_seconds - cum));
-                }
-                cum += b - a;
-                at_cutoff += (b.min(cutoff) - a).max(0);
-            }
+        let m = measure(&tl, cal, clock.target_seconds, cutoff);
+        if let Some((entry, line)) = attribute(id, &tl, &m, p) {
+            trace.push(line);
+            entries.push(entry);
         }
-        let open_ended = tl.running.last().is_some_and(|r| r.1.is_none());
-        // Breached only when elapsed eventually exceeds the target: a clock
-        // still running keeps growing (its calendar has working time, or it
-        // could not have reached a positive target), a stopped or
-        // forever-paused one ends at `cum`.
-        let breached_ever = if open_ended {
-            breach_at.is_some()
-        } else {
-            cum > clock.target_seconds
-        };
-        let breach_at = breach_at.filter(|_| breached_ever);
-        let in_period = breach_at.filter(|b| *b >= p.start && *b < p.end);
-        let stopped_by_cutoff = tl.stopped_at.is_some_and(|s| s <= cutoff);
-        let breached_by_cutoff = breach_at.is_some_and(|b| b < cutoff);
-        let running = !stopped_by_cutoff && !breached_by_cutoff;
-        let elapsed = if stopped_by_cutoff { cum } else { at_cutoff };
-        let opened_here = tl.opened_at >= p.start && tl.opened_at < p.end;
-        if !(opened_here || in_period.is_some() || running) {
-            continue;
-        }
-        let verdict = match (in_period, breach_at, running) {
-            (Some(b), _, _) => format!(
-                "reached the target at {}: breached in this period",
-                fmt_instant(b)
-            ),
-            (None, Some(b), _) if b >= p.end => format!(
-                "reaches the target at {}: the breach belongs to a later period",
-                fmt_instant(b)
-            ),
-            (None, Some(b), _) => format!(
-                "reached the target at {}: the breach belongs to an earlier period",
-                fmt_instant(b)
-            ),
-            (None, None, true) => {
-                "still running at the cut-off, below target: listed as running, no credit".into()
-            }
-            (None, None, false) => "within target".into(),
-        };
-        trace.push(format!(
-            "{id}: {}; elapsed {} s ({}){}; {verdict}.",
-            tl.notes.join(", "),
-            elapsed,
-            fmt_duration(elapsed),
-            if stopped_by_cutoff {
-                ""
-            } else {
-                " at the cut-off"
-            }
-        ));
-        entries.push(IncidentEntry {
-            incident: id.to_string(),
-            opened_at: tl.opened_at,
-            stopped_at: tl.stopped_at,
-            elapsed_seconds: elapsed,
-            breached: in_period.is_some(),
-            breach_at: in_period,
-            running,
-        });
     }
     entries.sort_by(|a, b| (a.opened_at, &a.incident).cmp(&(b.opened_at, &b.incident)));
     let breaches = entries.iter().filter(|e| e.breached).count() as u32;
@@ -246,4 +154,138 @@ pub fn incident_clock(
         running,
         trace,
     })
+}
+
+/// The rows of each incident id, ids in order of first appearance and rows
+/// in file order (so that a stable sort by `at` keeps ties in file order).
+fn by_incident(rows: &[IncidentRow]) -> Vec<(&str, Vec<&IncidentRow>)> {
+    let mut groups: Vec<(&str, Vec<&IncidentRow>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for r in rows {
+        let i = *index.entry(r.incident.as_str()).or_insert_with(|| {
+            groups.push((r.incident.as_str(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(r);
+    }
+    groups
+}
+
+/// Counted time of one incident's clock, walked to the cut-off.
+struct Measured {
+    /// Counted seconds in all (beyond the cut-off for a stopped clock).
+    cum: i64,
+    /// Counted seconds up to the cut-off.
+    at_cutoff: i64,
+    /// When the counted time reached the target, if it did.
+    breach_at: Option<Instant>,
+}
+
+fn measure(tl: &Timeline, cal: Option<&Calendar>, target: i64, cutoff: Instant) -> Measured {
+    // Walk counted time (running and working) in order. An open-ended
+    // clock is walked to the cut-off: a breach after it belongs to a
+    // later period.
+    let horizon = tl
+        .running
+        .iter()
+        .filter_map(|r| r.1)
+        .max()
+        .unwrap_or(cutoff)
+        .max(cutoff);
+    let mut cum = 0i64;
+    let mut at_cutoff = 0i64;
+    let mut breach_at = None;
+    for &(s, e) in &tl.running {
+        let e = e.unwrap_or(horizon).min(horizon.max(cutoff));
+        for (a, b) in working_intervals(cal, s, e) {
+            if breach_at.is_none() && cum + (b - a) >= target {
+                breach_at = Some(a + (target - cum));
+            }
+            cum += b - a;
+            at_cutoff += (b.min(cutoff) - a).max(0);
+        }
+    }
+    let open_ended = tl.running.last().is_some_and(|r| r.1.is_none());
+    // Breached only when elapsed eventually exceeds the target: a clock
+    // still running keeps growing (its calendar has working time, or it
+    // could not have reached a positive target), a stopped or
+    // forever-paused one ends at `cum`.
+    let breached_ever = if open_ended {
+        breach_at.is_some()
+    } else {
+        cum > target
+    };
+    Measured {
+        cum,
+        at_cutoff,
+        breach_at: breach_at.filter(|_| breached_ever),
+    }
+}
+
+/// The incident's entry in period `p` and its trace line, or `None` when it
+/// neither opened, breached nor still runs in the period.
+fn attribute(id: &str, tl: &Timeline, m: &Measured, p: &Period) -> Option<(IncidentEntry, String)> {
+    let cutoff = p.end;
+    let in_period = m.breach_at.filter(|b| *b >= p.start && *b < p.end);
+    let stopped_by_cutoff = tl.stopped_at.is_some_and(|s| s <= cutoff);
+    let breached_by_cutoff = m.breach_at.is_some_and(|b| b < cutoff);
+    let running = !stopped_by_cutoff && !breached_by_cutoff;
+    let elapsed = if stopped_by_cutoff {
+        m.cum
+    } else {
+        m.at_cutoff
+    };
+    let opened_here = tl.opened_at >= p.start && tl.opened_at < p.end;
+    if !(opened_here || in_period.is_some() || running) {
+        return None;
+    }
+    let line = format!(
+        "{id}: {}; elapsed {} s ({}){}; {}.",
+        tl.notes.join(", "),
+        elapsed,
+        fmt_duration(elapsed),
+        if stopped_by_cutoff {
+            ""
+        } else {
+            " at the cut-off"
+        },
+        verdict(in_period, m.breach_at, running, p)
+    );
+    let entry = IncidentEntry {
+        incident: id.to_string(),
+        opened_at: tl.opened_at,
+        stopped_at: tl.stopped_at,
+        elapsed_seconds: elapsed,
+        breached: in_period.is_some(),
+        breach_at: in_period,
+        running,
+    };
+    Some((entry, line))
+}
+
+/// Which period a breach belongs to: the one it happens in.
+fn verdict(
+    in_period: Option<Instant>,
+    breach_at: Option<Instant>,
+    running: bool,
+    p: &Period,
+) -> String {
+    match (in_period, breach_at, running) {
+        (Some(b), _, _) => format!(
+            "reached the target at {}: breached in this period",
+            fmt_instant(b)
+        ),
+        (None, Some(b), _) if b >= p.end => format!(
+            "reaches the target at {}: the breach belongs to a later period",
+            fmt_instant(b)
+        ),
+        (None, Some(b), _) => format!(
+            "reached the target at {}: the breach belongs to an earlier period",
+            fmt_instant(b)
+        ),
+        (None, None, true) => {
+            "still running at the cut-off, below target: listed as running, no credit".into()
+        }
+        (None, None, false) => "within target".into(),
+    }
 }

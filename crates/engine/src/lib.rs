@@ -7,19 +7,23 @@
 
 pub mod availability;
 pub mod calendar;
+pub mod chronic;
 pub mod compute;
 pub mod duration;
 pub mod error;
 pub mod events;
 pub mod incidents;
+pub mod month;
 pub mod num;
 pub mod result;
 pub mod terms;
 pub mod time;
 
+pub use chronic::ChronicStatus;
 pub use compute::compute;
-pub use error::{ComputeError, InstantError, PeriodError, TermsError, TermsProblem};
+pub use error::{ComputeError, InstantError, MonthError, PeriodError, TermsError, TermsProblem};
 pub use events::{Events, IncidentRow, MaintenanceRow, Origin, OutageRow};
+pub use month::Month;
 pub use result::{Line, ResultDoc};
 pub use terms::Terms;
 pub use time::{Instant, Period};
@@ -31,8 +35,13 @@ impl Terms {
     /// The period `label` (`YYYY-MM`) of this contract, cut to its
     /// effective dates.
     pub fn period(&self, label: &str) -> Result<Period, PeriodError> {
-        Period::month(
-            label,
+        self.period_of(label.parse()?)
+    }
+
+    /// The period `month` of this contract, cut to its effective dates.
+    pub fn period_of(&self, month: Month) -> Result<Period, PeriodError> {
+        Period::of_month(
+            month,
             self.contract.timezone,
             self.contract.effective_from,
             self.contract.effective_to,

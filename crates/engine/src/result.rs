@@ -21,6 +21,10 @@ pub struct ResultDoc {
     pub total: String,
     pub claim_deadline: Option<String>,
     /// Needs stored history: a single-period compute is always `null`.
+    // With history it is `serde_json::to_value` of a
+    // `crate::chronic::ChronicStatus` (decided by `crate::chronic::assess`).
+    // A plain comment, not a doc comment: ts-rs copies doc comments into
+    // the UI's generated ResultDoc.ts.
     pub chronic: Option<serde_json::Value>,
     pub warnings: Vec<String>,
     /// Contract-level steps: pro-rating, aggregation, cap, rounding, minimum.

@@ -7,6 +7,7 @@
 //! names: a local midnight in a gap starts at the first instant after the gap.
 
 use crate::error::{InstantError, PeriodError};
+use crate::month::Month;
 use chrono::{
     DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
     TimeZone,
@@ -258,42 +259,34 @@ impl Period {
         effective_from: NaiveDate,
         effective_to: Option<NaiveDate>,
     ) -> Result<Period, PeriodError> {
-        let malformed = || PeriodError::Malformed(label.to_string());
-        let t = label.trim();
-        let (y, m) = t.split_once('-').ok_or_else(malformed)?;
-        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
-            return Err(malformed());
-        }
-        let first = NaiveDate::from_ymd_opt(
-            y.parse().map_err(|_| malformed())?,
-            m.parse().map_err(|_| malformed())?,
-            1,
-        )
-        .ok_or_else(malformed)?;
-        let next = first
-            .checked_add_months(chrono::Months::new(1))
-            .ok_or_else(malformed)?;
-        let month_last = next - Duration::days(1);
-        let outside = || PeriodError::OutsideEffective {
-            label: t.to_string(),
-            from: effective_from.to_string(),
-            to: effective_to.map_or("open-ended".into(), |d| d.to_string()),
-        };
-        let first_date = first.max(effective_from);
-        let last_date = effective_to.map_or(month_last, |to| month_last.min(to));
+        Period::of_month(label.parse()?, tz, effective_from, effective_to)
+    }
+
+    /// `month` in `tz`, cut to `effective_from..=effective_to`; an error when
+    /// no day of it is in force.
+    pub fn of_month(
+        month: Month,
+        tz: Tz,
+        effective_from: NaiveDate,
+        effective_to: Option<NaiveDate>,
+    ) -> Result<Period, PeriodError> {
+        let label = month.to_string();
+        let first_date = month.first_day().max(effective_from);
+        let last_date = effective_to.map_or(month.last_day(), |to| month.last_day().min(to));
         if first_date > last_date {
-            return Err(outside());
+            return Err(PeriodError::OutsideEffective {
+                label,
+                from: effective_from.to_string(),
+                to: effective_to.map_or("open-ended".into(), |d| d.to_string()),
+            });
         }
-        let month_start = local_midnight(tz, first);
-        let month_end = local_midnight(tz, next);
-        let start = local_midnight(tz, first_date);
-        let end = local_midnight(tz, last_date + Duration::days(1));
+        let (month_start, month_end) = month.range_in(tz);
         Ok(Period {
-            label: t.to_string(),
+            label,
             month_start,
             month_end,
-            start,
-            end,
+            start: local_midnight(tz, first_date),
+            end: local_midnight(tz, last_date + Duration::days(1)),
             first_date,
             last_date,
         })

@@ -13,7 +13,7 @@ use serde::Serialize;
 use sla_engine::availability::schedule_percent;
 use sla_engine::num::{fmt_fixed, rat, rat_int, Rat};
 use sla_engine::terms::{Aggregation, Basis, Schedule, SlaTerm};
-use sla_engine::{ResultDoc, Terms};
+use sla_engine::{chronic, Month, ResultDoc, Terms};
 use std::collections::BTreeMap;
 
 /// One contract of the portfolio with its results for the months looked at
@@ -206,152 +206,79 @@ pub fn what_if(t: &Terms, uptime: Decimal) -> Rat {
     aggregate(t, lines).unwrap_or_else(Rat::zero)
 }
 
-fn month_index(label: &str) -> Option<i32> {
-    let (y, m) = label.split_once('-')?;
-    Some(y.parse::<i32>().ok()? * 12 + m.parse::<i32>().ok()? - 1)
+/// What the portfolio adds up to while its contracts are read one by one.
+#[derive(Default)]
+struct Totals {
+    /// (period, currency) -> (issued, received, customer fees, vendor fees)
+    monthly: BTreeMap<(String, String), [Rat; 4]>,
+    /// (currency, direction) -> exposure left
+    exposure: BTreeMap<(String, String), Rat>,
+    /// (currency, direction) -> what-if per month
+    whatif: BTreeMap<(String, String), Rat>,
+    unusual: Vec<TermsFinding>,
+    uncapped: Vec<String>,
+    without_sla: Vec<String>,
+    no_slo: Vec<String>,
+    laws: BTreeMap<String, u32>,
+}
+
+/// One contract's results over the months looked at.
+struct History {
+    credits: Rat,
+    months_breached: u32,
+    breached: Vec<Month>,
 }
 
 pub fn report(portfolio: &[PortfolioContract<'_>], o: &Options) -> DiligenceReport {
-    let last = o.months.last().cloned().unwrap_or_default();
-    let last_i = month_index(&last).unwrap_or(0);
-    // (period, currency) -> (issued, received, customer fees, vendor fees)
-    let mut monthly: BTreeMap<(String, String), [Rat; 4]> = BTreeMap::new();
-    let mut exposure: BTreeMap<(String, String), Rat> = BTreeMap::new();
-    let mut whatif: BTreeMap<(String, String), Rat> = BTreeMap::new();
-    let mut rows = Vec::new();
-    let mut unusual = Vec::new();
-    let mut uncapped = Vec::new();
-    let mut without_sla = Vec::new();
-    let mut no_slo = Vec::new();
-    let mut laws: BTreeMap<String, u32> = BTreeMap::new();
-    for pc in portfolio {
+    // Months are counted from the last month looked at; with none (or a
+    // label that is no month), from 0000-01, as the figures always were.
+    let last = o
+        .months
+        .last()
+        .and_then(|m| m.parse::<Month>().ok())
+        .unwrap_or(Month::MIN);
+    let mut totals = Totals::default();
+    let rows = portfolio
+        .iter()
+        .map(|pc| totals.contract(pc, o, last))
+        .collect();
+    totals.into_report(rows, portfolio.len() as u32, o)
+}
+
+impl Totals {
+    /// Reads one contract into the totals and returns its row.
+    fn contract(&mut self, pc: &PortfolioContract<'_>, o: &Options, last: Month) -> ContractRow {
         let t = pc.terms;
         let c = &t.contract;
-        let vendor = c.direction.map(|d| d.name()) == Some("vendor");
         let direction = c
             .direction
             .map(|d| d.name())
             .unwrap_or("not set")
             .to_string();
-        *laws
-            .entry(
-                c.governing_law
-                    .clone()
-                    .unwrap_or_else(|| "not stated".into()),
-            )
-            .or_default() += 1;
-        if t.slas.is_empty() {
-            without_sla.push(c.id.clone());
-        }
-        for s in &t.services {
-            if !o.slo_services.contains(&s.id) {
-                no_slo.push(format!("{}/{}", c.id, s.id));
-            }
-        }
-        // Unusual terms.
-        let mut flag = |f: String| {
-            unusual.push(TermsFinding {
-                contract: c.id.clone(),
-                finding: f,
-            })
-        };
-        match t.credit.cap_percent {
-            Some(cap) if cap > o.cap_limit => flag(format!(
-                "contract cap {} % of fees is above {} %",
-                sla_engine::num::fmt_dec(cap),
-                sla_engine::num::fmt_dec(o.cap_limit)
-            )),
-            None => flag("no contract cap on credits".into()),
-            _ => {}
-        }
-        for s in &t.slas {
-            match &s.credit.schedule {
-                Schedule::Multiplier(m) => flag(format!(
-                    "{}: credit is {} x the shortfall (a multiplier, not tiers)",
-                    s.id,
-                    sla_engine::num::fmt_dec(*m)
-                )),
-                Schedule::PerStep { .. } => flag(format!(
-                    "{}: credit grows per step of shortfall (not tiers)",
-                    s.id
-                )),
-                Schedule::PerBreach(_) if s.credit.cap_percent.is_none() => {
-                    flag(format!("{}: per-breach credit with no line cap", s.id))
-                }
-                Schedule::Tiers(ts) if ts.iter().any(|x| x.percent > Decimal::from(100)) => flag(
-                    format!("{}: a tier credits more than 100 % of the fee", s.id),
-                ),
-                _ => {}
-            }
-        }
-        if t.credit.aggregation == Aggregation::Max {
-            flag("credits aggregate by max, not sum".into());
-        }
-
+        self.gaps(t, o);
+        self.unusual.extend(unusual_terms(t, o.cap_limit));
         let fee = fees(t);
-        let mut credits = Rat::zero();
-        let mut breached = 0u32;
-        let mut breached_months: Vec<i32> = Vec::new();
-        for (period, r) in &pc.results {
-            let total = num(&r.total);
-            credits += total.clone();
-            if r.lines.iter().any(|l| l.breached()) {
-                breached += 1;
-                breached_months.extend(month_index(period));
-            }
-            let e = monthly
-                .entry((period.clone(), c.currency.clone()))
-                .or_insert_with(|| [Rat::zero(), Rat::zero(), Rat::zero(), Rat::zero()]);
-            if vendor {
-                e[1] += total;
-                e[3] += fee.clone();
-            } else {
-                e[0] += total;
-                e[2] += fee.clone();
-            }
-        }
+        let history = self.history(pc, &fee);
         let chronic = match t.credit.chronic {
             None => "no chronic clause".to_string(),
-            Some(ch) => {
-                let from = last_i - ch.within_months as i32 + 1;
-                let n = breached_months.iter().filter(|m| **m >= from).count() as u32;
-                if n >= ch.breached_periods {
-                    format!(
-                        "met: {n} breached month(s) in the last {}",
-                        ch.within_months
-                    )
-                } else if n + 1 == ch.breached_periods {
-                    format!(
-                        "one breach away: {n} of {} in the last {}",
-                        ch.breached_periods, ch.within_months
-                    )
-                } else {
-                    "no".into()
-                }
-            }
+            Some(rule) => chronic::assess(&rule, last, |m| history.breached.contains(&m)).summary(),
         };
-        let months_left = c.effective_to.map(|to| {
-            let end = to.format("%Y-%m").to_string();
-            (month_index(&end).unwrap_or(last_i) - last_i).max(0) as u32
-        });
+        let months_left = c
+            .effective_to
+            .map(|to| Month::of(to).map_or(0, |end| end.months_since(last)).max(0) as u32);
         let max = monthly_max(t);
         let exp = max
             .as_ref()
             .map(|m| m.clone() * rat_int(months_left.unwrap_or(12) as i64));
+        let key = (c.currency.clone(), direction.clone());
         match &exp {
-            Some(x) => {
-                *exposure
-                    .entry((c.currency.clone(), direction.clone()))
-                    .or_insert_with(Rat::zero) += x.clone()
-            }
-            None => uncapped.push(c.id.clone()),
+            Some(x) => *self.exposure.entry(key.clone()).or_insert_with(Rat::zero) += x.clone(),
+            None => self.uncapped.push(c.id.clone()),
         }
         let wi = what_if(t, o.what_if_uptime);
-        *whatif
-            .entry((c.currency.clone(), direction.clone()))
-            .or_insert_with(Rat::zero) += wi.clone();
+        *self.whatif.entry(key).or_insert_with(Rat::zero) += wi.clone();
         let n = pc.results.len() as u32;
-        rows.push(ContractRow {
+        ContractRow {
             contract: c.id.clone(),
             counterparty: c.counterparty.clone().unwrap_or_default(),
             direction,
@@ -362,63 +289,167 @@ pub fn report(portfolio: &[PortfolioContract<'_>], o: &Options) -> DiligenceRepo
                 .unwrap_or_else(|| "not stated".into()),
             monthly_fees: money(&fee),
             months_evaluated: n,
-            months_breached: breached,
+            months_breached: history.months_breached,
             breach_frequency: (n > 0).then(|| {
                 fmt_fixed(
-                    &(rat_int(breached as i64) * rat_int(100) / rat_int(n as i64)),
+                    &(rat_int(history.months_breached as i64) * rat_int(100) / rat_int(n as i64)),
                     2,
                 )
             }),
-            credits: money(&credits),
+            credits: money(&history.credits),
             chronic,
             months_left,
             monthly_max: max.as_ref().map(money),
             exposure_left: exp.as_ref().map(money),
             what_if_monthly: money(&wi),
-        });
+        }
     }
-    let pctf = |a: &Rat, b: &Rat| {
-        (!b.is_zero()).then(|| fmt_fixed(&(a.clone() * rat_int(100) / b.clone()), 4))
-    };
-    let totals = |m: BTreeMap<(String, String), Rat>| {
-        m.into_iter()
-            .map(|((currency, direction), v)| CurrencyTotal {
-                currency,
-                direction,
-                amount: money(&v),
-            })
-            .collect()
-    };
-    DiligenceReport {
-        months: o.months.clone(),
-        contracts_total: portfolio.len() as u32,
-        monthly: monthly
-            .into_iter()
-            .map(|((period, currency), [i, r, cf, vf])| MonthRow {
-                issued_percent: pctf(&i, &cf),
-                received_percent: pctf(&r, &vf),
-                period,
-                currency,
-                issued: money(&i),
-                received: money(&r),
-                customer_fees: money(&cf),
-                vendor_fees: money(&vf),
-            })
-            .collect(),
-        contracts: rows,
-        exposure: totals(exposure),
-        uncapped,
-        what_if: totals(whatif),
-        what_if_uptime: sla_engine::num::fmt_dec(o.what_if_uptime),
-        unusual,
-        without_sla_terms: without_sla,
-        services_without_slo: no_slo,
-        by_governing_law: laws.into_iter().collect(),
-        notes: vec![
-            "Monthly maximum, exposure and what-if are before rounding and the minimum credit; total-stage rounding can add less than one unit.".into(),
-            "Exposure left = monthly maximum x whole months after the last month looked at until the term ends; an open-ended term counts 12 months.".into(),
-            "Chronic status counts only the months looked at.".into(),
-            "Sole remedy: SLA terms v1 have no field for it, so it cannot be read from the terms; check the contract documents.".into(),
-        ],
+
+    /// Governing laws, contracts without SLA terms, services without SLOs.
+    fn gaps(&mut self, t: &Terms, o: &Options) {
+        let c = &t.contract;
+        *self
+            .laws
+            .entry(
+                c.governing_law
+                    .clone()
+                    .unwrap_or_else(|| "not stated".into()),
+            )
+            .or_default() += 1;
+        if t.slas.is_empty() {
+            self.without_sla.push(c.id.clone());
+        }
+        for s in &t.services {
+            if !o.slo_services.contains(&s.id) {
+                self.no_slo.push(format!("{}/{}", c.id, s.id));
+            }
+        }
     }
+
+    /// Credits and breached months of one contract; its credits and fees
+    /// go into the monthly totals by direction (vendor credits are
+    /// received, the rest issued).
+    fn history(&mut self, pc: &PortfolioContract<'_>, fee: &Rat) -> History {
+        let c = &pc.terms.contract;
+        let vendor = c.direction.map(|d| d.name()) == Some("vendor");
+        let mut h = History {
+            credits: Rat::zero(),
+            months_breached: 0,
+            breached: Vec::new(),
+        };
+        for (period, r) in &pc.results {
+            let total = num(&r.total);
+            h.credits += total.clone();
+            if r.lines.iter().any(|l| l.breached()) {
+                h.months_breached += 1;
+                h.breached.extend(period.parse::<Month>().ok());
+            }
+            let e = self
+                .monthly
+                .entry((period.clone(), c.currency.clone()))
+                .or_insert_with(|| [Rat::zero(), Rat::zero(), Rat::zero(), Rat::zero()]);
+            if vendor {
+                e[1] += total;
+                e[3] += fee.clone();
+            } else {
+                e[0] += total;
+                e[2] += fee.clone();
+            }
+        }
+        h
+    }
+
+    fn into_report(self, rows: Vec<ContractRow>, contracts: u32, o: &Options) -> DiligenceReport {
+        let pctf = |a: &Rat, b: &Rat| {
+            (!b.is_zero()).then(|| fmt_fixed(&(a.clone() * rat_int(100) / b.clone()), 4))
+        };
+        let totals = |m: BTreeMap<(String, String), Rat>| {
+            m.into_iter()
+                .map(|((currency, direction), v)| CurrencyTotal {
+                    currency,
+                    direction,
+                    amount: money(&v),
+                })
+                .collect()
+        };
+        DiligenceReport {
+            months: o.months.clone(),
+            contracts_total: contracts,
+            monthly: self
+                .monthly
+                .into_iter()
+                .map(|((period, currency), [i, r, cf, vf])| MonthRow {
+                    issued_percent: pctf(&i, &cf),
+                    received_percent: pctf(&r, &vf),
+                    period,
+                    currency,
+                    issued: money(&i),
+                    received: money(&r),
+                    customer_fees: money(&cf),
+                    vendor_fees: money(&vf),
+                })
+                .collect(),
+            contracts: rows,
+            exposure: totals(self.exposure),
+            uncapped: self.uncapped,
+            what_if: totals(self.whatif),
+            what_if_uptime: sla_engine::num::fmt_dec(o.what_if_uptime),
+            unusual: self.unusual,
+            without_sla_terms: self.without_sla,
+            services_without_slo: self.no_slo,
+            by_governing_law: self.laws.into_iter().collect(),
+            notes: vec![
+                "Monthly maximum, exposure and what-if are before rounding and the minimum credit; total-stage rounding can add less than one unit.".into(),
+                "Exposure left = monthly maximum x whole months after the last month looked at until the term ends; an open-ended term counts 12 months.".into(),
+                "Chronic status counts only the months looked at.".into(),
+                "Sole remedy: SLA terms v1 have no field for it, so it cannot be read from the terms; check the contract documents.".into(),
+            ],
+        }
+    }
+}
+
+/// Terms a reviewer should look at twice: a contract cap above the limit
+/// or none, credits that grow without tiers, per-breach credits without a
+/// line cap, a tier above 100 %, aggregation by max.
+fn unusual_terms(t: &Terms, cap_limit: Decimal) -> Vec<TermsFinding> {
+    let mut found = Vec::new();
+    let mut flag = |f: String| {
+        found.push(TermsFinding {
+            contract: t.contract.id.clone(),
+            finding: f,
+        })
+    };
+    match t.credit.cap_percent {
+        Some(cap) if cap > cap_limit => flag(format!(
+            "contract cap {} % of fees is above {} %",
+            sla_engine::num::fmt_dec(cap),
+            sla_engine::num::fmt_dec(cap_limit)
+        )),
+        None => flag("no contract cap on credits".into()),
+        _ => {}
+    }
+    for s in &t.slas {
+        match &s.credit.schedule {
+            Schedule::Multiplier(m) => flag(format!(
+                "{}: credit is {} x the shortfall (a multiplier, not tiers)",
+                s.id,
+                sla_engine::num::fmt_dec(*m)
+            )),
+            Schedule::PerStep { .. } => flag(format!(
+                "{}: credit grows per step of shortfall (not tiers)",
+                s.id
+            )),
+            Schedule::PerBreach(_) if s.credit.cap_percent.is_none() => {
+                flag(format!("{}: per-breach credit with no line cap", s.id))
+            }
+            Schedule::Tiers(ts) if ts.iter().any(|x| x.percent > Decimal::from(100)) => flag(
+                format!("{}: a tier credits more than 100 % of the fee", s.id),
+            ),
+            _ => {}
+        }
+    }
+    if t.credit.aggregation == Aggregation::Max {
+        flag("credits aggregate by max, not sum".into());
+    }
+    found
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use sla_engine::num::{fmt_fixed, parse_decimal, rat_int, Rat};
 use sla_engine::result::{AvailabilityLine, PeriodDoc};
 use sla_engine::time::{merge_intervals, parse_instant};
+use sla_engine::Instant;
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[ts(export)]
@@ -46,6 +47,47 @@ pub fn two_methods(line: &AvailabilityLine, period: &PeriodDoc) -> TwoMethods {
         utc(&period.start).unwrap_or(0),
         utc(&period.end).unwrap_or(0),
     );
+    let (rows, spans) = rows_in_month(line, ps, pe);
+    let slo_down: i64 = merge_intervals(spans).iter().map(|(a, b)| b - a).sum();
+    let denom = pe - ps;
+    let slo_uptime = if denom > 0 {
+        rat_int(100) * rat_int(denom - slo_down) / rat_int(denom)
+    } else {
+        Rat::zero()
+    };
+    // The SLA's exact uptime from its own downtime and denominator (the
+    // printed uptime is cut to 6 places).
+    let num = crate::rat_of;
+    let (sd, sn) = (num(&line.downtime_seconds), num(&line.denominator_seconds));
+    let sla_uptime = if sn.is_zero() {
+        Rat::zero()
+    } else {
+        rat_int(100) * (sn.clone() - sd) / sn
+    };
+    let explanation = explain(line, &rows, slo_down, denom, &slo_uptime);
+    TwoMethods {
+        sla: line.sla.clone(),
+        period: period.label.clone(),
+        sla_uptime: line.uptime.clone(),
+        sla_downtime_seconds: line.downtime_seconds.clone(),
+        sla_denominator_seconds: line.denominator_seconds.clone(),
+        slo_uptime: fmt_fixed(&slo_uptime, 6),
+        slo_downtime_seconds: slo_down,
+        slo_denominator_seconds: denom,
+        difference: fmt_fixed(&(sla_uptime - slo_uptime), 6),
+        rows,
+        explanation,
+    }
+}
+
+/// Each evidence row of the line with its seconds inside the month
+/// `[ps, pe)` (an open row runs to the month's end), and those spans.
+fn rows_in_month(
+    line: &AvailabilityLine,
+    ps: Instant,
+    pe: Instant,
+) -> (Vec<MethodRow>, Vec<(Instant, Instant)>) {
+    let utc = |t: &str| parse_instant(t, chrono_tz::UTC).ok();
     let mut rows = Vec::new();
     let mut spans = Vec::new();
     for e in &line.evidence {
@@ -64,22 +106,18 @@ pub fn two_methods(line: &AvailabilityLine, period: &PeriodDoc) -> TwoMethods {
             sla_reason: e.reason.clone(),
         });
     }
-    let slo_down: i64 = merge_intervals(spans).iter().map(|(a, b)| b - a).sum();
-    let denom = pe - ps;
-    let slo_uptime = if denom > 0 {
-        rat_int(100) * rat_int(denom - slo_down) / rat_int(denom)
-    } else {
-        Rat::zero()
-    };
-    // The SLA's exact uptime from its own downtime and denominator (the
-    // printed uptime is cut to 6 places).
-    let num = crate::rat_of;
-    let (sd, sn) = (num(&line.downtime_seconds), num(&line.denominator_seconds));
-    let sla_uptime = if sn.is_zero() {
-        Rat::zero()
-    } else {
-        rat_int(100) * (sn.clone() - sd) / sn
-    };
+    (rows, spans)
+}
+
+/// Why the two uptimes differ: rows the SLA leaves out, excluded
+/// maintenance, a cut window, downtime rounding.
+fn explain(
+    line: &AvailabilityLine,
+    rows: &[MethodRow],
+    slo_down: i64,
+    denom: i64,
+    slo_uptime: &Rat,
+) -> Vec<String> {
     let mut explanation = vec![
         format!(
             "SLA: {} s of downtime counted over {} s gives {} % (the contract's own rules).",
@@ -89,7 +127,7 @@ pub fn two_methods(line: &AvailabilityLine, period: &PeriodDoc) -> TwoMethods {
             "SLO: every outage second of the service in the same month counts: {} s over {} s gives {} %.",
             slo_down,
             denom,
-            fmt_fixed(&slo_uptime, 6)
+            fmt_fixed(slo_uptime, 6)
         ),
     ];
     for r in rows.iter().filter(|r| !r.sla_counted && r.seconds > 0) {
@@ -126,17 +164,5 @@ pub fn two_methods(line: &AvailabilityLine, period: &PeriodDoc) -> TwoMethods {
                 .into(),
         );
     }
-    TwoMethods {
-        sla: line.sla.clone(),
-        period: period.label.clone(),
-        sla_uptime: line.uptime.clone(),
-        sla_downtime_seconds: line.downtime_seconds.clone(),
-        sla_denominator_seconds: line.denominator_seconds.clone(),
-        slo_uptime: fmt_fixed(&slo_uptime, 6),
-        slo_downtime_seconds: slo_down,
-        slo_denominator_seconds: denom,
-        difference: fmt_fixed(&(sla_uptime - slo_uptime), 6),
-        rows,
-        explanation,
-    }
+    explanation
 }

@@ -78,77 +78,7 @@ pub fn parse(text_in: &str) -> Result<BTreeMap<String, Policy>, DefinitionError>
         .enumerate()
     {
         let p = format!("objective[{i}]");
-        if let Some(t) = o.as_table() {
-            for k in t
-                .keys()
-                .filter(|k| !["slo", "thresholds", "temporary_targets"].contains(&k.as_str()))
-            {
-                problems.push(format!("{p}.{k}: unknown key"));
-            }
-        }
-        let slo = text(o, &p, "slo", &mut problems);
-        let mut policy = Policy::default();
-        for (j, th) in list(o, &p, "thresholds", &mut problems).iter().enumerate() {
-            let q = format!("{p}.thresholds[{j}]");
-            let c = decimal(th, &q, "consumed", &mut problems);
-            let action = text(th, &q, "action", &mut problems);
-            let owner = text(th, &q, "owner", &mut problems);
-            if let Some(c) = c {
-                if c <= Decimal::ZERO {
-                    problems.push(format!(
-                        "{q}.consumed: {c} must be above 0 (percent of the budget)"
-                    ));
-                    continue;
-                }
-            }
-            if let (Some(consumed_percent), Some(action), Some(owner)) = (c, action, owner) {
-                policy.thresholds.push(Threshold {
-                    consumed_percent,
-                    action,
-                    owner,
-                });
-            }
-        }
-        for (j, tt) in list(o, &p, "temporary_targets", &mut problems)
-            .iter()
-            .enumerate()
-        {
-            let q = format!("{p}.temporary_targets[{j}]");
-            let at = |key: &str, problems: &mut Vec<String>| {
-                text(tt, &q, key, problems).and_then(|s| {
-                    sla_engine::time::parse_instant(&s, chrono_tz::UTC)
-                        .map_err(|e| problems.push(format!("{q}.{key}: {e}")))
-                        .ok()
-                })
-            };
-            let from = at("from", &mut problems);
-            let to = at("to", &mut problems);
-            let target = decimal(tt, &q, "target", &mut problems);
-            let reason = text(tt, &q, "reason", &mut problems);
-            if let Some(t) = target {
-                if t <= Decimal::ZERO || t > Decimal::ONE {
-                    problems.push(format!(
-                        "{q}.target: {t} is not a ratio above 0 and at most 1"
-                    ));
-                    continue;
-                }
-            }
-            if let (Some(f), Some(t)) = (from, to) {
-                if t <= f {
-                    problems.push(format!("{q}.to: must be after from"));
-                    continue;
-                }
-            }
-            if let (Some(from), Some(to), Some(target), Some(reason)) = (from, to, target, reason) {
-                policy.temporary_targets.push(TemporaryTarget {
-                    from,
-                    to,
-                    target,
-                    reason,
-                });
-            }
-        }
-        policy.thresholds.sort_by_key(|t| t.consumed_percent);
+        let (slo, policy) = objective(o, &p, &mut problems);
         if let Some(s) = slo {
             if out.insert(s.clone(), policy).is_some() {
                 problems.push(format!("{p}.slo: `{s}` has two [[objective]] tables"));
@@ -160,6 +90,88 @@ pub fn parse(text_in: &str) -> Result<BTreeMap<String, Policy>, DefinitionError>
     } else {
         Err(fail(problems))
     }
+}
+
+/// One `[[objective]]`: the objective it is for and its policy.
+fn objective(o: &Value, p: &str, problems: &mut Vec<String>) -> (Option<String>, Policy) {
+    if let Some(t) = o.as_table() {
+        for k in t
+            .keys()
+            .filter(|k| !["slo", "thresholds", "temporary_targets"].contains(&k.as_str()))
+        {
+            problems.push(format!("{p}.{k}: unknown key"));
+        }
+    }
+    let slo = text(o, p, "slo", problems);
+    let mut policy = Policy::default();
+    for (j, th) in list(o, p, "thresholds", problems).iter().enumerate() {
+        policy
+            .thresholds
+            .extend(threshold(th, &format!("{p}.thresholds[{j}]"), problems));
+    }
+    for (j, tt) in list(o, p, "temporary_targets", problems).iter().enumerate() {
+        let q = format!("{p}.temporary_targets[{j}]");
+        policy
+            .temporary_targets
+            .extend(temporary_target(tt, &q, problems));
+    }
+    policy.thresholds.sort_by_key(|t| t.consumed_percent);
+    (slo, policy)
+}
+
+/// `{ consumed = "75", action = "..", owner = ".." }`, consumed above 0.
+fn threshold(th: &Value, q: &str, problems: &mut Vec<String>) -> Option<Threshold> {
+    let c = decimal(th, q, "consumed", problems);
+    let action = text(th, q, "action", problems);
+    let owner = text(th, q, "owner", problems);
+    if let Some(c) = c {
+        if c <= Decimal::ZERO {
+            problems.push(format!(
+                "{q}.consumed: {c} must be above 0 (percent of the budget)"
+            ));
+            return None;
+        }
+    }
+    Some(Threshold {
+        consumed_percent: c?,
+        action: action?,
+        owner: owner?,
+    })
+}
+
+/// `{ from, to, target, reason }`: a ratio in force for `[from, to)`.
+fn temporary_target(tt: &Value, q: &str, problems: &mut Vec<String>) -> Option<TemporaryTarget> {
+    let at = |key: &str, problems: &mut Vec<String>| {
+        text(tt, q, key, problems).and_then(|s| {
+            sla_engine::time::parse_instant(&s, chrono_tz::UTC)
+                .map_err(|e| problems.push(format!("{q}.{key}: {e}")))
+                .ok()
+        })
+    };
+    let from = at("from", problems);
+    let to = at("to", problems);
+    let target = decimal(tt, q, "target", problems);
+    let reason = text(tt, q, "reason", problems);
+    if let Some(t) = target {
+        if t <= Decimal::ZERO || t > Decimal::ONE {
+            problems.push(format!(
+                "{q}.target: {t} is not a ratio above 0 and at most 1"
+            ));
+            return None;
+        }
+    }
+    if let (Some(f), Some(t)) = (from, to) {
+        if t <= f {
+            problems.push(format!("{q}.to: must be after from"));
+            return None;
+        }
+    }
+    Some(TemporaryTarget {
+        from: from?,
+        to: to?,
+        target: target?,
+        reason: reason?,
+    })
 }
 
 #[cfg(test)]

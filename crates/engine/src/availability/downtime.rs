@@ -1,0 +1,285 @@
+//! Step 6: the counted outage time. Each merged outage loses the kept
+//! maintenance X and what lies outside the period, is weighed by impact,
+//! and the sum is rounded as the terms say (per merged outage for `ceil`,
+//! on fixed buckets from the period start for `buckets`).
+
+use super::{dec_str, span, touches, Merged, Parts};
+use crate::duration::fmt_duration;
+use crate::num::{ceil, fmt_rat, rat, rat_int, Rat};
+use crate::result::EvidenceRow;
+use crate::terms::Rounding;
+use crate::time::{fmt_instant, Instant, Period};
+use num_traits::{Signed, Zero};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// The counted parts of each merged outage, in order. Outages touching the
+/// period are explained in the trace and their evidence rows annotated.
+pub(super) fn counted_parts(
+    merged: &[Merged<'_>],
+    x: &[(Instant, Instant)],
+    p: &Period,
+    evidence: &mut [EvidenceRow],
+    trace: &mut Vec<String>,
+) -> Vec<Parts> {
+    let mut parts_by_outage = Vec::new();
+    for m in merged {
+        let mut parts = Vec::new();
+        for &(s, e, imp) in &m.segments {
+            let (s, e) = (s.max(p.start), e.min(p.end));
+            if s < e {
+                subtract(x, s, e, |a, b| parts.push((a, b, imp)));
+            }
+        }
+        if touches(p, m.start, m.end) {
+            explain(m, &parts, p, evidence, trace);
+        }
+        parts_by_outage.push(parts);
+    }
+    parts_by_outage
+}
+
+/// One merged outage: what it covered, what was clipped or removed, what
+/// counts.
+fn explain(
+    m: &Merged<'_>,
+    parts: &Parts,
+    p: &Period,
+    evidence: &mut [EvidenceRow],
+    trace: &mut Vec<String>,
+) {
+    let wall: i64 = m.segments.iter().map(|(s, e, _)| e - s).sum();
+    let in_period: i64 = m
+        .segments
+        .iter()
+        .map(|(s, e, _)| (e.min(&p.end) - s.max(&p.start)).max(0))
+        .sum();
+    let removed = in_period - parts.iter().map(|(s, e, _)| e - s).sum::<i64>();
+    let clipped = wall - in_period;
+    annotate(m, parts, removed, clipped, evidence);
+    let rows: Vec<String> = m.rows.iter().map(|o| o.to_string()).collect();
+    let pieces: Vec<String> = parts
+        .iter()
+        .map(|(s, e, i)| format!("{} s at impact {}", e - s, dec_str(i)))
+        .collect();
+    let counted = if pieces.is_empty() {
+        "nothing inside the period after exclusions".to_string()
+    } else {
+        format!(
+            "{} = {} weighted s",
+            pieces.join(" + "),
+            fmt_rat(&weighted(parts), 0)
+        )
+    };
+    let mut notes = String::new();
+    if clipped > 0 {
+        notes.push_str(&format!("; {clipped} s outside the period clipped"));
+    }
+    if removed > 0 {
+        notes.push_str(&format!(
+            "; {removed} s inside excluded maintenance removed"
+        ));
+    }
+    trace.push(format!(
+        "Merged outage {} ({} s covered) from {}{notes}: counts {}.",
+        span(m.start, m.end),
+        wall,
+        rows.join(", "),
+        counted
+    ));
+}
+
+/// The evidence rows of a merged outage that lost time: nothing left, or
+/// counted but clipped to the period and/or less excluded maintenance.
+fn annotate(
+    m: &Merged<'_>,
+    parts: &Parts,
+    removed: i64,
+    clipped: i64,
+    evidence: &mut [EvidenceRow],
+) {
+    if parts.is_empty() {
+        for &i in &m.shown {
+            evidence[i].counted = false;
+            evidence[i].reason = "nothing left inside the period after excluded maintenance".into();
+        }
+    } else if removed > 0 || clipped > 0 {
+        for &i in &m.shown {
+            if evidence[i].counted {
+                evidence[i].reason = format!(
+                    "counted{}{}",
+                    if clipped > 0 {
+                        "; clipped to the period"
+                    } else {
+                        ""
+                    },
+                    if removed > 0 {
+                        "; less excluded maintenance"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+    }
+}
+
+/// The weighted downtime, rounded as the terms say.
+pub(super) fn rounded(
+    rounding: Rounding,
+    parts_by_outage: &[Parts],
+    x: &[(Instant, Instant)],
+    p: &Period,
+    trace: &mut Vec<String>,
+) -> Rat {
+    match rounding {
+        Rounding::None => parts_by_outage.iter().map(|p| weighted(p)).sum(),
+        Rounding::Ceil(u) => ceil_each(u, parts_by_outage, trace),
+        Rounding::Buckets(u) => buckets(u, parts_by_outage, x, p, trace),
+    }
+}
+
+/// `ceil:u`: each merged outage's weighted seconds round up to whole units.
+fn ceil_each(u: i64, parts_by_outage: &[Parts], trace: &mut Vec<String>) -> Rat {
+    let mut total = Rat::zero();
+    for parts in parts_by_outage {
+        let w = weighted(parts);
+        if w.is_positive() {
+            let units = ceil(&(&w / rat_int(u)));
+            let r = Rat::from_integer(units) * rat_int(u);
+            if r != w {
+                trace.push(format!(
+                    "ceil:{}: {} weighted s rounds up to {} s.",
+                    fmt_duration(u),
+                    fmt_rat(&w, 0),
+                    fmt_rat(&r, 0)
+                ));
+            }
+            total += r;
+        }
+    }
+    total
+}
+
+/// `buckets:u`: the period cut into buckets of `u` from its start (the last
+/// may be short); a bucket touched by counted outage time counts whole,
+/// less maintenance in it, at the largest impact seen in it.
+fn buckets(
+    u: i64,
+    parts_by_outage: &[Parts],
+    x: &[(Instant, Instant)],
+    p: &Period,
+    trace: &mut Vec<String>,
+) -> Rat {
+    let (p0, p1) = (p.start, p.end);
+    let mut parts: Parts = parts_by_outage.iter().flatten().copied().collect();
+    parts.sort_by_key(|v| v.0);
+    let bucket_of = |t: Instant| (t - p0) / u;
+    let bounds = |k: i64| (p0 + k * u, (p0 + (k + 1) * u).min(p1));
+    // Buckets a part covers entirely are counted in bulk; the rest are
+    // collected with the largest impact seen in them.
+    let mut edge: BTreeMap<i64, Decimal> = BTreeMap::new();
+    let mut bulk = Rat::zero();
+    let mut bulk_count = 0i64;
+    for &(s, e, imp) in &parts {
+        let (k1, k2) = (bucket_of(s), bucket_of(e - 1));
+        for k in [k1, k2] {
+            let m = edge.entry(k).or_insert(imp);
+            *m = (*m).max(imp);
+        }
+        if k2 > k1 + 1 {
+            bulk += rat_int((k2 - k1 - 1) * u) * rat(imp);
+            bulk_count += k2 - k1 - 1;
+        }
+    }
+    let mut total = bulk.clone();
+    let mut lines = Vec::new();
+    for (&k, imp) in &edge {
+        let (bs, be) = bounds(k);
+        let inside_x = overlap(x, bs, be);
+        let c = rat_int(be - bs - inside_x) * rat(*imp);
+        lines.push(format!(
+            "{} ({} s{}) x impact {} = {}",
+            span(bs, be),
+            be - bs,
+            if inside_x > 0 {
+                format!(" - {inside_x} s maintenance")
+            } else {
+                String::new()
+            },
+            dec_str(imp),
+            fmt_rat(&c, 0)
+        ));
+        total += c;
+    }
+    trace.push(format!(
+        "buckets:{}: {} bucket(s) from {} touch counted outage time.",
+        fmt_duration(u),
+        edge.len() as i64 + bulk_count,
+        fmt_instant(p0)
+    ));
+    if bulk_count > 0 {
+        trace.push(format!(
+            "{bulk_count} bucket(s) lie wholly inside outages and count {} weighted s.",
+            fmt_rat(&bulk, 0)
+        ));
+    }
+    list_buckets(&lines, trace);
+    total
+}
+
+/// The partly covered buckets, at most 500 of them: a month of one-second
+/// buckets must not make a trace of millions of lines.
+fn list_buckets(lines: &[String], trace: &mut Vec<String>) {
+    const SHOWN: usize = 500;
+    for l in lines.iter().take(SHOWN) {
+        trace.push(format!("Bucket {l}."));
+    }
+    if lines.len() > SHOWN {
+        trace.push(format!(
+            "... {} more partly covered bucket(s) not listed.",
+            lines.len() - SHOWN
+        ));
+    }
+}
+
+fn weighted(parts: &[(Instant, Instant, Decimal)]) -> Rat {
+    parts.iter().map(|(s, e, i)| rat_int(e - s) * rat(*i)).sum()
+}
+
+/// Calls `emit` with the parts of `[s, e)` outside the sorted, disjoint `x`.
+fn subtract(
+    x: &[(Instant, Instant)],
+    s: Instant,
+    e: Instant,
+    mut emit: impl FnMut(Instant, Instant),
+) {
+    let mut cur = s;
+    let first = x.partition_point(|w| w.1 <= s);
+    for &(xs, xe) in &x[first..] {
+        if xs >= e {
+            break;
+        }
+        if xs > cur {
+            emit(cur, xs);
+        }
+        cur = cur.max(xe);
+        if cur >= e {
+            return;
+        }
+    }
+    if cur < e {
+        emit(cur, e);
+    }
+}
+
+/// Seconds of `[s, e)` inside the sorted, disjoint `x`.
+fn overlap(x: &[(Instant, Instant)], s: Instant, e: Instant) -> i64 {
+    let first = x.partition_point(|w| w.1 <= s);
+    x[first..]
+        .iter()
+        .take_while(|w| w.0 < e)
+        .map(|w| w.1.min(e) - w.0.max(s))
+        .filter(|d| *d > 0)
+        .sum()
+}

@@ -1,0 +1,205 @@
+//! The availability pipeline of spec section 3, step by step. Sort and sweep
+//! throughout: O(n log n) in rows, never a loop per second or per bucket of
+//! unaffected time.
+//!
+//! One file per step group, in the order the trace tells them:
+//! `rows` (1-2: causes and impact), `merge` (3-4: merging, minimum outage),
+//! `maintenance` (5: qualifying maintenance), `downtime` (6: removing it,
+//! clipping, weighing, rounding) and `schedule` (9: the credit percent);
+//! this file runs them and measures the uptime (7-8).
+
+mod downtime;
+mod maintenance;
+mod merge;
+mod rows;
+mod schedule;
+
+pub use schedule::schedule_percent;
+
+use crate::events::{Events, Origin};
+use crate::num::{fmt_fixed, fmt_rat, hundred, rat, rat_int, terminates, Rat};
+use crate::result::{EvidenceRow, MaintenanceDecision};
+use crate::terms::{Availability, Schedule};
+use crate::time::{fmt_instant, Instant, Period};
+use rust_decimal::Decimal;
+
+/// What an availability term measured in one period.
+#[derive(Debug, Clone)]
+pub struct AvailabilityOutcome {
+    pub downtime: Rat,
+    pub excluded_seconds: i64,
+    pub denominator_seconds: i64,
+    /// Exact uptime percent.
+    pub uptime: Rat,
+    pub breached: bool,
+    /// The schedule's percent (before the line cap).
+    pub percent: Rat,
+    /// The tier that applied, as its `below` value.
+    pub tier_below: Option<Decimal>,
+    pub trace: Vec<String>,
+    pub warnings: Vec<String>,
+    pub evidence: Vec<EvidenceRow>,
+    pub maintenance: Vec<MaintenanceDecision>,
+}
+
+/// An outage row kept by steps 1-2, at the impact it counts with.
+struct Row<'a> {
+    start: Instant,
+    end: Instant,
+    impact: Decimal,
+    origin: &'a Origin,
+    /// Index into the evidence list, when the row touches the period.
+    shown: Option<usize>,
+}
+
+/// A merged outage: the maximal interval covered by overlapping or touching
+/// rows, with its impact profile (the largest impact at each instant).
+struct Merged<'a> {
+    start: Instant,
+    end: Instant,
+    segments: Vec<(Instant, Instant, Decimal)>,
+    rows: Vec<&'a Origin>,
+    shown: Vec<usize>,
+}
+
+/// Pieces of outage time `[start, end)` at an impact.
+type Parts = Vec<(Instant, Instant, Decimal)>;
+
+/// Sorted, disjoint intervals (the kept maintenance X).
+type Windows = Vec<(Instant, Instant)>;
+
+fn span(a: Instant, b: Instant) -> String {
+    format!("{} to {}", fmt_instant(a), fmt_instant(b))
+}
+
+fn dec_str(d: &Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// Whether `[s, e]` touches the period, ends included: such rows are
+/// listed and explained even when nothing of them is counted.
+fn touches(p: &Period, s: Instant, e: Instant) -> bool {
+    e >= p.start && s <= p.end
+}
+
+pub fn availability(
+    service: &str,
+    a: &Availability,
+    schedule: &Schedule,
+    events: &Events,
+    p: &Period,
+) -> AvailabilityOutcome {
+    let mut trace = Vec::new();
+    let mut warnings = Vec::new();
+
+    // Steps 1-2: causes and impact.
+    let (rows, mut evidence) = rows::kept_rows(service, a, events, p, &mut trace, &mut warnings);
+
+    // Step 3: merge overlapping or touching rows; max impact at each instant.
+    let mut merged = merge::merge_rows(rows);
+
+    // Step 4: minimum outage, on the whole merged length.
+    merge::drop_short(&mut merged, a, p, &mut evidence, &mut trace);
+
+    // Step 5: qualifying maintenance, clipped, unioned, capped.
+    let (x, maintenance) = maintenance::kept_maintenance(service, a, events, p, &mut trace);
+    let excluded_seconds: i64 = x.iter().map(|(s, e)| e - s).sum();
+
+    // Step 6: remove X, clip to the period, weigh, round.
+    let parts_by_outage = downtime::counted_parts(&merged, &x, p, &mut evidence, &mut trace);
+    let denominator = if a.maintenance_in_denominator {
+        p.seconds()
+    } else {
+        p.seconds() - excluded_seconds
+    };
+    let downtime = downtime::rounded(a.rounding, &parts_by_outage, &x, p, &mut trace);
+    let downtime = capped_downtime(downtime, denominator, &mut trace);
+    trace.push(format!(
+        "Downtime = {} s; excluded maintenance |X| = {} s.",
+        fmt_rat(&downtime, 0),
+        excluded_seconds
+    ));
+    trace.push(denominator_note(
+        a,
+        p.seconds(),
+        excluded_seconds,
+        denominator,
+    ));
+
+    // Steps 7-8: exact uptime.
+    let target = rat(a.target);
+    let (uptime, breached) = uptime(a, denominator, &downtime, &mut trace);
+
+    // Step 9: percent.
+    let (percent, tier_below) = schedule_percent(schedule, &uptime, &target, breached, &mut trace);
+    AvailabilityOutcome {
+        downtime,
+        excluded_seconds,
+        denominator_seconds: denominator,
+        uptime,
+        breached,
+        percent,
+        tier_below,
+        trace,
+        warnings,
+        evidence,
+        maintenance,
+    }
+}
+
+/// Rounding can make downtime longer than what it is measured against;
+/// uptime never goes below 0.
+fn capped_downtime(downtime: Rat, denominator: i64, trace: &mut Vec<String>) -> Rat {
+    if downtime > rat_int(denominator) {
+        let raw = fmt_rat(&downtime, 0);
+        trace.push(format!(
+            "Downtime {raw} s exceeds the denominator; capped at {denominator} s."
+        ));
+        return rat_int(denominator);
+    }
+    downtime
+}
+
+fn denominator_note(a: &Availability, period: i64, excluded: i64, denominator: i64) -> String {
+    if a.maintenance_in_denominator {
+        format!("Denominator D = period length {period} s (maintenance_in_denominator = true).")
+    } else {
+        format!("Denominator D = period {period} s - excluded maintenance {excluded} s = {denominator} s.")
+    }
+}
+
+/// Steps 7-8: the exact uptime percent and whether it is below the target.
+/// An empty denominator (the whole period excluded) meets the target.
+fn uptime(
+    a: &Availability,
+    denominator: i64,
+    downtime: &Rat,
+    trace: &mut Vec<String>,
+) -> (Rat, bool) {
+    if denominator == 0 {
+        trace.push("D = 0: uptime is 100 and the target is met.".into());
+        return (hundred(), false);
+    }
+    let u = hundred() * (rat_int(denominator) - downtime) / rat_int(denominator);
+    let breached = u < rat(a.target);
+    trace.push(format!(
+        "Uptime = 100 x ({denominator} - {}) / {denominator} = {} ({}); target {}: {}.",
+        fmt_rat(downtime, 0),
+        fmt_fixed(&u, 6),
+        if terminates(&u).is_some() {
+            format!("exactly {}", fmt_rat(&u, 0))
+        } else {
+            format!(
+                "{} to 20 places; reported rounded half-even to 6",
+                fmt_rat(&u, 0)
+            )
+        },
+        dec_str(&a.target),
+        if breached {
+            "breached (uptime < target)"
+        } else {
+            "met"
+        }
+    ));
+    (u, breached)
+}

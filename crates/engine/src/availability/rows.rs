@@ -1,0 +1,154 @@
+//! Steps 1-2: which outage rows of the service count, and at what impact.
+//! Every row touching the period is listed as evidence, counted or not,
+//! with the reason; rows wholly outside it only make the total count.
+
+use super::{dec_str, span, touches, Row};
+use crate::events::{Events, OutageRow};
+use crate::result::EvidenceRow;
+use crate::terms::{Availability, PartialImpact};
+use crate::time::{fmt_instant, Instant, Period};
+use rust_decimal::Decimal;
+
+/// The rows that count, and the evidence list of rows touching the period.
+pub(super) fn kept_rows<'e>(
+    service: &str,
+    a: &Availability,
+    events: &'e Events,
+    p: &Period,
+    trace: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> (Vec<Row<'e>>, Vec<EvidenceRow>) {
+    let mut rows = Vec::new();
+    let mut evidence: Vec<EvidenceRow> = Vec::new();
+    let mut outside = 0usize;
+    for o in events.outages.iter().filter(|o| o.service == service) {
+        let Some(end) = row_end(o, p, trace, warnings) else {
+            continue;
+        };
+        let shown = touches(p, o.start, end);
+        if !shown {
+            outside += 1;
+        }
+        let entry = shown.then(|| {
+            evidence.push(evidence_row(o));
+            evidence.len() - 1
+        });
+        match counted_impact(o, end, a, shown, trace) {
+            Ok(impact) => rows.push(Row {
+                start: o.start,
+                end,
+                impact,
+                origin: &o.origin,
+                shown: entry,
+            }),
+            Err(why) => {
+                if let Some(i) = entry {
+                    evidence[i].counted = false;
+                    evidence[i].reason = why;
+                }
+            }
+        }
+    }
+    if outside > 0 {
+        trace.push(format!("{outside} outage row(s) of `{service}` lie wholly outside the period and are not listed."));
+    }
+    (rows, evidence)
+}
+
+/// Where a row ends: an open outage runs to the period end (with a
+/// warning), unless it only begins there, when it counts for nothing.
+fn row_end(
+    o: &OutageRow,
+    p: &Period,
+    trace: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> Option<Instant> {
+    match o.end {
+        Some(e) => Some(e),
+        None if o.start >= p.end => {
+            trace.push(format!("{}: open outage starting {} begins at or after the period end; contributes nothing.", o.origin, fmt_instant(o.start)));
+            None
+        }
+        None => {
+            warnings.push(format!(
+                "{}: outage starting {} has no end; counted as open until the period end {}",
+                o.origin,
+                fmt_instant(o.start),
+                fmt_instant(p.end)
+            ));
+            Some(p.end)
+        }
+    }
+}
+
+/// The row as listed, counted until a later step says otherwise.
+fn evidence_row(o: &OutageRow) -> EvidenceRow {
+    EvidenceRow {
+        row: o.origin.to_string(),
+        start: fmt_instant(o.start),
+        end: o.end.map(fmt_instant).unwrap_or_default(),
+        impact: dec_str(&o.impact),
+        cause: o.cause.clone(),
+        source: o.source.clone(),
+        reference: o.reference.clone(),
+        counted: true,
+        reason: if o.end.is_none() {
+            "counted (open: runs to the period end)".into()
+        } else {
+            "counted".into()
+        },
+    }
+}
+
+/// The impact the row counts with, or why it is dropped (an excluded
+/// cause, or a partial impact the terms ignore). Only rows touching the
+/// period (`shown`) are explained in the trace.
+fn counted_impact(
+    o: &OutageRow,
+    end: Instant,
+    a: &Availability,
+    shown: bool,
+    trace: &mut Vec<String>,
+) -> Result<Decimal, String> {
+    let what = || {
+        format!(
+            "{}: outage {} impact {} cause {}",
+            o.origin,
+            span(o.start, end),
+            dec_str(&o.impact),
+            o.cause
+        )
+    };
+    if a.excluded_causes.contains(&o.cause) {
+        if shown {
+            trace.push(format!(
+                "{}: dropped, cause `{}` is excluded by the terms.",
+                what(),
+                o.cause
+            ));
+        }
+        return Err(format!("excluded cause `{}`", o.cause));
+    }
+    let impact = match a.partial_impact {
+        PartialImpact::Ignore if o.impact < Decimal::ONE => {
+            if shown {
+                trace.push(format!(
+                    "{}: dropped, partial_impact = \"ignore\" drops impact below 1.",
+                    what()
+                ));
+            }
+            return Err("partial impact ignored by the terms".into());
+        }
+        PartialImpact::Full => Decimal::ONE,
+        _ => o.impact,
+    };
+    if shown {
+        let note = if impact != o.impact {
+            " (partial_impact = \"full\" counts it at impact 1)"
+        } else {
+            ""
+        };
+        trace.push(format!("{}: kept{note}.", what()));
+    }
+    Ok(impact)
+}

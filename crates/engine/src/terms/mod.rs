@@ -1,0 +1,267 @@
+//! The terms file (`schema = "sla-terms/1"`): model and validating reader.
+//!
+//! The reader walks the TOML tree by hand rather than through serde so that
+//! it can list every problem at once, each under its key path
+//! (`slas[0].credit.tiers[1].below`, list indexes from 0), reject unknown keys
+//! and TOML floats, and check the cross-references (services, calendars).
+//!
+//! This module holds the model; the reader is split by table:
+//! `fields` (one key at a time), `reader` (the root, contract, services,
+//! calendars and SLA terms), `credit` (a term's credit and the contract-wide
+//! `[credit]` rules) and `text` (dates, roundings and working-hour spans
+//! written as strings).
+
+mod credit;
+mod fields;
+mod reader;
+#[cfg(test)]
+mod tests;
+mod text;
+
+pub use text::parse_date;
+
+use crate::error::{TermsError, TermsProblem};
+use crate::num::RoundMode;
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use fields::Reader;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+use toml::Table;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Terms {
+    pub contract: Contract,
+    pub services: Vec<Service>,
+    pub calendars: BTreeMap<String, Calendar>,
+    pub slas: Vec<Sla>,
+    pub credit: CreditRules,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// We provide the service and owe credits.
+    Customer,
+    /// The counterparty provides it and owes us credits.
+    Vendor,
+}
+
+impl Direction {
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Customer => "customer",
+            Direction::Vendor => "vendor",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contract {
+    pub id: String,
+    pub title: Option<String>,
+    pub counterparty: Option<String>,
+    pub direction: Option<Direction>,
+    pub currency: String,
+    pub timezone: Tz,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+    pub governing_law: Option<String>,
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub id: String,
+    pub name: Option<String>,
+    pub monthly_fee: Decimal,
+}
+
+/// A working-time calendar: spans per local weekday (Monday first), as
+/// seconds after local midnight, merged and sorted; holidays have none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calendar {
+    pub timezone: Tz,
+    pub hours: [Vec<(u32, u32)>; 7],
+    pub holidays: BTreeSet<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sla {
+    pub id: String,
+    pub service: String,
+    pub term: SlaTerm,
+    pub credit: CreditTerm,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SlaTerm {
+    Availability(Availability),
+    Incident(IncidentClock),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rounding {
+    None,
+    Ceil(i64),
+    Buckets(i64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartialImpact {
+    Weighted,
+    Full,
+    Ignore,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Availability {
+    pub target: Decimal,
+    pub min_outage_seconds: i64,
+    pub rounding: Rounding,
+    pub partial_impact: PartialImpact,
+    pub maintenance_in_denominator: bool,
+    /// Trimmed, lowercase.
+    pub excluded_causes: Vec<String>,
+    pub maintenance_notice_seconds: Option<i64>,
+    pub maintenance_cap_seconds: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockKind {
+    Response,
+    Resolution,
+}
+
+impl ClockKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ClockKind::Response => "response",
+            ClockKind::Resolution => "resolution",
+        }
+    }
+    /// Statuses (lowercase) that stop this clock.
+    pub fn stops_on(self, status: &str) -> bool {
+        match self {
+            ClockKind::Response => matches!(status, "acknowledged" | "resolved" | "closed"),
+            ClockKind::Resolution => matches!(status, "resolved" | "closed"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentClock {
+    pub kind: ClockKind,
+    /// Trimmed, as written; compared case-insensitively.
+    pub severity: String,
+    pub target_seconds: i64,
+    /// `None` is `24x7`; otherwise a key of `Terms::calendars`.
+    pub calendar: Option<String>,
+    /// Trimmed, lowercase.
+    pub pause_on: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    Service,
+    Contract,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tier {
+    pub below: Decimal,
+    pub percent: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Schedule {
+    Tiers(Vec<Tier>),
+    PerStep {
+        step: Decimal,
+        percent_per_step: Decimal,
+    },
+    Multiplier(Decimal),
+    PerBreach(Decimal),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreditTerm {
+    pub basis: Basis,
+    pub schedule: Schedule,
+    pub cap_percent: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregation {
+    Sum,
+    Max,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Line,
+    Total,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundingRule {
+    pub places: u32,
+    pub mode: RoundMode,
+    pub stage: Stage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chronic {
+    pub breached_periods: u32,
+    pub within_months: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreditRules {
+    pub aggregation: Aggregation,
+    pub cap_percent: Option<Decimal>,
+    pub rounding: RoundingRule,
+    pub minimum_credit: Decimal,
+    pub claim_window_days: Option<u32>,
+    pub chronic: Option<Chronic>,
+}
+
+impl Terms {
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    /// Reads and validates a terms file's text.
+    pub fn parse(text: &str) -> Result<Terms, TermsError> {
+        let root: Table = toml::from_str(text).map_err(|e| TermsError {
+            problems: vec![TermsProblem {
+                path: String::new(),
+                message: format!("not valid TOML: {}", e.to_string().trim_end()),
+            }],
+        })?;
+        let mut r = Reader::default();
+        let terms = r.terms(&root);
+        match terms {
+            Some(t) if r.problems.is_empty() => Ok(t),
+            _ => Err(TermsError {
+                problems: r.problems,
+            }),
+        }
+    }
+}
+
+impl Default for CreditRules {
+    fn default() -> Self {
+        CreditRules {
+            aggregation: Aggregation::Sum,
+            cap_percent: None,
+            rounding: RoundingRule {
+                places: 2,
+                mode: RoundMode::HalfUp,
+                stage: Stage::Total,
+            },
+            minimum_credit: Decimal::ZERO,
+            claim_window_days: None,
+            chronic: None,
+        }
+    }
+}

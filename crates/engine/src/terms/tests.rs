@@ -1,0 +1,128 @@
+use super::text::{parse_rounding, parse_spans};
+use super::*;
+
+const MINIMAL: &str = r#"
+[contract]
+id = "C"
+currency = "EUR"
+timezone = "Europe/London"
+effective_from = "2026-01-01"
+[[services]]
+id = "s"
+monthly_fee = "100"
+[[slas]]
+id = "a"
+service = "s"
+kind = "availability"
+target = "99.9"
+[slas.credit]
+schedule = "tiers"
+tiers = [{ below = "99.9", percent = "10" }]
+"#;
+
+fn problems(text: &str) -> Vec<String> {
+    Terms::parse(text)
+        .unwrap_err()
+        .problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect()
+}
+
+#[test]
+fn defaults_apply_when_tables_are_omitted() {
+    let t = Terms::parse(MINIMAL).unwrap();
+    let SlaTerm::Availability(a) = &t.slas[0].term else {
+        panic!()
+    };
+    assert_eq!(
+        (
+            a.min_outage_seconds,
+            a.rounding,
+            a.partial_impact,
+            a.maintenance_in_denominator
+        ),
+        (0, Rounding::None, PartialImpact::Weighted, true)
+    );
+    assert_eq!(t.credit, CreditRules::default());
+    assert_eq!(t.slas[0].credit.basis, Basis::Service);
+}
+
+#[test]
+fn floats_unknown_keys_and_bad_refs_are_all_listed_with_paths() {
+    let text = MINIMAL
+        .replace("target = \"99.9\"", "target = 99.9\ncolour = \"red\"")
+        .replace("service = \"s\"", "service = \"nope\"");
+    assert_eq!(
+        problems(&text),
+        vec![
+            "slas[0].service: `nope` names no service in [[services]]",
+            "slas[0].target: 99.9 is a TOML float; write exact decimals as strings, e.g. \"99.9\"",
+            "slas[0].colour: unknown key",
+        ]
+    );
+}
+
+#[test]
+fn tiers_must_strictly_decrease_and_start_at_or_below_target() {
+    let text = MINIMAL.replace(
+        r#"tiers = [{ below = "99.9", percent = "10" }]"#,
+        r#"tiers = [{ below = "99.95", percent = "10" }, { below = "99.95", percent = "20" }]"#,
+    );
+    assert_eq!(
+        problems(&text),
+        vec![
+            "slas[0].credit.tiers[0].below: 99.95 is above the target 99.9",
+            "slas[0].credit.tiers[1].below: 99.95 must be below the previous tier's 99.95 (tiers strictly decrease)"
+        ]
+    );
+}
+
+#[test]
+fn schedule_must_fit_kind_and_ranges_hold() {
+    let text = MINIMAL
+        .replace(
+            r#"schedule = "tiers""#,
+            "schedule = \"per_breach\"\npercent = \"101\"",
+        )
+        .replace(r#"tiers = [{ below = "99.9", percent = "10" }]"#, "");
+    assert_eq!(
+        problems(&text),
+        vec!["slas[0].credit.percent: 101 is outside 0..=100"]
+    );
+    let text = MINIMAL
+        .replace(
+            r#"schedule = "tiers""#,
+            "schedule = \"per_breach\"\npercent = \"5\"",
+        )
+        .replace(r#"tiers = [{ below = "99.9", percent = "10" }]"#, "");
+    assert_eq!(
+        problems(&text),
+        vec!["slas[0].credit.schedule: per_breach fits only incident terms (response, resolution)"]
+    );
+}
+
+#[test]
+fn spans_merge_and_reject_midnight_crossing() {
+    assert_eq!(
+        parse_spans("13:00-17:00, 08:00-12:00,11:00-13:30"),
+        Ok(vec![(28_800, 61_200)])
+    );
+    assert_eq!(parse_spans("00:00-24:00"), Ok(vec![(0, 86_400)]));
+    assert!(parse_spans("22:00-02:00").is_err());
+    assert!(parse_spans("24:00-24:00").is_err());
+    assert!(parse_spans("9:00-17:00").is_err());
+}
+
+#[test]
+fn durations_and_rounding_units_are_checked() {
+    assert_eq!(parse_rounding("buckets:5m"), Ok(Rounding::Buckets(300)));
+    assert_eq!(parse_rounding("ceil:1m"), Ok(Rounding::Ceil(60)));
+    assert!(parse_rounding("ceil:0s").is_err());
+    assert!(parse_rounding("floor:1m").is_err());
+    let text = MINIMAL.replace(
+        "target = \"99.9\"",
+        "target = \"99.9\"\n[slas.downtime]\nmin_outage = \"5\"",
+    );
+    assert_eq!(problems(&text), vec!["slas[0].downtime.min_outage: `5` is not a duration (write e.g. \"90s\", \"5m\", \"72h\", \"1h30m\")"]);
+}
