@@ -55,7 +55,7 @@ pub fn run(s: &mut Session, cmd: ClaimsCmd) -> Result<(), AppError> {
                 &ClaimFilter {
                     open_only: open || within_days.is_some(),
                     within_days,
-                    direction,
+                    direction: sla_ledger::usecases::contracts::direction(direction)?,
                 },
             )?;
             if j {
@@ -68,7 +68,8 @@ pub fn run(s: &mut Session, cmd: ClaimsCmd) -> Result<(), AppError> {
                         c.id.to_string(),
                         c.statement.clone(),
                         c.counterparty.clone().unwrap_or_default(),
-                        sla_ledger::sla_store::reports::direction_label(c.direction.as_deref())
+                        c.direction
+                            .map_or("direction not set", |d| d.short())
                             .to_string(),
                         format!("{} {}", c.currency, grouped(&c.amount)),
                         c.deadline.clone().unwrap_or_else(|| "-".into()),

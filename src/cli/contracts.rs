@@ -139,7 +139,10 @@ fn list(
             vec![
                 c.id.clone(),
                 c.counterparty.clone().unwrap_or_default(),
-                c.direction.clone().unwrap_or_default(),
+                c.direction
+                    .map(|d| d.name())
+                    .unwrap_or_default()
+                    .to_string(),
                 c.currency.clone(),
                 c.sla_terms.to_string(),
                 c.versions.to_string(),

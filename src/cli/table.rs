@@ -1,7 +1,7 @@
 //! The readable statement a finance analyst sees by default.
 
 use sla_engine::result::{Line, ResultDoc};
-use sla_engine::terms::{Direction, Terms};
+use sla_engine::terms::Terms;
 use std::fmt::Write;
 
 pub use sla_engine::num::{group_thousands as grouped, pad_places as padded};
@@ -31,11 +31,10 @@ fn header(terms: &Terms, doc: &ResultDoc) -> String {
             .map(|t| format!(" - {t}"))
             .unwrap_or_default()
     );
-    let who = match c.direction {
-        Some(Direction::Customer) => " (customer contract: we owe these credits)",
-        Some(Direction::Vendor) => " (vendor contract: these credits are owed to us)",
-        None => "",
-    };
+    let who = c
+        .direction
+        .map(|d| format!(" ({})", d.describe()))
+        .unwrap_or_default();
     if let Some(cp) = &c.counterparty {
         let _ = writeln!(o, "Counterparty: {cp}{who}");
     }

@@ -32,10 +32,24 @@ fn some(s: Option<String>) -> Option<String> {
     s.filter(|x| !x.trim().is_empty())
 }
 
+/// A direction named by the user (`--direction`, the Library filter).
+pub fn direction(d: Option<String>) -> Result<Option<sla_store::Direction>, AppError> {
+    some(d)
+        .map(|d| {
+            sla_store::Direction::parse(d.trim()).ok_or_else(|| {
+                AppError::invalid(
+                    Code::Value,
+                    format!("direction `{d}`: use customer or vendor"),
+                )
+            })
+        })
+        .transpose()
+}
+
 pub fn list(s: &Session, q: ContractQuery) -> Result<Vec<ContractSummary>, AppError> {
     Ok(s.lib.list_contracts(&ContractFilter {
         search: some(q.search),
-        direction: some(q.direction),
+        direction: direction(q.direction)?,
         counterparty: some(q.counterparty),
         status: some(q.status),
         today: Some(today(&s.ctx)),

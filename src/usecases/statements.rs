@@ -6,7 +6,7 @@ use super::{files, Session};
 use crate::{AppError, Code};
 use serde::Serialize;
 use serde_json::{json, Value};
-use sla_engine::{ResultDoc, Terms};
+use sla_engine::{Month, ResultDoc, Terms};
 use sla_store::statements::{month_dates, Draft, RunOutcome, Statement, StatementInfo};
 use sla_store::StatementStatus;
 use sla_store::{Library, StoreError};
@@ -38,7 +38,8 @@ impl Computed {
 
 /// Computes one contract's month from the library, without storing it.
 pub fn compute_stored(lib: &Library, contract: &str, period: &str) -> Result<Computed, AppError> {
-    let (first, last) = month_dates(period)?;
+    let month: Month = period.parse().map_err(sla_engine::PeriodError::from)?;
+    let (first, last) = (month.first_day(), month.last_day());
     let Some((vid, version)) = lib.version_for_month(contract, first, last)? else {
         return Err(AppError::invalid(
             Code::Period,
@@ -46,10 +47,10 @@ pub fn compute_stored(lib: &Library, contract: &str, period: &str) -> Result<Com
         ));
     };
     let terms = lib.terms_of(contract, Some(version))?;
-    let p = terms.period(period)?;
+    let p = terms.period_of(month)?;
     let events = lib.events(contract)?;
     let mut doc = sla_engine::compute(&terms, &events, &p)?;
-    doc.chronic = chronic(lib, contract, period, &terms, &doc)?;
+    doc.chronic = chronic(lib, contract, month, &terms, &doc)?;
     let imports: Vec<Value> = lib
         .imports(contract)?
         .into_iter()
@@ -69,12 +70,13 @@ pub fn compute_stored(lib: &Library, contract: &str, period: &str) -> Result<Com
     })
 }
 
-/// Chronic breach over stored periods (spec 7): earlier months count by
-/// their current statement (final, else draft), this one by its result.
+/// Chronic breach over stored periods (spec 7), decided by the engine's
+/// rule: this month counts by its result, earlier months by their current
+/// statement (final, else draft).
 fn chronic(
     lib: &Library,
     contract: &str,
-    period: &str,
+    month: Month,
     terms: &Terms,
     doc: &ResultDoc,
 ) -> Result<Option<Value>, AppError> {
@@ -82,34 +84,16 @@ fn chronic(
         return Ok(None);
     };
     let now = doc.lines.iter().any(|l| l.breached());
-    let mut past = std::collections::BTreeMap::new();
-    let (first, _) = month_dates(period)?;
-    for back in 1..rule.within_months {
-        let Some(d) = first.checked_sub_months(chrono::Months::new(back)) else {
-            break;
-        };
-        let label = d.format("%Y-%m").to_string();
-        past.insert(
-            label.clone(),
-            lib.period_breached(contract, &label)? == Some(true),
-        );
-    }
-    let mut breached: Vec<String> = past
-        .into_iter()
-        .filter(|(_, b)| *b)
-        .map(|(p, _)| p)
-        .collect();
-    if now {
-        breached.push(period.to_string());
-    }
-    breached.sort();
-    Ok(Some(json!({
-        "breached_periods": breached.len(),
-        "within_months": rule.within_months,
-        "required": rule.breached_periods,
-        "met": breached.len() as u32 >= rule.breached_periods,
-        "periods": breached,
-    })))
+    let status = sla_engine::chronic::try_assess(&rule, month, |m| {
+        if m == month {
+            return Ok(now);
+        }
+        lib.period_breached(contract, &m.to_string())
+            .map(|b| b == Some(true))
+    })?;
+    Ok(Some(
+        serde_json::to_value(status).expect("chronic status serialises"),
+    ))
 }
 
 /// Progress of a batch (a month's run or export), one step per item.

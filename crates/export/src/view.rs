@@ -33,15 +33,10 @@ pub struct ChainHead {
 
 impl StatementView {
     pub fn direction_text(&self) -> &'static str {
-        match self.terms.contract.direction {
-            Some(sla_engine::terms::Direction::Customer) => {
-                "customer contract: we owe these credits"
-            }
-            Some(sla_engine::terms::Direction::Vendor) => {
-                "vendor contract: these credits are owed to us"
-            }
-            None => "direction not stated",
-        }
+        self.terms
+            .contract
+            .direction
+            .map_or("direction not stated", |d| d.describe())
     }
 
     /// A file-name-safe form of the statement number.

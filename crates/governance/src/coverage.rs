@@ -275,7 +275,11 @@ pub fn recovery(statements: &[ResultDoc]) -> Vec<RecoveryRow> {
     let mut acc: BTreeMap<(String, String), (Rat, Rat)> = BTreeMap::new();
     let num = crate::rat_of;
     for doc in statements {
-        let vendor = doc.direction.as_deref() == Some("vendor");
+        let vendor = doc
+            .direction
+            .as_deref()
+            .and_then(sla_engine::terms::Direction::parse)
+            == Some(sla_engine::terms::Direction::Vendor);
         let subtotal = num(&doc.subtotal);
         let doc_total = num(&doc.total);
         if subtotal.is_zero() || doc_total.is_zero() {

@@ -191,9 +191,7 @@ fn comparison(c: &toml::Value, p: &str, problems: &mut Vec<String>) -> Option<Co
         ));
         return None;
     };
-    if chrono::NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d").is_err()
-        || period.len() != 7
-    {
+    if period.parse::<sla_engine::Month>().is_err() {
         problems.push(format!("{p}.period: `{period}` is not YYYY-MM"));
         return None;
     }

@@ -331,7 +331,7 @@ impl Totals {
     /// received, the rest issued).
     fn history(&mut self, pc: &PortfolioContract<'_>, fee: &Rat) -> History {
         let c = &pc.terms.contract;
-        let vendor = c.direction.map(|d| d.name()) == Some("vendor");
+        let vendor = c.direction == Some(sla_engine::terms::Direction::Vendor);
         let mut h = History {
             credits: Rat::zero(),
             months_breached: 0,

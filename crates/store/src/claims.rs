@@ -19,7 +19,7 @@ pub struct ClaimInfo {
     pub contract: String,
     pub counterparty: Option<String>,
     pub period: String,
-    pub direction: Option<String>,
+    pub direction: Option<crate::Direction>,
     pub currency: String,
     pub amount: String,
     pub deadline: Option<String>,
@@ -39,7 +39,7 @@ pub struct ClaimFilter {
     pub open_only: bool,
     /// Only claims whose deadline is within this many days from today.
     pub within_days: Option<i64>,
-    pub direction: Option<String>,
+    pub direction: Option<crate::Direction>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -76,31 +76,34 @@ impl Library {
             )
             .map_err(sql)?;
         let rows = st
-            .query_map(params![f.open_only as i64, f.direction], |r| {
-                let deadline: Option<String> = r.get(8)?;
-                let days_left = deadline
-                    .as_deref()
-                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                    .map(|d| (d - today).num_days());
-                Ok(ClaimInfo {
-                    id: r.get(0)?,
-                    statement: r.get(1)?,
-                    contract: r.get(2)?,
-                    counterparty: r.get(3)?,
-                    period: r.get(4)?,
-                    direction: r.get(5)?,
-                    currency: r.get(6)?,
-                    amount: r.get(7)?,
-                    deadline,
-                    days_left,
-                    state: r.get(9)?,
-                    claimed_on: r.get(10)?,
-                    claim_ref: r.get(11)?,
-                    invoice_ref: r.get(12)?,
-                    note: r.get(13)?,
-                    updated_at: r.get(14)?,
-                })
-            })
+            .query_map(
+                params![f.open_only as i64, f.direction.map(|d| d.name())],
+                |r| {
+                    let deadline: Option<String> = r.get(8)?;
+                    let days_left = deadline
+                        .as_deref()
+                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                        .map(|d| (d - today).num_days());
+                    Ok(ClaimInfo {
+                        id: r.get(0)?,
+                        statement: r.get(1)?,
+                        contract: r.get(2)?,
+                        counterparty: r.get(3)?,
+                        period: r.get(4)?,
+                        direction: crate::domain::direction_at(r, 5)?,
+                        currency: r.get(6)?,
+                        amount: r.get(7)?,
+                        deadline,
+                        days_left,
+                        state: r.get(9)?,
+                        claimed_on: r.get(10)?,
+                        claim_ref: r.get(11)?,
+                        invoice_ref: r.get(12)?,
+                        note: r.get(13)?,
+                        updated_at: r.get(14)?,
+                    })
+                },
+            )
             .map_err(sql)?;
         let all: Vec<ClaimInfo> = rows.collect::<Result<_, _>>().map_err(sql)?;
         Ok(all

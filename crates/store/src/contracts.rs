@@ -31,7 +31,7 @@ pub struct ContractSummary {
     pub id: String,
     pub title: Option<String>,
     pub counterparty: Option<String>,
-    pub direction: Option<String>,
+    pub direction: Option<crate::Direction>,
     pub currency: String,
     pub owner: Option<String>,
     pub governing_law: Option<String>,
@@ -60,7 +60,7 @@ pub struct DocumentInfo {
 pub struct ContractFilter {
     /// Matches id, title, counterparty, owner or governing law (any case).
     pub search: Option<String>,
-    pub direction: Option<String>,
+    pub direction: Option<crate::Direction>,
     pub counterparty: Option<String>,
     /// `upcoming`, `active` or `ended` on `today`.
     pub status: Option<String>,
@@ -399,7 +399,7 @@ impl Library {
             .query_map(
                 params![
                     f.search,
-                    f.direction,
+                    f.direction.map(|d| d.name()),
                     f.counterparty,
                     f.today.map(|d| d.to_string()),
                     f.status
@@ -409,7 +409,7 @@ impl Library {
                         id: r.get(0)?,
                         title: r.get(1)?,
                         counterparty: r.get(2)?,
-                        direction: r.get(3)?,
+                        direction: crate::domain::direction_at(r, 3)?,
                         currency: r.get(4)?,
                         owner: r.get(5)?,
                         governing_law: r.get(6)?,

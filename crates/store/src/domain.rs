@@ -90,6 +90,23 @@ impl ClaimState {
     }
 }
 
+pub use sla_engine::terms::Direction;
+
+/// A direction column (`customer`, `vendor`, or NULL when the terms do not
+/// say); any other text in it is an error, not a silent "not set".
+pub(crate) fn direction_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<Direction>> {
+    match r.get::<_, Option<String>>(i)? {
+        None => Ok(None),
+        Some(s) => Direction::parse(&s).map(Some).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                i,
+                rusqlite::types::Type::Text,
+                format!("`{s}` is not a direction").into(),
+            )
+        }),
+    }
+}
+
 macro_rules! text_enum {
     ($t:ty, $what:literal) => {
         impl std::fmt::Display for $t {

@@ -20,7 +20,7 @@ pub mod settings;
 pub mod statements;
 pub mod trust;
 
-pub use domain::{ClaimState, StatementStatus};
+pub use domain::{ClaimState, Direction, StatementStatus};
 pub use error::StoreError;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};

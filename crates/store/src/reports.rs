@@ -35,11 +35,8 @@ pub struct ServiceGap {
 }
 
 pub fn direction_label(d: Option<&str>) -> &'static str {
-    match d {
-        Some("customer") => "owed by us",
-        Some("vendor") => "owed to us",
-        _ => "direction not set",
-    }
+    d.and_then(sla_engine::terms::Direction::parse)
+        .map_or("direction not set", |d| d.short())
 }
 
 impl Library {

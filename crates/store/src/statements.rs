@@ -24,7 +24,7 @@ pub struct StatementInfo {
     pub status: crate::StatementStatus,
     pub version: i64,
     pub currency: String,
-    pub direction: Option<String>,
+    pub direction: Option<crate::Direction>,
     pub total: String,
     pub breached: bool,
     pub claim_deadline: Option<String>,
@@ -68,7 +68,7 @@ fn info(r: &Row<'_>) -> rusqlite::Result<StatementInfo> {
         status: r.get(4)?,
         version: r.get(5)?,
         currency: r.get(6)?,
-        direction: r.get(7)?,
+        direction: crate::domain::direction_at(r, 7)?,
         total: r.get(8)?,
         breached: r.get::<_, i64>(9)? != 0,
         claim_deadline: r.get(10)?,
@@ -83,19 +83,13 @@ fn info(r: &Row<'_>) -> rusqlite::Result<StatementInfo> {
     })
 }
 
-/// The month's first and last local dates.
+/// The month's first and last local dates (`YYYY-MM`, read by the
+/// engine's [`sla_engine::Month`]).
 pub fn month_dates(label: &str) -> Result<(NaiveDate, NaiveDate), StoreError> {
-    let bad = || StoreError::Period(sla_engine::PeriodError::Malformed(label.to_string()));
-    let first = NaiveDate::parse_from_str(&format!("{}-01", label.trim()), "%Y-%m-%d")
-        .map_err(|_| bad())?;
-    if label.trim().len() != 7 {
-        return Err(bad());
-    }
-    let last = first
-        .checked_add_months(chrono::Months::new(1))
-        .ok_or_else(bad)?
-        - chrono::Duration::days(1);
-    Ok((first, last))
+    let m: sla_engine::Month = label
+        .parse()
+        .map_err(|e: sla_engine::MonthError| StoreError::Period(e.into()))?;
+    Ok((m.first_day(), m.last_day()))
 }
 
 /// The canonical bytes a final statement's SHA-256 covers.

@@ -99,9 +99,11 @@ fn services(lib: &Library, map: &CoverageMap, problems: &mut Vec<String>) -> Vec
 
 /// Two sources' outages of a service in a month, instant by instant (UTC).
 fn compare(lib: &Library, c: &Comparison) -> Result<SourceComparison, AppError> {
-    let (first, last) = sla_store::statements::month_dates(&c.period)?;
-    let from = sla_engine::time::local_midnight(chrono_tz::UTC, first);
-    let to = sla_engine::time::local_midnight(chrono_tz::UTC, last + chrono::Duration::days(1));
+    let month: sla_engine::Month = c
+        .period
+        .parse()
+        .map_err(|e: sla_engine::MonthError| AppError::Period(e.into()))?;
+    let (from, to) = month.range_in(chrono_tz::UTC);
     let rows = lib.outages_for_service(&c.service)?;
     let pick = |label: &str| -> Vec<(i64, i64)> {
         rows.iter()

@@ -18,30 +18,25 @@ use std::path::{Path, PathBuf};
 
 /// The `n` month labels ending with `until`, oldest first.
 pub fn months_back(until: &str, n: u32) -> Result<Vec<String>, AppError> {
-    let parsed = until
-        .split_once('-')
-        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<i32>().ok()?)))
-        .filter(|(_, m)| (1..=12).contains(m) && until.len() == 7);
-    let Some((y, m)) = parsed else {
-        return Err(AppError::invalid(
-            Code::Period,
-            format!("`{until}` is not a month written YYYY-MM (e.g. 2026-10)"),
-        ));
-    };
+    let last: sla_engine::Month = until
+        .parse()
+        .map_err(|e: sla_engine::MonthError| AppError::Period(e.into()))?;
     if n == 0 || n > 120 {
         return Err(AppError::invalid(
             Code::Period,
             format!("months: {n} is not between 1 and 120"),
         ));
     }
-    let last = y * 12 + m - 1;
-    Ok((0..n as i32)
+    let months: Option<Vec<String>> = (0..n)
         .rev()
-        .map(|k| {
-            let i = last - k;
-            format!("{:04}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1)
-        })
-        .collect())
+        .map(|k| last.prev(k).map(|m| m.to_string()))
+        .collect();
+    months.ok_or_else(|| {
+        AppError::invalid(
+            Code::Period,
+            format!("{n} months back from {until} is before year 0"),
+        )
+    })
 }
 
 pub(crate) fn decimal(field: &str, s: &str) -> Result<rust_decimal::Decimal, AppError> {

@@ -5,6 +5,7 @@ use super::{create_dir, read, write};
 use crate::usecases::Session;
 use crate::{AppError, Code};
 use serde::{Deserialize, Serialize};
+use sla_engine::terms::Direction;
 use sla_governance::notices;
 use sla_store::statements::StatementInfo;
 use sla_store::StatementStatus;
@@ -146,11 +147,11 @@ fn fields(
     );
     f.insert(
         "direction",
-        match r.direction.as_deref() {
-            Some("vendor") => "owed to us by the vendor".to_string(),
-            Some("customer") => "owed by us to the customer".to_string(),
-            _ => "direction not set in the terms".to_string(),
-        },
+        r.direction
+            .as_deref()
+            .and_then(Direction::parse)
+            .map_or("direction not set in the terms", |d| d.owed())
+            .to_string(),
     );
     f.insert("period", r.period.label.clone());
     f.insert("sla", sla);

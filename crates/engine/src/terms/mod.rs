@@ -38,7 +38,11 @@ pub struct Terms {
     pub credit: CreditRules,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Who owes the credits of a contract. Worded here once for every screen,
+/// statement and notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
 pub enum Direction {
     /// We provide the service and owe credits.
     Customer,
@@ -51,6 +55,37 @@ impl Direction {
         match self {
             Direction::Customer => "customer",
             Direction::Vendor => "vendor",
+        }
+    }
+
+    /// `customer` or `vendor`, as terms and filters write it.
+    pub fn parse(s: &str) -> Option<Direction> {
+        [Direction::Customer, Direction::Vendor]
+            .into_iter()
+            .find(|d| d.name() == s)
+    }
+
+    /// The contract and who owes: "customer contract: we owe these credits".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Direction::Customer => "customer contract: we owe these credits",
+            Direction::Vendor => "vendor contract: these credits are owed to us",
+        }
+    }
+
+    /// Who owes whom, in a sentence about a credit: "owed by us to the customer".
+    pub fn owed(self) -> &'static str {
+        match self {
+            Direction::Customer => "owed by us to the customer",
+            Direction::Vendor => "owed to us by the vendor",
+        }
+    }
+
+    /// A column's short form: "owed by us" / "owed to us".
+    pub fn short(self) -> &'static str {
+        match self {
+            Direction::Customer => "owed by us",
+            Direction::Vendor => "owed to us",
         }
     }
 }

@@ -95,10 +95,10 @@ impl Reader {
     }
 
     fn direction(&mut self, d: &str) -> Option<Direction> {
-        match d {
-            "customer" => Some(Direction::Customer),
-            "vendor" => Some(Direction::Vendor),
-            other => {
+        match Direction::parse(d) {
+            Some(x) => Some(x),
+            None => {
+                let other = d;
                 self.err(
                     "contract.direction",
                     format!("`{other}` is not a direction (\"customer\" or \"vendor\")"),
