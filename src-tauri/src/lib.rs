@@ -264,7 +264,7 @@ fn create_identity(s: State<Shell>, organisation: String) -> Ui<IdentitySet> {
 
 #[tauri::command(async)]
 fn slo_status(s: State<'_, Shell>) -> Ui<SloStatus> {
-    s.with(|x| slo::status(x))
+    s.with(slo::status)
 }
 
 #[tauri::command]

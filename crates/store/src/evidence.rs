@@ -104,7 +104,7 @@ impl Library {
         let id = self.write(|tx| {
             // Checked again inside the write: of two people importing the
             // same file at once, the second is told it is already imported.
-            if let Some(existing) = import_id_by_sha(tx, &contract, &sha)? {
+            if let Some(existing) = import_id_by_sha(tx, contract, sha)? {
                 return Ok(Err(existing));
             }
             tx.execute(
@@ -146,7 +146,7 @@ impl Library {
             if total == 0 {
                 tick(0)?;
             }
-            audit::append(tx, ctx, "evidence.import", &contract, &json!({ "import_id": id, "file_name": file_name, "sha256": sha, "source_label": req.source_label, "rows": total, "mapping": mapping_json }))?;
+            audit::append(tx, ctx, "evidence.import", contract, &json!({ "import_id": id, "file_name": file_name, "sha256": sha, "source_label": req.source_label, "rows": total, "mapping": mapping_json }))?;
             Ok(Ok(id))
         })?;
         let id = match id {
