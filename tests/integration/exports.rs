@@ -353,7 +353,7 @@ fn verify_says_what_holds_and_what_does_not() {
 }
 
 #[test]
-fn batch_export_reports_a_failure_and_carries_on() {
+fn issue12_batch_export_reports_every_failure_and_carries_on_in_the_cli_and_the_app() {
     let (dir, mut lib) = finalized("batch");
     // A second contract, finalized too.
     let t = std::fs::read_to_string(format!("{S6}/terms.toml"))
@@ -401,6 +401,40 @@ fn batch_export_reports_a_failure_and_carries_on() {
         stdout.contains("1 statement(s) exported")
             && out.join("ACME-2026-002_2026-10_1.pdf").is_file(),
         "{stdout}"
+    );
+    // Issue 12: the app's export is the same use case and goes on too
+    // (it used to stop at the first failure): every failure is reported.
+    let out2 = dir.join("batch-app");
+    std::fs::create_dir_all(out2.join("ACME-2026-001_2026-10_1.pdf")).unwrap();
+    let folder = out2.to_str().unwrap();
+    let req = sla_ledger::usecases::statements::ExportRequest {
+        period: "2026-10",
+        out: Some(folder),
+        ..Default::default()
+    };
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let r = sla_ledger::usecases::statements::export(
+        &mut crate::util::app(&dir),
+        &req,
+        &never,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            r.exported.len(),
+            r.failed.len(),
+            r.failed[0].statement.as_str()
+        ),
+        (1, 1, "ACME-2026-001/2026-10/1")
+    );
+    assert!(out2.join("ACME-2026-002_2026-10_1.pdf").is_file());
+    let e = r.check().unwrap_err();
+    assert_eq!((e.code(), e.exit_code()), (sla_ledger::Code::Partial, 2));
+    assert!(
+        e.details()[0].starts_with("ACME-2026-001/2026-10/1: "),
+        "{:?}",
+        e.details()
     );
 }
 
