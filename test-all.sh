@@ -13,3 +13,7 @@ cargo build --locked -p sla-ledger-app
 
 # Bounded: a stuck WebDriver session must not eat the CI budget.
 timeout 900 xvfb-run -a -s "-screen 0 1400x900x24" node --test ui/e2e/
+
+# The installer: build the .deb, install it on this machine, start the
+# installed app and check its first screen (scripts/check-deb.sh).
+scripts/check-deb.sh
