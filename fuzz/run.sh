@@ -19,13 +19,13 @@
 # and exits 1 at the end. Logs: fuzz/logs/TARGET-<time>.log.
 set -uo pipefail
 
-ALL_TARGETS=(terms pdf_verify csv xlsx ods xls)
+ALL_TARGETS=(terms pdf_verify openslo_import csv xlsx ods xls)
 
 # Longest input tried per target: above the largest seed (a signed PDF must
 # stay whole: its signature is at the end), not much more.
 max_len() {
     case "$1" in
-        terms) echo 16384 ;;
+        terms | openslo_import) echo 16384 ;;
         csv) echo 16384 ;;
         pdf_verify) echo 131072 ;;
         xlsx | ods | xls) echo 32768 ;;
@@ -58,11 +58,11 @@ for t in "${targets[@]}"; do
     fi
 done
 
-# `terms` and `pdf_verify` build without the importer (feature `import`),
-# so they never wait on it.
+# `terms`, `pdf_verify` and `openslo_import` build without the importer
+# (feature `import`), so they never wait on it.
 features() {
     case "$1" in
-        terms | pdf_verify) echo --no-default-features ;;
+        terms | pdf_verify | openslo_import) echo --no-default-features ;;
         *) echo --features=import ;;
     esac
 }

@@ -21,6 +21,15 @@ pub fn terms(data: &[u8]) {
     }
 }
 
+/// Target `openslo_import`: an OpenSLO YAML file as text, read into
+/// objectives. Input that is not UTF-8 is skipped (the file is read as
+/// UTF-8 before it is parsed).
+pub fn openslo_import(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = sla_governance::openslo::import(text);
+    }
+}
+
 /// Target `pdf_verify`: the bytes of a (signed) PDF, and the same bytes as
 /// a detached CMS signature.
 pub fn pdf_verify(data: &[u8]) {

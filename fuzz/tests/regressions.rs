@@ -11,12 +11,21 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const TARGETS: [&str; 6] = ["terms", "pdf_verify", "csv", "xlsx", "ods", "xls"];
+const TARGETS: [&str; 7] = [
+    "terms",
+    "pdf_verify",
+    "openslo_import",
+    "csv",
+    "xlsx",
+    "ods",
+    "xls",
+];
 
 fn run(target: &str, data: &[u8]) {
     match target {
         "terms" => sla_ledger_fuzz::terms(data),
         "pdf_verify" => sla_ledger_fuzz::pdf_verify(data),
+        "openslo_import" => sla_ledger_fuzz::openslo_import(data),
         #[cfg(feature = "import")]
         "csv" => sla_ledger_fuzz::csv(data),
         #[cfg(feature = "import")]

@@ -16,7 +16,7 @@ mod read;
 mod tests;
 mod write;
 
-pub use read::import;
+pub use read::{import, MAX_BYTES, MAX_DOCUMENTS};
 pub use write::export;
 
 use serde_norway::Value;

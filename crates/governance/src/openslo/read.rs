@@ -11,6 +11,14 @@ use serde_norway::Value;
 use sla_engine::num::parse_decimal;
 use std::collections::BTreeMap;
 
+/// Longest OpenSLO text read (4 MiB, some thousands of objectives); a
+/// longer one is refused before it is parsed.
+pub const MAX_BYTES: usize = 4 << 20;
+
+/// Most YAML documents read from one text, empty ones included; a text
+/// with more is refused with a problem that says so.
+pub const MAX_DOCUMENTS: usize = 10_000;
+
 struct Reader {
     problems: Vec<String>,
 }
@@ -180,8 +188,8 @@ fn window(r: &mut Reader, spec: &Value, path: &str) -> Option<Window> {
 /// `SLI` documents in the same text). `Service` documents are accepted and
 /// need no reading: the SLO names its service.
 pub fn import(text: &str) -> Result<Vec<Slo>, DefinitionError> {
+    let docs = documents(text).map_err(|problem| invalid(vec![problem]))?;
     let mut r = Reader { problems: vec![] };
-    let docs = documents(&mut r, text);
     let slis = sli_documents(&docs);
     let mut out: Vec<Slo> = Vec::new();
     for (i, v) in &docs {
@@ -204,26 +212,48 @@ pub fn import(text: &str) -> Result<Vec<Slo>, DefinitionError> {
     if r.problems.is_empty() {
         Ok(out)
     } else {
-        Err(DefinitionError {
-            what: "OpenSLO YAML".into(),
-            problems: r.problems,
-        })
+        Err(invalid(r.problems))
     }
 }
 
-/// The YAML documents of the text with their index (empty ones skipped).
-fn documents(r: &mut Reader, text: &str) -> Vec<(usize, Value)> {
+fn invalid(problems: Vec<String>) -> DefinitionError {
+    DefinitionError {
+        what: "OpenSLO YAML".into(),
+        problems,
+    }
+}
+
+/// The YAML documents of the text with their index (empty ones skipped),
+/// or the one problem that stopped the reading: a text longer than
+/// [`MAX_BYTES`], more than [`MAX_DOCUMENTS`] documents, or a document that
+/// is not YAML (with the line and column the parser gives). Nothing is read
+/// from the documents then, as the problems of the ones before would be
+/// partial (an `indicatorRef` to an `SLI` further on would be missing).
+///
+/// The reading stops at the first syntax error: the YAML parser cannot
+/// resynchronise after one, and its document stream then reports the same
+/// error again for every document asked for, without end (issue 12).
+fn documents(text: &str) -> Result<Vec<(usize, Value)>, String> {
+    if text.len() > MAX_BYTES {
+        return Err(format!(
+            "the text is {} bytes long, more than the {MAX_BYTES} bytes read here; split the objectives over several files",
+            text.len()
+        ));
+    }
     let mut docs = Vec::new();
     for (i, d) in serde_norway::Deserializer::from_str(text).enumerate() {
+        if i == MAX_DOCUMENTS {
+            return Err(format!(
+                "more than {MAX_DOCUMENTS} YAML documents; split the objectives over several files"
+            ));
+        }
         match <Value as serde::Deserialize>::deserialize(d) {
             Ok(Value::Null) => {}
             Ok(v) => docs.push((i, v)),
-            Err(e) => r
-                .problems
-                .push(format!("document {}: not YAML: {e}", i + 1)),
+            Err(e) => return Err(format!("document {}: not YAML: {e}", i + 1)),
         }
     }
-    docs
+    Ok(docs)
 }
 
 /// `SLI` documents by name, with the path their problems are named by.
