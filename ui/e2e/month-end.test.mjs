@@ -31,11 +31,24 @@ function waitForPort(port, ms) {
   });
 }
 
+// Accessibility (issue 16): axe-core runs on every screen pictured; a
+// serious or critical violation anywhere fails the run (all are listed).
+const axeSource = fs.readFileSync(path.join(root, "ui/node_modules/axe-core/axe.min.js"), "utf8");
+const axeFindings = [];
+async function axeCheck(screen) {
+  if (screen.startsWith("failure")) return;
+  const found = await driver.executeScript(
+    `${axeSource}; return axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) })));`,
+  );
+  for (const v of found) axeFindings.push({ screen, ...v });
+}
+
 async function shot(name) {
   // Let the UI settle (fonts, charts) before the picture.
   await driver.sleep(600);
   fs.mkdirSync(shots, { recursive: true });
   fs.writeFileSync(path.join(shots, `${name}.png`), await driver.takeScreenshot(), "base64");
+  await axeCheck(name);
 }
 
 const byText = (tag, text) => By.xpath(`//${tag}[contains(normalize-space(.), "${text}")]`);
@@ -120,6 +133,13 @@ test("a month end from an empty library", async () => {
     await shot("failure").catch(() => {});
     throw e;
   }
+  fs.writeFileSync(path.join(shots, "axe.json"), JSON.stringify(axeFindings, null, 2));
+  const bad = axeFindings.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(
+    bad.map((v) => `${v.screen}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.join(", ")}`),
+    [],
+    "axe-core: serious or critical accessibility violations",
+  );
 });
 
 async function monthEnd() {
@@ -171,7 +191,7 @@ async function monthEnd() {
   assert.match(diff, /\+\s+cap_percent = "40"/);
   await shot("contract-amended");
   // A fourth tier from July 2027: added in the form, its values typed.
-  await click(By.css('[aria-label="Add after SLA compute-availability · credit · tiers 3"]'));
+  await click(By.css('[aria-label="Add another after SLA compute-availability · credit · tiers 3"]'));
   await type("slas[0].credit.tiers[3].below", "90.0");
   await type("slas[0].credit.tiers[3].percent", "100");
   await type("slas[0].credit.tiers[2].percent", "50");

@@ -14,6 +14,16 @@ use std::path::Path;
 /// Imports OpenSLO YAML into the library: each objective changed or new
 /// becomes a new version. Returns (name, version, changed).
 pub fn import(s: &mut Session, file: &str) -> Result<Vec<(String, i64, bool)>, AppError> {
+    // The size is checked before the file is read into memory.
+    if std::fs::metadata(file).is_ok_and(|m| m.len() > openslo::MAX_BYTES as u64) {
+        return Err(AppError::invalid(
+            Code::Definition,
+            format!(
+                "{file}: larger than {} MiB: split the objectives over several files",
+                openslo::MAX_BYTES >> 20
+            ),
+        ));
+    }
     let slos = openslo::import(&read(file)?).map_err(|mut e| {
         e.what = format!("OpenSLO YAML in {file}");
         definition(e)

@@ -23,7 +23,7 @@ export function DataTable<T>(props: { data: T[]; columns: ColumnDef<T, any>[]; f
   const padTop = items.length ? items[0].start : 0;
   const padBottom = items.length ? virtual.getTotalSize() - items[items.length - 1].end : 0;
   return (
-    <div className="table-wrap" ref={parent} style={{ maxHeight: props.height ?? 520 }} role="region" aria-label={props.label}>
+    <div className="table-wrap" ref={parent} style={{ maxHeight: props.height ?? 520 }} role="region" aria-label={props.label} tabIndex={0}>
       <table>
         <thead>
           {table.getHeaderGroups().map((hg) => (

@@ -95,7 +95,7 @@ export function TermsEditor(props: { id: string; onSaved: (version: number) => v
             <legend>
               {sec}
               {entry && size > 1 && <button className="small" aria-label={`Remove ${sec}`} onClick={() => changeList(entry.list, entry.index)}>Remove</button>}
-              {entry && entry.index === size - 1 && <button className="small" aria-label={`Add after ${sec}`} onClick={() => changeList(entry.list, null)}>Add another</button>}
+              {entry && entry.index === size - 1 && <button className="small" aria-label={`Add another after ${sec}`} onClick={() => changeList(entry.list, null)}>Add another</button>}
             </legend>
             {inSec.map((f) => {
               const bad = at(f.path);

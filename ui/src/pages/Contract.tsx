@@ -35,7 +35,7 @@ export function ContractPage(props: { id: string; onBack: () => void }) {
       <h2>Versions</h2>
       <table className="plain">
         <thead>
-          <tr><th>Version</th><th>Applies from</th><th>Applies to</th><th>By</th><th>Why</th><th /></tr>
+          <tr><th>Version</th><th>Applies from</th><th>Applies to</th><th>By</th><th>Why</th><th><span className="sr-only">Compare</span></th></tr>
         </thead>
         <tbody>
           {d.versions.map((v) => (
