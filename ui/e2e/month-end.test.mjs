@@ -98,6 +98,25 @@ async function type(label, value) {
 async function choose(label, value) {
   await click(By.css(`[aria-label="${label}"] option[value="${value}"]`));
 }
+// Keyboard only (issue 16): Tab until the focused element matches, as a
+// person would; every stop must show where the focus is.
+async function tabTo(what, max = 120) {
+  for (let i = 0; i < max; i++) {
+    await driver.actions().sendKeys(Key.TAB).perform();
+    const el = await driver.switchTo().activeElement();
+    const name = [await el.getAttribute("aria-label"), await el.getText(), await el.getAttribute("data-action")].filter(Boolean).join(" ");
+    if (name.startsWith(what)) {
+      const outline = await driver.executeScript("const s = getComputedStyle(document.activeElement); return s.outlineStyle + ' ' + s.outlineWidth;");
+      assert.ok(!outline.startsWith("none"), `focus on "${what}" is not visible (${outline})`);
+      return el;
+    }
+  }
+  throw new Error(`"${what}" cannot be reached with the Tab key`);
+}
+async function press(...keys) {
+  await driver.actions().sendKeys(...keys).perform();
+}
+
 async function nav(screen) {
   await click(By.css(`nav button[data-screen="${screen}"]`));
 }
@@ -240,19 +259,28 @@ async function monthEnd() {
     await waitText(By.css('[role="status"]'), `Imported ${f}`);
   }
 
-  // Month end: run, review, explain, finalize, sign and export.
-  await nav("month");
-  await type("Period", "2026-10");
-  await click(By.css('[data-action="run"]'));
+  // Month end with the keyboard alone (issue 16): from the top of the
+  // page, Tab to the screen, the period, Run month, a line (Enter opens its
+  // explanation) and Finalize.
+  await driver.executeScript("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);");
+  await tabTo("Month end");
+  await press(Key.ENTER);
+  await tabTo("Period");
+  // Replace what the field holds (the previous month) with keys alone.
+  await press(Key.END, ...Array(12).fill(Key.BACK_SPACE), "2026-10");
+  await tabTo("Run month");
+  await press(Key.ENTER);
   await waitText(By.css('[role="status"]'), "2 draft statement(s) computed for 2026-10");
   await waitText(By.css('[aria-label="Statements of the month"]'), "USD 1,875.00");
-  await click(byText("td", "ACME-2026-001/2026-10/1"));
+  await tabTo("ACME-2026-001/2026-10/1");
+  await press(Key.ENTER);
   await waitText(By.css('[aria-label="Why this number"]'), "uptime 99.627576 % against 99.95 %");
   const why = await textOf(By.css('[aria-label="Why this number"]'));
   assert.match(why, /excluded cause `customer`/);
   assert.match(why, /Uptime = 100 x \(2678400 - 9975\) \/ 2678400 = 99.627576/);
   await shot("month-end");
-  await click(By.css('[data-action="finalize"]'));
+  await tabTo("Finalize");
+  await press(Key.ENTER);
   await waitText(By.css('[role="status"]'), "2 statement(s) finalized");
   // Signing needs an identity: create it in Settings, then export.
   await nav("settings");

@@ -32,6 +32,7 @@ export function MonthEndPage() {
   const [selected, setSelected] = useState<Statement | null>(null);
   const [files, setFiles] = useState<ExportedFiles[]>([]);
   const [status, setStatus] = useState<string | null>(null);
+  const [failure, setFailure] = useState("");
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<BatchProgress | null>(null);
   useEffect(() => {
@@ -46,12 +47,15 @@ export function MonthEndPage() {
   }, [period]);
   const act = async (what: string, f: () => Promise<string>) => {
     setBusy(true);
+    setFailure("");
     setStatus(`${what}…`);
     try {
       setStatus(await f());
       await load();
     } catch (e) {
-      setStatus(messageOf(e));
+      // A failure is said in words ("Not done:"), not by colour alone.
+      setStatus("");
+      setFailure(`Not done: ${messageOf(e)}`);
     } finally {
       setBusy(false);
     }
@@ -113,6 +117,7 @@ export function MonthEndPage() {
       )}
       {busy && <button onClick={() => api.cancelBatch()}>Cancel</button>}
       {status && <p className="notice" role="status">{status}</p>}
+      {failure && <p className="error" role="alert">{failure}</p>}
       <DataTable label="Statements of the month" data={rows} columns={columns} onRowClick={(s) => api.statement(s.number).then(setSelected)} rowClass={(s) => (s.breached ? "breached" : "")} height={300} />
       {files.length > 0 && (
         <div className="files" aria-label="Exported files">
