@@ -279,6 +279,15 @@ async function monthEnd() {
   assert.match(why, /excluded cause `customer`/);
   assert.match(why, /Uptime = 100 x \(2678400 - 9975\) \/ 2678400 = 99.627576/);
   await shot("month-end");
+  // Help where the question arises: the "?" next to a figure opens the
+  // glossary at its entry (F1 opens it from anywhere).
+  await click(By.css('[aria-label="What is Uptime?"]'));
+  await waitText(By.css("#glossary-uptime"), "100 x (seconds in the month - downtime)");
+  await shot("glossary");
+  await nav("month");
+  await type("Period", "2026-10");
+  await waitText(By.css('[aria-label="Statements of the month"]'), "USD 1,875.00");
+  await driver.executeScript("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);");
   await tabTo("Finalize");
   await press(Key.ENTER);
   await waitText(By.css('[role="status"]'), "2 statement(s) finalized");

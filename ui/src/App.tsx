@@ -10,8 +10,9 @@ import { SettingsPage } from "./pages/Settings";
 import { ObjectivesPage } from "./pages/Objectives";
 import { CoveragePage } from "./pages/Coverage";
 import { DiligencePage } from "./pages/Diligence";
+import { GlossaryPage } from "./pages/Glossary";
 
-export type Screen = "library" | "import" | "month" | "dashboard" | "claims" | "objectives" | "coverage" | "diligence" | "audit" | "settings" | "contract";
+export type Screen = "library" | "import" | "month" | "dashboard" | "claims" | "objectives" | "coverage" | "diligence" | "audit" | "settings" | "contract" | "glossary";
 
 const NAV: [Screen, string][] = [
   ["library", "Library"],
@@ -38,6 +39,12 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       // Alt+1..9, and Alt+0 for the tenth screen.
+      if (e.key === "F1") {
+        // F1: the glossary, from any screen.
+        setScreen("glossary");
+        e.preventDefault();
+        return;
+      }
       const n = e.key === "0" ? 10 : Number(e.key);
       if (e.altKey && n >= 1 && n <= NAV.length) {
         setScreen(NAV[n - 1][0]);
@@ -47,6 +54,11 @@ export function App() {
     addEventListener("keydown", onKey);
     return () => removeEventListener("keydown", onKey);
   }, []);
+  // Opens the glossary at one entry (the "?" next to a statement figure).
+  const help = (id: string) => {
+    setScreen("glossary");
+    setTimeout(() => document.getElementById(`glossary-${id}`)?.scrollIntoView(), 0);
+  };
   const open = (id: string) => {
     setContract(id);
     setScreen("contract");
@@ -60,6 +72,9 @@ export function App() {
             {label}
           </button>
         ))}
+        <button className={screen === "glossary" ? "active glossary-nav" : "glossary-nav"} onClick={() => setScreen("glossary")} title="F1" data-screen="glossary">
+          Glossary
+        </button>
         <button className="theme" onClick={() => setTheme(theme === "dark" ? "light" : "dark")} aria-label="Switch light or dark theme">
           {theme === "dark" ? "Light theme" : "Dark theme"}
         </button>
@@ -68,13 +83,14 @@ export function App() {
         {screen === "library" && <LibraryPage onOpen={open} />}
         {screen === "contract" && contract && <ContractPage id={contract} onBack={() => setScreen("library")} />}
         {screen === "import" && <ImportPage />}
-        {screen === "month" && <MonthEndPage />}
+        {screen === "month" && <MonthEndPage onHelp={help} />}
         {screen === "dashboard" && <DashboardPage />}
         {screen === "claims" && <ClaimsPage />}
         {screen === "objectives" && <ObjectivesPage />}
         {screen === "coverage" && <CoveragePage />}
         {screen === "diligence" && <DiligencePage />}
         {screen === "audit" && <AuditPage />}
+        {screen === "glossary" && <GlossaryPage />}
         {screen === "settings" && <SettingsPage theme={theme} setTheme={setTheme} />}
       </main>
     </div>

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import type { ColumnDef } from "@tanstack/react-table";
 import { openPath } from "@tauri-apps/plugin-opener";
+import { GlossaryLink } from "./Glossary";
 import { api, messageOf } from "../api";
 import type { StatementInfo } from "../bindings/StatementInfo";
 import type { Statement } from "../bindings/Statement";
@@ -26,7 +27,8 @@ function Timeline(props: { start: string; end: string; rows: { start: string; en
   );
 }
 
-export function MonthEndPage() {
+export function MonthEndPage(props: { onHelp?: (id: string) => void } = {}) {
+  const help = (id: string) => (props.onHelp ? <GlossaryLink id={id} onOpen={props.onHelp} /> : null);
   const [period, setPeriod] = useState(previousMonth());
   const [rows, setRows] = useState<StatementInfo[]>([]);
   const [selected, setSelected] = useState<Statement | null>(null);
@@ -119,6 +121,11 @@ export function MonthEndPage() {
       {status && <p className="notice" role="status">{status}</p>}
       {failure && <p className="error" role="alert">{failure}</p>}
       <DataTable label="Statements of the month" data={rows} columns={columns} onRowClick={(s) => api.statement(s.number).then(setSelected)} rowClass={(s) => (s.breached ? "breached" : "")} height={300} />
+      {props.onHelp && (
+        <p className="muted small-print">
+          What the columns mean: breached {help("breached")} · draft and final {help("draft")} · claim deadline {help("claim-deadline")} · cap {help("cap")} · restatement {help("restatement")}
+        </p>
+      )}
       {files.length > 0 && (
         <div className="files" aria-label="Exported files">
           {files.map((f) => (
@@ -145,6 +152,11 @@ export function MonthEndPage() {
               <summary>
                 <b>{l.sla}</b> — {"uptime" in l ? `uptime ${l.uptime} % against ${l.target} %` : `${l.breaches} breach(es), ${l.running} running`} → {money(l.amount)} {l.breached ? <span className="badge">breached</span> : null}
               </summary>
+              {props.onHelp && (
+                <p className="muted small-print">
+                  {"uptime" in l ? <>Uptime {help("uptime")} · target {help("target")} · exclusions {help("exclusion")} · maintenance {help("maintenance")} · tiers {help("tiers")}</> : <>Breached {help("breached")} · cap {help("cap")}</>}
+                </p>
+              )}
               {"evidence" in l && l.evidence && l.evidence.length > 0 && <Timeline start={r.period.start} end={r.period.end} rows={l.evidence} />}
               {"evidence" in l && l.evidence && (
                 <table className="plain"><thead><tr><th>Row</th><th>Start</th><th>End</th><th>Impact</th><th>Cause</th><th>Used or excluded</th></tr></thead>
