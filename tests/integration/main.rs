@@ -6,10 +6,12 @@ mod app;
 mod cli;
 mod exports;
 mod golden;
+
 mod governance;
 mod library;
 mod oracle;
 mod properties;
+mod properties_v2;
 mod trust;
 mod util;
 mod verbs;

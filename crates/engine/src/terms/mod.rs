@@ -1,4 +1,6 @@
-//! The terms file (`schema = "sla-terms/1"`): model and validating reader.
+//! The terms file (`schema = "sla-terms/1"` or `"sla-terms/2"`): model and
+//! validating reader. A v1 file (or one without `schema`) that uses a v2 key
+//! or value is told it "needs schema sla-terms/2" under that key.
 //!
 //! The reader walks the TOML tree by hand rather than through serde so that
 //! it can list every problem at once, each under its key path

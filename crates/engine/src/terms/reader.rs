@@ -46,11 +46,15 @@ impl Reader {
 
     fn schema(&mut self, f: &mut Fields<'_>) {
         if let Some(schema) = self.string(f, "schema", false) {
-            if schema != "sla-terms/1" {
-                self.err(
+            match schema.as_str() {
+                "sla-terms/1" => {}
+                "sla-terms/2" => self.v2 = true,
+                _ => self.err(
                     "schema",
-                    format!("`{schema}` is not supported (expected \"sla-terms/1\")"),
-                );
+                    format!(
+                        "`{schema}` is not supported (expected \"sla-terms/1\" or \"sla-terms/2\")"
+                    ),
+                ),
             }
         }
     }

@@ -126,3 +126,14 @@ fn durations_and_rounding_units_are_checked() {
     );
     assert_eq!(problems(&text), vec!["slas[0].downtime.min_outage: `5` is not a duration (write e.g. \"90s\", \"5m\", \"72h\", \"1h30m\")"]);
 }
+
+#[test]
+fn schema_v2_is_accepted_and_others_are_named() {
+    let v2 = format!("schema = \"sla-terms/2\"\n{MINIMAL}");
+    let v1 = format!("schema = \"sla-terms/1\"\n{MINIMAL}");
+    assert_eq!(Terms::parse(&v2).unwrap(), Terms::parse(&v1).unwrap());
+    assert_eq!(
+        problems(&format!("schema = \"sla-terms/3\"\n{MINIMAL}")),
+        vec!["schema: `sla-terms/3` is not supported (expected \"sla-terms/1\" or \"sla-terms/2\")"]
+    );
+}
