@@ -6,7 +6,7 @@ mod app;
 mod cli;
 mod exports;
 mod golden;
-
+mod issue13;
 mod governance;
 mod library;
 mod oracle;
