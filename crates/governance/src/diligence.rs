@@ -193,7 +193,7 @@ pub fn what_if(t: &Terms, uptime: Decimal) -> Rat {
             SlaTerm::Availability(a) => {
                 let target = rat(a.target);
                 let (pct, _) =
-                    schedule_percent(&s.credit.schedule, &u, &target, u < target, &mut Vec::new());
+                    schedule_percent(&s.credit.schedule, a.breach_when, &u, &target, a.breach_when.hits(&u, &target), &mut Vec::new());
                 let pct = match s.credit.cap_percent {
                     Some(c) => pct.min(rat(c)),
                     None => pct,

@@ -131,7 +131,14 @@ pub fn availability(
     let (uptime, breached) = uptime(a, denominator, &downtime, &mut trace);
 
     // Step 9: percent.
-    let (percent, tier_below) = schedule_percent(schedule, &uptime, &target, breached, &mut trace);
+    let (percent, tier_below) = schedule_percent(
+        schedule,
+        a.breach_when,
+        &uptime,
+        &target,
+        breached,
+        &mut trace,
+    );
     AvailabilityOutcome {
         downtime,
         excluded_seconds,
@@ -181,7 +188,7 @@ fn uptime(
         return (hundred(), false);
     }
     let u = hundred() * (rat_int(denominator) - downtime) / rat_int(denominator);
-    let breached = u < rat(a.target);
+    let breached = a.breach_when.hits(&u, &rat(a.target));
     trace.push(format!(
         "Uptime = 100 x ({denominator} - {}) / {denominator} = {} ({}); target {}: {}.",
         fmt_rat(downtime, 0),
@@ -196,9 +203,11 @@ fn uptime(
         },
         dec_str(&a.target),
         if breached {
-            "breached (uptime < target)"
+            format!("breached (uptime {} target)", a.breach_when.symbol())
+        } else if a.breach_when == crate::terms::BreachWhen::AtOrBelow {
+            "met (uptime > target; breach_when = at_or_below)".to_string()
         } else {
-            "met"
+            "met".to_string()
         }
     ));
     (u, breached)

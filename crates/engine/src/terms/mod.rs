@@ -161,6 +161,36 @@ pub struct Availability {
     pub excluded_causes: Vec<String>,
     pub maintenance_notice_seconds: Option<i64>,
     pub maintenance_cap_seconds: Option<i64>,
+    /// `breach_when` (terms v2 section 2).
+    pub breach_when: BreachWhen,
+}
+
+/// When an uptime breaches a target, and a tier applies (terms v2 section 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BreachWhen {
+    /// uptime < target (v1, and the v2 default).
+    #[default]
+    Below,
+    /// uptime <= target ("at or below 99.9 %" contracts).
+    AtOrBelow,
+}
+
+impl BreachWhen {
+    /// As the terms file writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            BreachWhen::Below => "below",
+            BreachWhen::AtOrBelow => "at_or_below",
+        }
+    }
+
+    /// The comparison as a trace writes it: `<` or `<=`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BreachWhen::Below => "<",
+            BreachWhen::AtOrBelow => "<=",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

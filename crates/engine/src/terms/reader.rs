@@ -5,7 +5,7 @@
 use super::fields::{join, type_name, Fields, Reader};
 use super::text::{parse_date, parse_rounding, parse_spans};
 use super::{
-    Availability, Calendar, ClockKind, Contract, CreditRules, Direction, IncidentClock,
+    Availability, BreachWhen, Calendar, ClockKind, Contract, CreditRules, Direction, IncidentClock,
     PartialImpact, Rounding, Service, Sla, SlaTerm, Terms,
 };
 use crate::duration::parse_duration;
@@ -370,10 +370,11 @@ impl Reader {
             excluded_causes: Vec::new(),
             maintenance_notice_seconds: None,
             maintenance_cap_seconds: None,
+            breach_when: BreachWhen::Below,
         };
-        let mut ok = true;
+        let mut ok = self.breach_when(f, path, target, &mut a);
         if let Some(t) = self.sub_table(f, "downtime", false) {
-            ok = self.downtime(t, &join(path, "downtime"), &mut a);
+            ok &= self.downtime(t, &join(path, "downtime"), &mut a);
         }
         if let Some(t) = self.sub_table(f, "exclusions", false) {
             self.exclusions(t, &join(path, "exclusions"), &mut a);
@@ -386,6 +387,43 @@ impl Reader {
         );
         a.target = target?;
         ok.then_some(a)
+    }
+
+    /// `breach_when` (terms v2 section 2) into `a`; false when rejected.
+    /// "at_or_below" needs a target below 100: uptime 100 would breach.
+    fn breach_when(
+        &mut self,
+        f: &mut Fields<'_>,
+        path: &str,
+        target: Option<Decimal>,
+        a: &mut Availability,
+    ) -> bool {
+        let bpath = join(path, "breach_when");
+        let Some(w) = self.string(f, "breach_when", false) else {
+            return true;
+        };
+        if !self.needs_v2(&bpath) {
+            return false;
+        }
+        a.breach_when = match w.as_str() {
+            "below" => BreachWhen::Below,
+            "at_or_below" => BreachWhen::AtOrBelow,
+            other => {
+                self.err(
+                    bpath,
+                    format!("`{other}` is not one of below, at_or_below"),
+                );
+                return false;
+            }
+        };
+        if a.breach_when == BreachWhen::AtOrBelow && target.is_some_and(|t| t >= Decimal::ONE_HUNDRED) {
+            self.err(
+                join(path, "target"),
+                "must be below 100 with breach_when = \"at_or_below\" (uptime 100 would be a breach)",
+            );
+            return false;
+        }
+        true
     }
 
     /// `[slas.downtime]` into `a`; false when a value was rejected (the
@@ -480,6 +518,12 @@ impl Reader {
             path,
             &["downtime", "exclusions"],
             "only availability terms take this table",
+        );
+        self.misplaced(
+            f,
+            path,
+            &["breach_when"],
+            "only availability terms take this key",
         );
         let clock = IncidentClock {
             kind,

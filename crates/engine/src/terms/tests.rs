@@ -137,3 +137,51 @@ fn schema_v2_is_accepted_and_others_are_named() {
         vec!["schema: `sla-terms/3` is not supported (expected \"sla-terms/1\" or \"sla-terms/2\")"]
     );
 }
+
+const AT_OR_BELOW: &str = r#"
+schema = "sla-terms/2"
+[contract]
+id = "C"
+currency = "EUR"
+timezone = "UTC"
+effective_from = "2026-01-01"
+[[services]]
+id = "s"
+monthly_fee = "100"
+[[slas]]
+id = "a"
+service = "s"
+kind = "availability"
+target = "TARGET"
+breach_when = "WHEN"
+[slas.credit]
+schedule = "multiplier"
+multiplier = "10"
+"#;
+
+#[test]
+fn breach_when_is_read_and_checked() {
+    let text = |target: &str, when: &str| AT_OR_BELOW.replace("TARGET", target).replace("WHEN", when);
+    let t = Terms::parse(&text("99.9", "at_or_below")).unwrap();
+    let SlaTerm::Availability(a) = &t.slas[0].term else {
+        panic!()
+    };
+    assert_eq!(a.breach_when, BreachWhen::AtOrBelow);
+    assert_eq!(
+        problems(&text("100", "at_or_below")),
+        vec!["slas[0].target: must be below 100 with breach_when = \"at_or_below\" (uptime 100 would be a breach)"]
+    );
+    assert_eq!(
+        problems(&text("99.9", "under")),
+        vec!["slas[0].breach_when: `under` is not one of below, at_or_below"]
+    );
+    // A v1 file: the key is named even at its default value.
+    let v1 = text("99.9", "below").replace("sla-terms/2", "sla-terms/1");
+    assert_eq!(problems(&v1), vec!["slas[0].breach_when: needs schema sla-terms/2"]);
+    assert_eq!(problems(&v1.replace("schema = \"sla-terms/1\"", "")), vec!["slas[0].breach_when: needs schema sla-terms/2"]);
+    // Incident terms do not take it.
+    let incident = text("99.9", "below")
+        .replace("kind = \"availability\"\ntarget = \"99.9\"", "kind = \"response\"\nseverity = \"P1\"\ntarget = \"1h\"")
+        .replace("schedule = \"multiplier\"\nmultiplier = \"10\"", "schedule = \"per_breach\"\npercent = \"5\"");
+    assert_eq!(problems(&incident), vec!["slas[0].breach_when: only availability terms take this key"]);
+}
