@@ -75,4 +75,24 @@ proptest! {
             prop_assert!(uptime_on_a_threshold(&below), "differs at uptime {}", below.lines[0].sla());
         }
     }
+
+    /// v2 section 7: rounding each merged outage down never counts more
+    /// downtime than no rounding, and rounding up never less.
+    #[test]
+    fn floor_never_exceeds_none_never_exceeds_ceil(p in params(), unit in prop::sample::select(vec!["1s", "1m", "7m", "1h"]), rows in prop::collection::vec(outage(), 0..8), m in prop::collection::vec(maintenance(), 0..4)) {
+        let ev = events(rows, m, vec![]);
+        let downtime = |rounding: String| {
+            let mut q = p.clone();
+            q.rounding = Box::leak(rounding.into_boxed_str());
+            let doc = run_text(&format!("schema = \"sla-terms/2\"\n{}", terms_text(&q)), &ev);
+            let Line::Availability(l) = &doc.lines[0] else {
+                panic!("the availability line comes first")
+            };
+            dec(&l.downtime_seconds)
+        };
+        let floor = downtime(format!("floor:{unit}"));
+        let none = downtime("none".into());
+        let ceil = downtime(format!("ceil:{unit}"));
+        prop_assert!(floor <= none && none <= ceil, "{} <= {} <= {}", floor, none, ceil);
+    }
 }

@@ -45,7 +45,9 @@ pub fn schedule_percent(
             let w = when.words();
             match hit {
                 Some(t) => {
-                    trace.push(format!("Tier: uptime is {w} {}, so {} % applies (the largest percent among tiers whose `below` the uptime is {w}).", dec_str(&t.below), dec_str(&t.percent)));
+                    // v1's sentence is kept word for word for "below".
+                    let under = if when == BreachWhen::Below { "under" } else { w };
+                    trace.push(format!("Tier: uptime is {w} {}, so {} % applies (the largest percent among tiers whose `below` the uptime is {under}).", dec_str(&t.below), dec_str(&t.percent)));
                     (rat(t.percent), Some(t.below))
                 }
                 None => {

@@ -140,6 +140,8 @@ pub enum SlaTerm {
 pub enum Rounding {
     None,
     Ceil(i64),
+    /// `floor:U` (terms v2 section 7).
+    Floor(i64),
     Buckets(i64),
 }
 

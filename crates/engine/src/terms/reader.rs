@@ -434,6 +434,7 @@ impl Reader {
         a.min_outage_seconds = self.duration(&mut d, "min_outage").unwrap_or(0);
         if let Some(r) = self.string(&mut d, "rounding", false) {
             match parse_rounding(&r) {
+                Ok(Rounding::Floor(_)) if !self.needs_v2(&join(dpath, "rounding")) => ok = false,
                 Ok(v) => a.rounding = v,
                 Err(m) => {
                     self.err(join(dpath, "rounding"), m);

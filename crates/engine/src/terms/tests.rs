@@ -119,7 +119,8 @@ fn durations_and_rounding_units_are_checked() {
     assert_eq!(parse_rounding("buckets:5m"), Ok(Rounding::Buckets(300)));
     assert_eq!(parse_rounding("ceil:1m"), Ok(Rounding::Ceil(60)));
     assert!(parse_rounding("ceil:0s").is_err());
-    assert!(parse_rounding("floor:1m").is_err());
+    assert!(parse_rounding("round:1m").is_err());
+    assert!(parse_rounding("floor:0s").is_err());
     let text = MINIMAL.replace(
         "target = \"99.9\"",
         "target = \"99.9\"\n[slas.downtime]\nmin_outage = \"5\"",
@@ -184,4 +185,28 @@ fn breach_when_is_read_and_checked() {
         .replace("kind = \"availability\"\ntarget = \"99.9\"", "kind = \"response\"\nseverity = \"P1\"\ntarget = \"1h\"")
         .replace("schedule = \"multiplier\"\nmultiplier = \"10\"", "schedule = \"per_breach\"\npercent = \"5\"");
     assert_eq!(problems(&incident), vec!["slas[0].breach_when: only availability terms take this key"]);
+}
+
+#[test]
+fn floor_rounding_needs_v2() {
+    assert_eq!(parse_rounding("floor:1m"), Ok(Rounding::Floor(60)));
+    let with = |schema: &str| {
+        format!("{schema}{MINIMAL}").replace(
+            "target = \"99.9\"\n",
+            "target = \"99.9\"\n[slas.downtime]\nrounding = \"floor:1m\"\n",
+        )
+    };
+    let t = Terms::parse(&with("schema = \"sla-terms/2\"\n")).unwrap();
+    let SlaTerm::Availability(a) = &t.slas[0].term else {
+        panic!()
+    };
+    assert_eq!(a.rounding, Rounding::Floor(60));
+    assert_eq!(
+        problems(&with("schema = \"sla-terms/1\"\n")),
+        vec!["slas[0].downtime.rounding: needs schema sla-terms/2"]
+    );
+    assert_eq!(
+        problems(&with("")),
+        vec!["slas[0].downtime.rounding: needs schema sla-terms/2"]
+    );
 }
