@@ -79,3 +79,54 @@ fn issue13_running_incident_at_exactly_its_target_is_running_not_breached() {
         assert_eq!(l.amount.parse::<rust_decimal::Decimal>().unwrap(), rust_decimal::Decimal::from(100));
     }
 }
+
+/// v2 section 9: due diligence reports sole remedy and termination per
+/// contract, counts the contracts where the terms do not say, and shows
+/// both in the report's tables.
+#[test]
+fn issue13_due_diligence_reports_sole_remedy_and_termination() {
+    use sla_ledger::sla_export::reports::diligence_doc;
+    use sla_ledger::sla_governance::diligence::{report, Options, PortfolioContract};
+    let v2 = Terms::parse(&format!(
+        "schema = \"sla-terms/2\"\n{}\n[credit]\nchronic = {{ breached_periods = 3, within_months = 6 }}\n",
+        TERMS.replace(
+            "effective_from = \"2026-01-01\"\n",
+            "effective_from = \"2026-01-01\"\nsole_remedy = true\ntermination = { chronic = true, notice_days = 30 }\n",
+        )
+    ))
+    .unwrap();
+    let v1 = Terms::parse(&TERMS.replace("id = \"EDGE\"", "id = \"OLD\"")).unwrap();
+    let portfolio = [
+        PortfolioContract { terms: &v2, results: vec![] },
+        PortfolioContract { terms: &v1, results: vec![] },
+    ];
+    let o = Options {
+        months: vec!["2026-09".into()],
+        cap_limit: "50".parse().unwrap(),
+        what_if_uptime: "99.5".parse().unwrap(),
+        slo_services: vec![],
+    };
+    let r = report(&portfolio, &o);
+    let rows: Vec<(&str, &str, &str)> = r
+        .contracts
+        .iter()
+        .map(|c| (c.contract.as_str(), c.sole_remedy.as_str(), c.termination.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("EDGE", "yes", "on chronic breach, 30 days' notice"),
+            ("OLD", "unknown", "unknown")
+        ]
+    );
+    assert_eq!((r.sole_remedy_unknown, r.termination_unknown), (1, 1));
+    let doc = diligence_doc(&r, 0, "tester");
+    let t = doc
+        .tables
+        .iter()
+        .find(|t| t.title == "Remedy and termination")
+        .expect("the table");
+    assert_eq!(t.rows[0][2..], ["yes".to_string(), "on chronic breach, 30 days' notice".into()]);
+    assert!(doc.facts.contains(&("Sole remedy unknown".into(), "1".into())));
+    assert!(doc.facts.contains(&("Termination unknown".into(), "1".into())));
+}

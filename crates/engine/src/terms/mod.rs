@@ -16,6 +16,7 @@
 mod credit;
 mod fields;
 mod reader;
+mod remedy;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -104,6 +105,29 @@ pub struct Contract {
     pub effective_to: Option<NaiveDate>,
     pub governing_law: Option<String>,
     pub owner: Option<String>,
+    /// `sole_remedy` (terms v2 section 9): `None` when the terms do not say.
+    pub sole_remedy: Option<bool>,
+    /// `termination` (terms v2 section 9): `None` when the terms do not say.
+    pub termination: Option<Termination>,
+}
+
+/// A right to terminate (terms v2 section 9). Informational.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Termination {
+    /// A chronic breach (v1 `[credit] chronic`) gives the right.
+    pub chronic: bool,
+    pub notice_days: Option<u32>,
+}
+
+impl Termination {
+    /// For a report: "on chronic breach, 30 days' notice".
+    pub fn describe(&self) -> String {
+        match (self.chronic, self.notice_days) {
+            (false, _) => "no right on chronic breach".into(),
+            (true, Some(d)) => format!("on chronic breach, {d} days' notice"),
+            (true, None) => "on chronic breach, notice not stated".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

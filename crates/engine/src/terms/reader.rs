@@ -34,6 +34,10 @@ impl Reader {
             Some(t) => self.credit_rules(t),
             None => Some(CreditRules::default()),
         };
+        self.termination_fits(
+            contract.as_ref().and_then(|c| c.termination.as_ref()),
+            credit.as_ref(),
+        );
         self.finish(f);
         Some(Terms {
             contract: contract?,
@@ -83,6 +87,7 @@ impl Reader {
         }
         let governing_law = self.string(&mut f, "governing_law", false);
         let owner = self.string(&mut f, "owner", false);
+        let (sole_remedy, termination) = self.remedy(&mut f);
         self.finish(f);
         Some(Contract {
             id: id?,
@@ -95,6 +100,8 @@ impl Reader {
             effective_to,
             governing_law,
             owner,
+            sole_remedy,
+            termination,
         })
     }
 

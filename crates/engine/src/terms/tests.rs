@@ -210,3 +210,44 @@ fn floor_rounding_needs_v2() {
         vec!["slas[0].downtime.rounding: needs schema sla-terms/2"]
     );
 }
+
+#[test]
+fn sole_remedy_and_termination_are_read_for_due_diligence() {
+    let with = |schema: &str, contract: &str, credit: &str| {
+        format!("{schema}{MINIMAL}{credit}").replace(
+            "effective_from = \"2026-01-01\"\n",
+            &format!("effective_from = \"2026-01-01\"\n{contract}"),
+        )
+    };
+    let v2 = "schema = \"sla-terms/2\"\n";
+    let keys = "sole_remedy = true\ntermination = { chronic = true, notice_days = 30 }\n";
+    let chronic = "[credit]\nchronic = { breached_periods = 3, within_months = 6 }\n";
+    let t = Terms::parse(&with(v2, keys, chronic)).unwrap();
+    assert_eq!(t.contract.sole_remedy, Some(true));
+    let term = t.contract.termination.unwrap();
+    assert_eq!(term, Termination { chronic: true, notice_days: Some(30) });
+    assert_eq!(term.describe(), "on chronic breach, 30 days' notice");
+    // Absent: unknown.
+    let t = Terms::parse(&with(v2, "", "")).unwrap();
+    assert_eq!((t.contract.sole_remedy, t.contract.termination), (None, None));
+    assert_eq!(
+        problems(&with("schema = \"sla-terms/1\"\n", keys, chronic)),
+        vec![
+            "contract.sole_remedy: needs schema sla-terms/2",
+            "contract.termination: needs schema sla-terms/2"
+        ]
+    );
+    assert_eq!(
+        problems(&with(v2, "sole_remedy = \"yes\"\ntermination = { notice_days = -1, why = 1 }\n", "")),
+        vec![
+            "contract.sole_remedy: expected true or false, found a string",
+            "contract.termination.chronic: required key is missing",
+            "contract.termination.notice_days: -1 is outside 0..=3650",
+            "contract.termination.why: unknown key",
+        ]
+    );
+    assert_eq!(
+        problems(&with(v2, keys, "")),
+        vec!["contract.termination.chronic: true needs a [credit] chronic rule (it says what a chronic breach is)"]
+    );
+}
