@@ -18,7 +18,6 @@ use crate::terms::{
     Terms,
 };
 use crate::time::{fmt_instant, Period};
-use chrono::Duration;
 use num_traits::Zero;
 use rust_decimal::Decimal;
 
@@ -45,7 +44,7 @@ pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<Result
         amounts.push(amount);
     }
     let totals = contract_totals(rules, &amounts, &fees, &mut trace, &mut warnings);
-    let claim_deadline = claim_deadline(rules, period, &mut trace);
+    let claim_deadline = claim_deadline(terms, period, &mut trace);
     let shown = |v: &Rat| shown(rules.rounding, v);
     Ok(ResultDoc {
         schema: "sla-result/1".into(),
@@ -441,14 +440,12 @@ fn contract_cap(
     cap
 }
 
-/// The last day to claim: `claim_window_days` after the period's last
-/// local date.
-fn claim_deadline(rules: &CreditRules, period: &Period, trace: &mut Vec<String>) -> Option<String> {
-    let n = rules.claim_window_days?;
-    let d = (period.last_date + Duration::days(i64::from(n))).to_string();
-    trace.push(format!(
-        "Claim deadline: {n} day(s) after the period's last local date {} = {d}.",
-        period.last_date
-    ));
-    Some(d)
+/// The last day to claim (v1 section 5 step 6, terms v2 section 6). Every
+/// line of a statement covers its month, so the statement's deadline is the
+/// month's.
+fn claim_deadline(terms: &Terms, period: &Period, trace: &mut Vec<String>) -> Option<String> {
+    let rule = terms.credit.claim_rule()?;
+    let (d, how) = crate::claim::claim_deadline(&rule, period.last_date, &terms.calendars);
+    trace.push(how);
+    Some(d.to_string())
 }

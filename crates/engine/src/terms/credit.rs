@@ -219,6 +219,10 @@ impl Reader {
             c.minimum_credit = m;
         }
         c.claim_window_days = self.integer(&mut f, "claim_window_days", false, 0, 36_500);
+        match self.claim(&mut f) {
+            Ok(claim) => c.claim = claim,
+            Err(()) => ok = false,
+        }
         if let Some(ch) = self.sub_table(&mut f, "chronic", false) {
             c.chronic = self.chronic(ch);
         }

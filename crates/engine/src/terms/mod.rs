@@ -13,6 +13,7 @@
 //! `[credit]` rules) and `text` (dates, roundings and working-hour spans
 //! written as strings).
 
+mod claim;
 mod credit;
 mod fields;
 mod reader;
@@ -315,7 +316,31 @@ pub struct CreditRules {
     pub rounding: RoundingRule,
     pub minimum_credit: Decimal,
     pub claim_window_days: Option<u32>,
+    /// `claim` (terms v2 section 6); never set together with
+    /// `claim_window_days`.
+    pub claim: Option<ClaimRule>,
     pub chronic: Option<Chronic>,
+}
+
+/// How the claim deadline is counted (terms v2 section 6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimRule {
+    /// N days after the period's last local date (= v1 `claim_window_days`).
+    DaysAfterPeriod(u32),
+    /// The last local date of the Nth local month after the period's last.
+    EndOfMonthAfterPeriod(u32),
+    /// The Nth date after the period's last local date with working time in
+    /// `calendar` that is not one of its holidays.
+    BusinessDaysAfterPeriod { days: u32, calendar: String },
+}
+
+impl CreditRules {
+    /// The claim rule in force: `claim`, or v1's `claim_window_days`.
+    pub fn claim_rule(&self) -> Option<ClaimRule> {
+        self.claim
+            .clone()
+            .or(self.claim_window_days.map(ClaimRule::DaysAfterPeriod))
+    }
 }
 
 impl Terms {
@@ -354,6 +379,7 @@ impl Default for CreditRules {
             },
             minimum_credit: Decimal::ZERO,
             claim_window_days: None,
+            claim: None,
             chronic: None,
         }
     }

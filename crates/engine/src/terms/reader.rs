@@ -38,6 +38,7 @@ impl Reader {
             contract.as_ref().and_then(|c| c.termination.as_ref()),
             credit.as_ref(),
         );
+        self.claim_fits(credit.as_ref(), &calendars);
         self.finish(f);
         Some(Terms {
             contract: contract?,

@@ -251,3 +251,54 @@ fn sole_remedy_and_termination_are_read_for_due_diligence() {
         vec!["contract.termination.chronic: true needs a [credit] chronic rule (it says what a chronic breach is)"]
     );
 }
+
+#[test]
+fn claim_forms_are_read_with_their_rules() {
+    let cal = "[calendars.office]\nhours = { mon = \"09:00-17:00\" }\n[calendars.never]\ntimezone = \"UTC\"\n";
+    let with = |schema: &str, credit: &str| format!("{schema}{MINIMAL}{cal}[credit]\n{credit}\n");
+    let v2 = "schema = \"sla-terms/2\"\n";
+    let rule = |credit: &str| Terms::parse(&with(v2, credit)).unwrap().credit.claim_rule();
+    assert_eq!(rule("claim = { days_after_period = 30 }"), Some(ClaimRule::DaysAfterPeriod(30)));
+    assert_eq!(rule("claim_window_days = 30"), Some(ClaimRule::DaysAfterPeriod(30)));
+    assert_eq!(rule("claim = { end_of_month_after_period = 2 }"), Some(ClaimRule::EndOfMonthAfterPeriod(2)));
+    assert_eq!(
+        rule("claim = { business_days_after_period = 5, calendar = \"office\" }"),
+        Some(ClaimRule::BusinessDaysAfterPeriod { days: 5, calendar: "office".into() })
+    );
+    let bad = |credit: &str| problems(&with(v2, credit));
+    assert_eq!(
+        bad("claim = { days_after_period = 30 }\nclaim_window_days = 30"),
+        vec!["credit.claim: write either claim or claim_window_days, not both"]
+    );
+    assert_eq!(
+        bad("claim = { days_after_period = 30, end_of_month_after_period = 1 }"),
+        vec!["credit.claim: needs exactly one of days_after_period, end_of_month_after_period, business_days_after_period (found days_after_period, end_of_month_after_period)"]
+    );
+    assert_eq!(
+        bad("claim = {}"),
+        vec!["credit.claim: needs exactly one of days_after_period, end_of_month_after_period, business_days_after_period (found none)"]
+    );
+    assert_eq!(
+        bad("claim = { business_days_after_period = 0 }"),
+        vec![
+            "credit.claim.business_days_after_period: 0 is outside 1..=3650",
+            "credit.claim.calendar: required with business_days_after_period"
+        ]
+    );
+    assert_eq!(
+        bad("claim = { days_after_period = 3, calendar = \"office\" }"),
+        vec!["credit.claim.calendar: only business_days_after_period counts in a calendar"]
+    );
+    assert_eq!(
+        bad("claim = { business_days_after_period = 5, calendar = \"nope\" }"),
+        vec!["credit.claim.calendar: `nope` names no [calendars] entry"]
+    );
+    assert_eq!(
+        bad("claim = { business_days_after_period = 5, calendar = \"never\" }"),
+        vec!["credit.claim.calendar: `never` has no working hours on any weekday"]
+    );
+    assert_eq!(
+        problems(&with("", "claim = { days_after_period = 30 }")),
+        vec!["credit.claim: needs schema sla-terms/2"]
+    );
+}
