@@ -44,7 +44,11 @@ fn opened(id: &str, at: &str) -> IncidentRow {
 /// breached, no credit. One more second of working time is a breach.
 #[test]
 fn issue13_running_incident_at_exactly_its_target_is_running_not_breached() {
-    for schema in ["", "schema = \"sla-terms/1\"\n", "schema = \"sla-terms/2\"\n"] {
+    for schema in [
+        "",
+        "schema = \"sla-terms/1\"\n",
+        "schema = \"sla-terms/2\"\n",
+    ] {
         let terms = Terms::parse(&format!("{schema}{TERMS}")).unwrap();
         let period = terms.period("2026-09").unwrap();
         let events = Events {
@@ -63,7 +67,10 @@ fn issue13_running_incident_at_exactly_its_target_is_running_not_breached() {
         assert!(l.trace.iter().any(|t| t.contains("exactly at its target")));
 
         let events = Events {
-            incidents: vec![opened("INC-B", "2026-09-30T08:59:59Z"), opened("INC-C", "2026-09-29T16:59:59Z")],
+            incidents: vec![
+                opened("INC-B", "2026-09-30T08:59:59Z"),
+                opened("INC-C", "2026-09-29T16:59:59Z"),
+            ],
             ..Events::default()
         };
         let doc = compute(&terms, &events, &period).unwrap();
@@ -76,7 +83,10 @@ fn issue13_running_incident_at_exactly_its_target_is_running_not_breached() {
         assert_eq!((l.breaches, l.running), (1, 1));
         let c = l.incidents.iter().find(|e| e.incident == "INC-C").unwrap();
         assert_eq!(c.breach_at.as_deref(), Some("2026-09-30T16:59:59Z"));
-        assert_eq!(l.amount.parse::<rust_decimal::Decimal>().unwrap(), rust_decimal::Decimal::from(100));
+        assert_eq!(
+            l.amount.parse::<rust_decimal::Decimal>().unwrap(),
+            rust_decimal::Decimal::from(100)
+        );
     }
 }
 
@@ -97,8 +107,14 @@ fn issue13_due_diligence_reports_sole_remedy_and_termination() {
     .unwrap();
     let v1 = Terms::parse(&TERMS.replace("id = \"EDGE\"", "id = \"OLD\"")).unwrap();
     let portfolio = [
-        PortfolioContract { terms: &v2, results: vec![] },
-        PortfolioContract { terms: &v1, results: vec![] },
+        PortfolioContract {
+            terms: &v2,
+            results: vec![],
+        },
+        PortfolioContract {
+            terms: &v1,
+            results: vec![],
+        },
     ];
     let o = Options {
         months: vec!["2026-09".into()],
@@ -110,7 +126,13 @@ fn issue13_due_diligence_reports_sole_remedy_and_termination() {
     let rows: Vec<(&str, &str, &str)> = r
         .contracts
         .iter()
-        .map(|c| (c.contract.as_str(), c.sole_remedy.as_str(), c.termination.as_str()))
+        .map(|c| {
+            (
+                c.contract.as_str(),
+                c.sole_remedy.as_str(),
+                c.termination.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         rows,
@@ -126,7 +148,17 @@ fn issue13_due_diligence_reports_sole_remedy_and_termination() {
         .iter()
         .find(|t| t.title == "Remedy and termination")
         .expect("the table");
-    assert_eq!(t.rows[0][2..], ["yes".to_string(), "on chronic breach, 30 days' notice".into()]);
-    assert!(doc.facts.contains(&("Sole remedy unknown".into(), "1".into())));
-    assert!(doc.facts.contains(&("Termination unknown".into(), "1".into())));
+    assert_eq!(
+        t.rows[0][2..],
+        [
+            "yes".to_string(),
+            "on chronic breach, 30 days' notice".into()
+        ]
+    );
+    assert!(doc
+        .facts
+        .contains(&("Sole remedy unknown".into(), "1".into())));
+    assert!(doc
+        .facts
+        .contains(&("Termination unknown".into(), "1".into())));
 }

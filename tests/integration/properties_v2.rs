@@ -41,7 +41,10 @@ fn uptime_on_a_threshold(doc: &ResultDoc) -> bool {
     };
     let (down, d) = (dec(&l.downtime_seconds), dec(&l.denominator_seconds));
     let hundred = Decimal::ONE_HUNDRED;
-    !d.is_zero() && THRESHOLDS.iter().any(|t| hundred * (d - down) == dec(t) * d)
+    !d.is_zero()
+        && THRESHOLDS
+            .iter()
+            .any(|t| hundred * (d - down) == dec(t) * d)
 }
 
 proptest! {

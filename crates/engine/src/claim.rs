@@ -16,7 +16,9 @@ pub fn claim_deadline(
     match rule {
         ClaimRule::DaysAfterPeriod(n) => {
             let d = last + Duration::days(i64::from(*n));
-            let how = format!("Claim deadline: {n} day(s) after the period's last local date {last} = {d}.");
+            let how = format!(
+                "Claim deadline: {n} day(s) after the period's last local date {last} = {d}."
+            );
             (d, how)
         }
         ClaimRule::EndOfMonthAfterPeriod(n) => {
@@ -48,8 +50,9 @@ fn ordinal(n: u32) -> &'static str {
 /// The month `n` months after `last`'s (YYYY-MM) and its last date.
 fn end_of_month_after(last: NaiveDate, n: u32) -> (String, NaiveDate) {
     let index = last.year() * 12 + last.month0() as i32 + n as i32 + 1;
-    let first_of_next = NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
-        .expect("a date in range");
+    let first_of_next =
+        NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
+            .expect("a date in range");
     let d = first_of_next - Duration::days(1);
     (d.format("%Y-%m").to_string(), d)
 }
@@ -57,12 +60,7 @@ fn end_of_month_after(last: NaiveDate, n: u32) -> (String, NaiveDate) {
 /// The `n`th date after `last` with working hours in `cal` that is not one
 /// of its holidays; the trace lists the dates counted and those skipped.
 /// The reader makes sure `cal` has working hours on some weekday.
-fn business_days_after(
-    last: NaiveDate,
-    n: u32,
-    name: &str,
-    cal: &Calendar,
-) -> (NaiveDate, String) {
+fn business_days_after(last: NaiveDate, n: u32, name: &str, cal: &Calendar) -> (NaiveDate, String) {
     let mut counted = Vec::new();
     let mut skipped = Vec::new();
     let mut d = last;
@@ -112,17 +110,32 @@ mod tests {
         let sep = date("2026-09-30");
         let (d, how) = claim_deadline(&ClaimRule::DaysAfterPeriod(30), sep, &cals);
         assert_eq!(d, date("2026-10-30"));
-        assert_eq!(how, "Claim deadline: 30 day(s) after the period's last local date 2026-09-30 = 2026-10-30.");
+        assert_eq!(
+            how,
+            "Claim deadline: 30 day(s) after the period's last local date 2026-09-30 = 2026-10-30."
+        );
         // AWS: by the end of the second billing cycle after: November.
         let (d, how) = claim_deadline(&ClaimRule::EndOfMonthAfterPeriod(2), sep, &cals);
         assert_eq!(d, date("2026-11-30"));
         assert_eq!(how, "Claim deadline: the end of the 2nd local month after the period's last month 2026-09 (2026-11) = 2026-11-30.");
         // December + 2 months crosses the year; February 2027 has 28 days.
-        assert_eq!(end_of_month_after(date("2026-12-31"), 2).1, date("2027-02-28"));
-        assert_eq!(end_of_month_after(date("2027-12-15"), 2).1, date("2028-02-29"));
-        assert_eq!(end_of_month_after(date("2026-09-15"), 0).1, date("2026-09-30"));
+        assert_eq!(
+            end_of_month_after(date("2026-12-31"), 2).1,
+            date("2027-02-28")
+        );
+        assert_eq!(
+            end_of_month_after(date("2027-12-15"), 2).1,
+            date("2028-02-29")
+        );
+        assert_eq!(
+            end_of_month_after(date("2026-09-15"), 0).1,
+            date("2026-09-30")
+        );
         // Oct 1 Thu, 2 Fri, (3 Sat, 4 Sun), 5 Mon ... 9 Fri, (10, 11), 12 holiday, 13 Tue.
-        let rule = ClaimRule::BusinessDaysAfterPeriod { days: 8, calendar: "ny-business".into() };
+        let rule = ClaimRule::BusinessDaysAfterPeriod {
+            days: 8,
+            calendar: "ny-business".into(),
+        };
         let (d, how) = claim_deadline(&rule, sep, &cals);
         assert_eq!(d, date("2026-10-13"));
         assert_eq!(how, "Claim deadline: the 8th business day of calendar `ny-business` after the period's last local date 2026-09-30 = 2026-10-13 (counted: 2026-10-01, 2026-10-02, 2026-10-05, 2026-10-06, 2026-10-07, 2026-10-08, 2026-10-09, 2026-10-13; skipped: 2026-10-03 Sat, 2026-10-04 Sun, 2026-10-10 Sat, 2026-10-11 Sun, 2026-10-12 holiday).");

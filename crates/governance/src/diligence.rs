@@ -201,8 +201,14 @@ pub fn what_if(t: &Terms, uptime: Decimal) -> Rat {
         .map(|s| match &s.term {
             SlaTerm::Availability(a) => {
                 let target = rat(a.target);
-                let (pct, _) =
-                    schedule_percent(&s.credit.schedule, a.breach_when, &u, &target, a.breach_when.hits(&u, &target), &mut Vec::new());
+                let (pct, _) = schedule_percent(
+                    &s.credit.schedule,
+                    a.breach_when,
+                    &u,
+                    &target,
+                    a.breach_when.hits(&u, &target),
+                    &mut Vec::new(),
+                );
                 let pct = match s.credit.cap_percent {
                     Some(c) => pct.min(rat(c)),
                     None => pct,

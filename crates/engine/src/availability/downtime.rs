@@ -144,7 +144,11 @@ pub(super) fn rounded(
 /// outage's weighted seconds round to whole units, up or down.
 fn each_to_unit(u: i64, up: bool, parts_by_outage: &[Parts], trace: &mut Vec<String>) -> Rat {
     let mut total = Rat::zero();
-    let (name, way) = if up { ("ceil", "up") } else { ("floor", "down") };
+    let (name, way) = if up {
+        ("ceil", "up")
+    } else {
+        ("floor", "down")
+    };
     for parts in parts_by_outage {
         let w = weighted(parts);
         if w.is_positive() {
@@ -306,7 +310,10 @@ mod tests {
                 "floor:1m: 62.5 weighted s rounds down to 60 s."
             ]
         );
-        assert_eq!(each_to_unit(60, true, &outages, &mut Vec::new()), rat_int(180));
+        assert_eq!(
+            each_to_unit(60, true, &outages, &mut Vec::new()),
+            rat_int(180)
+        );
         // A whole number of units is left as it is, with no trace line.
         let whole: Vec<Parts> = vec![vec![(0, 120, Decimal::ONE)]];
         let mut trace = Vec::new();

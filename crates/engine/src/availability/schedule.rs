@@ -46,7 +46,11 @@ pub fn schedule_percent(
             match hit {
                 Some(t) => {
                     // v1's sentence is kept word for word for "below".
-                    let under = if when == BreachWhen::Below { "under" } else { w };
+                    let under = if when == BreachWhen::Below {
+                        "under"
+                    } else {
+                        w
+                    };
                     trace.push(format!("Tier: uptime is {w} {}, so {} % applies (the largest percent among tiers whose `below` the uptime is {under}).", dec_str(&t.below), dec_str(&t.percent)));
                     (rat(t.percent), Some(t.below))
                 }
@@ -71,9 +75,17 @@ pub fn schedule_percent(
             let pct = raw.clone().min(hundred());
             trace.push(format!(
                 "per_step: {}((target - uptime) / {}){} = {} step(s) x {} % = {} %{}.",
-                if when == BreachWhen::AtOrBelow { "max(1, ceil" } else { "ceil" },
+                if when == BreachWhen::AtOrBelow {
+                    "max(1, ceil"
+                } else {
+                    "ceil"
+                },
                 dec_str(step),
-                if when == BreachWhen::AtOrBelow { ")" } else { "" },
+                if when == BreachWhen::AtOrBelow {
+                    ")"
+                } else {
+                    ""
+                },
                 steps,
                 dec_str(percent_per_step),
                 fmt_rat(&raw, 0),
@@ -129,8 +141,14 @@ mod tests {
     fn at_or_below_differs_from_below_only_at_a_threshold() {
         let d = |s: &str| Decimal::from_str(s).unwrap();
         let tiers = Schedule::Tiers(vec![
-            Tier { below: d("99.9"), percent: d("10") },
-            Tier { below: d("99.0"), percent: d("25") },
+            Tier {
+                below: d("99.9"),
+                percent: d("10"),
+            },
+            Tier {
+                below: d("99.0"),
+                percent: d("25"),
+            },
         ]);
         let (p, trace) = pct(&tiers, BreachWhen::AtOrBelow, "99.9");
         assert_eq!(p, r("10"));
@@ -140,10 +158,18 @@ mod tests {
         assert_eq!(pct(&tiers, BreachWhen::Below, "99.0").0, r("10"));
         assert_eq!(pct(&tiers, BreachWhen::AtOrBelow, "99.95").0, r("0"));
 
-        let step = Schedule::PerStep { step: d("0.1"), percent_per_step: d("5") };
+        let step = Schedule::PerStep {
+            step: d("0.1"),
+            percent_per_step: d("5"),
+        };
         let (p, trace) = pct(&step, BreachWhen::AtOrBelow, "99.9");
         assert_eq!(p, r("5"));
-        assert!(trace[0].starts_with("per_step: max(1, ceil((target - uptime) / 0.1)) = 1 step(s) x 5 % = 5 %"), "{trace:?}");
+        assert!(
+            trace[0].starts_with(
+                "per_step: max(1, ceil((target - uptime) / 0.1)) = 1 step(s) x 5 % = 5 %"
+            ),
+            "{trace:?}"
+        );
         assert_eq!(pct(&step, BreachWhen::Below, "99.9").0, r("0"));
         // ceil(0.15 / 0.1) = 2 either way.
         assert_eq!(pct(&step, BreachWhen::AtOrBelow, "99.75").0, r("10"));

@@ -16,7 +16,11 @@ impl Reader {
     /// rejected.
     pub(super) fn claim(&mut self, f: &mut Fields<'_>) -> Result<Option<ClaimRule>, ()> {
         if !self.v2_key(f, "claim") {
-            return if f.table.contains_key("claim") { Err(()) } else { Ok(None) };
+            return if f.table.contains_key("claim") {
+                Err(())
+            } else {
+                Ok(None)
+            };
         }
         let t = self.sub_table(f, "claim", false).ok_or(())?;
         if f.table.contains_key("claim_window_days") {
@@ -33,7 +37,11 @@ impl Reader {
                 format!(
                     "needs exactly one of {} (found {})",
                     FORMS.join(", "),
-                    if written.is_empty() { "none".to_string() } else { written.join(", ") }
+                    if written.is_empty() {
+                        "none".to_string()
+                    } else {
+                        written.join(", ")
+                    }
                 ),
             );
         }
@@ -43,7 +51,10 @@ impl Reader {
         let calendar = self.string(&mut cf, "calendar", false);
         let is_business = written == ["business_days_after_period"];
         match (&calendar, is_business) {
-            (None, true) => self.err("credit.claim.calendar", "required with business_days_after_period"),
+            (None, true) => self.err(
+                "credit.claim.calendar",
+                "required with business_days_after_period",
+            ),
             (Some(_), false) if written.len() == 1 => self.err(
                 "credit.claim.calendar",
                 "only business_days_after_period counts in a calendar",

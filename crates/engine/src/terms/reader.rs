@@ -417,14 +417,13 @@ impl Reader {
             "below" => BreachWhen::Below,
             "at_or_below" => BreachWhen::AtOrBelow,
             other => {
-                self.err(
-                    bpath,
-                    format!("`{other}` is not one of below, at_or_below"),
-                );
+                self.err(bpath, format!("`{other}` is not one of below, at_or_below"));
                 return false;
             }
         };
-        if a.breach_when == BreachWhen::AtOrBelow && target.is_some_and(|t| t >= Decimal::ONE_HUNDRED) {
+        if a.breach_when == BreachWhen::AtOrBelow
+            && target.is_some_and(|t| t >= Decimal::ONE_HUNDRED)
+        {
             self.err(
                 join(path, "target"),
                 "must be below 100 with breach_when = \"at_or_below\" (uptime 100 would be a breach)",

@@ -27,20 +27,19 @@ impl Reader {
             None
         };
         let termination = if self.v2_key(f, "termination") {
-            self.sub_table(f, "termination", false)
-                .and_then(|t| {
-                    let mut tf = self.fields(t, "contract.termination");
-                    let chronic = self.boolean(&mut tf, "chronic");
-                    if !t.contains_key("chronic") {
-                        self.err("contract.termination.chronic", "required key is missing");
-                    }
-                    let notice_days = self.integer(&mut tf, "notice_days", false, 0, 3_650);
-                    self.finish(tf);
-                    chronic.map(|chronic| Termination {
-                        chronic,
-                        notice_days,
-                    })
+            self.sub_table(f, "termination", false).and_then(|t| {
+                let mut tf = self.fields(t, "contract.termination");
+                let chronic = self.boolean(&mut tf, "chronic");
+                if !t.contains_key("chronic") {
+                    self.err("contract.termination.chronic", "required key is missing");
+                }
+                let notice_days = self.integer(&mut tf, "notice_days", false, 0, 3_650);
+                self.finish(tf);
+                chronic.map(|chronic| Termination {
+                    chronic,
+                    notice_days,
                 })
+            })
         } else {
             None
         };
@@ -49,7 +48,11 @@ impl Reader {
 
     /// A right to terminate for chronic breach needs the rule that says
     /// what chronic breach is (v1 `[credit] chronic`).
-    pub(super) fn termination_fits(&mut self, t: Option<&Termination>, credit: Option<&CreditRules>) {
+    pub(super) fn termination_fits(
+        &mut self,
+        t: Option<&Termination>,
+        credit: Option<&CreditRules>,
+    ) {
         if let (Some(t), Some(c)) = (t, credit) {
             if t.chronic && c.chronic.is_none() {
                 self.err(

@@ -135,7 +135,9 @@ fn schema_v2_is_accepted_and_others_are_named() {
     assert_eq!(Terms::parse(&v2).unwrap(), Terms::parse(&v1).unwrap());
     assert_eq!(
         problems(&format!("schema = \"sla-terms/3\"\n{MINIMAL}")),
-        vec!["schema: `sla-terms/3` is not supported (expected \"sla-terms/1\" or \"sla-terms/2\")"]
+        vec![
+            "schema: `sla-terms/3` is not supported (expected \"sla-terms/1\" or \"sla-terms/2\")"
+        ]
     );
 }
 
@@ -162,7 +164,8 @@ multiplier = "10"
 
 #[test]
 fn breach_when_is_read_and_checked() {
-    let text = |target: &str, when: &str| AT_OR_BELOW.replace("TARGET", target).replace("WHEN", when);
+    let text =
+        |target: &str, when: &str| AT_OR_BELOW.replace("TARGET", target).replace("WHEN", when);
     let t = Terms::parse(&text("99.9", "at_or_below")).unwrap();
     let SlaTerm::Availability(a) = &t.slas[0].term else {
         panic!()
@@ -178,13 +181,28 @@ fn breach_when_is_read_and_checked() {
     );
     // A v1 file: the key is named even at its default value.
     let v1 = text("99.9", "below").replace("sla-terms/2", "sla-terms/1");
-    assert_eq!(problems(&v1), vec!["slas[0].breach_when: needs schema sla-terms/2"]);
-    assert_eq!(problems(&v1.replace("schema = \"sla-terms/1\"", "")), vec!["slas[0].breach_when: needs schema sla-terms/2"]);
+    assert_eq!(
+        problems(&v1),
+        vec!["slas[0].breach_when: needs schema sla-terms/2"]
+    );
+    assert_eq!(
+        problems(&v1.replace("schema = \"sla-terms/1\"", "")),
+        vec!["slas[0].breach_when: needs schema sla-terms/2"]
+    );
     // Incident terms do not take it.
     let incident = text("99.9", "below")
-        .replace("kind = \"availability\"\ntarget = \"99.9\"", "kind = \"response\"\nseverity = \"P1\"\ntarget = \"1h\"")
-        .replace("schedule = \"multiplier\"\nmultiplier = \"10\"", "schedule = \"per_breach\"\npercent = \"5\"");
-    assert_eq!(problems(&incident), vec!["slas[0].breach_when: only availability terms take this key"]);
+        .replace(
+            "kind = \"availability\"\ntarget = \"99.9\"",
+            "kind = \"response\"\nseverity = \"P1\"\ntarget = \"1h\"",
+        )
+        .replace(
+            "schedule = \"multiplier\"\nmultiplier = \"10\"",
+            "schedule = \"per_breach\"\npercent = \"5\"",
+        );
+    assert_eq!(
+        problems(&incident),
+        vec!["slas[0].breach_when: only availability terms take this key"]
+    );
 }
 
 #[test]
@@ -225,11 +243,20 @@ fn sole_remedy_and_termination_are_read_for_due_diligence() {
     let t = Terms::parse(&with(v2, keys, chronic)).unwrap();
     assert_eq!(t.contract.sole_remedy, Some(true));
     let term = t.contract.termination.unwrap();
-    assert_eq!(term, Termination { chronic: true, notice_days: Some(30) });
+    assert_eq!(
+        term,
+        Termination {
+            chronic: true,
+            notice_days: Some(30)
+        }
+    );
     assert_eq!(term.describe(), "on chronic breach, 30 days' notice");
     // Absent: unknown.
     let t = Terms::parse(&with(v2, "", "")).unwrap();
-    assert_eq!((t.contract.sole_remedy, t.contract.termination), (None, None));
+    assert_eq!(
+        (t.contract.sole_remedy, t.contract.termination),
+        (None, None)
+    );
     assert_eq!(
         problems(&with("schema = \"sla-terms/1\"\n", keys, chronic)),
         vec![
@@ -238,7 +265,11 @@ fn sole_remedy_and_termination_are_read_for_due_diligence() {
         ]
     );
     assert_eq!(
-        problems(&with(v2, "sole_remedy = \"yes\"\ntermination = { notice_days = -1, why = 1 }\n", "")),
+        problems(&with(
+            v2,
+            "sole_remedy = \"yes\"\ntermination = { notice_days = -1, why = 1 }\n",
+            ""
+        )),
         vec![
             "contract.sole_remedy: expected true or false, found a string",
             "contract.termination.chronic: required key is missing",
@@ -258,12 +289,24 @@ fn claim_forms_are_read_with_their_rules() {
     let with = |schema: &str, credit: &str| format!("{schema}{MINIMAL}{cal}[credit]\n{credit}\n");
     let v2 = "schema = \"sla-terms/2\"\n";
     let rule = |credit: &str| Terms::parse(&with(v2, credit)).unwrap().credit.claim_rule();
-    assert_eq!(rule("claim = { days_after_period = 30 }"), Some(ClaimRule::DaysAfterPeriod(30)));
-    assert_eq!(rule("claim_window_days = 30"), Some(ClaimRule::DaysAfterPeriod(30)));
-    assert_eq!(rule("claim = { end_of_month_after_period = 2 }"), Some(ClaimRule::EndOfMonthAfterPeriod(2)));
+    assert_eq!(
+        rule("claim = { days_after_period = 30 }"),
+        Some(ClaimRule::DaysAfterPeriod(30))
+    );
+    assert_eq!(
+        rule("claim_window_days = 30"),
+        Some(ClaimRule::DaysAfterPeriod(30))
+    );
+    assert_eq!(
+        rule("claim = { end_of_month_after_period = 2 }"),
+        Some(ClaimRule::EndOfMonthAfterPeriod(2))
+    );
     assert_eq!(
         rule("claim = { business_days_after_period = 5, calendar = \"office\" }"),
-        Some(ClaimRule::BusinessDaysAfterPeriod { days: 5, calendar: "office".into() })
+        Some(ClaimRule::BusinessDaysAfterPeriod {
+            days: 5,
+            calendar: "office".into()
+        })
     );
     let bad = |credit: &str| problems(&with(v2, credit));
     assert_eq!(
