@@ -156,7 +156,14 @@ fn line(
     let mut line_trace = Vec::new();
     let (percent, breached, measured) = match &sla.term {
         SlaTerm::Availability(a) => {
-            let o = availability(&sla.service, a, &sla.credit.schedule, events, period);
+            let o = availability(
+                &sla.service,
+                a,
+                &sla.credit.schedule,
+                sla.credit.cap_days,
+                events,
+                period,
+            );
             warnings.extend(o.warnings.iter().cloned());
             line_trace.extend(o.trace.iter().cloned());
             (
@@ -185,7 +192,11 @@ fn line(
     let (amount, amount_text) = line_rounding(rounding, amount, &mut line_trace);
     let shown = LineFigures {
         breached,
-        percent: fmt_rat(&percent, 0),
+        // A days tier's percent is days x 100 / N: shown to 6 places.
+        percent: match &measured {
+            Measured::Availability(o) if o.days.is_some() => fmt_fixed(&percent, 6),
+            _ => fmt_rat(&percent, 0),
+        },
         basis: fmt_rat(&basis, basis_places),
         amount: amount_text,
         trace: line_trace,
@@ -297,6 +308,7 @@ fn availability_line(sla: &Sla, target: Decimal, o: AvailabilityOutcome, f: Line
         denominator_seconds: o.denominator_seconds.to_string(),
         percent: f.percent,
         tier_below: o.tier_below.map(|b| b.to_string()),
+        days: o.days.map(|d| d.normalize().to_string()),
         basis: f.basis,
         amount: f.amount,
         trace: f.trace,

@@ -10,7 +10,7 @@
 use num_traits::Zero;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use sla_engine::availability::schedule_percent;
+use sla_engine::availability::{schedule_percent, DaysOfService};
 use sla_engine::num::{fmt_fixed, rat, rat_int, Rat};
 use sla_engine::terms::{Aggregation, Basis, Schedule, SlaTerm};
 use sla_engine::{chronic, Month, ResultDoc, Terms};
@@ -175,7 +175,17 @@ pub fn monthly_max(t: &Terms) -> Option<Rat> {
         .iter()
         .map(|s| {
             let most = match &s.credit.schedule {
-                Schedule::Tiers(ts) => ts.iter().map(|x| rat(x.percent)).max(),
+                // Days of service cost most in the shortest month (N = 28).
+                Schedule::Tiers(ts) => ts
+                    .iter()
+                    .map(|x| match x.days {
+                        Some(d) => {
+                            let d = s.credit.cap_days.map_or(d, |c| d.min(c));
+                            rat(d) * rat_int(100) / rat_int(28)
+                        }
+                        None => rat(x.percent),
+                    })
+                    .max(),
                 Schedule::PerStep { .. } | Schedule::Multiplier(_) => Some(rat_int(100)),
                 Schedule::PerBreach(_) => None,
             };
@@ -201,12 +211,18 @@ pub fn what_if(t: &Terms, uptime: Decimal) -> Rat {
         .map(|s| match &s.term {
             SlaTerm::Availability(a) => {
                 let target = rat(a.target);
-                let (pct, _) = schedule_percent(
+                // A days-of-service tier is priced on a 30-day month.
+                let dos = DaysOfService {
+                    days_in_period: 30,
+                    cap_days: s.credit.cap_days,
+                };
+                let (pct, _, _) = schedule_percent(
                     &s.credit.schedule,
                     a.breach_when,
                     &u,
                     &target,
                     a.breach_when.hits(&u, &target),
+                    dos,
                     &mut Vec::new(),
                 );
                 let pct = match s.credit.cap_percent {

@@ -14,7 +14,7 @@ mod merge;
 mod rows;
 mod schedule;
 
-pub use schedule::schedule_percent;
+pub use schedule::{schedule_percent, DaysOfService};
 
 use crate::events::{Events, Origin};
 use crate::num::{fmt_fixed, fmt_rat, hundred, rat, rat_int, terminates, Rat};
@@ -36,6 +36,8 @@ pub struct AvailabilityOutcome {
     pub percent: Rat,
     /// The tier that applied, as its `below` value.
     pub tier_below: Option<Decimal>,
+    /// A days-of-service tier's days, after `cap_days` (terms v2 section 3).
+    pub days: Option<Decimal>,
     pub trace: Vec<String>,
     pub warnings: Vec<String>,
     pub evidence: Vec<EvidenceRow>,
@@ -86,6 +88,7 @@ pub fn availability(
     service: &str,
     a: &Availability,
     schedule: &Schedule,
+    cap_days: Option<Decimal>,
     events: &Events,
     p: &Period,
 ) -> AvailabilityOutcome {
@@ -131,12 +134,17 @@ pub fn availability(
     let (uptime, breached) = uptime(a, denominator, &downtime, &mut trace);
 
     // Step 9: percent.
-    let (percent, tier_below) = schedule_percent(
+    let dos = DaysOfService {
+        days_in_period: p.month_days(),
+        cap_days,
+    };
+    let (percent, tier_below, days) = schedule_percent(
         schedule,
         a.breach_when,
         &uptime,
         &target,
         breached,
+        dos,
         &mut trace,
     );
     AvailabilityOutcome {
@@ -147,6 +155,7 @@ pub fn availability(
         breached,
         percent,
         tier_below,
+        days,
         trace,
         warnings,
         evidence,

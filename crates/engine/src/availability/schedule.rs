@@ -25,14 +25,67 @@ impl BreachWhen {
     }
 }
 
+/// What a days-of-service tier needs (terms v2 section 3).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DaysOfService {
+    /// N: the local calendar days of the line's month, before any cut.
+    pub days_in_period: u32,
+    pub cap_days: Option<Decimal>,
+}
+
 /// The schedule's percent for an availability term (spec 3.9; terms v2
 /// section 2 for `when`). `breached` is `when.hits(uptime, target)` except
-/// where D = 0, which is never breached.
+/// where D = 0, which is never breached. The third value is the days of a
+/// days-of-service tier, after `cap_days`.
 pub fn schedule_percent(
     schedule: &Schedule,
     when: BreachWhen,
     uptime: &Rat,
     target: &Rat,
+    breached: bool,
+    dos: DaysOfService,
+    trace: &mut Vec<String>,
+) -> (Rat, Option<Decimal>, Option<Decimal>) {
+    if let Schedule::Tiers(_) = schedule {
+        let (pct, below) = tier_percent(schedule, when, uptime, breached, trace);
+        let tier = match schedule {
+            Schedule::Tiers(ts) => ts.iter().find(|t| Some(t.below) == below),
+            _ => None,
+        };
+        return match tier.and_then(|t| t.days) {
+            Some(days) => {
+                let (p, d) = days_percent(days, dos, trace);
+                (p, below, Some(d))
+            }
+            None => (pct, below, None),
+        };
+    }
+    let (p, b) = shortfall_percent(schedule, when, uptime, target, breached, trace);
+    (p, b, None)
+}
+
+/// A days tier: days (after `cap_days`) x 100 / N.
+fn days_percent(days: Decimal, dos: DaysOfService, trace: &mut Vec<String>) -> (Rat, Decimal) {
+    let capped = dos.cap_days.map_or(days, |c| days.min(c));
+    let n = dos.days_in_period;
+    let pct = rat(capped) * hundred() / Rat::from_integer(n.into());
+    trace.push(format!(
+        "Days of service: {} day(s){}; percent = {} x 100 / N = {} (N = {n} local days in the month).",
+        dec_str(&days),
+        match dos.cap_days {
+            Some(c) if c < days => format!(", capped by cap_days {} to {} day(s)", dec_str(&c), dec_str(&capped)),
+            _ => String::new(),
+        },
+        dec_str(&capped),
+        fmt_rat(&pct, 0)
+    ));
+    (pct, capped)
+}
+
+fn tier_percent(
+    schedule: &Schedule,
+    when: BreachWhen,
+    uptime: &Rat,
     breached: bool,
     trace: &mut Vec<String>,
 ) -> (Rat, Option<Decimal>) {
@@ -41,7 +94,7 @@ pub fn schedule_percent(
             let hit = tiers
                 .iter()
                 .filter(|t| breached && when.hits(uptime, &rat(t.below)))
-                .max_by(|a, b| a.percent.cmp(&b.percent));
+                .max_by(|a, b| a.percent.cmp(&b.percent).then(a.days.cmp(&b.days)));
             let w = when.words();
             match hit {
                 Some(t) => {
@@ -51,7 +104,10 @@ pub fn schedule_percent(
                     } else {
                         w
                     };
-                    trace.push(format!("Tier: uptime is {w} {}, so {} % applies (the largest percent among tiers whose `below` the uptime is {under}).", dec_str(&t.below), dec_str(&t.percent)));
+                    match t.days {
+                        None => trace.push(format!("Tier: uptime is {w} {}, so {} % applies (the largest percent among tiers whose `below` the uptime is {under}).", dec_str(&t.below), dec_str(&t.percent))),
+                        Some(d) => trace.push(format!("Tier: uptime is {w} {}, so {} day(s) of service apply (the most days among tiers whose `below` the uptime is {under}).", dec_str(&t.below), dec_str(&d))),
+                    }
                     (rat(t.percent), Some(t.below))
                 }
                 None => {
@@ -60,6 +116,19 @@ pub fn schedule_percent(
                 }
             }
         }
+        _ => (Rat::zero(), None),
+    }
+}
+
+fn shortfall_percent(
+    schedule: &Schedule,
+    when: BreachWhen,
+    uptime: &Rat,
+    target: &Rat,
+    breached: bool,
+    trace: &mut Vec<String>,
+) -> (Rat, Option<Decimal>) {
+    match schedule {
         Schedule::PerStep {
             step,
             percent_per_step,
@@ -116,7 +185,7 @@ pub fn schedule_percent(
             ));
             (pct, None)
         }
-        Schedule::PerBreach(_) => (Rat::zero(), None),
+        Schedule::PerBreach(_) | Schedule::Tiers(_) => (Rat::zero(), None),
     }
 }
 
@@ -133,7 +202,11 @@ mod tests {
     fn pct(s: &Schedule, when: BreachWhen, uptime: &str) -> (Rat, Vec<String>) {
         let (u, t) = (r(uptime), r("99.9"));
         let mut trace = Vec::new();
-        let p = schedule_percent(s, when, &u, &t, when.hits(&u, &t), &mut trace).0;
+        let dos = DaysOfService {
+            days_in_period: 30,
+            cap_days: None,
+        };
+        let p = schedule_percent(s, when, &u, &t, when.hits(&u, &t), dos, &mut trace).0;
         (p, trace)
     }
 
@@ -144,10 +217,12 @@ mod tests {
             Tier {
                 below: d("99.9"),
                 percent: d("10"),
+                days: None,
             },
             Tier {
                 below: d("99.0"),
                 percent: d("25"),
+                days: None,
             },
         ]);
         let (p, trace) = pct(&tiers, BreachWhen::AtOrBelow, "99.9");
@@ -178,5 +253,53 @@ mod tests {
         let m = Schedule::Multiplier(d("10"));
         assert_eq!(pct(&m, BreachWhen::AtOrBelow, "99.9").0, r("1"));
         assert_eq!(pct(&m, BreachWhen::Below, "99.9").0, r("0"));
+    }
+}
+
+#[cfg(test)]
+mod days_tests {
+    use super::*;
+    use crate::terms::Tier;
+
+    #[test]
+    fn days_of_service_are_days_over_the_months_days() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let tier = |below: &str, days: &str| Tier {
+            below: d(below),
+            percent: Decimal::ZERO,
+            days: Some(d(days)),
+        };
+        let s = Schedule::Tiers(vec![
+            tier("99.9", "3"),
+            tier("99.0", "7"),
+            tier("95.0", "15"),
+        ]);
+        let run = |uptime: &str, n: u32, cap: Option<&str>| {
+            let (u, t) = (rat(d(uptime)), rat(d("99.9")));
+            let dos = DaysOfService {
+                days_in_period: n,
+                cap_days: cap.map(d),
+            };
+            let mut trace = Vec::new();
+            let (p, below, days) =
+                schedule_percent(&s, BreachWhen::Below, &u, &t, u < t, dos, &mut trace);
+            (p, below, days, trace)
+        };
+        // 98.5 % in a 30-day month: 7 days = 7 x 100 / 30 %.
+        let (p, below, days, trace) = run("98.5", 30, None);
+        assert_eq!(
+            (p, below, days),
+            (Rat::new(70.into(), 3.into()), Some(d("99.0")), Some(d("7")))
+        );
+        assert_eq!(trace[1], "Days of service: 7 day(s); percent = 7 x 100 / N = 23.33333333333333333333 (N = 30 local days in the month).");
+        // Below 95 in February 2026 (28 days), capped to 10 days.
+        let (p, _, days, trace) = run("90", 28, Some("10"));
+        assert_eq!((p, days), (Rat::new(250.into(), 7.into()), Some(d("10"))));
+        assert!(
+            trace[1].starts_with("Days of service: 15 day(s), capped by cap_days 10 to 10 day(s);"),
+            "{trace:?}"
+        );
+        // Met: no tier, no days.
+        assert_eq!(run("99.95", 31, None).2, None);
     }
 }

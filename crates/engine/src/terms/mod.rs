@@ -15,6 +15,7 @@
 
 mod claim;
 mod credit;
+mod days;
 mod fields;
 mod reader;
 mod remedy;
@@ -263,7 +264,11 @@ pub enum Basis {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tier {
     pub below: Decimal,
+    /// The credit percent; 0 for a days-of-service tier.
     pub percent: Decimal,
+    /// Days of service (terms v2 section 3): every tier of a list has them
+    /// or none has.
+    pub days: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -282,6 +287,8 @@ pub struct CreditTerm {
     pub basis: Basis,
     pub schedule: Schedule,
     pub cap_percent: Option<Decimal>,
+    /// `cap_days` (terms v2 section 3): caps a days tier's days.
+    pub cap_days: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -345,3 +345,53 @@ fn claim_forms_are_read_with_their_rules() {
         vec!["credit.claim: needs schema sla-terms/2"]
     );
 }
+
+#[test]
+fn days_tiers_and_cap_days_are_read_and_checked() {
+    let with = |schema: &str, tiers: &str, extra: &str| {
+        format!("{schema}{MINIMAL}").replace(
+            "tiers = [{ below = \"99.9\", percent = \"10\" }]",
+            &format!("tiers = {tiers}\n{extra}"),
+        )
+    };
+    let v2 = "schema = \"sla-terms/2\"\n";
+    let days = "[{ below = \"99.9\", days = \"3\" }, { below = \"99.0\", days = \"7\" }]";
+    let t = Terms::parse(&with(v2, days, "cap_days = \"15\"")).unwrap();
+    let Schedule::Tiers(ts) = &t.slas[0].credit.schedule else {
+        panic!()
+    };
+    assert_eq!(ts[1].days, Some(Decimal::from(7)));
+    assert_eq!(t.slas[0].credit.cap_days, Some(Decimal::from(15)));
+    assert_eq!(
+        problems(&with(v2, "[{ below = \"99.9\", percent = \"10\" }, { below = \"99.0\", days = \"7\" }]", "")),
+        vec!["slas[0].credit.tiers[1]: mixes percent and days: every tier has `percent` or every tier has `days`"]
+    );
+    assert_eq!(
+        problems(&with(
+            v2,
+            "[{ below = \"99.9\", percent = \"10\", days = \"3\" }]",
+            ""
+        )),
+        vec!["slas[0].credit.tiers[0]: write percent or days, not both"]
+    );
+    assert_eq!(
+        problems(&with(
+            v2,
+            "[{ below = \"99.9\", percent = \"10\" }]",
+            "cap_days = \"15\""
+        )),
+        vec!["slas[0].credit.cap_days: applies only to tiers with days"]
+    );
+    assert_eq!(
+        problems(&with(v2, "[{ below = \"99.9\", days = \"-1\" }]", "")),
+        vec!["slas[0].credit.tiers[0].days: -1 must be at least 0"]
+    );
+    assert_eq!(
+        problems(&with("", days, "cap_days = \"15\"")),
+        vec![
+            "slas[0].credit.tiers[0].days: needs schema sla-terms/2",
+            "slas[0].credit.tiers[1].days: needs schema sla-terms/2",
+            "slas[0].credit.cap_days: needs schema sla-terms/2"
+        ]
+    );
+}
