@@ -13,7 +13,8 @@ use std::sync::atomic::AtomicBool;
 
 const MARKER: &str = ".sla-ledger-demo";
 
-/// The case folders a demo uses: not the bad-input cases, and one case per
+/// The case folders a demo uses: not the bad-input cases (named `bad-` or
+/// expecting errors, like `v2-key-in-v1-file`), and one case per
 /// contract id (the spec's two examples share ACME-2026-001; the s6 one is
 /// the fuller).
 fn cases(fixtures: &Path) -> Result<Vec<PathBuf>, AppError> {
@@ -25,6 +26,7 @@ fn cases(fixtures: &Path) -> Result<Vec<PathBuf>, AppError> {
         })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join("terms.toml").exists() && p.join("period.txt").exists())
+        .filter(|p| !p.join("expected-errors.txt").exists())
         .filter(|p| {
             p.file_name().is_some_and(|n| {
                 !n.to_string_lossy().starts_with("bad-") && n != "spec-s8-worked-example"

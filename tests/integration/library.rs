@@ -835,7 +835,7 @@ fn the_demo_builds_a_library_and_runs_every_fixture_month() {
         "{text}"
     );
     assert!(
-        text.contains("30 final statement(s) for 29 contract(s)"),
+        text.contains("37 final statement(s) for 36 contract(s)"),
         "{text}"
     );
     assert!(

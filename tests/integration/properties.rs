@@ -10,25 +10,25 @@ use sla_engine::{compute, Events, IncidentRow, MaintenanceRow, OutageRow, Result
 use std::str::FromStr;
 
 /// September 2026 in UTC: [P0, P0 + 30 days).
-const P0: i64 = 1_788_220_800;
-const MONTH: i64 = 30 * 86_400;
+pub(crate) const P0: i64 = 1_788_220_800;
+pub(crate) const MONTH: i64 = 30 * 86_400;
 
 #[derive(Debug, Clone)]
-struct Params {
-    rounding: &'static str,
-    partial: &'static str,
-    min_outage: &'static str,
-    in_denominator: bool,
-    schedule: &'static str,
-    line_cap: Option<&'static str>,
-    contract_cap: Option<&'static str>,
-    stage: &'static str,
-    mode: &'static str,
-    maintenance_cap: Option<&'static str>,
-    exclude_customer: bool,
+pub(crate) struct Params {
+    pub(crate) rounding: &'static str,
+    pub(crate) partial: &'static str,
+    pub(crate) min_outage: &'static str,
+    pub(crate) in_denominator: bool,
+    pub(crate) schedule: &'static str,
+    pub(crate) line_cap: Option<&'static str>,
+    pub(crate) contract_cap: Option<&'static str>,
+    pub(crate) stage: &'static str,
+    pub(crate) mode: &'static str,
+    pub(crate) maintenance_cap: Option<&'static str>,
+    pub(crate) exclude_customer: bool,
 }
 
-fn terms_text(p: &Params) -> String {
+pub(crate) fn terms_text(p: &Params) -> String {
     let schedule = match p.schedule {
         "tiers" => "schedule = \"tiers\"\ntiers = [{ below = \"99.95\", percent = \"10\" }, { below = \"99.5\", percent = \"25\" }, { below = \"97\", percent = \"100\" }]".to_string(),
         "per_step" => "schedule = \"per_step\"\nstep = \"0.07\"\npercent_per_step = \"3\"".to_string(),
@@ -105,7 +105,7 @@ rounding = {{ places = 2, mode = "{}", stage = "{}" }}
     )
 }
 
-fn params() -> impl Strategy<Value = Params> {
+pub(crate) fn params() -> impl Strategy<Value = Params> {
     (
         prop::sample::select(vec![
             "none",
@@ -155,7 +155,7 @@ fn params() -> impl Strategy<Value = Params> {
         )
 }
 
-fn outage() -> impl Strategy<Value = OutageRow> {
+pub(crate) fn outage() -> impl Strategy<Value = OutageRow> {
     (
         -86_400i64..MONTH + 86_400,
         0i64..40_000,
@@ -179,7 +179,7 @@ fn outage() -> impl Strategy<Value = OutageRow> {
         })
 }
 
-fn maintenance() -> impl Strategy<Value = MaintenanceRow> {
+pub(crate) fn maintenance() -> impl Strategy<Value = MaintenanceRow> {
     (
         -3_600i64..MONTH,
         0i64..20_000,
@@ -194,7 +194,7 @@ fn maintenance() -> impl Strategy<Value = MaintenanceRow> {
         })
 }
 
-fn incidents() -> impl Strategy<Value = Vec<IncidentRow>> {
+pub(crate) fn incidents() -> impl Strategy<Value = Vec<IncidentRow>> {
     prop::collection::vec(
         (
             0i64..MONTH + 3_600,
@@ -235,7 +235,7 @@ fn run(p: &Params, events: &Events) -> ResultDoc {
 }
 
 /// The numbers of a result, without free text (traces, warnings).
-fn numbers(doc: &ResultDoc) -> String {
+pub(crate) fn numbers(doc: &ResultDoc) -> String {
     let mut v = serde_json::to_value(doc).unwrap();
     v.as_object_mut().unwrap().remove("trace");
     v.as_object_mut().unwrap().remove("warnings");
@@ -249,7 +249,7 @@ fn numbers(doc: &ResultDoc) -> String {
     v.to_string()
 }
 
-fn dec(s: &str) -> Decimal {
+pub(crate) fn dec(s: &str) -> Decimal {
     parse_decimal(s).unwrap()
 }
 
@@ -261,7 +261,7 @@ fn availability_amount(doc: &ResultDoc) -> Decimal {
     dec(doc.lines[0].amount())
 }
 
-fn events(
+pub(crate) fn events(
     outages: Vec<OutageRow>,
     maintenance: Vec<MaintenanceRow>,
     incidents: Vec<IncidentRow>,

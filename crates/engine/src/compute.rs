@@ -18,7 +18,6 @@ use crate::terms::{
     Terms,
 };
 use crate::time::{fmt_instant, Period};
-use chrono::Duration;
 use num_traits::Zero;
 use rust_decimal::Decimal;
 
@@ -45,7 +44,7 @@ pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<Result
         amounts.push(amount);
     }
     let totals = contract_totals(rules, &amounts, &fees, &mut trace, &mut warnings);
-    let claim_deadline = claim_deadline(rules, period, &mut trace);
+    let claim_deadline = claim_deadline(terms, period, &mut trace);
     let shown = |v: &Rat| shown(rules.rounding, v);
     Ok(ResultDoc {
         schema: "sla-result/1".into(),
@@ -157,7 +156,14 @@ fn line(
     let mut line_trace = Vec::new();
     let (percent, breached, measured) = match &sla.term {
         SlaTerm::Availability(a) => {
-            let o = availability(&sla.service, a, &sla.credit.schedule, events, period);
+            let o = availability(
+                &sla.service,
+                a,
+                &sla.credit.schedule,
+                sla.credit.cap_days,
+                events,
+                period,
+            );
             warnings.extend(o.warnings.iter().cloned());
             line_trace.extend(o.trace.iter().cloned());
             (
@@ -186,7 +192,11 @@ fn line(
     let (amount, amount_text) = line_rounding(rounding, amount, &mut line_trace);
     let shown = LineFigures {
         breached,
-        percent: fmt_rat(&percent, 0),
+        // A days tier's percent is days x 100 / N: shown to 6 places.
+        percent: match &measured {
+            Measured::Availability(o) if o.days.is_some() => fmt_fixed(&percent, 6),
+            _ => fmt_rat(&percent, 0),
+        },
         basis: fmt_rat(&basis, basis_places),
         amount: amount_text,
         trace: line_trace,
@@ -298,6 +308,7 @@ fn availability_line(sla: &Sla, target: Decimal, o: AvailabilityOutcome, f: Line
         denominator_seconds: o.denominator_seconds.to_string(),
         percent: f.percent,
         tier_below: o.tier_below.map(|b| b.to_string()),
+        days: o.days.map(|d| d.normalize().to_string()),
         basis: f.basis,
         amount: f.amount,
         trace: f.trace,
@@ -441,14 +452,12 @@ fn contract_cap(
     cap
 }
 
-/// The last day to claim: `claim_window_days` after the period's last
-/// local date.
-fn claim_deadline(rules: &CreditRules, period: &Period, trace: &mut Vec<String>) -> Option<String> {
-    let n = rules.claim_window_days?;
-    let d = (period.last_date + Duration::days(i64::from(n))).to_string();
-    trace.push(format!(
-        "Claim deadline: {n} day(s) after the period's last local date {} = {d}.",
-        period.last_date
-    ));
-    Some(d)
+/// The last day to claim (v1 section 5 step 6, terms v2 section 6). Every
+/// line of a statement covers its month, so the statement's deadline is the
+/// month's.
+fn claim_deadline(terms: &Terms, period: &Period, trace: &mut Vec<String>) -> Option<String> {
+    let rule = terms.credit.claim_rule()?;
+    let (d, how) = crate::claim::claim_deadline(&rule, period.last_date, &terms.calendars);
+    trace.push(how);
+    Some(d.to_string())
 }

@@ -179,6 +179,8 @@ struct Measured {
     at_cutoff: i64,
     /// When the counted time reached the target, if it did.
     breach_at: Option<Instant>,
+    /// Still running with counted time exactly at the target: not breached.
+    at_target: bool,
 }
 
 fn measure(tl: &Timeline, cal: Option<&Calendar>, target: i64, cutoff: Instant) -> Measured {
@@ -205,20 +207,18 @@ fn measure(tl: &Timeline, cal: Option<&Calendar>, target: i64, cutoff: Instant) 
             at_cutoff += (b.min(cutoff) - a).max(0);
         }
     }
+    // Breached only when elapsed exceeds the target (v1 section 7). A clock
+    // with no stop row is walked to the cut-off (or to its last row after
+    // it): one that has exactly reached its target there has not exceeded
+    // it and is running, not breached (terms v2 section 10, which settles
+    // the v1 reading that counted it as breached).
     let open_ended = tl.running.last().is_some_and(|r| r.1.is_none());
-    // Breached only when elapsed eventually exceeds the target: a clock
-    // still running keeps growing (its calendar has working time, or it
-    // could not have reached a positive target), a stopped or
-    // forever-paused one ends at `cum`.
-    let breached_ever = if open_ended {
-        breach_at.is_some()
-    } else {
-        cum > target
-    };
+    let breached_ever = cum > target;
     Measured {
         cum,
         at_cutoff,
         breach_at: breach_at.filter(|_| breached_ever),
+        at_target: open_ended && cum == target && at_cutoff == target,
     }
 }
 
@@ -249,7 +249,13 @@ fn attribute(id: &str, tl: &Timeline, m: &Measured, p: &Period) -> Option<(Incid
         } else {
             " at the cut-off"
         },
-        verdict(in_period, m.breach_at, running, p)
+        if running && m.at_target {
+            "still running at the cut-off with elapsed exactly at its target, not above it: \
+             listed as running, not breached (terms v2 section 10)"
+                .to_string()
+        } else {
+            verdict(in_period, m.breach_at, running, p)
+        }
     );
     let entry = IncidentEntry {
         incident: id.to_string(),

@@ -8,6 +8,7 @@
 pub mod availability;
 pub mod calendar;
 pub mod chronic;
+pub mod claim;
 pub mod compute;
 pub mod duration;
 pub mod error;

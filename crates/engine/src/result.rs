@@ -90,6 +90,10 @@ pub struct AvailabilityLine {
     pub percent: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_below: Option<String>,
+    /// Days of service of a days tier, after `cap_days` (terms v2 section 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub days: Option<String>,
     pub basis: String,
     pub amount: String,
     pub trace: Vec<String>,

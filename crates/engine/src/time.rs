@@ -244,6 +244,17 @@ impl Period {
     pub fn seconds(&self) -> i64 {
         self.end - self.start
     }
+    /// The local calendar days of the whole month (28-31), before any cut.
+    pub fn month_days(&self) -> u32 {
+        let d = self.last_date;
+        let next = if d.month() == 12 {
+            NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)
+        };
+        next.and_then(|n| n.pred_opt()).map_or(31, |l| l.day())
+    }
+
     pub fn month_seconds(&self) -> i64 {
         self.month_end - self.month_start
     }

@@ -10,7 +10,7 @@
 use num_traits::Zero;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use sla_engine::availability::schedule_percent;
+use sla_engine::availability::{schedule_percent, DaysOfService};
 use sla_engine::num::{fmt_fixed, rat, rat_int, Rat};
 use sla_engine::terms::{Aggregation, Basis, Schedule, SlaTerm};
 use sla_engine::{chronic, Month, ResultDoc, Terms};
@@ -77,6 +77,11 @@ pub struct ContractRow {
     pub exposure_left: Option<String>,
     /// The month's credit if every service ran at the what-if uptime.
     pub what_if_monthly: String,
+    /// Credits are the sole remedy (terms v2 section 9): `yes`, `no` or
+    /// `unknown` (the terms do not say).
+    pub sole_remedy: String,
+    /// The right to terminate (terms v2 section 9), described, or `unknown`.
+    pub termination: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -114,6 +119,10 @@ pub struct DiligenceReport {
     /// `CONTRACT/service` for services no SLO covers.
     pub services_without_slo: Vec<String>,
     pub by_governing_law: Vec<(String, u32)>,
+    /// Contracts whose terms do not say whether credits are the sole remedy.
+    pub sole_remedy_unknown: u32,
+    /// Contracts whose terms do not say whether they can be terminated.
+    pub termination_unknown: u32,
     pub notes: Vec<String>,
 }
 
@@ -166,7 +175,17 @@ pub fn monthly_max(t: &Terms) -> Option<Rat> {
         .iter()
         .map(|s| {
             let most = match &s.credit.schedule {
-                Schedule::Tiers(ts) => ts.iter().map(|x| rat(x.percent)).max(),
+                // Days of service cost most in the shortest month (N = 28).
+                Schedule::Tiers(ts) => ts
+                    .iter()
+                    .map(|x| match x.days {
+                        Some(d) => {
+                            let d = s.credit.cap_days.map_or(d, |c| d.min(c));
+                            rat(d) * rat_int(100) / rat_int(28)
+                        }
+                        None => rat(x.percent),
+                    })
+                    .max(),
                 Schedule::PerStep { .. } | Schedule::Multiplier(_) => Some(rat_int(100)),
                 Schedule::PerBreach(_) => None,
             };
@@ -192,8 +211,20 @@ pub fn what_if(t: &Terms, uptime: Decimal) -> Rat {
         .map(|s| match &s.term {
             SlaTerm::Availability(a) => {
                 let target = rat(a.target);
-                let (pct, _) =
-                    schedule_percent(&s.credit.schedule, &u, &target, u < target, &mut Vec::new());
+                // A days-of-service tier is priced on a 30-day month.
+                let dos = DaysOfService {
+                    days_in_period: 30,
+                    cap_days: s.credit.cap_days,
+                };
+                let (pct, _, _) = schedule_percent(
+                    &s.credit.schedule,
+                    a.breach_when,
+                    &u,
+                    &target,
+                    a.breach_when.hits(&u, &target),
+                    dos,
+                    &mut Vec::new(),
+                );
                 let pct = match s.credit.cap_percent {
                     Some(c) => pct.min(rat(c)),
                     None => pct,
@@ -302,6 +333,15 @@ impl Totals {
             monthly_max: max.as_ref().map(money),
             exposure_left: exp.as_ref().map(money),
             what_if_monthly: money(&wi),
+            sole_remedy: match c.sole_remedy {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "unknown",
+            }
+            .into(),
+            termination: c
+                .termination
+                .map_or_else(|| "unknown".into(), |x| x.describe()),
         }
     }
 
@@ -389,7 +429,6 @@ impl Totals {
                     vendor_fees: money(&vf),
                 })
                 .collect(),
-            contracts: rows,
             exposure: totals(self.exposure),
             uncapped: self.uncapped,
             what_if: totals(self.whatif),
@@ -398,14 +437,21 @@ impl Totals {
             without_sla_terms: self.without_sla,
             services_without_slo: self.no_slo,
             by_governing_law: self.laws.into_iter().collect(),
+            sole_remedy_unknown: count(&rows, |r| r.sole_remedy == "unknown"),
+            termination_unknown: count(&rows, |r| r.termination == "unknown"),
             notes: vec![
                 "Monthly maximum, exposure and what-if are before rounding and the minimum credit; total-stage rounding can add less than one unit.".into(),
                 "Exposure left = monthly maximum x whole months after the last month looked at until the term ends; an open-ended term counts 12 months.".into(),
                 "Chronic status counts only the months looked at.".into(),
-                "Sole remedy: SLA terms v1 have no field for it, so it cannot be read from the terms; check the contract documents.".into(),
+                "Sole remedy and termination come from the terms (sla-terms/2, section 9); \"unknown\" means the terms do not say (every v1 file): check the contract documents.".into(),
             ],
+            contracts: rows,
         }
     }
+}
+
+fn count(rows: &[ContractRow], f: impl Fn(&ContractRow) -> bool) -> u32 {
+    rows.iter().filter(|r| f(r)).count() as u32
 }
 
 /// Terms a reviewer should look at twice: a contract cap above the limit

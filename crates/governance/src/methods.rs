@@ -152,12 +152,12 @@ fn explain(
             line.denominator_seconds, denom
         ));
     }
-    // Downtime rounding shows in the engine's trace as `ceil:…` or
-    // `Bucket …` lines; "rounded" elsewhere is only the printed uptime.
+    // Downtime rounding shows in the engine's trace as `ceil:…`, `floor:…`
+    // or `Bucket …` lines; "rounded" elsewhere is only the printed uptime.
     if line
         .trace
         .iter()
-        .any(|t| t.starts_with("ceil:") || t.starts_with("Bucket "))
+        .any(|t| t.starts_with("ceil:") || t.starts_with("floor:") || t.starts_with("Bucket "))
     {
         explanation.push(
             "Rounding: the SLA rounds downtime as its terms say (see its trace); the SLO does not."

@@ -2,7 +2,11 @@
 import type { EvidenceRow } from "./EvidenceRow";
 import type { MaintenanceDecision } from "./MaintenanceDecision";
 
-export type AvailabilityLine = { sla: string, kind: string, service: string, target: string, uptime: string, breached: boolean, downtime_seconds: string, excluded_seconds: string, denominator_seconds: string, percent: string, tier_below: string | null, basis: string, amount: string, trace: Array<string>, 
+export type AvailabilityLine = { sla: string, kind: string, service: string, target: string, uptime: string, breached: boolean, downtime_seconds: string, excluded_seconds: string, denominator_seconds: string, percent: string, tier_below: string | null, 
+/**
+ * Days of service of a days tier, after `cap_days` (terms v2 section 3).
+ */
+days?: string, basis: string, amount: string, trace: Array<string>, 
 /**
  * Each outage row of the service that touches the period: counted or
  * excluded, and why (an extension for statements and auditors).

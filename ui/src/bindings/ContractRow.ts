@@ -26,4 +26,13 @@ exposure_left: string | null,
 /**
  * The month's credit if every service ran at the what-if uptime.
  */
-what_if_monthly: string, };
+what_if_monthly: string, 
+/**
+ * Credits are the sole remedy (terms v2 section 9): `yes`, `no` or
+ * `unknown` (the terms do not say).
+ */
+sole_remedy: string, 
+/**
+ * The right to terminate (terms v2 section 9), described, or `unknown`.
+ */
+termination: string, };

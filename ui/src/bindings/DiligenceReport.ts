@@ -21,4 +21,12 @@ what_if: Array<CurrencyTotal>, what_if_uptime: string, unusual: Array<TermsFindi
 /**
  * `CONTRACT/service` for services no SLO covers.
  */
-services_without_slo: Array<string>, by_governing_law: Array<[string, number]>, notes: Array<string>, };
+services_without_slo: Array<string>, by_governing_law: Array<[string, number]>, 
+/**
+ * Contracts whose terms do not say whether credits are the sole remedy.
+ */
+sole_remedy_unknown: number, 
+/**
+ * Contracts whose terms do not say whether they can be terminated.
+ */
+termination_unknown: number, notes: Array<string>, };

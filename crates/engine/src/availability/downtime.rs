@@ -134,22 +134,30 @@ pub(super) fn rounded(
 ) -> Rat {
     match rounding {
         Rounding::None => parts_by_outage.iter().map(|p| weighted(p)).sum(),
-        Rounding::Ceil(u) => ceil_each(u, parts_by_outage, trace),
+        Rounding::Ceil(u) => each_to_unit(u, true, parts_by_outage, trace),
+        Rounding::Floor(u) => each_to_unit(u, false, parts_by_outage, trace),
         Rounding::Buckets(u) => buckets(u, parts_by_outage, x, p, trace),
     }
 }
 
-/// `ceil:u`: each merged outage's weighted seconds round up to whole units.
-fn ceil_each(u: i64, parts_by_outage: &[Parts], trace: &mut Vec<String>) -> Rat {
+/// `ceil:u` (`up`) or `floor:u` (terms v2 section 7): each merged
+/// outage's weighted seconds round to whole units, up or down.
+fn each_to_unit(u: i64, up: bool, parts_by_outage: &[Parts], trace: &mut Vec<String>) -> Rat {
     let mut total = Rat::zero();
+    let (name, way) = if up {
+        ("ceil", "up")
+    } else {
+        ("floor", "down")
+    };
     for parts in parts_by_outage {
         let w = weighted(parts);
         if w.is_positive() {
-            let units = ceil(&(&w / rat_int(u)));
+            let q = &w / rat_int(u);
+            let units = if up { ceil(&q) } else { q.floor().to_integer() };
             let r = Rat::from_integer(units) * rat_int(u);
             if r != w {
                 trace.push(format!(
-                    "ceil:{}: {} weighted s rounds up to {} s.",
+                    "{name}:{}: {} weighted s rounds {way} to {} s.",
                     fmt_duration(u),
                     fmt_rat(&w, 0),
                     fmt_rat(&r, 0)
@@ -282,4 +290,34 @@ fn overlap(x: &[(Instant, Instant)], s: Instant, e: Instant) -> i64 {
         .map(|w| w.1.min(e) - w.0.max(s))
         .filter(|d| *d > 0)
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floor_and_ceil_round_each_merged_outage_to_whole_units() {
+        let half = Decimal::new(5, 1);
+        // A 59 s outage, and a 125 s one at impact 0.5 (62.5 weighted s).
+        let outages: Vec<Parts> = vec![vec![(0, 59, Decimal::ONE)], vec![(1000, 1125, half)]];
+        let mut trace = Vec::new();
+        assert_eq!(each_to_unit(60, false, &outages, &mut trace), rat_int(60));
+        assert_eq!(
+            trace,
+            vec![
+                "floor:1m: 59 weighted s rounds down to 0 s.",
+                "floor:1m: 62.5 weighted s rounds down to 60 s."
+            ]
+        );
+        assert_eq!(
+            each_to_unit(60, true, &outages, &mut Vec::new()),
+            rat_int(180)
+        );
+        // A whole number of units is left as it is, with no trace line.
+        let whole: Vec<Parts> = vec![vec![(0, 120, Decimal::ONE)]];
+        let mut trace = Vec::new();
+        assert_eq!(each_to_unit(60, false, &whole, &mut trace), rat_int(120));
+        assert!(trace.is_empty());
+    }
 }

@@ -14,7 +14,7 @@ mod merge;
 mod rows;
 mod schedule;
 
-pub use schedule::schedule_percent;
+pub use schedule::{schedule_percent, DaysOfService};
 
 use crate::events::{Events, Origin};
 use crate::num::{fmt_fixed, fmt_rat, hundred, rat, rat_int, terminates, Rat};
@@ -36,6 +36,8 @@ pub struct AvailabilityOutcome {
     pub percent: Rat,
     /// The tier that applied, as its `below` value.
     pub tier_below: Option<Decimal>,
+    /// A days-of-service tier's days, after `cap_days` (terms v2 section 3).
+    pub days: Option<Decimal>,
     pub trace: Vec<String>,
     pub warnings: Vec<String>,
     pub evidence: Vec<EvidenceRow>,
@@ -86,6 +88,7 @@ pub fn availability(
     service: &str,
     a: &Availability,
     schedule: &Schedule,
+    cap_days: Option<Decimal>,
     events: &Events,
     p: &Period,
 ) -> AvailabilityOutcome {
@@ -131,7 +134,19 @@ pub fn availability(
     let (uptime, breached) = uptime(a, denominator, &downtime, &mut trace);
 
     // Step 9: percent.
-    let (percent, tier_below) = schedule_percent(schedule, &uptime, &target, breached, &mut trace);
+    let dos = DaysOfService {
+        days_in_period: p.month_days(),
+        cap_days,
+    };
+    let (percent, tier_below, days) = schedule_percent(
+        schedule,
+        a.breach_when,
+        &uptime,
+        &target,
+        breached,
+        dos,
+        &mut trace,
+    );
     AvailabilityOutcome {
         downtime,
         excluded_seconds,
@@ -140,6 +155,7 @@ pub fn availability(
         breached,
         percent,
         tier_below,
+        days,
         trace,
         warnings,
         evidence,
@@ -181,7 +197,7 @@ fn uptime(
         return (hundred(), false);
     }
     let u = hundred() * (rat_int(denominator) - downtime) / rat_int(denominator);
-    let breached = u < rat(a.target);
+    let breached = a.breach_when.hits(&u, &rat(a.target));
     trace.push(format!(
         "Uptime = 100 x ({denominator} - {}) / {denominator} = {} ({}); target {}: {}.",
         fmt_rat(downtime, 0),
@@ -196,9 +212,11 @@ fn uptime(
         },
         dec_str(&a.target),
         if breached {
-            "breached (uptime < target)"
+            format!("breached (uptime {} target)", a.breach_when.symbol())
+        } else if a.breach_when == crate::terms::BreachWhen::AtOrBelow {
+            "met (uptime > target; breach_when = at_or_below)".to_string()
         } else {
-            "met"
+            "met".to_string()
         }
     ));
     (u, breached)

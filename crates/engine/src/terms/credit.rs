@@ -32,6 +32,7 @@ impl Reader {
         let schedule = self.schedule(&mut f, path, schedule_name.as_deref(), term);
         self.schedule_fits(&join(path, "schedule"), &schedule, is_availability);
         let cap_percent = self.decimal(&mut f, "cap_percent", false, Some(0), Some(100));
+        let cap_days = self.cap_days(&mut f, path, &schedule);
         // Keys of other schedules are not silently ignored: a `tiers` list
         // under `per_step` means the author misread their own contract.
         for key in ["tiers", "step", "percent_per_step", "multiplier", "percent"] {
@@ -51,6 +52,7 @@ impl Reader {
             basis: basis?,
             schedule: schedule?,
             cap_percent,
+            cap_days,
         })
     }
 
@@ -139,6 +141,7 @@ impl Reader {
         }
         let mut tiers = Vec::new();
         let mut ok = true;
+        let mut first_has_days = None;
         for (i, v) in items.iter().enumerate() {
             let p = format!("{tpath}[{i}]");
             let Value::Table(t) = v else {
@@ -154,12 +157,16 @@ impl Reader {
             };
             let mut tf = self.fields(t, &p);
             let below = self.decimal(&mut tf, "below", true, Some(0), Some(100));
-            let percent = self.decimal(&mut tf, "percent", true, Some(0), Some(100));
+            let credit = self.tier_credit(&mut tf, &p, &mut first_has_days);
             self.finish(tf);
-            match (below, percent) {
-                (Some(below), Some(percent)) => {
+            match (below, credit) {
+                (Some(below), Some((percent, days))) => {
                     ok &= self.tier_in_order(&p, below, tiers.last(), term);
-                    tiers.push(Tier { below, percent });
+                    tiers.push(Tier {
+                        below,
+                        percent,
+                        days,
+                    });
                 }
                 _ => ok = false,
             }
@@ -219,6 +226,10 @@ impl Reader {
             c.minimum_credit = m;
         }
         c.claim_window_days = self.integer(&mut f, "claim_window_days", false, 0, 36_500);
+        match self.claim(&mut f) {
+            Ok(claim) => c.claim = claim,
+            Err(()) => ok = false,
+        }
         if let Some(ch) = self.sub_table(&mut f, "chronic", false) {
             c.chronic = self.chronic(ch);
         }

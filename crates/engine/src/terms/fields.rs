@@ -23,6 +23,8 @@ pub(super) struct Fields<'a> {
 #[derive(Default)]
 pub(super) struct Reader {
     pub(super) problems: Vec<TermsProblem>,
+    /// `schema = "sla-terms/2"`: the keys and values of terms v2 are allowed.
+    pub(super) v2: bool,
 }
 
 pub(super) fn join(path: &str, key: &str) -> String {
@@ -51,6 +53,15 @@ impl Reader {
             path: path.into(),
             message: message.into(),
         });
+    }
+
+    /// A terms v2 key or value at `path`: a problem in a v1 file. True when
+    /// the file may use it.
+    pub(super) fn needs_v2(&mut self, path: &str) -> bool {
+        if !self.v2 {
+            self.err(path, "needs schema sla-terms/2");
+        }
+        self.v2
     }
 
     pub(super) fn fields<'a>(&mut self, table: &'a Table, path: &str) -> Fields<'a> {

@@ -1,4 +1,6 @@
-//! The terms file (`schema = "sla-terms/1"`): model and validating reader.
+//! The terms file (`schema = "sla-terms/1"` or `"sla-terms/2"`): model and
+//! validating reader. A v1 file (or one without `schema`) that uses a v2 key
+//! or value is told it "needs schema sla-terms/2" under that key.
 //!
 //! The reader walks the TOML tree by hand rather than through serde so that
 //! it can list every problem at once, each under its key path
@@ -11,9 +13,12 @@
 //! `[credit]` rules) and `text` (dates, roundings and working-hour spans
 //! written as strings).
 
+mod claim;
 mod credit;
+mod days;
 mod fields;
 mod reader;
+mod remedy;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -102,6 +107,29 @@ pub struct Contract {
     pub effective_to: Option<NaiveDate>,
     pub governing_law: Option<String>,
     pub owner: Option<String>,
+    /// `sole_remedy` (terms v2 section 9): `None` when the terms do not say.
+    pub sole_remedy: Option<bool>,
+    /// `termination` (terms v2 section 9): `None` when the terms do not say.
+    pub termination: Option<Termination>,
+}
+
+/// A right to terminate (terms v2 section 9). Informational.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Termination {
+    /// A chronic breach (v1 `[credit] chronic`) gives the right.
+    pub chronic: bool,
+    pub notice_days: Option<u32>,
+}
+
+impl Termination {
+    /// For a report: "on chronic breach, 30 days' notice".
+    pub fn describe(&self) -> String {
+        match (self.chronic, self.notice_days) {
+            (false, _) => "no right on chronic breach".into(),
+            (true, Some(d)) => format!("on chronic breach, {d} days' notice"),
+            (true, None) => "on chronic breach, notice not stated".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -138,6 +166,8 @@ pub enum SlaTerm {
 pub enum Rounding {
     None,
     Ceil(i64),
+    /// `floor:U` (terms v2 section 7).
+    Floor(i64),
     Buckets(i64),
 }
 
@@ -159,6 +189,36 @@ pub struct Availability {
     pub excluded_causes: Vec<String>,
     pub maintenance_notice_seconds: Option<i64>,
     pub maintenance_cap_seconds: Option<i64>,
+    /// `breach_when` (terms v2 section 2).
+    pub breach_when: BreachWhen,
+}
+
+/// When an uptime breaches a target, and a tier applies (terms v2 section 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BreachWhen {
+    /// uptime < target (v1, and the v2 default).
+    #[default]
+    Below,
+    /// uptime <= target ("at or below 99.9 %" contracts).
+    AtOrBelow,
+}
+
+impl BreachWhen {
+    /// As the terms file writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            BreachWhen::Below => "below",
+            BreachWhen::AtOrBelow => "at_or_below",
+        }
+    }
+
+    /// The comparison as a trace writes it: `<` or `<=`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BreachWhen::Below => "<",
+            BreachWhen::AtOrBelow => "<=",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,7 +264,11 @@ pub enum Basis {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tier {
     pub below: Decimal,
+    /// The credit percent; 0 for a days-of-service tier.
     pub percent: Decimal,
+    /// Days of service (terms v2 section 3): every tier of a list has them
+    /// or none has.
+    pub days: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -223,6 +287,8 @@ pub struct CreditTerm {
     pub basis: Basis,
     pub schedule: Schedule,
     pub cap_percent: Option<Decimal>,
+    /// `cap_days` (terms v2 section 3): caps a days tier's days.
+    pub cap_days: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,7 +323,31 @@ pub struct CreditRules {
     pub rounding: RoundingRule,
     pub minimum_credit: Decimal,
     pub claim_window_days: Option<u32>,
+    /// `claim` (terms v2 section 6); never set together with
+    /// `claim_window_days`.
+    pub claim: Option<ClaimRule>,
     pub chronic: Option<Chronic>,
+}
+
+/// How the claim deadline is counted (terms v2 section 6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimRule {
+    /// N days after the period's last local date (= v1 `claim_window_days`).
+    DaysAfterPeriod(u32),
+    /// The last local date of the Nth local month after the period's last.
+    EndOfMonthAfterPeriod(u32),
+    /// The Nth date after the period's last local date with working time in
+    /// `calendar` that is not one of its holidays.
+    BusinessDaysAfterPeriod { days: u32, calendar: String },
+}
+
+impl CreditRules {
+    /// The claim rule in force: `claim`, or v1's `claim_window_days`.
+    pub fn claim_rule(&self) -> Option<ClaimRule> {
+        self.claim
+            .clone()
+            .or(self.claim_window_days.map(ClaimRule::DaysAfterPeriod))
+    }
 }
 
 impl Terms {
@@ -296,6 +386,7 @@ impl Default for CreditRules {
             },
             minimum_credit: Decimal::ZERO,
             claim_window_days: None,
+            claim: None,
             chronic: None,
         }
     }

@@ -5,7 +5,7 @@
 use super::fields::{join, type_name, Fields, Reader};
 use super::text::{parse_date, parse_rounding, parse_spans};
 use super::{
-    Availability, Calendar, ClockKind, Contract, CreditRules, Direction, IncidentClock,
+    Availability, BreachWhen, Calendar, ClockKind, Contract, CreditRules, Direction, IncidentClock,
     PartialImpact, Rounding, Service, Sla, SlaTerm, Terms,
 };
 use crate::duration::parse_duration;
@@ -34,6 +34,11 @@ impl Reader {
             Some(t) => self.credit_rules(t),
             None => Some(CreditRules::default()),
         };
+        self.termination_fits(
+            contract.as_ref().and_then(|c| c.termination.as_ref()),
+            credit.as_ref(),
+        );
+        self.claim_fits(credit.as_ref(), &calendars);
         self.finish(f);
         Some(Terms {
             contract: contract?,
@@ -46,11 +51,15 @@ impl Reader {
 
     fn schema(&mut self, f: &mut Fields<'_>) {
         if let Some(schema) = self.string(f, "schema", false) {
-            if schema != "sla-terms/1" {
-                self.err(
+            match schema.as_str() {
+                "sla-terms/1" => {}
+                "sla-terms/2" => self.v2 = true,
+                _ => self.err(
                     "schema",
-                    format!("`{schema}` is not supported (expected \"sla-terms/1\")"),
-                );
+                    format!(
+                        "`{schema}` is not supported (expected \"sla-terms/1\" or \"sla-terms/2\")"
+                    ),
+                ),
             }
         }
     }
@@ -79,6 +88,7 @@ impl Reader {
         }
         let governing_law = self.string(&mut f, "governing_law", false);
         let owner = self.string(&mut f, "owner", false);
+        let (sole_remedy, termination) = self.remedy(&mut f);
         self.finish(f);
         Some(Contract {
             id: id?,
@@ -91,6 +101,8 @@ impl Reader {
             effective_to,
             governing_law,
             owner,
+            sole_remedy,
+            termination,
         })
     }
 
@@ -366,10 +378,11 @@ impl Reader {
             excluded_causes: Vec::new(),
             maintenance_notice_seconds: None,
             maintenance_cap_seconds: None,
+            breach_when: BreachWhen::Below,
         };
-        let mut ok = true;
+        let mut ok = self.breach_when(f, path, target, &mut a);
         if let Some(t) = self.sub_table(f, "downtime", false) {
-            ok = self.downtime(t, &join(path, "downtime"), &mut a);
+            ok &= self.downtime(t, &join(path, "downtime"), &mut a);
         }
         if let Some(t) = self.sub_table(f, "exclusions", false) {
             self.exclusions(t, &join(path, "exclusions"), &mut a);
@@ -384,6 +397,42 @@ impl Reader {
         ok.then_some(a)
     }
 
+    /// `breach_when` (terms v2 section 2) into `a`; false when rejected.
+    /// "at_or_below" needs a target below 100: uptime 100 would breach.
+    fn breach_when(
+        &mut self,
+        f: &mut Fields<'_>,
+        path: &str,
+        target: Option<Decimal>,
+        a: &mut Availability,
+    ) -> bool {
+        let bpath = join(path, "breach_when");
+        let Some(w) = self.string(f, "breach_when", false) else {
+            return true;
+        };
+        if !self.needs_v2(&bpath) {
+            return false;
+        }
+        a.breach_when = match w.as_str() {
+            "below" => BreachWhen::Below,
+            "at_or_below" => BreachWhen::AtOrBelow,
+            other => {
+                self.err(bpath, format!("`{other}` is not one of below, at_or_below"));
+                return false;
+            }
+        };
+        if a.breach_when == BreachWhen::AtOrBelow
+            && target.is_some_and(|t| t >= Decimal::ONE_HUNDRED)
+        {
+            self.err(
+                join(path, "target"),
+                "must be below 100 with breach_when = \"at_or_below\" (uptime 100 would be a breach)",
+            );
+            return false;
+        }
+        true
+    }
+
     /// `[slas.downtime]` into `a`; false when a value was rejected (the
     /// term then has no valid reading).
     fn downtime(&mut self, t: &Table, dpath: &str, a: &mut Availability) -> bool {
@@ -392,6 +441,7 @@ impl Reader {
         a.min_outage_seconds = self.duration(&mut d, "min_outage").unwrap_or(0);
         if let Some(r) = self.string(&mut d, "rounding", false) {
             match parse_rounding(&r) {
+                Ok(Rounding::Floor(_)) if !self.needs_v2(&join(dpath, "rounding")) => ok = false,
                 Ok(v) => a.rounding = v,
                 Err(m) => {
                     self.err(join(dpath, "rounding"), m);
@@ -476,6 +526,12 @@ impl Reader {
             path,
             &["downtime", "exclusions"],
             "only availability terms take this table",
+        );
+        self.misplaced(
+            f,
+            path,
+            &["breach_when"],
+            "only availability terms take this key",
         );
         let clock = IncidentClock {
             kind,

@@ -20,7 +20,7 @@ pub(super) fn parse_rounding(text: &str) -> Result<Rounding, String> {
         return Ok(Rounding::None);
     }
     let (kind, unit) = text.split_once(':').ok_or_else(|| {
-        format!("`{text}` is not a rounding (\"none\", \"ceil:1m\", \"buckets:5m\")")
+        format!("`{text}` is not a rounding (\"none\", \"ceil:1m\", \"floor:1m\", \"buckets:5m\")")
     })?;
     let unit = parse_duration(unit)?;
     if unit <= 0 {
@@ -30,9 +30,10 @@ pub(super) fn parse_rounding(text: &str) -> Result<Rounding, String> {
     }
     match kind {
         "ceil" => Ok(Rounding::Ceil(unit)),
+        "floor" => Ok(Rounding::Floor(unit)),
         "buckets" => Ok(Rounding::Buckets(unit)),
         _ => Err(format!(
-            "`{text}` is not a rounding (\"none\", \"ceil:1m\", \"buckets:5m\")"
+            "`{text}` is not a rounding (\"none\", \"ceil:1m\", \"floor:1m\", \"buckets:5m\")"
         )),
     }
 }

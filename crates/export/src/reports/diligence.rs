@@ -22,6 +22,7 @@ pub fn diligence_doc(r: &DiligenceReport, created_at: i64, author: &str) -> Repo
             monthly(r),
             totals(r),
             contracts(r),
+            remedies(r),
             exposure(r),
             unusual(r),
             gaps(r),
@@ -57,6 +58,14 @@ fn facts(r: &DiligenceReport, span: &str) -> Vec<(String, String)> {
                 .to_string(),
         ),
         ("Unusual terms found".into(), r.unusual.len().to_string()),
+        (
+            "Sole remedy unknown".into(),
+            r.sole_remedy_unknown.to_string(),
+        ),
+        (
+            "Termination unknown".into(),
+            r.termination_unknown.to_string(),
+        ),
         (
             "What-if".into(),
             format!("every service at {} % uptime, per month", r.what_if_uptime),
@@ -104,6 +113,30 @@ fn contracts(r: &DiligenceReport) -> ReportTable {
         .map(|c| c.chronic.starts_with("met"))
         .collect();
     t
+}
+
+/// Terms v2 section 9, per contract: what the customer can do beyond credits.
+fn remedies(r: &DiligenceReport) -> ReportTable {
+    table(
+        "Remedy and termination",
+        &[
+            ("Contract", 1.3, false),
+            ("Counterparty", 1.4, false),
+            ("Credits sole remedy", 1.4, false),
+            ("Termination right", 2.6, false),
+        ],
+        r.contracts
+            .iter()
+            .map(|c| {
+                vec![
+                    c.contract.clone(),
+                    c.counterparty.clone(),
+                    c.sole_remedy.clone(),
+                    c.termination.clone(),
+                ]
+            })
+            .collect(),
+    )
 }
 
 fn exposure(r: &DiligenceReport) -> ReportTable {
