@@ -976,6 +976,8 @@ fn issue11_fuzz_regressions_stay_fixed() {
             );
             let _ = sign::check_cms(&bytes, &[0u8; 32]);
             let _ = sign::pdf_info(&bytes, "SlaLedgerStatement");
+        } else if name.starts_with("openslo_import-") {
+            let _ = sla_ledger::sla_governance::openslo::import(&String::from_utf8_lossy(&bytes));
         } else if name.starts_with("terms-") {
             let _ = sla_ledger::sla_engine::Terms::parse(&String::from_utf8_lossy(&bytes));
         } else if name.starts_with("csv-") {
