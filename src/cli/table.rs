@@ -71,9 +71,12 @@ fn lines_table(o: &mut String, terms: &Terms, doc: &ResultDoc) {
                 format!("{} %", a.target),
                 format!("{} %", a.uptime),
                 yes_no(a.breached),
-                match &a.tier_below {
-                    Some(b) => format!("{} % (below {b})", a.percent),
-                    None => format!("{} %", a.percent),
+                // Days of service (v2) say so: "7 days = 23.333333 %".
+                match (&a.days, &a.tier_below) {
+                    (Some(d), Some(b)) => format!("{d} days = {} % (below {b})", a.percent),
+                    (Some(d), None) => format!("{d} days = {} %", a.percent),
+                    (None, Some(b)) => format!("{} % (below {b})", a.percent),
+                    (None, None) => format!("{} %", a.percent),
                 },
                 money(&a.amount),
             ],
