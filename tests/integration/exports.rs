@@ -564,3 +564,91 @@ fn spreadsheet_text_that_looks_like_a_formula_stays_text() {
         formulas.used_cells().collect::<Vec<_>>()
     );
 }
+
+/// Terms v2 lines in the workbook: days of service (percent = days x 100 /
+/// days in the month, the amount from the exact days) and "at or below"
+/// breaches and tiers recompute in LibreOffice to the engine's values.
+#[test]
+fn issue13_v2_lines_in_the_workbook_recompute_to_the_engine_values() {
+    let dir = std::env::temp_dir().join(format!("sla-exp-v2-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let lib = Library::open(&dir, 2_000).unwrap();
+    let mut files = Vec::new();
+    for case in ["v2-days-of-service", "v2-breach-at-or-below"] {
+        let c = format!("fixtures/cases/{case}");
+        let id = lib_add(&lib, &format!("{c}/terms.toml"));
+        let outages = format!("{c}/outages.csv");
+        lib.uc_import(
+            &ctx(),
+            &ImportRequest {
+                file: &outages,
+                source_label: "test",
+                contract: Some(&id),
+                kind: Some(Kind::Outages),
+            },
+            &mut |_| true,
+        )
+        .unwrap();
+        let period = std::fs::read_to_string(format!("{c}/period.txt")).unwrap();
+        let run = lib.uc_run(&ctx(), period.trim(), Some(&id)).unwrap();
+        let number = run[0].statement.as_ref().expect("drafted").number.clone();
+        files.push(
+            lib.uc_export(&ctx(), &number, &dir.join("out"))
+                .unwrap()
+                .xlsx,
+        );
+    }
+    let profile = dir.join("lo-profile");
+    std::fs::create_dir_all(profile.join("user")).unwrap();
+    std::fs::write(
+        profile.join("user/registrymodifications.xcu"),
+        r#"<?xml version="1.0" encoding="UTF-8"?><oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item></oor:items>"#,
+    )
+    .unwrap();
+    let outdir = dir.join("recalc");
+    let mut args = vec![
+        format!("-env:UserInstallation=file://{}", profile.display()),
+        "--headless".into(),
+        "--convert-to".into(),
+        "xlsx".into(),
+        "--outdir".into(),
+        outdir.display().to_string(),
+    ];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (ok, text) = run("soffice", &refs);
+    assert!(ok, "{text}");
+    for file in &files {
+        let mut before: Xlsx<_> = open_workbook(file).unwrap();
+        let mut after: Xlsx<_> = open_workbook(outdir.join(file.file_name().unwrap())).unwrap();
+        let (b, a) = (
+            before.worksheet_range("Lines").unwrap(),
+            after.worksheet_range("Lines").unwrap(),
+        );
+        // Uptime, breached, percent, amount before the cap, amount.
+        for col in [7, 9, 12, 15, 16] {
+            let (cached, recomputed) = (cell(&b, 1, col), cell(&a, 1, col));
+            match (&cached, &recomputed) {
+                (Data::String(x), Data::String(y)) => assert_eq!(x, y, "{file:?} col {col}"),
+                _ => assert!(
+                    (f(&cached) - f(&recomputed)).abs() < 1e-6,
+                    "{file:?} col {col}: cached {cached:?}, LibreOffice {recomputed:?}"
+                ),
+            }
+        }
+    }
+    // The days line's workbook shows its days: 7 days of a 30-day month.
+    let mut days: Xlsx<_> = open_workbook(&files[0]).unwrap();
+    let lines = days.worksheet_range("Lines").unwrap();
+    assert_eq!(cell(&lines, 1, 11), Data::String("days".into()));
+    assert!(
+        (f(&cell(&lines, 1, 16)) - 140.0).abs() < 1e-9,
+        "{:?}",
+        cell(&lines, 1, 16)
+    );
+}
+
+fn lib_add(lib: &Library, terms: &str) -> String {
+    let mut s = crate::util::session(lib, &ctx());
+    sla_ledger::usecases::contracts::add(&mut s, terms, &[]).unwrap()
+}

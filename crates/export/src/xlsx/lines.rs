@@ -7,7 +7,7 @@ use crate::error::ExportError;
 use crate::view::StatementView;
 use rust_xlsxwriter::{Formula, Worksheet};
 use sla_engine::result::{AvailabilityLine, IncidentLine, Line};
-use sla_engine::terms::{CreditRules, Schedule, Sla, Stage};
+use sla_engine::terms::{BreachWhen, CreditRules, Schedule, Sla, SlaTerm, Stage};
 
 /// A row of the Tiers sheet: SLA, uptime below (%), credit (%).
 pub(super) type TierRow = (String, String, String);
@@ -45,12 +45,26 @@ pub(super) fn sheet(
     ws.set_name("Lines").map_err(xerr)?;
     header(ws, &COLUMNS, f)?;
     let mut tier_rows: Vec<TierRow> = Vec::new();
+    // Days of service are priced over the month's local calendar days.
+    let days_in_month = r
+        .period
+        .label
+        .parse::<sla_engine::Month>()
+        .map(|m| chrono::Datelike::day(&m.last_day()))
+        .unwrap_or(30);
     for (i, (l, sla)) in r.lines.iter().zip(&t.slas).enumerate() {
         let row = (i + 1) as u32;
         ws.write_string(row, 0, l.sla()).map_err(xerr)?;
+        // The exact percent behind a days-of-service line (its `percent`
+        // is shown to 6 places; the amount uses days x 100 / N exactly).
+        let mut exact = None;
         let (basis, percent, amount) = match l {
             Line::Availability(a) => {
-                availability(ws, row, a, sla, f, &mut tier_rows)?;
+                availability(ws, row, a, sla, f, &mut tier_rows, days_in_month)?;
+                exact = a.days.as_deref().map(|d| {
+                    sla_engine::num::rat(dec(d)) * sla_engine::num::hundred()
+                        / sla_engine::num::rat_int(days_in_month as i64)
+                });
                 (&a.basis, &a.percent, &a.amount)
             }
             Line::Incident(inc) => {
@@ -59,7 +73,7 @@ pub(super) fn sheet(
             }
         };
         let cap = sla.credit.cap_percent;
-        amounts(ws, row, (basis, percent, amount), cap, &t.credit, f)?;
+        amounts(ws, row, (basis, percent, amount), exact, cap, &t.credit, f)?;
     }
     Ok(tier_rows)
 }
@@ -72,6 +86,7 @@ fn availability(
     sla: &Sla,
     f: &Fmt,
     tier_rows: &mut Vec<TierRow>,
+    days_in_month: u32,
 ) -> Result<(), ExportError> {
     let x = row + 1; // the spreadsheet's row number
     ws.write_string(row, 1, "availability").map_err(xerr)?;
@@ -106,14 +121,11 @@ fn availability(
     ws.write_formula(
         row,
         9,
-        Formula::new(format!("=IF(H{x}<D{x},\"YES\",\"no\")")).set_result(if a.breached {
-            "YES"
-        } else {
-            "no"
-        }),
+        Formula::new(format!("=IF(H{x}{}D{x},\"YES\",\"no\")", below(sla)))
+            .set_result(if a.breached { "YES" } else { "no" }),
     )
     .map_err(xerr)?;
-    let (name, formula) = schedule(ws, row, a, sla, tier_rows)?;
+    let (name, formula) = schedule(ws, row, a, sla, tier_rows, days_in_month)?;
     ws.write_string(row, 11, name).map_err(xerr)?;
     ws.write_formula_with_format(
         row,
@@ -133,18 +145,35 @@ fn schedule(
     a: &AvailabilityLine,
     sla: &Sla,
     tier_rows: &mut Vec<TierRow>,
+    days_in_month: u32,
 ) -> Result<(&'static str, String), ExportError> {
     let x = row + 1;
     Ok(match &sla.credit.schedule {
         Schedule::Tiers(tiers) => {
             for tier in tiers {
-                tier_rows.push((
-                    a.sla.clone(),
-                    tier.below.to_string(),
-                    tier.percent.to_string(),
-                ));
+                // A days-of-service tier lists its days where a percent
+                // tier lists its percent.
+                let credit = tier.days.unwrap_or(tier.percent);
+                tier_rows.push((a.sla.clone(), tier.below.to_string(), credit.to_string()));
             }
-            ("tiers", format!("=SUMPRODUCT(MAX((Tiers!$A$2:$A$1000=A{x})*(Tiers!$B$2:$B$1000>H{x})*Tiers!$C$2:$C$1000))"))
+            // "at or below" contracts: a tier applies at its `below` too.
+            let cmp = if below(sla) == "<=" { ">=" } else { ">" };
+            let pick = format!("SUMPRODUCT(MAX((Tiers!$A$2:$A$1000=A{x})*(Tiers!$B$2:$B$1000{cmp}H{x})*Tiers!$C$2:$C$1000))");
+            if tiers.iter().any(|t| t.days.is_some()) {
+                // Days of service: percent = days x 100 / days in the month,
+                // the days capped by `cap_days` (column R).
+                let days = match sla.credit.cap_days {
+                    Some(c) => {
+                        ws.write_number(row, 17, num(&c.to_string()))
+                            .map_err(xerr)?;
+                        format!("MIN(R{x},{pick})")
+                    }
+                    None => pick,
+                };
+                ("days", format!("={days}*100/{days_in_month}"))
+            } else {
+                ("tiers", format!("={pick}"))
+            }
         }
         Schedule::PerStep {
             step,
@@ -156,7 +185,12 @@ fn schedule(
                 .map_err(xerr)?;
             (
                 "per_step",
-                format!("=IF(H{x}>=D{x},0,MIN(100,CEILING(ROUND((D{x}-H{x})/R{x},9),1)*S{x}))"),
+                if below(sla) == "<=" {
+                    // At or below: at least one step once breached.
+                    format!("=IF(H{x}>D{x},0,MIN(100,MAX(1,CEILING(ROUND((D{x}-H{x})/R{x},9),1))*S{x}))")
+                } else {
+                    format!("=IF(H{x}>=D{x},0,MIN(100,CEILING(ROUND((D{x}-H{x})/R{x},9),1)*S{x}))")
+                },
             )
         }
         Schedule::Multiplier(m) => {
@@ -164,7 +198,7 @@ fn schedule(
                 .map_err(xerr)?;
             (
                 "multiplier",
-                format!("=IF(H{x}>=D{x},0,MIN(100,R{x}*(100-H{x})))"),
+                format!("=IF(H{x}{}D{x},MIN(100,R{x}*(100-H{x})),0)", below(sla)),
             )
         }
         Schedule::PerBreach(_) => ("per_breach", String::new()),
@@ -203,12 +237,22 @@ fn incident(
     Ok(())
 }
 
+/// The breach comparison of an availability term: `<` (v1, "below") or
+/// `<=` ("at or below", terms v2 section 2).
+fn below(sla: &Sla) -> &'static str {
+    match &sla.term {
+        SlaTerm::Availability(a) if a.breach_when == BreachWhen::AtOrBelow => "<=",
+        _ => "<",
+    }
+}
+
 /// Basis, line cap, the amount before the cap and the amount, rounded per
 /// line when the terms say so.
 fn amounts(
     ws: &mut Worksheet,
     row: u32,
     (basis, percent, amount): (&str, &str, &str),
+    exact_percent: Option<sla_engine::num::Rat>,
     cap: Option<rust_decimal::Decimal>,
     rules: &CreditRules,
     f: &Fmt,
@@ -220,9 +264,9 @@ fn amounts(
         ws.write_number(row, 14, num(&c.to_string()))
             .map_err(xerr)?;
     }
+    let percent = exact_percent.unwrap_or_else(|| sla_engine::num::rat(dec(percent)));
     let raw = sla_engine::num::fmt_rat(
-        &(sla_engine::num::rat(dec(basis)) * sla_engine::num::rat(dec(percent))
-            / sla_engine::num::hundred()),
+        &(sla_engine::num::rat(dec(basis)) * percent / sla_engine::num::hundred()),
         0,
     );
     ws.write_formula_with_format(
