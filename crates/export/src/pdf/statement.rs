@@ -158,9 +158,12 @@ fn summary_row(l: &Line, places: u32) -> (Vec<String>, bool) {
                 format!("{} %", a.target),
                 format!("{} %", a.uptime),
                 yes_no(a.breached),
-                match &a.tier_below {
-                    Some(b) => format!("below {b}: {} %", a.percent),
-                    None => format!("{} %", a.percent),
+                // Days of service (terms v2) say their days.
+                match (&a.days, &a.tier_below) {
+                    (Some(d), Some(b)) => format!("below {b}: {d} days = {} %", a.percent),
+                    (Some(d), None) => format!("{d} days = {} %", a.percent),
+                    (None, Some(b)) => format!("below {b}: {} %", a.percent),
+                    (None, None) => format!("{} %", a.percent),
                 },
                 money(&a.amount, places),
             ],
