@@ -4,9 +4,10 @@
 use super::identity::with_signer;
 use super::{files, Session};
 use crate::{AppError, Code};
+use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{json, Value};
-use sla_engine::{Month, ResultDoc, Terms};
+use sla_engine::{Inputs, Month, ResultDoc, Terms};
 use sla_store::statements::{month_dates, Draft, RunOutcome, Statement, StatementInfo};
 use sla_store::StatementStatus;
 use sla_store::{Library, StoreError};
@@ -49,7 +50,8 @@ pub fn compute_stored(lib: &Library, contract: &str, period: &str) -> Result<Com
     let terms = lib.terms_of(contract, Some(version))?;
     let p = terms.period_of(month)?;
     let events = lib.events(contract)?;
-    let mut doc = sla_engine::compute(&terms, &events, &p)?;
+    let rolling_issued = rolling_issued(lib, contract, month, &terms)?;
+    let mut doc = sla_engine::compute_with(&terms, &events, &p, &Inputs { rolling_issued })?;
     doc.chronic = chronic(lib, contract, month, &terms, &doc)?;
     let imports: Vec<Value> = lib
         .imports(contract)?
@@ -68,6 +70,38 @@ pub fn compute_stored(lib: &Library, contract: &str, period: &str) -> Result<Com
         doc,
         inputs,
     })
+}
+
+/// What the contract's final statements issued in the `months - 1` local
+/// months before `month` (terms v2 section 5), when the terms cap credits
+/// over rolling months.
+fn rolling_issued(
+    lib: &Library,
+    contract: &str,
+    month: Month,
+    terms: &Terms,
+) -> Result<Option<Decimal>, AppError> {
+    let Some(rc) = terms.credit.cap_rolling else {
+        return Ok(None);
+    };
+    let periods: Vec<String> = (1..rc.months)
+        .filter_map(|n| month.prev(n))
+        .map(|m| m.to_string())
+        .collect();
+    let mut issued = Decimal::ZERO;
+    for total in lib.final_totals(contract, &periods)? {
+        let t = Decimal::from_str_exact(&total).map_err(|e| {
+            AppError::Store(StoreError::Conflict(format!(
+                "a final statement of `{contract}` has total `{total}`, not a decimal: {e}"
+            )))
+        })?;
+        issued = issued.checked_add(t).ok_or_else(|| {
+            AppError::Store(StoreError::Conflict(format!(
+                "the totals issued to `{contract}` do not add up exactly (over 28 digits)"
+            )))
+        })?;
+    }
+    Ok(Some(issued))
 }
 
 /// Chronic breach over stored periods (spec 7), decided by the engine's

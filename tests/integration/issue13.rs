@@ -162,3 +162,97 @@ fn issue13_due_diligence_reports_sole_remedy_and_termination() {
         .facts
         .contains(&("Termination unknown".into(), "1".into())));
 }
+
+/// v2 section 5 at month end: the rolling cap (3 months, 100 % of 1000.00)
+/// counts what the final statements of the 2 months before issued. June
+/// 500.00; July 100.00 (headroom 500); August 500 capped to 400.00 (June
+/// and July issued 600); September 1000 (100 %, two days down) capped to
+/// 500.00: July and August issued 500, June is outside the window.
+#[test]
+fn issue13_rolling_cap_counts_what_final_statements_already_issued() {
+    use crate::util::{ImportRequest, UseCases};
+    use sla_ledger::sla_store::{Ctx, Library};
+    let dir = std::env::temp_dir().join(format!("sla-issue13-rolling-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let terms = dir.join("terms.toml");
+    std::fs::write(
+        &terms,
+        r#"schema = "sla-terms/2"
+[contract]
+id = "CF-ROLL"
+currency = "USD"
+timezone = "UTC"
+effective_from = "2026-01-01"
+[[services]]
+id = "cdn"
+monthly_fee = "1000.00"
+[[slas]]
+id = "cdn-availability"
+service = "cdn"
+kind = "availability"
+target = "99.9"
+[slas.credit]
+schedule = "tiers"
+tiers = [{ below = "99.9", percent = "10" }, { below = "99.0", percent = "50" }, { below = "95.0", percent = "100" }]
+[credit]
+cap_rolling = { months = 3, percent = "100" }
+"#,
+    )
+    .unwrap();
+    let outages = dir.join("outages.csv");
+    std::fs::write(
+        &outages,
+        "service,start,end\n\
+         cdn,2026-06-10T00:00:00Z,2026-06-11T00:00:00Z\n\
+         cdn,2026-07-10T00:00:00Z,2026-07-10T01:00:00Z\n\
+         cdn,2026-08-10T00:00:00Z,2026-08-11T00:00:00Z\n\
+         cdn,2026-09-10T00:00:00Z,2026-09-12T00:00:00Z\n",
+    )
+    .unwrap();
+    let ctx = Ctx {
+        actor: "tester".into(),
+        now: 1_795_860_000,
+    };
+    let mut lib = Library::open(&dir.join("lib"), 2_000).unwrap();
+    lib.add_contract(&ctx, terms.to_str().unwrap()).unwrap();
+    let req = ImportRequest {
+        file: outages.to_str().unwrap(),
+        source_label: "test",
+        contract: Some("CF-ROLL"),
+        kind: Some(sla_ledger::sla_import::Kind::Outages),
+    };
+    lib.uc_import(&ctx, &req, &mut |_| true).unwrap();
+    for (month, total) in [
+        ("2026-06", "500.00"),
+        ("2026-07", "100.00"),
+        ("2026-08", "400.00"),
+    ] {
+        lib.uc_run(&ctx, month, None).unwrap();
+        let done = lib.uc_finalize(&ctx, month, None).unwrap();
+        assert_eq!(
+            (done[0].status.as_str(), done[0].total.as_str()),
+            ("final", total),
+            "{month}"
+        );
+    }
+    let (_, _, sep, _) = lib.uc_compute("CF-ROLL", "2026-09").unwrap();
+    assert_eq!(
+        (sep.subtotal.as_str(), sep.total.as_str()),
+        ("1000", "500.00")
+    );
+    let rc = serde_json::to_value(sep.rolling_cap.as_ref().unwrap()).unwrap();
+    assert_eq!(
+        rc,
+        serde_json::json!({ "months": 3, "cap": "1000", "issued": "500.00", "headroom": "500" })
+    );
+    assert!(sep.trace.iter().any(|t| t
+        == "Rolling cap 100 % of all monthly fees 1000.00 = 1000 over 3 month(s); issued by the final statements of the 2 month(s) before: 500.00; headroom max(0, cap - issued) = 500: the subtotal is capped to it."));
+    assert!(sep.warnings.is_empty(), "{:?}", sep.warnings);
+    // The month's draft records the same total.
+    let run = lib.uc_run(&ctx, "2026-09", None).unwrap();
+    assert!(run[0].problem.is_none());
+    let done = lib.uc_finalize(&ctx, "2026-09", None).unwrap();
+    assert_eq!(done[0].total, "500.00");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -144,6 +144,16 @@ fn library_statements_equal_stateless_compute_for_every_fixture() {
             period: period.clone(),
         })
         .unwrap();
+        let (mut from_library, mut stateless) = (from_library, stateless);
+        // A rolling cap (terms v2 section 5) is known only in the library:
+        // nothing final before, so it issued 0 and the headroom is the cap.
+        if let Some(rc) = stateless.rolling_cap.take() {
+            let lib_rc = from_library.rolling_cap.take().unwrap();
+            assert_eq!((rc.issued, rc.headroom), (None, None), "{name}");
+            assert_eq!(lib_rc.issued.as_deref(), Some("0"), "{name}");
+            assert_eq!(lib_rc.headroom.as_deref(), Some(rc.cap.as_str()), "{name}");
+            stateless.warnings.retain(|w| !w.starts_with("Rolling cap"));
+        }
         assert_eq!(numbers(&from_library), numbers(&stateless), "{name}");
         assert_eq!(inputs["data_cutoff"], stateless.period.end, "{name}");
     }
@@ -835,7 +845,7 @@ fn the_demo_builds_a_library_and_runs_every_fixture_month() {
         "{text}"
     );
     assert!(
-        text.contains("37 final statement(s) for 36 contract(s)"),
+        text.contains("38 final statement(s) for 37 contract(s)"),
         "{text}"
     );
     assert!(

@@ -12,18 +12,41 @@ use crate::error::ComputeError;
 use crate::events::{incidents_without_opened, Events};
 use crate::incidents::{incident_clock, ClockOutcome};
 use crate::num::{fmt_fixed, fmt_rat, hundred, rat, rat_int, round, Rat};
-use crate::result::{AvailabilityLine, IncidentEntryDoc, IncidentLine, Line, PeriodDoc, ResultDoc};
+use crate::result::{
+    AvailabilityLine, IncidentEntryDoc, IncidentLine, Line, PeriodDoc, ResultDoc, RollingCapDoc,
+};
 use crate::terms::{
-    Aggregation, Basis, CreditRules, IncidentClock, RoundingRule, Schedule, Sla, SlaTerm, Stage,
-    Terms,
+    Aggregation, Basis, CreditRules, IncidentClock, RollingCap, RoundingRule, Schedule, Sla,
+    SlaTerm, Stage, Terms,
 };
 use crate::time::{fmt_instant, Period};
 use num_traits::Zero;
 use rust_decimal::Decimal;
 
+/// What a computation may know beyond terms, events and period: facts
+/// only a library holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    /// The sum of the totals of the contract's final statements for the
+    /// `months - 1` local months before this one (terms v2 section 5);
+    /// `None`: not known (a standalone compute), the rolling cap is not
+    /// applied.
+    pub rolling_issued: Option<Decimal>,
+}
+
 /// Computes one period of one contract. `events` must belong to the
 /// contract (rows of services it does not name are ignored).
 pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<ResultDoc, ComputeError> {
+    compute_with(terms, events, period, &Inputs::default())
+}
+
+/// `compute` with what the caller knows beyond the terms and events.
+pub fn compute_with(
+    terms: &Terms,
+    events: &Events,
+    period: &Period,
+    inputs: &Inputs,
+) -> Result<ResultDoc, ComputeError> {
     // The spec makes an incident without `opened` an error even when no
     // term measures it: the evidence is wrong, not just unused.
     if let Some(r) = incidents_without_opened(&events.incidents).first() {
@@ -43,7 +66,7 @@ pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<Result
         lines.push(line);
         amounts.push(amount);
     }
-    let totals = contract_totals(rules, &amounts, &fees, &mut trace, &mut warnings);
+    let totals = contract_totals(rules, &amounts, &fees, inputs, &mut trace, &mut warnings);
     let claim_deadline = claim_deadline(terms, period, &mut trace);
     let shown = |v: &Rat| shown(rules.rounding, v);
     Ok(ResultDoc {
@@ -60,6 +83,7 @@ pub fn compute(terms: &Terms, events: &Events, period: &Period) -> Result<Result
         lines,
         subtotal: shown(&totals.subtotal),
         cap: totals.cap.as_ref().map(shown),
+        rolling_cap: totals.rolling_cap,
         total: fmt_fixed(&totals.total, rules.rounding.places),
         claim_deadline,
         chronic: None,
@@ -359,6 +383,7 @@ fn shown(rounding: RoundingRule, v: &Rat) -> String {
 struct Totals {
     subtotal: Rat,
     cap: Option<Rat>,
+    rolling_cap: Option<RollingCapDoc>,
     total: Rat,
 }
 
@@ -367,6 +392,7 @@ fn contract_totals(
     rules: &CreditRules,
     amounts: &[Rat],
     fees: &Fees,
+    inputs: &Inputs,
     trace: &mut Vec<String>,
     warnings: &mut Vec<String>,
 ) -> Totals {
@@ -391,6 +417,10 @@ fn contract_totals(
     let cap = rules
         .cap_percent
         .map(|cp| contract_cap(cp, rounding, fees, &mut total, trace));
+    let rolling_cap = rules.cap_rolling.map(|rc| {
+        let issued = inputs.rolling_issued;
+        rolling_cap(rc, issued, rounding, fees, &mut total, trace, warnings)
+    });
     if rounding.stage == Stage::Total {
         let r = round(&total, rounding.places, rounding.mode);
         trace.push(format!(
@@ -416,6 +446,7 @@ fn contract_totals(
     Totals {
         subtotal,
         cap,
+        rolling_cap,
         total,
     }
 }
@@ -450,6 +481,66 @@ fn contract_cap(
         *total = cap.clone();
     }
     cap
+}
+
+/// The cap over rolling months (terms v2 section 5), applied to `total`
+/// when what was issued before is known: the total becomes at most
+/// max(0, cap - issued). The cap is rounded like the contract cap.
+fn rolling_cap(
+    rc: RollingCap,
+    issued: Option<Decimal>,
+    rounding: RoundingRule,
+    fees: &Fees,
+    total: &mut Rat,
+    trace: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> RollingCapDoc {
+    let mut cap = &fees.all * rat(rc.percent) / hundred();
+    if rounding.stage == Stage::Line {
+        cap = round(&cap, rounding.places, rounding.mode);
+    }
+    let before = rc.months - 1;
+    let head = format!(
+        "Rolling cap {} % of all monthly fees {} = {} over {} month(s)",
+        rc.percent.normalize(),
+        fmt_rat(&fees.all, fees.all_places),
+        shown(rounding, &cap),
+        rc.months
+    );
+    let Some(issued) = issued else {
+        let note = format!(
+            "{head}: not applied, the credits issued in the {before} month(s) before are not known without a library (month end in the library applies it)."
+        );
+        trace.push(note.clone());
+        warnings.push(note);
+        return RollingCapDoc {
+            months: rc.months,
+            cap: shown(rounding, &cap),
+            issued: None,
+            headroom: None,
+        };
+    };
+    let headroom = (&cap - rat(issued)).max(Rat::zero());
+    let reached = *total > headroom;
+    trace.push(format!(
+        "{head}; issued by the final statements of the {before} month(s) before: {}; headroom max(0, cap - issued) = {}: {}.",
+        issued,
+        shown(rounding, &headroom),
+        if reached {
+            "the subtotal is capped to it"
+        } else {
+            "not reached"
+        }
+    ));
+    if reached {
+        *total = headroom.clone();
+    }
+    RollingCapDoc {
+        months: rc.months,
+        cap: shown(rounding, &cap),
+        issued: Some(issued.to_string()),
+        headroom: Some(shown(rounding, &headroom)),
+    }
 }
 
 /// The last day to claim (v1 section 5 step 6, terms v2 section 6). Every

@@ -21,11 +21,11 @@ pub mod terms;
 pub mod time;
 
 pub use chronic::ChronicStatus;
-pub use compute::compute;
+pub use compute::{compute, compute_with, Inputs};
 pub use error::{ComputeError, InstantError, MonthError, PeriodError, TermsError, TermsProblem};
 pub use events::{Events, IncidentRow, MaintenanceRow, Origin, OutageRow};
 pub use month::Month;
-pub use result::{Line, ResultDoc};
+pub use result::{Line, ResultDoc, RollingCapDoc};
 pub use terms::Terms;
 pub use time::{Instant, Period};
 

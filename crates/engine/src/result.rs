@@ -18,6 +18,11 @@ pub struct ResultDoc {
     pub lines: Vec<Line>,
     pub subtotal: String,
     pub cap: Option<String>,
+    /// The cap over rolling months (terms v2 section 5), when the terms
+    /// have one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub rolling_cap: Option<RollingCapDoc>,
     pub total: String,
     pub claim_deadline: Option<String>,
     /// Needs stored history: a single-period compute is always `null`.
@@ -29,6 +34,18 @@ pub struct ResultDoc {
     pub warnings: Vec<String>,
     /// Contract-level steps: pro-rating, aggregation, cap, rounding, minimum.
     pub trace: Vec<String>,
+}
+
+/// `"rolling_cap"` (terms v2 section 5). `issued` and `headroom` are
+/// `null` when nothing is known of earlier statements (a standalone
+/// compute): the cap is then not applied.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS, Deserialize)]
+#[ts(export)]
+pub struct RollingCapDoc {
+    pub months: u32,
+    pub cap: String,
+    pub issued: Option<String>,
+    pub headroom: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS, Deserialize)]

@@ -148,6 +148,30 @@ impl Library {
         Ok(b.map(|b| b == 1))
     }
 
+    /// The totals (decimal text) of a contract's final statements for the
+    /// given months (`YYYY-MM`); superseded statements and drafts are not
+    /// counted (terms v2 section 5).
+    pub fn final_totals(
+        &self,
+        contract: &str,
+        periods: &[String],
+    ) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT total FROM statements WHERE contract_id = ?1 AND period = ?2 AND status = 'final'")
+            .map_err(sql)?;
+        let mut out = Vec::new();
+        for p in periods {
+            let rows = stmt
+                .query_map(params![contract, p], |r| r.get::<_, String>(0))
+                .map_err(sql)?;
+            for r in rows {
+                out.push(r.map_err(sql)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// The number of a contract's final statement for a month, if any.
     pub fn final_number(&self, contract: &str, period: &str) -> Result<Option<String>, StoreError> {
         self.conn()

@@ -219,6 +219,10 @@ impl Reader {
         if f.table.contains_key("cap_percent") && c.cap_percent.is_none() {
             ok = false;
         }
+        match self.cap_rolling(&mut f) {
+            Ok(cr) => c.cap_rolling = cr,
+            Err(()) => ok = false,
+        }
         if let Some(r) = self.sub_table(&mut f, "rounding", false) {
             ok &= self.rounding_rule(r, &mut c);
         }

@@ -19,6 +19,7 @@ mod days;
 mod fields;
 mod reader;
 mod remedy;
+mod rolling;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -327,6 +328,17 @@ pub struct CreditRules {
     /// `claim_window_days`.
     pub claim: Option<ClaimRule>,
     pub chronic: Option<Chronic>,
+    /// `cap_rolling` (terms v2 section 5).
+    pub cap_rolling: Option<RollingCap>,
+}
+
+/// `cap_rolling = { months, percent }` (terms v2 section 5): what the
+/// statements of `months` local months (this one and the `months - 1`
+/// before it) may credit in all, a percent of this month's fees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RollingCap {
+    pub months: u32,
+    pub percent: Decimal,
 }
 
 /// How the claim deadline is counted (terms v2 section 6).
@@ -388,6 +400,7 @@ impl Default for CreditRules {
             claim_window_days: None,
             claim: None,
             chronic: None,
+            cap_rolling: None,
         }
     }
 }
