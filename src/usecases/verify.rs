@@ -266,15 +266,16 @@ fn manifest(c: &mut Checks<'_>, path: &Path, lib: Option<&Library>, anchors: &An
         read_limited(&p7s_path, MAX_MANIFEST_BYTES),
     ) {
         (Ok(m), Ok(p)) => (m, p),
-        _ => {
+        (Err(e), _) | (_, Err(e)) => {
+            // Say why (missing, unreadable, over the size limit).
             return c.integrity(
                 "manifest",
                 false,
                 format!(
-                    "no signed manifest {} with its .p7s (drafts have none)",
+                    "no signed manifest {} with its .p7s (drafts have none): {e}",
                     mpath.display()
                 ),
-            )
+            );
         }
     };
     let cms = match manifest::check_signature(&m, &p7s) {
