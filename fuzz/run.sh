@@ -19,14 +19,15 @@
 # and exits 1 at the end. Logs: fuzz/logs/TARGET-<time>.log.
 set -uo pipefail
 
-ALL_TARGETS=(terms pdf_verify openslo_import csv xlsx ods xls)
+ALL_TARGETS=(terms pdf_verify openslo_import csv xlsx ods xls preset_json ics)
 
 # Longest input tried per target: above the largest seed (a signed PDF must
 # stay whole: its signature is at the end), not much more.
 max_len() {
     case "$1" in
         terms | openslo_import) echo 16384 ;;
-        csv) echo 16384 ;;
+        csv | ics) echo 16384 ;;
+        preset_json) echo 32768 ;;
         pdf_verify) echo 131072 ;;
         xlsx | ods | xls) echo 32768 ;;
         *) echo 4096 ;;

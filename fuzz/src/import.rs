@@ -71,6 +71,7 @@ pub fn csv(data: &[u8]) {
         let _ = sla_import::read_file(file.path(), Some(kind), terms_fixture());
     }
     let _ = sla_import::inspect(file.path());
+    preset_csv(file.path());
 }
 
 /// Targets `xlsx`, `ods`, `xls`: one workbook (the reader tells the format
@@ -88,4 +89,70 @@ pub fn workbook(data: &[u8], ext: &str) {
     };
     let _ = sla_import::read_file(file.path(), None, terms_fixture());
     let _ = sla_import::inspect(file.path());
+}
+
+/// The terms of `fixtures/presets/terms.toml` (services `api` and `web`),
+/// which the preset fixtures are read against.
+fn preset_terms() -> &'static Terms {
+    static TERMS: OnceLock<Terms> = OnceLock::new();
+    TERMS.get_or_init(|| {
+        Terms::parse(include_str!("../../fixtures/presets/terms.toml"))
+            .expect("the preset fixture terms parse")
+    })
+}
+
+/// Options that let every preset go as far as it can: a zone for naive
+/// times and a mapping for the fixtures' components.
+fn preset_options() -> sla_import::PresetOptions {
+    let mut o = sla_import::PresetOptions {
+        zone: "America/New_York".parse().ok(),
+        ..Default::default()
+    };
+    for (c, s) in [("Website", "web"), ("website", "web"), ("API", "api")] {
+        o.components.insert(c.into(), s.into());
+    }
+    o
+}
+
+/// Target `preset_json` (issue 14): a vendor's JSON export. Detection, and
+/// every JSON preset forced on it, through the path-based API.
+pub fn preset_json(data: &[u8]) {
+    let Some(file) = ShmFile::write("preset", "json", data) else {
+        return;
+    };
+    let _ = sla_import::detect(file.path());
+    let opts = preset_options();
+    for p in sla_import::PRESETS
+        .iter()
+        .filter(|p| p.file == sla_import::presets::FileType::Json)
+    {
+        let _ = sla_import::read_preset(file.path(), Some(p.name), &opts, preset_terms());
+    }
+}
+
+/// The CSV presets forced on a CSV the byte reader accepted (from `csv`).
+fn preset_csv(path: &str) {
+    let _ = sla_import::detect(path);
+    let opts = preset_options();
+    for p in sla_import::PRESETS
+        .iter()
+        .filter(|p| p.file == sla_import::presets::FileType::Csv)
+    {
+        let _ = sla_import::read_preset(path, Some(p.name), &opts, preset_terms());
+    }
+}
+
+/// Target `ics` (issue 14): an iCalendar holiday feed, expanded over two
+/// years.
+pub fn ics(data: &[u8]) {
+    let Some(file) = ShmFile::write("ics", "ics", data) else {
+        return;
+    };
+    let (Some(from), Some(to)) = (
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
+        chrono::NaiveDate::from_ymd_opt(2027, 12, 31),
+    ) else {
+        return;
+    };
+    let _ = sla_import::read_holidays(file.path(), from, to);
 }

@@ -11,7 +11,7 @@ use sla_engine::Terms;
 #[cfg(feature = "import")]
 mod import;
 #[cfg(feature = "import")]
-pub use import::{csv, workbook};
+pub use import::{csv, ics, preset_json, workbook};
 
 /// Target `terms`: a terms file as text. Input that is not UTF-8 is
 /// skipped (a terms file is read as UTF-8 before it is parsed).

@@ -11,7 +11,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const TARGETS: [&str; 7] = [
+const TARGETS: [&str; 9] = [
     "terms",
     "pdf_verify",
     "openslo_import",
@@ -19,6 +19,8 @@ const TARGETS: [&str; 7] = [
     "xlsx",
     "ods",
     "xls",
+    "preset_json",
+    "ics",
 ];
 
 fn run(target: &str, data: &[u8]) {
@@ -30,8 +32,14 @@ fn run(target: &str, data: &[u8]) {
         "csv" => sla_ledger_fuzz::csv(data),
         #[cfg(feature = "import")]
         "xlsx" | "ods" | "xls" => sla_ledger_fuzz::workbook(data, target),
+        #[cfg(feature = "import")]
+        "preset_json" => sla_ledger_fuzz::preset_json(data),
+        #[cfg(feature = "import")]
+        "ics" => sla_ledger_fuzz::ics(data),
         #[cfg(not(feature = "import"))]
-        "csv" | "xlsx" | "ods" | "xls" => eprintln!("skipped: built without feature `import`"),
+        "csv" | "xlsx" | "ods" | "xls" | "preset_json" | "ics" => {
+            eprintln!("skipped: built without feature `import`")
+        }
         other => panic!("no fuzz target `{other}`"),
     }
 }

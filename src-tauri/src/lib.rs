@@ -8,6 +8,7 @@
 use sla_ledger::sla_store::claims::{ClaimFilter, ClaimInfo};
 use sla_ledger::sla_store::contracts::ContractSummary;
 use sla_ledger::sla_store::evidence::ImportOutcome;
+use sla_ledger::sla_store::forgive::Withdrawal;
 use sla_ledger::sla_store::statements::{RunOutcome, Statement, StatementInfo};
 use sla_ledger::usecases::contracts::{self, Amendment, ContractDetail, ContractQuery};
 use sla_ledger::usecases::evidence::{self, FileView, ImportFile, ImportPreview, SheetChoice};
@@ -18,10 +19,12 @@ use sla_ledger::usecases::governance::notices::{
 use sla_ledger::usecases::governance::slo::{self, Exception, SloStatus};
 use sla_ledger::usecases::governance::{compare, coverage, executive, ReportFiles};
 use sla_ledger::usecases::identity::{self, IdentitySet};
+use sla_ledger::usecases::presets::{self, PresetRequest, PresetView};
 use sla_ledger::usecases::reports::{self, Dashboard};
 use sla_ledger::usecases::session::{self, LibraryInfo, Settings};
 use sla_ledger::usecases::statements::{self, ExportReport, ExportRequest};
 use sla_ledger::usecases::terms_form::{FieldEdit, TermsCheck, TermsDraft};
+use sla_ledger::usecases::welcome::{self, FirstRun};
 use sla_ledger::usecases::{audit, claims, verify};
 use sla_ledger::{AppError, ErrorData, Session};
 use std::path::PathBuf;
@@ -33,6 +36,8 @@ type Ui<T> = Result<T, ErrorData>;
 
 struct Shell {
     library: Mutex<PathBuf>,
+    /// A library was named (environment) or remembered: no first run.
+    chosen: AtomicBool,
     cancel: Arc<AtomicBool>,
 }
 
@@ -92,6 +97,19 @@ fn switch_library(w: tauri::WebviewWindow, s: State<Shell>, path: String) -> Ui<
 }
 
 #[tauri::command]
+fn first_run(s: State<Shell>) -> FirstRun {
+    welcome::first_run(&s.dir(), s.chosen.load(Ordering::SeqCst))
+}
+
+/// Builds (once) and opens the sample library beside the default one.
+#[tauri::command(async)]
+fn open_sample(w: tauri::WebviewWindow, s: State<'_, Shell>) -> Ui<LibraryInfo> {
+    let dir = s.dir().with_file_name("sla-ledger-sample");
+    let info = welcome::open_sample(&dir)?;
+    switch_library(w, s, info.path)
+}
+
+#[tauri::command]
 fn terms_form(s: State<Shell>, id: String) -> Ui<TermsDraft> {
     s.with(|x| contracts::form(x, &id))
 }
@@ -138,6 +156,7 @@ fn import_file_of<'a>(
     contract: &'a Option<String>,
     kind: &'a Option<String>,
     mapping: &'a Option<Vec<SheetChoice>>,
+    preset: &'a Option<PresetRequest>,
 ) -> ImportFile<'a> {
     ImportFile {
         file: path,
@@ -145,6 +164,7 @@ fn import_file_of<'a>(
         contract: contract.as_deref(),
         kind: kind.as_deref().filter(|k| !k.is_empty()),
         mapping: mapping.as_deref(),
+        preset: preset.as_ref(),
     }
 }
 
@@ -155,10 +175,25 @@ fn import_preview(
     contract: Option<String>,
     kind: Option<String>,
     mapping: Option<Vec<SheetChoice>>,
+    preset: Option<PresetRequest>,
 ) -> Ui<ImportPreview> {
-    s.with(|x| evidence::preview(x, &import_file_of(&path, "", &contract, &kind, &mapping)))
+    let what = import_file_of(&path, "", &contract, &kind, &mapping, &preset);
+    s.with(|x| evidence::preview(x, &what))
 }
 
+#[tauri::command]
+fn list_presets() -> Vec<PresetView> {
+    presets::list()
+}
+
+#[tauri::command]
+fn detect_preset(path: String) -> Ui<Option<PresetView>> {
+    Ok(presets::detect(&path)?)
+}
+
+// A Tauri command's arguments are the Import screen's fields, passed by
+// name from JavaScript; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 #[tauri::command(async)]
 fn import_file(
     w: tauri::Window,
@@ -168,8 +203,9 @@ fn import_file(
     contract: Option<String>,
     kind: Option<String>,
     mapping: Option<Vec<SheetChoice>>,
+    preset: Option<PresetRequest>,
 ) -> Ui<ImportOutcome> {
-    let what = import_file_of(&path, &source, &contract, &kind, &mapping);
+    let what = import_file_of(&path, &source, &contract, &kind, &mapping, &preset);
     s.cancellable(|x, c| evidence::import(x, &what, c, &mut |p| drop(w.emit("import-progress", p))))
 }
 
@@ -200,6 +236,16 @@ fn statements(s: State<Shell>, period: Option<String>) -> Ui<Vec<StatementInfo>>
 #[tauri::command]
 fn statement(s: State<Shell>, key: String) -> Ui<Statement> {
     s.with(|x| statements::show(x, &key))
+}
+
+#[tauri::command]
+fn discard_draft(s: State<Shell>, number: String) -> Ui<StatementInfo> {
+    s.with(|x| statements::discard(x, &number))
+}
+
+#[tauri::command]
+fn withdraw_import(s: State<Shell>, import: i64, reason: String) -> Ui<Withdrawal> {
+    s.with(|x| evidence::withdraw(x, import, &reason))
 }
 
 #[tauri::command(async)]
@@ -389,6 +435,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .manage(Shell {
             library: Mutex::new(dir.clone()),
+            chosen: AtomicBool::new(std::env::var_os("SLA_LEDGER_LIBRARY").is_some()),
             cancel: Arc::new(AtomicBool::new(false)),
         })
         .setup(move |a| {
@@ -402,6 +449,7 @@ pub fn run() {
                     .and_then(|c| session::remembered_library(&c))
                 {
                     dir = p;
+                    a.state::<Shell>().chosen.store(true, Ordering::SeqCst);
                 }
             }
             *a.state::<Shell>().library.lock().expect("library path") = dir.clone();
@@ -424,6 +472,12 @@ pub fn run() {
             statements,
             statement,
             finalize_month,
+            discard_draft,
+            withdraw_import,
+            first_run,
+            open_sample,
+            list_presets,
+            detect_preset,
             export_month,
             claims,
             audit,

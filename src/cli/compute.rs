@@ -13,6 +13,7 @@ pub fn compute(a: ComputeArgs) -> Result<(), AppError> {
             outages: a.outages,
             maintenance: a.maintenance,
             incidents: a.incidents,
+            requests: a.requests,
         },
         period: a.period,
     };

@@ -1,9 +1,10 @@
-//! `contracts`: add, list, show, amend, export, diff, attach.
+//! `contracts`: add, list, show, amend, export, diff, attach, and a
+//! calendar's holidays from an iCalendar feed.
 
 use super::output::{json, write_out};
 use super::table::{grouped, render_rows};
 use clap::Subcommand;
-use sla_ledger::usecases::contracts::{self, AmendFile, ContractQuery};
+use sla_ledger::usecases::contracts::{self, AmendFile, CalendarImport, ContractQuery};
 use sla_ledger::{AppError, Session};
 
 #[derive(Subcommand)]
@@ -67,6 +68,32 @@ pub enum ContractsCmd {
     },
     /// Attach a document to a contract (copied in, with its SHA-256).
     Attach { id: String, file: String },
+    /// Business-hours calendars: `calendar import ID NAME FILE.ics`.
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
+}
+
+#[derive(Subcommand)]
+pub enum CalendarCmd {
+    /// Add an iCalendar feed's all-day events (yearly rules expanded over
+    /// the contract's dates, exceptions removed) to a calendar's holidays,
+    /// as a new version of the terms.
+    Import {
+        id: String,
+        /// The calendar's name in the terms (`[calendars.NAME]`).
+        calendar: String,
+        file: String,
+        /// First day the new version applies (a month's first day).
+        #[arg(long)]
+        from: String,
+        /// Last day it applies (a month's last day); open-ended if absent.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(s: &mut Session, cmd: ContractsCmd) -> Result<(), AppError> {
@@ -121,6 +148,35 @@ pub fn run(s: &mut Session, cmd: ContractsCmd) -> Result<(), AppError> {
         ContractsCmd::Attach { id, file } => {
             let d = contracts::attach(s, &id, &file)?;
             println!("attached {} to {id} (sha256 {})", d.file_name, d.sha256);
+        }
+        ContractsCmd::Calendar(CalendarCmd::Import {
+            id,
+            calendar,
+            file,
+            from,
+            to,
+            reason,
+            json: j,
+        }) => {
+            let c = CalendarImport {
+                calendar: &calendar,
+                file: &file,
+                from: &from,
+                to: to.as_deref(),
+                reason: &reason,
+            };
+            let done = contracts::import_calendar(s, &id, &c)?;
+            if j {
+                return json(&done);
+            }
+            println!(
+                "contract {id}: version {} applies from {from}; calendar {} gains {} holiday(s) ({}), {} already there",
+                done.version,
+                done.calendar,
+                done.added.len(),
+                done.added.join(", "),
+                done.already
+            );
         }
     }
     Ok(())

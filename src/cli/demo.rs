@@ -66,9 +66,30 @@ pub fn fresh_library(out: &Path) -> Result<Library, AppError> {
     open_library(&dir)
 }
 
-pub fn run(out: &str, fixtures: &str) -> Result<Session, AppError> {
+/// The demo on a team library (issue 17): an empty PostgreSQL database
+/// at `url`, with `out/library` as this machine's folder. The demo acts as
+/// one person, so four-eyes is switched off (allowed only while the
+/// library is empty).
+fn team_library(out: &Path, url: &str) -> Result<Library, AppError> {
+    let dir = fresh_library(out)?.dir().to_path_buf();
+    let mut lib = Library::open_pg(url, &dir, sla_ledger::sla_store::DEFAULT_BUSY_TIMEOUT_MS)?;
+    if !lib.is_empty()? {
+        return Err(AppError::Usage(format!(
+            "{} is not empty: the demo builds its library in an empty database",
+            lib.location()
+        )));
+    }
+    lib.set_meta_once("four_eyes", "off")?;
+    Ok(lib)
+}
+
+pub fn run(out: &str, fixtures: &str, library: Option<&str>) -> Result<Session, AppError> {
     let out = Path::new(out);
-    let mut env = Session::new(fresh_library(out)?, context(Some("demo"))?);
+    let lib = match library.filter(|l| sla_ledger::sla_store::pg::is_url(l)) {
+        Some(url) => team_library(out, url)?,
+        None => fresh_library(out)?,
+    };
+    let mut env = Session::new(lib, context(Some("demo"))?);
     let never = AtomicBool::new(false);
     let mut months: Vec<(String, String)> = Vec::new();
     for case in cases(Path::new(fixtures))? {
@@ -85,6 +106,7 @@ pub fn run(out: &str, fixtures: &str) -> Result<Session, AppError> {
             ("outages.csv", Some("outages")),
             ("maintenance.csv", Some("maintenance")),
             ("incidents.csv", Some("incidents")),
+            ("requests.csv", Some("requests")),
         ] {
             let f = case.join(name);
             if f.exists() {
@@ -95,6 +117,7 @@ pub fn run(out: &str, fixtures: &str) -> Result<Session, AppError> {
                     contract: Some(&id),
                     kind,
                     mapping: None,
+                    preset: None,
                 };
                 evidence::import(&mut env, &what, &never, &mut |_| {})?;
             }
@@ -191,10 +214,17 @@ fn governance(
 }
 
 /// `sla-ledger demo`: builds the library and tells what is in it.
-pub fn main(out: &str, fixtures: &str) -> Result<(), AppError> {
-    let mut env = run(out, fixtures)?;
+pub fn main(out: &str, fixtures: &str, library: Option<&str>) -> Result<(), AppError> {
+    let started = std::time::Instant::now();
+    let mut env = run(out, fixtures, library)?;
+    let elapsed = started.elapsed();
     let rows = statements::list(&env, None, None)?;
-    println!("Demo library: {}", env.dir().display());
+    println!(
+        "Demo library: {} ({:?}, month end in {:.2} s)",
+        env.lib.location(),
+        env.lib.backend(),
+        elapsed.as_secs_f64()
+    );
     super::statements::run(
         &mut env,
         super::statements::StatementsCmd::List {
@@ -216,7 +246,7 @@ pub fn main(out: &str, fixtures: &str) -> Result<(), AppError> {
     );
     println!(
         "Try: sla-ledger --library {} statements show {} --trace",
-        env.dir().display(),
+        env.lib.location(),
         rows.first().map(|r| r.number.as_str()).unwrap_or("1")
     );
     Ok(())

@@ -5,13 +5,17 @@
 
 mod audit;
 mod bench;
+mod bench_data;
+mod bench_io;
 mod claims;
 mod compute;
 mod contracts;
 mod demo;
+mod evidence;
 mod governance;
 mod identity;
 mod import;
+mod library;
 mod output;
 mod report;
 mod slo;
@@ -30,7 +34,7 @@ use std::process::ExitCode;
     about = "SLA credits from contract terms and outage evidence, exact to the cent"
 )]
 pub struct Cli {
-    /// The library folder (default: $SLA_LEDGER_LIBRARY, else the platform data directory).
+    /// The library: a folder, or postgres://user@host/db for a team library (default: $SLA_LEDGER_LIBRARY, else the platform data directory).
     #[arg(long, global = true)]
     library: Option<String>,
     /// Who is acting, for the audit log (default: $SLA_LEDGER_ACTOR, else the login name).
@@ -53,9 +57,13 @@ enum Command {
     /// Contracts in the library: add, list, show, amend, export, diff, attach.
     #[command(subcommand)]
     Contracts(contracts::ContractsCmd),
-    /// Import an outage, maintenance or incident spreadsheet into the library.
+    /// Import an outage, maintenance or incident spreadsheet, or a vendor's
+    /// export through a preset (--list-presets), into the library.
     Import(import::ImportArgs),
-    /// Monthly statements: run, list, show, finalize, restate.
+    /// Imported evidence: withdraw an import no final statement used.
+    #[command(subcommand)]
+    Evidence(evidence::EvidenceCmd),
+    /// Monthly statements: run, list, show, finalize, discard, restate.
     #[command(subcommand)]
     Statements(statements::StatementsCmd),
     /// The credit ledger: claims and their deadlines.
@@ -64,6 +72,9 @@ enum Command {
     /// The audit chain.
     #[command(subcommand)]
     Audit(audit::AuditCmd),
+    /// The library as a whole: copy it between a folder and PostgreSQL.
+    #[command(subcommand)]
+    Library(library::LibraryCmd),
     /// The signing identity for final statements.
     #[command(subcommand)]
     Identity(identity::IdentityCmd),
@@ -157,6 +168,44 @@ enum BenchCmd {
         #[arg(long, default_value = "fixtures")]
         fixtures: String,
     },
+    /// Read, validate and compute one SLA from an N-row outage file (CSV, xlsx) against the bare parsers (csv crate, calamine).
+    Import {
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: usize,
+        /// `csv`, `xlsx` or both.
+        #[arg(long, default_value = "csv,xlsx")]
+        formats: String,
+        #[arg(long, default_value = "bench-out")]
+        out: String,
+        /// Runs per measurement; medians are compared.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
+    /// One month of N rows for contracts with 1, 200, 2,000 SLA terms: the growth against one.
+    Compute {
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        #[arg(long, default_value = "1,200,2000")]
+        slas: String,
+        #[arg(long, default_value = "bench-out")]
+        out: String,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
+    /// Write the generated inputs (outages-N.csv, outages-N.xlsx, terms-1.toml) without measuring.
+    Inputs {
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        #[arg(long, default_value = "bench-out")]
+        out: String,
+    },
+    /// One measurement in a process of its own (used by the other benches).
+    #[command(hide = true)]
+    Probe {
+        job: String,
+        file: String,
+        terms: Option<String>,
+    },
     /// Export N final statements (PDF, XLSX, signature, manifest) against computing them.
     Export {
         #[arg(long, default_value_t = 100)]
@@ -170,10 +219,11 @@ enum BenchCmd {
 
 #[derive(Args)]
 struct ComputeArgs {
-    /// The terms file (TOML, schema = "sla-terms/1").
+    /// The terms file (TOML, schema = "sla-terms/1" or "sla-terms/2").
     #[arg(long)]
     terms: String,
-    /// A workbook (.xlsx, .xls, .ods) with sheets outages, maintenance, incidents.
+    /// A workbook (.xlsx, .xls, .ods) with sheets outages, maintenance,
+    /// incidents and (terms v2) requests.
     #[arg(long, conflicts_with_all = ["outages", "maintenance", "incidents"])]
     events: Option<String>,
     /// Outages CSV.
@@ -185,6 +235,10 @@ struct ComputeArgs {
     /// Incidents CSV.
     #[arg(long)]
     incidents: Option<String>,
+    /// Request counts CSV (service, start, end, good, total), for terms
+    /// whose downtime comes from requests (terms v2 section 8).
+    #[arg(long)]
+    requests: Option<String>,
     /// The month, YYYY-MM, in the contract's time zone.
     #[arg(long)]
     period: String,
@@ -231,24 +285,44 @@ fn run(cli: Cli) -> Result<(), AppError> {
     let open = || session(library, actor);
     match cli.command {
         Command::Contracts(c) => contracts::run(&mut open()?, c),
+        // Listing the presets needs no library.
+        Command::Import(a) if a.list_presets => import::list_presets(&a),
         Command::Import(a) => import::run(&mut open()?, a),
         Command::Statements(c) => statements::run(&mut open()?, c),
+        Command::Evidence(c) => evidence::run(&mut open()?, c),
         Command::Claims(c) => claims::run(&mut open()?, c),
         Command::Report(c) => report::run(&mut open()?, c),
         Command::Identity(c) => identity::run(&mut open()?, c),
         Command::Audit(c) => audit::run(&mut open()?, c),
+        Command::Library(c) => library::run(c),
         Command::Verify { files, trust, json } => verify::run(library, actor, &files, &trust, json),
         Command::Bench(BenchCmd::Export {
             statements,
             out,
             fixtures,
         }) => bench::export(statements, &out, &fixtures),
+        Command::Bench(BenchCmd::Import {
+            rows,
+            formats,
+            out,
+            runs,
+        }) => bench_io::import(rows, &formats, &out, runs),
+        Command::Bench(BenchCmd::Compute {
+            rows,
+            slas,
+            out,
+            runs,
+        }) => bench_io::compute_growth(rows, &slas, &out, runs),
+        Command::Bench(BenchCmd::Inputs { rows, out }) => bench_io::inputs(rows, &out),
+        Command::Bench(BenchCmd::Probe { job, file, terms }) => {
+            bench_io::probe(&job, &file, terms.as_deref())
+        }
         Command::Bench(BenchCmd::Library {
             contracts,
             out,
             fixtures,
         }) => bench::library(contracts, &out, &fixtures),
-        Command::Demo { out, fixtures } => demo::main(&out, &fixtures),
+        Command::Demo { out, fixtures } => demo::main(&out, &fixtures, library),
         Command::Slo(c) => slo::run(&mut open()?, c),
         Command::Coverage {
             map,

@@ -21,8 +21,10 @@ pub enum SloCmd {
     Except {
         #[arg(long)]
         slo: String,
+        /// `2026-10-12T07:00:00Z`, or a local time (`2026-10-12 03:00`) read in the objective's zone (`slo status` shows it).
         #[arg(long)]
         start: String,
+        /// As --start; the exception ends before this instant.
         #[arg(long)]
         end: String,
         #[arg(long)]
@@ -122,6 +124,7 @@ fn print_status(s: &SloStatus) {
                     Some(at) => format!("{} {at}", b.outlook),
                     None => b.outlook.clone(),
                 },
+                s.zones.get(&b.slo).cloned().unwrap_or_default(),
             ]
         })
         .collect();
@@ -136,7 +139,8 @@ fn print_status(s: &SloStatus) {
                 "Remaining",
                 "Used %",
                 "Burn rate",
-                "Outlook"
+                "Outlook",
+                "Zone"
             ],
             rows,
             &[3, 4, 5]

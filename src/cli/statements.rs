@@ -1,4 +1,4 @@
-//! `statements`: run, list, show, finalize, export, restate.
+//! `statements`: run, list, show, finalize, export, discard, restate.
 
 use super::output::json;
 use super::table::{grouped, render_rows};
@@ -58,6 +58,12 @@ pub enum StatementsCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Delete a draft statement (audited); a final one is restated instead.
+    Discard {
+        statement: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Correct a final statement: a new final one supersedes it.
     Restate {
         statement: String,
@@ -105,6 +111,16 @@ fn statement_rows(rows: &[StatementInfo]) -> String {
 pub fn run(s: &mut Session, cmd: StatementsCmd) -> Result<(), AppError> {
     let never = AtomicBool::new(false);
     match cmd {
+        StatementsCmd::Discard { statement, json: j } => {
+            let gone = statements::discard(s, &statement)?;
+            if j {
+                return json(&gone);
+            }
+            println!(
+                "discarded draft {} ({} {}, total {} {}); run the month again to recompute it",
+                gone.number, gone.contract, gone.period, gone.currency, gone.total
+            );
+        }
         StatementsCmd::Run {
             period,
             contract,

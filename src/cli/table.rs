@@ -55,6 +55,19 @@ fn yes_no(b: bool) -> String {
     if b { "YES" } else { "no" }.into()
 }
 
+/// What a line measures, with what v2 adds: "availability (requests)
+/// over FY2027-Q3".
+fn measure(kind: &str, requests: bool, l: &Line) -> String {
+    let mut m = kind.to_string();
+    if requests {
+        m.push_str(" (requests)");
+    }
+    if let Some(p) = l.period() {
+        let _ = write!(m, " over {}", p.label);
+    }
+    m
+}
+
 /// One row per SLA line: target, measured, breached, credit.
 fn lines_table(o: &mut String, terms: &Terms, doc: &ResultDoc) {
     let places = terms.credit.rounding.places;
@@ -67,7 +80,7 @@ fn lines_table(o: &mut String, terms: &Terms, doc: &ResultDoc) {
         rows.push(match l {
             Line::Availability(a) => [
                 a.sla.clone(),
-                "availability".into(),
+                measure("availability", a.intervals.is_some(), l),
                 format!("{} %", a.target),
                 format!("{} %", a.uptime),
                 yes_no(a.breached),
@@ -82,7 +95,7 @@ fn lines_table(o: &mut String, terms: &Terms, doc: &ResultDoc) {
             ],
             Line::Incident(i) => [
                 i.sla.clone(),
-                format!("{} {}", i.severity, i.kind),
+                measure(&format!("{} {}", i.severity, i.kind), false, l),
                 sla_engine::duration::fmt_duration(i.target_seconds),
                 format!("{} breach(es), {} running", i.breaches, i.running),
                 yes_no(i.breached),

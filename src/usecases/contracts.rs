@@ -290,3 +290,163 @@ pub fn schedule(t: &Terms) -> Vec<String> {
     }
     out
 }
+
+/// Holidays read from an iCalendar feed into a named calendar (issue 14).
+pub struct CalendarImport<'a> {
+    pub calendar: &'a str,
+    pub file: &'a str,
+    /// When the new version applies: a month's first day.
+    pub from: &'a str,
+    /// A month's last day; open-ended when absent.
+    pub to: Option<&'a str>,
+    /// Why; empty: "holidays imported from FILE".
+    pub reason: &'a str,
+}
+
+/// What a calendar import did.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CalendarImported {
+    pub version: i64,
+    pub calendar: String,
+    /// The holidays added (`YYYY-MM-DD`), oldest first.
+    pub added: Vec<String>,
+    /// Holidays of the feed the calendar already had.
+    pub already: usize,
+}
+
+/// The dates a feed's yearly rules are expanded over: the contract's
+/// effective dates, or ten years past its start when it has no end.
+fn contract_range(t: &Terms) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    use chrono::Datelike;
+    let from = t.contract.effective_from;
+    let to = t.contract.effective_to.unwrap_or_else(|| {
+        chrono::NaiveDate::from_ymd_opt(from.year() + 10, 12, 31).unwrap_or(from)
+    });
+    (from, to)
+}
+
+/// Adds an iCalendar feed's all-day events to a calendar's holidays and
+/// saves the result as a new version through the terms form's amendment
+/// (so the lawyer's layout of the terms survives and every check runs).
+pub fn import_calendar(
+    s: &mut Session,
+    id: &str,
+    c: &CalendarImport<'_>,
+) -> Result<CalendarImported, AppError> {
+    let text = s.lib.export_terms(id, None)?;
+    let terms = s.lib.terms_of(id, None)?;
+    let Some(cal) = terms.calendars.get(c.calendar) else {
+        let names: Vec<&str> = terms.calendars.keys().map(String::as_str).collect();
+        return Err(AppError::invalid(
+            Code::Value,
+            format!(
+                "contract {id} has no calendar `{}` (its calendars: {})",
+                c.calendar,
+                if names.is_empty() {
+                    "none".into()
+                } else {
+                    names.join(", ")
+                }
+            ),
+        ));
+    };
+    let (from, to) = contract_range(&terms);
+    let feed = sla_import::read_holidays(c.file, from, to)?;
+    let added: Vec<chrono::NaiveDate> = feed
+        .iter()
+        .filter(|d| !cal.holidays.contains(d))
+        .copied()
+        .collect();
+    if added.is_empty() {
+        return Err(AppError::invalid(
+            Code::NoChange,
+            format!(
+                "{}: calendar `{}` already has every holiday of the feed ({})",
+                c.file,
+                c.calendar,
+                feed.len()
+            ),
+        ));
+    }
+    let all: std::collections::BTreeSet<String> = cal
+        .holidays
+        .iter()
+        .chain(added.iter())
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .collect();
+    let toml = set_string_list(&text, &["calendars", c.calendar, "holidays"], &all)?;
+    let reason = if c.reason.trim().is_empty() {
+        format!("holidays imported from {}", c.file)
+    } else {
+        c.reason.to_string()
+    };
+    let version = amend_form(
+        s,
+        id,
+        &Amendment {
+            toml,
+            edits: vec![],
+            from: c.from.into(),
+            to: c.to.map(str::to_string),
+            reason,
+        },
+    )?;
+    Ok(CalendarImported {
+        version,
+        calendar: c.calendar.into(),
+        added: added
+            .iter()
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .collect(),
+        already: feed.len() - added.len(),
+    })
+}
+
+/// Sets the list of strings at `path` (tables or inline tables, then the
+/// key), keeping the rest of the text as it is; the list is written one
+/// entry per line when it is long, so a lawyer can still read it.
+fn set_string_list(
+    text: &str,
+    path: &[&str],
+    values: &std::collections::BTreeSet<String>,
+) -> Result<String, AppError> {
+    use toml_edit::{Array, DocumentMut};
+    let problem = || {
+        AppError::invalid(
+            Code::Terms,
+            format!("{}: not in these terms", path.join(".")),
+        )
+    };
+    let mut doc: DocumentMut = text.parse().map_err(|_| problem())?;
+    let (key, parents) = path.split_last().ok_or_else(problem)?;
+    let mut table: &mut dyn toml_edit::TableLike = doc.as_table_mut();
+    for p in parents {
+        table = table
+            .get_mut(p)
+            .and_then(|i| i.as_table_like_mut())
+            .ok_or_else(problem)?;
+    }
+    let mut array: Array = values.iter().map(String::as_str).collect();
+    if values.len() > 4 {
+        for v in array.iter_mut() {
+            v.decor_mut().set_prefix("\n  ");
+        }
+        array.set_trailing("\n");
+        array.set_trailing_comma(true);
+    }
+    match table.get_mut(key) {
+        Some(item) => {
+            // Keep the comment and spacing around the old list.
+            let decor = item.as_value().map(|v| v.decor().clone());
+            *item = toml_edit::value(array);
+            if let (Some(d), Some(v)) = (decor, item.as_value_mut()) {
+                *v.decor_mut() = d;
+            }
+        }
+        None => {
+            table.insert(key, toml_edit::value(array));
+        }
+    }
+    Ok(doc.to_string())
+}

@@ -1,6 +1,7 @@
 //! Evidence: look into a file, preview what would be imported, import it
 //! (the importer reads and checks every row; the store writes them).
 
+use super::presets::{self, ComponentChoice, PresetRequest};
 use super::Session;
 use crate::{AppError, Code};
 use serde::{Deserialize, Serialize};
@@ -133,6 +134,10 @@ pub struct ImportFile<'a> {
     pub contract: Option<&'a str>,
     pub kind: Option<&'a str>,
     pub mapping: Option<&'a [SheetChoice]>,
+    /// Read through a preset (issue 14); `None`: a JSON file, or a CSV
+    /// whose header a preset knows, is still read through the preset its
+    /// shape names.
+    pub preset: Option<&'a PresetRequest>,
 }
 
 /// How a file is to be read: the spec's sheets and headers, a CSV of one
@@ -140,9 +145,43 @@ pub struct ImportFile<'a> {
 struct Reading {
     kind: Option<Kind>,
     maps: Option<Vec<sla_import::SheetMap>>,
+    preset: Option<PresetRequest>,
+}
+
+fn has_ext(file: &str, ext: &str) -> bool {
+    Path::new(file)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+/// The preset a file is read with: the one asked for, else (when no kind
+/// or mapping says otherwise) the one a JSON file's or a CSV header's
+/// shape names.
+fn preset_reading(what: &ImportFile<'_>) -> Result<Option<PresetRequest>, AppError> {
+    if let Some(p) = what.preset {
+        return Ok(Some(p.clone()));
+    }
+    if what.kind.is_some() || what.mapping.is_some() {
+        return Ok(None);
+    }
+    if has_ext(what.file, "json") {
+        return Ok(Some(PresetRequest::default()));
+    }
+    if has_ext(what.file, "csv") && presets::detect(what.file)?.is_some() {
+        return Ok(Some(PresetRequest::default()));
+    }
+    Ok(None)
 }
 
 fn reading(what: &ImportFile<'_>) -> Result<Reading, AppError> {
+    let preset = preset_reading(what)?;
+    if preset.is_some() {
+        return Ok(Reading {
+            kind: None,
+            maps: None,
+            preset,
+        });
+    }
     let maps = what.mapping.map(sheet_maps).transpose()?;
     let kind = what.kind.map(|k| kind_named(k, "--kind")).transpose()?;
     let is_csv = what.file.to_lowercase().ends_with(".csv") && maps.is_none();
@@ -156,7 +195,11 @@ fn reading(what: &ImportFile<'_>) -> Result<Reading, AppError> {
             ),
         ));
     }
-    Ok(Reading { kind, maps })
+    Ok(Reading {
+        kind,
+        maps,
+        preset: None,
+    })
 }
 
 /// A CSV named after its kind (`outages.csv`, `maintenance-october.csv`).
@@ -174,10 +217,63 @@ fn read(
     what: &ImportFile<'_>,
     r: &Reading,
     terms: &sla_engine::Terms,
+    go_on: &mut dyn FnMut(u64) -> bool,
 ) -> Result<sla_import::Imported, sla_import::ImportError> {
     match &r.maps {
         Some(m) => sla_import::read_mapped(what.file, m, terms),
-        None => sla_import::read_file(what.file, r.kind, terms),
+        None => sla_import::read_file_until(what.file, r.kind, terms, go_on),
+    }
+}
+
+/// A file read through a preset, with what the audit entry keeps of it.
+struct PresetRead {
+    reading: sla_import::PresetReading,
+    options: sla_import::PresetOptions,
+}
+
+fn read_with_preset(
+    s: &Session,
+    what: &ImportFile<'_>,
+    contract: &str,
+    terms: &sla_engine::Terms,
+    req: &PresetRequest,
+) -> Result<PresetRead, AppError> {
+    let options = presets::options(s, contract, terms, req)?;
+    let name = Some(req.preset.trim()).filter(|n| !n.is_empty());
+    let reading = sla_import::read_preset(what.file, name, &options, terms)?;
+    Ok(PresetRead { reading, options })
+}
+
+impl PresetRead {
+    /// Provenance kept in the import's audit entry: the preset and its
+    /// version, and every choice that shaped the rows.
+    fn provenance(&self) -> serde_json::Value {
+        let p = self.reading.preset;
+        json!({
+            "preset": p.name,
+            "preset_version": p.version,
+            "partial_weight": self.options.partial_weight.to_string(),
+            "degraded_weight": self.options.degraded_weight.to_string(),
+            "zone": self.options.zone.map(|z| z.name().to_string()),
+            "components": self.reading.components.iter().map(|c| json!({
+                "component": c.component, "service": c.service, "how": c.how
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The components mapped by the user's choice, to save for next time.
+    fn chosen(&self) -> Vec<ComponentChoice> {
+        self.reading
+            .components
+            .iter()
+            .filter(|c| c.how == "mapping")
+            .filter_map(|c| {
+                c.service.clone().map(|service| ComponentChoice {
+                    component: c.component.clone(),
+                    service,
+                })
+            })
+            .collect()
     }
 }
 
@@ -199,21 +295,55 @@ pub fn import(
     })?;
     let sha = sla_store::sha256_hex(&bytes);
     if let Some(existing) = s.lib.import_by_sha(&contract, &sha)? {
+        if let Some(at) = &existing.withdrawn_at {
+            // The library keeps one import per file's bytes.
+            return Err(AppError::Store(sla_store::StoreError::Conflict(format!(
+                "{} was imported as import {} and withdrawn on {at}; the same bytes cannot be imported again: import a corrected file",
+                existing.file_name, existing.id
+            ))));
+        }
         return Ok(ImportOutcome::AlreadyImported(existing));
     }
     // Rows are checked against the newest terms (time zone, services).
     let terms = s.lib.terms_of(&contract, None)?;
-    let imported = read(what, &r, &terms)?;
+    let mut preset_read = None;
+    let imported = match &r.preset {
+        Some(req) => {
+            let pr = read_with_preset(s, what, &contract, &terms, req)?;
+            let imported = pr.reading.clone().into_imported()?;
+            preset_read = Some(pr);
+            imported
+        }
+        None => {
+            // While the file is read (issue 15): rows read so far, with no
+            // total yet (`rows_total` 0), and a cancel stops the read.
+            let started = std::time::Instant::now();
+            let mut go_on = |rows: u64| {
+                let secs = started.elapsed().as_secs_f64().max(1e-6);
+                progress(Progress {
+                    rows_done: rows,
+                    rows_total: 0,
+                    rows_per_second: (rows as f64 / secs) as u64,
+                });
+                !cancel.load(Ordering::SeqCst)
+            };
+            read(what, &r, &terms, &mut go_on)?
+        }
+    };
     let file_name = Path::new(what.file)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| what.file.to_string());
-    let mapping = r.maps.as_ref().map(|m| {
-        m.iter()
-            .map(|s| json!({ "sheet": s.sheet, "kind": s.kind.name(), "columns": s.columns }))
-            .collect::<Vec<_>>()
-            .into()
-    });
+    let mapping = r
+        .maps
+        .as_ref()
+        .map(|m| {
+            m.iter()
+                .map(|s| json!({ "sheet": s.sheet, "kind": s.kind.name(), "columns": s.columns }))
+                .collect::<Vec<_>>()
+                .into()
+        })
+        .or_else(|| preset_read.as_ref().map(PresetRead::provenance));
     let req = NewImport {
         contract: &contract,
         file_name: &file_name,
@@ -226,6 +356,10 @@ pub fn import(
         progress(p);
         !cancel.load(Ordering::SeqCst)
     })?;
+    if let (ImportOutcome::Imported { .. }, Some(pr)) = (&outcome, &preset_read) {
+        // Only a mapping that produced stored rows is remembered.
+        presets::save_mapping(s, &contract, &pr.chosen())?;
+    }
     Ok(match outcome {
         ImportOutcome::Imported { import, .. } => ImportOutcome::Imported {
             import,
@@ -249,6 +383,26 @@ pub struct ImportPreview {
     /// Every bad row, `file:sheet:row:column: reason`; nothing is written
     /// while there are any.
     pub errors: Vec<String>,
+    /// The preset the file is read with (`name` version `n`); empty: none.
+    pub preset: String,
+    /// The impact weights the preset applies (`partial_outage`,
+    /// `degraded_performance`), as decimal text; empty without a preset.
+    pub weights: Vec<ComponentChoice>,
+    /// Every component the file names and the service it becomes (empty
+    /// service: unmapped, a row error until the user maps it).
+    pub components: Vec<ComponentView>,
+}
+
+/// A vendor component in the preview's mapping step.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ComponentView {
+    pub component: String,
+    pub service: String,
+    /// `mapping` (the user's or the contract's saved one), `same name`,
+    /// or empty when unmapped.
+    pub how: String,
+    pub uses: usize,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -282,8 +436,16 @@ pub fn preview(s: &Session, what: &ImportFile<'_>) -> Result<ImportPreview, AppE
         rows: vec![],
         warnings: vec![],
         errors: vec![],
+        preset: String::new(),
+        weights: vec![],
+        components: vec![],
     };
-    match read(what, &r, &terms) {
+    if let Some(req) = &r.preset {
+        let pr = read_with_preset(s, what, &p.contract.clone(), &terms, req);
+        preview_preset(&mut p, pr);
+        return Ok(p);
+    }
+    match read(what, &r, &terms, &mut |_| true) {
         Ok(im) => {
             let ev = &im.events;
             (p.outages, p.maintenance, p.incidents) =
@@ -299,6 +461,49 @@ pub fn preview(s: &Session, what: &ImportFile<'_>) -> Result<ImportPreview, AppE
     Ok(p)
 }
 
+/// The preview of a file read through a preset: its rows or errors, the
+/// weights and the component mapping step.
+fn preview_preset(p: &mut ImportPreview, pr: Result<PresetRead, AppError>) {
+    let pr = match pr {
+        Ok(pr) => pr,
+        Err(e) => {
+            p.errors = match e.details() {
+                d if d.is_empty() => vec![e.to_string()],
+                d => d,
+            };
+            return;
+        }
+    };
+    let r = &pr.reading;
+    p.preset = format!("{} version {}", r.preset.name, r.preset.version);
+    p.weights = vec![
+        ComponentChoice {
+            component: "partial_outage".into(),
+            service: pr.options.partial_weight.to_string(),
+        },
+        ComponentChoice {
+            component: "degraded_performance".into(),
+            service: pr.options.degraded_weight.to_string(),
+        },
+    ];
+    p.components = r
+        .components
+        .iter()
+        .map(|c| ComponentView {
+            component: c.component.clone(),
+            service: c.service.clone().unwrap_or_default(),
+            how: c.how.into(),
+            uses: c.uses,
+        })
+        .collect();
+    let ev = &r.events;
+    (p.outages, p.maintenance, p.incidents) =
+        (ev.outages.len(), ev.maintenance.len(), ev.incidents.len());
+    p.rows = preview_rows(ev);
+    p.warnings = r.warnings.clone();
+    p.errors = r.errors.iter().map(|e| e.to_string()).collect();
+}
+
 /// The first rows of each kind, as the preview shows them.
 fn preview_rows(ev: &sla_engine::Events) -> Vec<PreviewRow> {
     let t = sla_engine::time::fmt_instant;
@@ -307,7 +512,7 @@ fn preview_rows(ev: &sla_engine::Events) -> Vec<PreviewRow> {
         rows.push(PreviewRow {
             origin: o.origin.to_string(),
             kind: "outage".into(),
-            service: o.service.clone(),
+            service: o.service.to_string(),
             start: t(o.start),
             end: o.end.map(t).unwrap_or_else(|| "open".into()),
             detail: format!("impact {} cause {}", o.impact, o.cause),
@@ -337,4 +542,14 @@ fn preview_rows(ev: &sla_engine::Events) -> Vec<PreviewRow> {
         });
     }
     rows
+}
+
+/// Withdraws an import no final statement used (issue 16): its rows stop
+/// counting, drafts computed with it are discarded, all audited.
+pub fn withdraw(
+    s: &mut Session,
+    import_id: i64,
+    reason: &str,
+) -> Result<sla_store::forgive::Withdrawal, AppError> {
+    Ok(s.lib.withdraw_import(&s.ctx, import_id, reason)?)
 }

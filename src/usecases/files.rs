@@ -75,6 +75,8 @@ pub fn view(
                 }),
             None => None,
         },
+        locale: super::session::locale(lib)?,
+        sample: lib.meta("sample")?.as_deref() == Some("true"),
     })
 }
 

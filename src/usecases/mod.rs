@@ -18,10 +18,13 @@ pub mod evidence;
 pub mod files;
 pub mod governance;
 pub mod identity;
+pub mod library;
+pub mod presets;
 pub mod reports;
 pub mod session;
 pub mod statements;
 pub mod terms_form;
 pub mod verify;
+pub mod welcome;
 
 pub use session::Session;

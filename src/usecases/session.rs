@@ -54,12 +54,21 @@ pub fn library_dir(flag: Option<&str>) -> Result<PathBuf, AppError> {
 /// so it is refused for a library that was not created with it: a library
 /// made while it is set is marked as running on a test clock (for good;
 /// `audit verify` says so), and any other library refuses to open under it.
+///
+/// A location that is a `postgres://` URL opens a team library on
+/// PostgreSQL (issue 17); its local folder (signing identity, exports) is
+/// [`team_local_dir`].
 pub fn open_library(dir: &Path) -> Result<Library, AppError> {
     let timeout = std::env::var("SLA_LEDGER_BUSY_TIMEOUT_MS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(sla_store::DEFAULT_BUSY_TIMEOUT_MS);
-    let mut lib = Library::open(dir, timeout)?;
+    let location = dir.to_string_lossy();
+    let mut lib = if sla_store::pg::is_url(&location) {
+        Library::open_pg(location.trim(), &team_local_dir(&location)?, timeout)?
+    } else {
+        Library::open(dir, timeout)?
+    };
     if std::env::var_os("SLA_LEDGER_NOW").is_some_and(|v| !v.is_empty()) {
         match lib.meta("clock")?.as_deref() {
             Some("test") => {}
@@ -67,12 +76,25 @@ pub fn open_library(dir: &Path) -> Result<Library, AppError> {
             _ => {
                 return Err(AppError::Usage(format!(
                     "SLA_LEDGER_NOW is set, but the library at {} was not created with a test clock: its audit entries would be back-dated. Unset SLA_LEDGER_NOW (it is for tests and demos of a library made with it)",
-                    dir.display()
+                    lib.location()
                 )))
             }
         }
     }
     Ok(lib)
+}
+
+/// This machine's folder for a team library on PostgreSQL: its signing
+/// identity and default export folder (the data is in the database). One
+/// per database, named by a hash of the URL without its password.
+pub fn team_local_dir(url: &str) -> Result<PathBuf, AppError> {
+    let base = Library::default_dir().ok_or_else(|| {
+        AppError::Usage(
+            "no home directory to keep this machine's files of the team library in".into(),
+        )
+    })?;
+    let key = sla_store::sha256_hex(sla_store::pg::redact(url.trim()).as_bytes());
+    Ok(base.join("team").join(&key[..16]))
 }
 
 /// The actor and the time of an action without a library: `actor`, else
@@ -101,6 +123,16 @@ pub fn context(actor: Option<&str>) -> Result<Ctx, AppError> {
 /// `SLA_LEDGER_ACTOR`, else the name set in the library's Settings, else the
 /// login name; the time as [`context`] reads it.
 pub fn session_context(lib: &Library, explicit: Option<&str>) -> Result<Ctx, AppError> {
+    // On a team library the actor is the database user: the name the
+    // database's grants and four-eyes check know, so it cannot be chosen.
+    if let Some(user) = lib.db_user() {
+        if let Some(other) = explicit.filter(|a| a.trim() != user) {
+            return Err(AppError::Usage(format!(
+                "--actor {other}: on a team library (PostgreSQL) you act as your database user `{user}`"
+            )));
+        }
+        return context(Some(user));
+    }
     let from_env = std::env::var("SLA_LEDGER_ACTOR")
         .ok()
         .filter(|a| !a.trim().is_empty());
@@ -123,15 +155,18 @@ pub struct LibraryInfo {
     pub path: String,
     pub contracts: usize,
     pub signing_identity: Option<String>,
+    /// A sample library to explore (issue 16): every screen says so.
+    pub sample: bool,
 }
 
 pub fn library_info(s: &Session) -> Result<LibraryInfo, AppError> {
     Ok(LibraryInfo {
-        path: s.dir().display().to_string(),
+        path: s.lib.location().to_string(),
         contracts: s.lib.contract_ids()?.len(),
         signing_identity: sla_export::Identity::load(s.dir())
             .ok()
             .map(|i| i.subject()),
+        sample: super::welcome::is_sample(s)?,
     })
 }
 
@@ -139,6 +174,15 @@ pub fn library_info(s: &Session) -> Result<LibraryInfo, AppError> {
 /// it only when this succeeds.
 pub fn check_library(path: &str) -> Result<LibraryInfo, AppError> {
     let p = Path::new(path.trim());
+    if sla_store::pg::is_url(path) {
+        if sla_store::pg::redact(path.trim()) != path.trim() {
+            return Err(AppError::invalid(
+                crate::Code::Value,
+                "a team library's location keeps no password: put it in the OS keychain, a ~/.pgpass file or PGPASSWORD".to_string(),
+            ));
+        }
+        return library_info(&Session::open(p, None)?);
+    }
     if path.trim().is_empty() || !p.is_absolute() {
         return Err(AppError::invalid(
             crate::Code::Value,
@@ -156,7 +200,7 @@ pub fn check_library(path: &str) -> Result<LibraryInfo, AppError> {
 pub fn remembered_library(config_dir: &Path) -> Option<PathBuf> {
     let text = std::fs::read_to_string(config_dir.join("library-path")).ok()?;
     let p = PathBuf::from(text.trim());
-    p.is_absolute().then_some(p)
+    (p.is_absolute() || sla_store::pg::is_url(text.trim())).then_some(p)
 }
 
 pub fn remember_library(config_dir: &Path, path: &Path) -> Result<(), AppError> {
@@ -178,6 +222,9 @@ pub struct Settings {
     pub source_label: String,
     /// Where exports go; empty means the library's `exports/` folder.
     pub export_dir: String,
+    /// Numbers and dates on screens and statements: `en-US`, `en-GB`,
+    /// `de-DE` or `fr-FR`; empty means the system's.
+    pub locale: String,
 }
 
 pub fn settings(s: &Session) -> Result<Settings, AppError> {
@@ -187,7 +234,16 @@ pub fn settings(s: &Session) -> Result<Settings, AppError> {
         actor: take("actor"),
         source_label: take("source_label"),
         export_dir: take("export_dir"),
+        locale: take("locale"),
     })
+}
+
+/// The locale statements are written in: the library's setting, else the
+/// machine's (`LANG`), else en-US.
+pub fn locale(lib: &sla_store::Library) -> Result<sla_export::locale::Locale, AppError> {
+    let chosen = lib.settings()?.remove("locale").unwrap_or_default();
+    Ok(sla_export::locale::Locale::parse(&chosen)
+        .unwrap_or_else(sla_export::locale::Locale::from_env))
 }
 
 pub fn save_settings(s: &mut Session, new: Settings) -> Result<Settings, AppError> {
@@ -200,10 +256,21 @@ pub fn save_settings(s: &mut Session, new: Settings) -> Result<Settings, AppErro
             ),
         ));
     }
+    let locale = new.locale.trim();
+    if !locale.is_empty() && sla_export::locale::Locale::parse(locale).is_none() {
+        return Err(AppError::invalid(
+            crate::Code::Value,
+            format!("locale `{locale}` is not one of en-US, en-GB, de-DE, fr-FR"),
+        ));
+    }
+    let locale = sla_export::locale::Locale::parse(locale)
+        .map(|l| l.tag().to_string())
+        .unwrap_or_default();
     for (k, v) in [
         ("actor", &new.actor),
         ("source_label", &new.source_label),
         ("export_dir", &new.export_dir),
+        ("locale", &locale),
     ] {
         s.lib.set_setting(&s.ctx, k, v)?;
     }

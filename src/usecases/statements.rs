@@ -7,7 +7,8 @@ use crate::{AppError, Code};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{json, Value};
-use sla_engine::{Inputs, Month, ResultDoc, Terms};
+use sla_engine::terms::BasisMonth;
+use sla_engine::{FeesThen, Inputs, Month, ResultDoc, Terms};
 use sla_store::statements::{month_dates, Draft, RunOutcome, Statement, StatementInfo};
 use sla_store::StatementStatus;
 use sla_store::{Library, StoreError};
@@ -50,12 +51,17 @@ pub fn compute_stored(lib: &Library, contract: &str, period: &str) -> Result<Com
     let terms = lib.terms_of(contract, Some(version))?;
     let p = terms.period_of(month)?;
     let events = lib.events(contract)?;
-    let rolling_issued = rolling_issued(lib, contract, month, &terms)?;
-    let mut doc = sla_engine::compute_with(&terms, &events, &p, &Inputs { rolling_issued })?;
+    let inputs = Inputs {
+        rolling_issued: rolling_issued(lib, contract, month, &terms)?,
+        fees_then: fees_then(lib, contract, month, &terms)?,
+    };
+    let mut doc = sla_engine::compute_with(&terms, &events, &p, &inputs)?;
     doc.chronic = chronic(lib, contract, month, &terms, &doc)?;
+    // Withdrawn imports (issue 16) did not count, so they are not inputs.
     let imports: Vec<Value> = lib
         .imports(contract)?
         .into_iter()
+        .filter(|i| i.withdrawn_at.is_none())
         .map(|i| json!({ "id": i.id, "file_name": i.file_name, "sha256": i.sha256, "source_label": i.source_label }))
         .collect();
     let inputs = json!({
@@ -70,6 +76,36 @@ pub fn compute_stored(lib: &Library, contract: &str, period: &str) -> Result<Com
         doc,
         inputs,
     })
+}
+
+/// The monthly fees of the version in force on the last local day of the
+/// month before (terms v2 section 4), when a term's basis is that month's.
+fn fees_then(
+    lib: &Library,
+    contract: &str,
+    month: Month,
+    terms: &Terms,
+) -> Result<Option<FeesThen>, AppError> {
+    let previous = terms
+        .slas
+        .iter()
+        .any(|s| s.credit.basis_month == BasisMonth::Previous);
+    let Some(prev) = month.prev(1).filter(|_| previous) else {
+        return Ok(None);
+    };
+    let day = prev.last_day();
+    let Some((_, version)) = lib.version_for_month(contract, day, day)? else {
+        return Ok(None);
+    };
+    let then = lib.terms_of(contract, Some(version))?;
+    Ok(Some(FeesThen {
+        source: format!("terms version {version}, in force on {day}"),
+        monthly_fees: then
+            .services
+            .iter()
+            .map(|s| (s.id.clone(), s.monthly_fee))
+            .collect(),
+    }))
 }
 
 /// What the contract's final statements issued in the `months - 1` local
@@ -244,6 +280,11 @@ pub fn finalize(
     with_signer(&mut s.lib, |l, sig| {
         l.finalize_anchored(ctx, period, contract, sig)
     })
+}
+
+/// Discards a draft statement (issue 16); a final one is restated instead.
+pub fn discard(s: &mut Session, number: &str) -> Result<StatementInfo, AppError> {
+    Ok(s.lib.discard_draft(&s.ctx, number)?)
 }
 
 /// Restates a final statement from the terms and evidence now in the

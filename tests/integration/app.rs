@@ -285,6 +285,7 @@ fn issue5_a_sheet_read_through_an_edited_column_mapping_gives_the_spec_sheets_ro
             contract: None,
             kind: None,
             mapping: Some(&[choice]),
+            preset: None,
         },
         &AtomicBool::new(false),
         &mut |_| {},
@@ -329,6 +330,7 @@ fn issue5_settings_are_saved_audited_and_checked() {
             actor: "  Dana Finance ".into(),
             source_label: "Pingdom".into(),
             export_dir: String::new(),
+            locale: "de_DE.UTF-8".into(),
         },
     )
     .unwrap();
@@ -339,6 +341,23 @@ fn issue5_settings_are_saved_audited_and_checked() {
             saved.export_dir.as_str()
         ),
         ("Dana Finance", "Pingdom", "")
+    );
+    // A locale is stored as its tag (issue 16); an unknown one is refused.
+    assert_eq!(saved.locale, "de-DE");
+    let e = session::save_settings(
+        &mut app(&dir),
+        Settings {
+            locale: "tlh".into(),
+            ..saved.clone()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.code(), e.to_string()),
+        (
+            Code::Value,
+            "locale `tlh` is not one of en-US, en-GB, de-DE, fr-FR".to_string()
+        )
     );
     let e = session::save_settings(
         &mut app(&dir),
@@ -355,8 +374,8 @@ fn issue5_settings_are_saved_audited_and_checked() {
         .filter(|a| a.action == "settings.set")
         .map(|a| a.subject.as_str())
         .collect();
-    assert_eq!(sets.len(), 2, "{sets:?}");
-    assert!(sets.contains(&"actor") && sets.contains(&"source_label"));
+    assert_eq!(sets.len(), 3, "{sets:?}");
+    assert!(sets.contains(&"actor") && sets.contains(&"source_label") && sets.contains(&"locale"));
     assert!(audit::verify(&app(&dir), &[]).unwrap().chain.ok);
     assert_eq!(
         session::check_library("relative").unwrap_err().code(),
@@ -427,6 +446,7 @@ fn issue12_the_chosen_actor_is_written_in_every_audit_entry() {
             actor: "Dana Finance".into(),
             source_label: "Pingdom".into(),
             export_dir: String::new(),
+            locale: String::new(),
         },
     )
     .unwrap();

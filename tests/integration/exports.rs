@@ -574,21 +574,39 @@ fn issue13_v2_lines_in_the_workbook_recompute_to_the_engine_values() {
     let _ = std::fs::remove_dir_all(&dir);
     let lib = Library::open(&dir, 2_000).unwrap();
     let mut files = Vec::new();
-    for case in ["v2-days-of-service", "v2-breach-at-or-below"] {
+    let mut line_counts = Vec::new();
+    for case in [
+        "v2-days-of-service",
+        "v2-breach-at-or-below",
+        "v2-quarter-fiscal",
+        "v2-previous-month-fees",
+        "v2-requests-downtime",
+        "v2-requests-error-rate-average",
+        "v2-rolling-cap-standalone",
+    ] {
         let c = format!("fixtures/cases/{case}");
         let id = lib_add(&lib, &format!("{c}/terms.toml"));
-        let outages = format!("{c}/outages.csv");
-        lib.uc_import(
-            &ctx(),
-            &ImportRequest {
-                file: &outages,
-                source_label: "test",
-                contract: Some(&id),
-                kind: Some(Kind::Outages),
-            },
-            &mut |_| true,
-        )
-        .unwrap();
+        for kind in [Kind::Outages, Kind::Maintenance, Kind::Requests] {
+            let file = format!("{c}/{}.csv", kind.name());
+            if !std::path::Path::new(&file).exists() {
+                continue;
+            }
+            lib.uc_import(
+                &ctx(),
+                &ImportRequest {
+                    file: &file,
+                    source_label: "test",
+                    contract: Some(&id),
+                    kind: Some(kind),
+                },
+                &mut |_| true,
+            )
+            .unwrap();
+        }
+        let expected: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(format!("{c}/expected.json")).unwrap())
+                .unwrap();
+        line_counts.push(expected["lines"].as_array().unwrap().len() as u32);
         let period = std::fs::read_to_string(format!("{c}/period.txt")).unwrap();
         let run = lib.uc_run(&ctx(), period.trim(), Some(&id)).unwrap();
         let number = run[0].statement.as_ref().expect("drafted").number.clone();
@@ -598,6 +616,25 @@ fn issue13_v2_lines_in_the_workbook_recompute_to_the_engine_values() {
                 .xlsx,
         );
     }
+    // September, inside the quarter: the quarterly term gives no line, so
+    // the workbook's only line is the monthly term's, with its own tiers.
+    let drafted = lib.uc_run(&ctx(), "2026-09", Some("FISCAL-Q")).unwrap();
+    let number = drafted[0]
+        .statement
+        .as_ref()
+        .expect("drafted")
+        .number
+        .clone();
+    let sep = lib
+        .uc_export(&ctx(), &number, &dir.join("out"))
+        .unwrap()
+        .xlsx;
+    let mut book: Xlsx<_> = open_workbook(&sep).unwrap();
+    let lines = book.worksheet_range("Lines").unwrap();
+    assert_eq!(cell(&lines, 1, 0), Data::String("calls-monthly".into()));
+    assert_eq!(cell(&lines, 2, 0), Data::Empty);
+    files.push(sep);
+    line_counts.push(1);
     let profile = dir.join("lo-profile");
     std::fs::create_dir_all(profile.join("user")).unwrap();
     std::fs::write(
@@ -618,25 +655,73 @@ fn issue13_v2_lines_in_the_workbook_recompute_to_the_engine_values() {
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let (ok, text) = run("soffice", &refs);
     assert!(ok, "{text}");
-    for file in &files {
+    for (file, lines) in files.iter().zip(&line_counts) {
         let mut before: Xlsx<_> = open_workbook(file).unwrap();
         let mut after: Xlsx<_> = open_workbook(outdir.join(file.file_name().unwrap())).unwrap();
+        // The key figures (contract cap of a quarter's fees, rolling cap and
+        // headroom, total) recompute to the engine's too.
+        let (sb, sa) = (
+            before.worksheet_range("Summary").unwrap(),
+            after.worksheet_range("Summary").unwrap(),
+        );
+        for label in [
+            "Subtotal",
+            "Contract cap",
+            "Rolling cap",
+            "Rolling headroom",
+            "Total credit",
+        ] {
+            let row = (0..sb.height() as u32)
+                .find(|r| matches!(cell(&sb, *r, 0), Data::String(s) if s.starts_with(label)));
+            let Some(row) = row else { continue };
+            let (cached, recomputed) = (cell(&sb, row, 1), cell(&sa, row, 1));
+            if let (Data::String(x), Data::String(y)) = (&cached, &recomputed) {
+                assert_eq!(x, y, "{file:?} {label}");
+                continue;
+            }
+            assert!(
+                (f(&cached) - f(&recomputed)).abs() < 1e-6,
+                "{file:?} {label}: cached {cached:?}, LibreOffice {recomputed:?}"
+            );
+        }
         let (b, a) = (
             before.worksheet_range("Lines").unwrap(),
             after.worksheet_range("Lines").unwrap(),
         );
-        // Uptime, breached, percent, amount before the cap, amount.
-        for col in [7, 9, 12, 15, 16] {
-            let (cached, recomputed) = (cell(&b, 1, col), cell(&a, 1, col));
+        // Uptime, breached, percent, amount before the cap, amount, on
+        // every line.
+        for (row, col) in (1..=*lines).flat_map(|r| [7, 9, 12, 15, 16].map(|c| (r, c))) {
+            let (cached, recomputed) = (cell(&b, row, col), cell(&a, row, col));
             match (&cached, &recomputed) {
-                (Data::String(x), Data::String(y)) => assert_eq!(x, y, "{file:?} col {col}"),
+                (Data::String(x), Data::String(y)) => {
+                    assert_eq!(x, y, "{file:?} row {row} col {col}")
+                }
                 _ => assert!(
                     (f(&cached) - f(&recomputed)).abs() < 1e-6,
-                    "{file:?} col {col}: cached {cached:?}, LibreOffice {recomputed:?}"
+                    "{file:?} row {row} col {col}: cached {cached:?}, LibreOffice {recomputed:?}"
                 ),
             }
         }
     }
+    // The quarterly line names its quarter (terms v2 section 1).
+    let mut quarter: Xlsx<_> = open_workbook(&files[2]).unwrap();
+    let lines = quarter.worksheet_range("Lines").unwrap();
+    assert_eq!(
+        cell(&lines, 1, 1),
+        Data::String("availability over FY2027-Q3".into())
+    );
+    assert_eq!(cell(&lines, 2, 1), Data::String("availability".into()));
+    // Request-based lines show their interval counts.
+    let mut req: Xlsx<_> = open_workbook(&files[4]).unwrap();
+    let lines = req.worksheet_range("Lines").unwrap();
+    assert_eq!(
+        (f(&cell(&lines, 1, 19)), f(&cell(&lines, 1, 20))),
+        (43_200.0, 48.0)
+    );
+    let mut avg: Xlsx<_> = open_workbook(&files[5]).unwrap();
+    let lines = avg.worksheet_range("Lines").unwrap();
+    assert_eq!(f(&cell(&lines, 1, 19)), 8_640.0);
+    assert!((f(&cell(&lines, 1, 20)) - 0.121528).abs() < 1e-9);
     // The days line's workbook shows its days: 7 days of a 30-day month.
     let mut days: Xlsx<_> = open_workbook(&files[0]).unwrap();
     let lines = days.worksheet_range("Lines").unwrap();

@@ -38,6 +38,7 @@ fn request(dir: &Path) -> ComputeRequest {
             outages: file("outages.csv"),
             maintenance: file("maintenance.csv"),
             incidents: file("incidents.csv"),
+            requests: file("requests.csv"),
         },
         period: std::fs::read_to_string(dir.join("period.txt"))
             .expect("period.txt")

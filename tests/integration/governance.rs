@@ -15,6 +15,7 @@ fn s6() -> sla_ledger::sla_engine::ResultDoc {
             outages: Some(format!("{S6}/outages.csv")),
             maintenance: Some(format!("{S6}/maintenance.csv")),
             incidents: Some(format!("{S6}/incidents.csv")),
+            requests: None,
         },
         period: "2026-10".into(),
     };
@@ -198,7 +199,7 @@ fn issue6_two_methods_explain_the_difference_row_by_row() {
 
 /// Runs the CLI on a library at a fixed "now"; returns stdout, or panics
 /// with stderr.
-fn cli(dir: &std::path::Path, now: &str, args: &[&str]) -> String {
+pub(crate) fn cli(dir: &std::path::Path, now: &str, args: &[&str]) -> String {
     let o = crate::util::bin()
         .arg("--library")
         .arg(dir)
@@ -215,7 +216,7 @@ fn cli(dir: &std::path::Path, now: &str, args: &[&str]) -> String {
     String::from_utf8(o.stdout).unwrap()
 }
 
-fn governance_library(name: &str) -> std::path::PathBuf {
+pub(crate) fn governance_library(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("sla-gov-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let now = "2026-11-27T10:00:00Z";

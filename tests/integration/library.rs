@@ -29,8 +29,76 @@ fn ctx() -> Ctx {
     }
 }
 
+/// The server's URL, and the database standing for each library folder.
+type PgDbs = (String, Vec<(PathBuf, crate::issue17::TempDb)>);
+
+std::thread_local! {
+    /// Issue 17: when a test runs on PostgreSQL, the server's URL and a
+    /// throwaway database per library folder the test opens (dropped when
+    /// the test's thread ends).
+    static PG: std::cell::RefCell<Option<PgDbs>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The library in `dir`: a SQLite folder, or, in a test run
+/// [`on_postgres`], the PostgreSQL database that stands for that folder.
 fn open(dir: &Path) -> Library {
-    Library::open(dir, 2_000).unwrap()
+    PG.with(|pg| match &mut *pg.borrow_mut() {
+        None => Library::open(dir, 2_000).unwrap(),
+        Some((admin, dbs)) => {
+            if !dbs.iter().any(|(d, _)| d == dir) {
+                let n = dbs.len();
+                let name = format!(
+                    "{}{n}",
+                    std::thread::current()
+                        .name()
+                        .unwrap_or("lib")
+                        .rsplit("::")
+                        .next()
+                        .unwrap_or("lib")
+                        .chars()
+                        .filter(char::is_ascii_alphanumeric)
+                        .take(20)
+                        .collect::<String>()
+                );
+                dbs.push((
+                    dir.to_path_buf(),
+                    crate::issue17::TempDb::new(admin, &name.to_lowercase()),
+                ));
+            }
+            let db = &dbs.iter().find(|(d, _)| d == dir).unwrap().1;
+            let mut lib = Library::open_pg(&db.url, dir, 10_000).unwrap();
+            // These tests act as one person ("tester"): a one-person team
+            // library, four-eyes off (issue17_team tests four-eyes itself).
+            if lib.is_empty().unwrap() {
+                lib.set_meta_once("four_eyes", "off").unwrap();
+            }
+            lib
+        }
+    })
+}
+
+/// Runs a library test again on PostgreSQL (issue 17), when
+/// `SLA_LEDGER_TEST_PG_URL` names a server; says it skipped otherwise.
+fn on_postgres(test: fn()) {
+    let Some(admin) = crate::issue17::pg_url() else {
+        return;
+    };
+    /// Drops the databases while the test's thread is alive (the client
+    /// needs its own thread-locals), also when the test panics.
+    struct Dbs;
+    impl Drop for Dbs {
+        fn drop(&mut self) {
+            drop(PG.with(|pg| pg.borrow_mut().take()));
+        }
+    }
+    PG.with(|pg| *pg.borrow_mut() = Some((admin, Vec::new())));
+    let _dbs = Dbs;
+    test();
+}
+
+fn is_pg() -> bool {
+    PG.with(|pg| pg.borrow().is_some())
 }
 
 fn import(lib: &mut Library, file: &str, contract: &str, kind: Option<Kind>) -> ImportOutcome {
@@ -120,6 +188,7 @@ fn library_statements_equal_stateless_compute_for_every_fixture() {
             ("outages.csv", Some(Kind::Outages)),
             ("maintenance.csv", Some(Kind::Maintenance)),
             ("incidents.csv", Some(Kind::Incidents)),
+            ("requests.csv", Some(Kind::Requests)),
         ] {
             let p = case.join(f);
             if p.exists() {
@@ -130,6 +199,7 @@ fn library_statements_equal_stateless_compute_for_every_fixture() {
                     Some(Kind::Outages) => sources.outages = Some(p),
                     Some(Kind::Maintenance) => sources.maintenance = Some(p),
                     Some(Kind::Incidents) => sources.incidents = Some(p),
+                    Some(Kind::Requests) => sources.requests = Some(p),
                 }
             }
         }
@@ -439,7 +509,9 @@ fn imports_keep_provenance_reimport_is_a_noop_and_bad_files_write_nothing() {
     let doc = lib
         .attach_document(&ctx(), "ACME-2026-001", &format!("{S6}/terms.toml"))
         .unwrap();
-    assert!(dir.join("documents").join(&doc.sha256).exists());
+    if !is_pg() {
+        assert!(dir.join("documents").join(&doc.sha256).exists());
+    }
     assert_eq!(lib.documents("ACME-2026-001").unwrap().len(), 1);
 }
 
@@ -840,12 +912,19 @@ fn the_demo_builds_a_library_and_runs_every_fixture_month() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Column widths follow the longest statement number: read the row.
+    let acme = text
+        .lines()
+        .find(|l| l.starts_with("ACME-2026-001/2026-10/1 "))
+        .unwrap_or_default();
     assert!(
-        text.contains("ACME-2026-001/2026-10/1  2026-10  FINAL") && text.contains("USD 1,875.00"),
+        acme.split_whitespace().take(3).collect::<Vec<_>>()
+            == ["ACME-2026-001/2026-10/1", "2026-10", "FINAL"]
+            && acme.contains("USD 1,875.00"),
         "{text}"
     );
     assert!(
-        text.contains("38 final statement(s) for 37 contract(s)"),
+        text.contains("48 final statement(s) for 47 contract(s)"),
         "{text}"
     );
     assert!(
@@ -874,4 +953,35 @@ fn the_demo_builds_a_library_and_runs_every_fixture_month() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&list.stdout).contains("audit chain intact"));
+}
+
+#[test]
+fn issue17_library_statements_equal_stateless_compute_for_every_fixture_on_postgres() {
+    on_postgres(library_statements_equal_stateless_compute_for_every_fixture);
+}
+
+#[test]
+fn issue17_restatement_supersedes_with_a_reason_and_draft_final_superseded_are_visible_on_postgres()
+{
+    on_postgres(restatement_supersedes_with_a_reason_and_draft_final_superseded_are_visible);
+}
+
+#[test]
+fn issue17_an_amendment_applies_to_its_months_and_the_original_resumes_on_postgres() {
+    on_postgres(an_amendment_applies_to_its_months_and_the_original_resumes);
+}
+
+#[test]
+fn issue17_imports_keep_provenance_reimport_is_a_noop_and_bad_files_write_nothing_on_postgres() {
+    on_postgres(imports_keep_provenance_reimport_is_a_noop_and_bad_files_write_nothing);
+}
+
+#[test]
+fn issue17_claims_move_through_their_states_with_deadlines_on_postgres() {
+    on_postgres(claims_move_through_their_states_with_deadlines);
+}
+
+#[test]
+fn issue17_chronic_breach_counts_stored_periods_on_postgres() {
+    on_postgres(chronic_breach_counts_stored_periods);
 }

@@ -173,7 +173,7 @@ pub(crate) fn outage() -> impl Strategy<Value = OutageRow> {
             },
             impact: Decimal::from_str(impact).unwrap(),
             cause: cause.into(),
-            source: String::new(),
+            source: "".into(),
             reference: String::new(),
             origin: Origin::default(),
         })
@@ -270,6 +270,7 @@ pub(crate) fn events(
         outages,
         maintenance,
         incidents,
+        requests: vec![],
     }
 }
 

@@ -27,7 +27,7 @@ fn threshold_outage() -> impl Strategy<Value = Option<OutageRow>> {
             end: Some(P0 + 86_400 + len),
             impact: Decimal::ONE,
             cause: "internal".into(),
-            source: String::new(),
+            source: "".into(),
             reference: String::new(),
             origin: Default::default(),
         })
@@ -39,7 +39,10 @@ fn uptime_on_a_threshold(doc: &ResultDoc) -> bool {
     let Line::Availability(l) = &doc.lines[0] else {
         panic!("the availability line comes first")
     };
-    let (down, d) = (dec(&l.downtime_seconds), dec(&l.denominator_seconds));
+    let (down, d) = (
+        dec(l.downtime_seconds.as_deref().unwrap()),
+        dec(l.denominator_seconds.as_deref().unwrap()),
+    );
     let hundred = Decimal::ONE_HUNDRED;
     !d.is_zero()
         && THRESHOLDS
@@ -91,7 +94,7 @@ proptest! {
             let Line::Availability(l) = &doc.lines[0] else {
                 panic!("the availability line comes first")
             };
-            dec(&l.downtime_seconds)
+            dec(l.downtime_seconds.as_deref().unwrap())
         };
         let floor = downtime(format!("floor:{unit}"));
         let none = downtime("none".into());

@@ -60,7 +60,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// same file), acting as `ctx`: the tests drive the use cases as the CLI
 /// and the app do, and keep checking the store directly.
 pub fn session(lib: &Library, ctx: &Ctx) -> Session {
-    Session::new(Library::open(lib.dir(), 2_000).unwrap(), ctx.clone())
+    Session::new(lib.reopen().unwrap(), ctx.clone())
 }
 
 /// A session on the library in `dir` for the app's use cases: the actor is
@@ -138,6 +138,7 @@ impl UseCases for Library {
             contract: req.contract,
             kind: req.kind.map(|k| k.name()),
             mapping: None,
+            preset: None,
         };
         let cancel = AtomicBool::new(false);
         evidence::import(&mut session(self, ctx), &what, &cancel, &mut |p| {

@@ -6,11 +6,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import net from "node:net";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Builder, By, Key, until } from "selenium-webdriver";
+import { waitForPort } from "./support.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const app = process.env.SLA_LEDGER_APP ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, "target"), "debug/sla-ledger-app");
@@ -20,16 +20,6 @@ const fixtures = path.join(root, "fixtures/cases");
 const cli = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, "target"), "debug/sla-ledger");
 let driver, tauriDriver;
 
-function waitForPort(port, ms) {
-  const end = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const tryOnce = () => {
-      const s = net.connect(port, "127.0.0.1", () => (s.end(), resolve()));
-      s.on("error", () => (Date.now() > end ? reject(new Error(`port ${port} never opened`)) : setTimeout(tryOnce, 200)));
-    };
-    tryOnce();
-  });
-}
 
 // Accessibility (issue 16): axe-core runs on every screen pictured; a
 // serious or critical violation anywhere fails the run (all are listed).
@@ -226,8 +216,9 @@ async function monthEnd() {
   await type("Spreadsheet path", path.join(fixtures, "workbook-xlsx-new-york/events.xlsx"));
   await choose("Contract", "XLSX-NY");
   await click(By.css('[data-action="preview"]'));
-  await waitText(By.css(".preview"), "naive times are read in America/New_York");
-  assert.match(await textOf(By.css('[aria-label="Preview rows"]')), /2026-10-05T13:00:00Z/);
+  await waitText(By.css(".preview"), "are read in America/New_York");
+  // Shown in the contract's zone (UTC in the tooltip): 13:00Z is 09:00 EDT.
+  assert.match(await textOf(By.css('[aria-label="Preview rows"]')), /Oct 5, 2026, 09:00 EDT/);
   await shot("import");
   await click(By.css('[data-action="import"]'));
   await waitText(By.css('[role="status"]'), "Imported events.xlsx");
@@ -245,7 +236,7 @@ async function monthEnd() {
   await waitText(By.css(".preview [role=alert]"), "outages:1:end: missing required column");
   await choose(`Column end of sheet ${stem}`, "Back up at");
   await click(By.css('[data-action="preview"]'));
-  await waitText(By.css('[aria-label="Preview rows"]'), "2026-10-03T14:42:30Z");
+  await waitText(By.css('[aria-label="Preview rows"]'), "Oct 3, 2026, 10:42 EDT");
   await shot("import-mapping");
   for (const [f, kind] of [["outages.csv", "outages"], ["maintenance.csv", "maintenance"], ["incidents.csv", "incidents"]]) {
     await type("Spreadsheet path", path.join(fixtures, "spec-s6-full-example", f));
@@ -259,6 +250,45 @@ async function monthEnd() {
     await waitText(By.css('[role="status"]'), `Imported ${f}`);
   }
 
+  // A vendor's export (issue 14): the Statuspage incidents document is
+  // recognised, read with its preset and default weights; its components
+  // are mapped to the contract's service before anything is written.
+  await type("Spreadsheet path", path.join(root, "fixtures/presets/statuspage/incidents.json"));
+  await choose("Contract", "XLSX-NY");
+  await click(By.css('[data-action="preview"]'));
+  await waitText(By.css('[aria-label="Vendor export"]'), "statuspage");
+  await waitText(By.css('[aria-label="Component mapping"]'), "Website");
+  await type("Service for component Website", "api");
+  await type("Service for component API", "api");
+  await click(By.css('[data-action="preview"]'));
+  await waitText(By.css(".preview"), "Read with");
+  await driver.wait(until.elementLocated(By.css('[data-action="import"]')), 20000, "a clean preview offers Import");
+  await shot("import-preset");
+  await click(By.css('[data-action="import"]'));
+  await waitText(By.css('[role="status"]'), "Imported incidents.json");
+
+  // Forgiving (issue 16): an import no final statement used can be
+  // withdrawn, after one question that says what it will do and asks why.
+  const stray = path.join(library, "..", `stray-${path.basename(library)}.csv`);
+  fs.writeFileSync(stray, "service,start,end\ncompute,2026-10-20T00:00:00Z,2026-10-20T06:00:00Z\n");
+  await type("Spreadsheet path", stray);
+  await choose("Contract", "ACME-2026-001");
+  await click(By.css('[data-action="inspect"]'));
+  await choose(`Kind of sheet ${path.basename(stray, ".csv")}`, "outages");
+  await click(By.css('[data-action="preview"]'));
+  await waitText(By.css(".preview"), "outages:2");
+  await click(By.css('[data-action="import"]'));
+  await waitText(By.css('[role="status"]'), `Imported ${path.basename(stray)}`);
+  await nav("library");
+  await click(byText("td", "ACME-2026-001"));
+  await click(By.css(`[aria-label="Withdraw ${path.basename(stray)}"]`));
+  await waitText(By.css('[role="alertdialog"]'), "Its rows stop counting for month end");
+  await type("Why is it withdrawn?", "six hours of a test probe, not an outage");
+  await shot("withdraw-import");
+  await click(By.css('[role="alertdialog"] [data-action="confirm"]'));
+  await waitText(By.css('[role="status"]'), `Withdrew ${path.basename(stray)}`);
+  await waitText(By.css("main"), "withdrawn Nov 27, 2026");
+
   // Month end with the keyboard alone (issue 16): from the top of the
   // page, Tab to the screen, the period, Run month, a line (Enter opens its
   // explanation) and Finalize.
@@ -268,6 +298,25 @@ async function monthEnd() {
   await tabTo("Period");
   // Replace what the field holds (the previous month) with keys alone.
   await press(Key.END, ...Array(12).fill(Key.BACK_SPACE), "2026-10");
+  await tabTo("Run month");
+  await press(Key.ENTER);
+  await waitText(By.css('[role="status"]'), "2 draft statement(s) computed for 2026-10");
+  await waitText(By.css('[aria-label="Statements of the month"]'), "USD 1,875.00");
+  // A draft can be discarded (issue 16): the question comes once, focus
+  // starts on Cancel, Escape keeps the draft; confirming deletes it and
+  // running the month computes it again.
+  await tabTo("Discard draft XLSX-NY/2026-10/1");
+  await press(Key.ENTER);
+  await waitText(By.css('[role="alertdialog"]'), "The draft of XLSX-NY for 2026-10");
+  assert.equal(await (await driver.switchTo().activeElement()).getText(), "Cancel");
+  await shot("discard-draft");
+  await press(Key.ESCAPE);
+  await driver.wait(async () => (await driver.findElements(By.css('[role="alertdialog"]'))).length === 0, 10000, "the question closes");
+  await tabTo("Discard draft XLSX-NY/2026-10/1");
+  await press(Key.ENTER);
+  await tabTo("Discard draft confirm");
+  await press(Key.ENTER);
+  await waitText(By.css('[role="status"]'), "Draft XLSX-NY/2026-10/1 discarded.");
   await tabTo("Run month");
   await press(Key.ENTER);
   await waitText(By.css('[role="status"]'), "2 draft statement(s) computed for 2026-10");
@@ -418,7 +467,8 @@ async function monthEnd() {
   await type("Spreadsheet path", path.join(gov, "vendors/CLOUD-VM-outages.csv"));
   await choose("Contract", "CLOUD-VM");
   await click(By.css('[data-action="preview"]'));
-  await waitText(By.css('[aria-label="Preview rows"]'), "2026-10-05T10:00:00Z");
+  // In the contract's zone now (UTC in the tooltip).
+  await waitText(By.css('[aria-label="Preview rows"]'), "Oct 5, 2026");
   await click(By.css('[data-action="import"]'));
   await waitText(By.css('[role="status"]'), "Imported CLOUD-VM-outages.csv");
   await nav("month");
@@ -473,4 +523,64 @@ async function largeLibrary() {
   await driver.executeScript(`const w = document.querySelector('[aria-label="Contracts"]').closest('.table-wrap') || document.querySelector('.table-wrap'); w.scrollTop = w.scrollHeight;`);
   await waitText(By.css('[aria-label="Contracts"]'), "C-09999");
   await shot("library-10k");
+}
+
+test("times in the contract's zone and numbers in the chosen locale", async () => {
+  try {
+    await localTimes();
+  } catch (e) {
+    await shot("failure-local").catch(() => {});
+    throw e;
+  }
+  const bad = axeFindings.filter((v) => v.screen.startsWith("local-times") && (v.impact === "serious" || v.impact === "critical"));
+  assert.deepEqual(bad.map((v) => `${v.screen}: ${v.impact} ${v.id} (${v.help})`), [], "axe-core on the local-time screens");
+});
+
+async function localTimes() {
+  // A London and a New York contract, each with an outage across its DST
+  // change, built with the CLI on the app's test clock.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sla-e2e-zones-"));
+  const lib = path.join(dir, "library");
+  const env = { ...process.env, SLA_LEDGER_NOW: "2026-11-27T10:00:00Z", SLA_LEDGER_ACTOR: "e2e" };
+  const sla = (...args) => execFileSync(cli, ["--library", lib, ...args], { stdio: "ignore", env });
+  const ids = {};
+  for (const c of ["dst-london-october", "dst-new-york-november"]) {
+    sla("contracts", "add", path.join(fixtures, c, "terms.toml"));
+    ids[c] = /\nid = "([^"]+)"/.exec(fs.readFileSync(path.join(fixtures, c, "terms.toml"), "utf8"))[1];
+    sla("import", path.join(fixtures, c, "outages.csv"), "--source", "synthetic", "--contract", ids[c], "--kind", "outages");
+  }
+  sla("statements", "run", "--period", "2026-10");
+  sla("statements", "run", "--period", "2026-11");
+  await nav("settings");
+  await type("Library location", lib);
+  await click(By.css('[data-action="switch-library"]'));
+  await waitText(By.css("main"), "2 contract(s)");
+  // de-DE: day.month.year, decimal comma, the currency after the amount.
+  await nav("settings");
+  await choose("Numbers and dates", "de-DE");
+  await click(By.css('[data-action="save-settings"]'));
+  await waitText(By.css('[role="status"]'), "Defaults saved");
+  await nav("month");
+  await type("Period", "2026-10");
+  // WebDriver reads the no-break space before the currency as a space.
+  await waitText(By.css('[aria-label="Statements of the month"]'), "120,00 GBP");
+  await click(byText("td", `${ids["dst-london-october"]}/2026-10/1`));
+  // London's clocks go back at 02:00 BST: the outage starts at 01:30 before
+  // the change and ends at 01:30 after it, one hour later.
+  const why = await textOf(By.css('[aria-label="Why this number"]'));
+  assert.match(why, /25\. Okt\. 2026, 01:30 GMT\+1/);
+  assert.match(why, /25\. Okt\. 2026, 01:30 GMT(?!\+)/);
+  assert.match(why, /Europe\/London/);
+  await shot("local-times-london-de");
+  // en-US: New York's November change, EDT then EST.
+  await nav("settings");
+  await choose("Numbers and dates", "en-US");
+  await click(By.css('[data-action="save-settings"]'));
+  await waitText(By.css('[role="status"]'), "Defaults saved");
+  await nav("month");
+  await type("Period", "2026-11");
+  await click(byText("td", `${ids["dst-new-york-november"]}/2026-11/1`));
+  await waitText(By.css('[aria-label="Why this number"]'), "Nov 1, 2026, 01:10 EDT");
+  await waitText(By.css('[aria-label="Why this number"]'), "Nov 1, 2026, 01:50 EST");
+  await shot("local-times-new-york");
 }

@@ -11,6 +11,11 @@ import { ObjectivesPage } from "./pages/Objectives";
 import { CoveragePage } from "./pages/Coverage";
 import { DiligencePage } from "./pages/Diligence";
 import { GlossaryPage } from "./pages/Glossary";
+import { WelcomePage } from "./pages/Welcome";
+import type { FirstRun } from "./bindings/FirstRun";
+import { LocaleContext } from "./components/LocaleContext";
+import { pickLocale, type Loc } from "./format";
+import { api } from "./api";
 
 export type Screen = "library" | "import" | "month" | "dashboard" | "claims" | "objectives" | "coverage" | "diligence" | "audit" | "settings" | "contract" | "glossary";
 
@@ -30,6 +35,19 @@ const NAV: [Screen, string][] = [
 export function App() {
   const [screen, setScreen] = useState<Screen>("library");
   const [contract, setContract] = useState<string | null>(null);
+  // Numbers and dates: the library's setting, else the system's (issue 16).
+  const [locale, setLocale] = useState<Loc>(pickLocale(null));
+  // The first run is asked before anything opens (and so creates) a library.
+  const [first, setFirst] = useState<FirstRun | null>(null);
+  const [sample, setSample] = useState(false);
+  useEffect(() => {
+    api.firstRun().then(setFirst, () => setFirst({ first_run: false, suggested: "" }));
+  }, []);
+  useEffect(() => {
+    if (!first || first.first_run) return;
+    api.settings().then((s) => setLocale(pickLocale(s.locale)), () => {});
+    api.libraryInfo().then((i) => setSample(i.sample), () => {});
+  }, [first]);
   const [theme, setTheme] = useState<string>(() => localStorage.getItem("theme") ?? (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"));
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -63,8 +81,17 @@ export function App() {
     setContract(id);
     setScreen("contract");
   };
+  if (!first) return null;
+  if (first.first_run) {
+    return (
+      <main className="first-run">
+        <WelcomePage suggested={first.suggested} onOpened={() => window.location.reload()} />
+      </main>
+    );
+  }
   return (
-    <div className="app">
+    <LocaleContext.Provider value={locale}>
+    <div className="app" lang={locale}>
       <nav aria-label="Screens">
         <div className="brand">SLA Ledger</div>
         {NAV.map(([s, label], i) => (
@@ -80,6 +107,7 @@ export function App() {
         </button>
       </nav>
       <main>
+        {sample && <p className="sample-banner" role="note">Sample library: for exploring, not real data. Open your own library in Settings.</p>}
         {screen === "library" && <LibraryPage onOpen={open} />}
         {screen === "contract" && contract && <ContractPage id={contract} onBack={() => setScreen("library")} />}
         {screen === "import" && <ImportPage />}
@@ -91,8 +119,9 @@ export function App() {
         {screen === "diligence" && <DiligencePage />}
         {screen === "audit" && <AuditPage />}
         {screen === "glossary" && <GlossaryPage />}
-        {screen === "settings" && <SettingsPage theme={theme} setTheme={setTheme} />}
+        {screen === "settings" && <SettingsPage theme={theme} setTheme={setTheme} onLocale={(l) => setLocale(pickLocale(l))} />}
       </main>
     </div>
+    </LocaleContext.Provider>
   );
 }

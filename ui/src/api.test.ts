@@ -58,7 +58,7 @@ describe("api for the terms form and the column mapping", () => {
     await api.importPreview("/x.csv", "A", undefined, mapping);
     expect(seen[0]).toEqual(["check_terms", { toml: "T", edits: [{ path: "credit.claim_window_days", value: "x" }] }]);
     expect(seen[1]).toEqual(["amend_terms", { id: "A", amendment: { toml: "T", edits: [{ path: "slas[0].target", value: "99.9" }], from: "2027-01-01", to: null, reason: "Amendment 2" } }]);
-    expect(seen[2]).toEqual(["import_preview", { path: "/x.csv", contract: "A", kind: null, mapping }]);
+    expect(seen[2]).toEqual(["import_preview", { path: "/x.csv", contract: "A", kind: null, mapping, preset: null }]);
   });
 });
 
@@ -79,5 +79,25 @@ describe("format", () => {
   it("says who owes whom", () => {
     expect(directionLabel("vendor")).toBe("owed to us");
     expect(directionLabel("customer")).toBe("owed by us");
+  });
+});
+
+describe("locale (issue 16)", () => {
+  it("writes exact amounts in each locale, never through a float", async () => {
+    const { amount, number, pickLocale } = await import("./format");
+    expect(amount("USD", "1875", "en-US")).toBe("USD 1,875.00");
+    expect(amount("USD", "1875", "de-DE")).toBe("1.875,00\u00a0USD");
+    expect(number("1234567.125", 2, "de-DE")).toBe("1.234.567,125");
+    expect(number("173.61111111111111111111", 2, "en-GB")).toBe("173.61111111111111111111");
+    expect(pickLocale("", "de-AT")).toBe("de-DE");
+    expect(pickLocale("fr-FR", "en-US")).toBe("fr-FR");
+    expect(pickLocale(null, "ja-JP")).toBe("en-US");
+  });
+  it("shows instants in the contract's zone on both sides of a DST change", async () => {
+    const { when } = await import("./format");
+    expect(when("2026-10-25T00:30:00Z", "Europe/London", "en-GB")).toBe("25 Oct 2026, 01:30 BST");
+    expect(when("2026-10-25T01:30:00Z", "Europe/London", "en-GB")).toBe("25 Oct 2026, 01:30 GMT");
+    expect(when("2026-03-08T07:30:00Z", "America/New_York", "en-US")).toBe("Mar 8, 2026, 03:30 EDT");
+    expect(when("", "UTC")).toBe("");
   });
 });

@@ -37,6 +37,10 @@ import type { CoverageOutput } from "./bindings/CoverageOutput";
 import type { NoticeFiles } from "./bindings/NoticeFiles";
 import type { TwoMethods } from "./bindings/TwoMethods";
 import type { NoticeTemplates } from "./bindings/NoticeTemplates";
+import type { Withdrawal } from "./bindings/Withdrawal";
+import type { FirstRun } from "./bindings/FirstRun";
+import type { PresetRequest } from "./bindings/PresetRequest";
+import type { PresetView } from "./bindings/PresetView";
 
 export type { ErrorData };
 
@@ -65,10 +69,12 @@ export const api = {
   contractDetail: (id: string) => call<ContractDetail>("contract_detail", { id }),
   diffVersions: (id: string, a: number, b: number) => call<string>("diff_versions", { id, a, b }),
   inspectFile: (path: string) => call<FileView>("inspect_file", { path }),
-  importPreview: (path: string, contract?: string, kind?: string, mapping?: SheetChoice[]) =>
-    call<ImportPreview>("import_preview", { path, contract: contract || null, kind: kind || null, mapping: mapping ?? null }),
-  importFile: (path: string, source: string, contract?: string, kind?: string, mapping?: SheetChoice[]) =>
-    call<ImportOutcome>("import_file", { path, source, contract: contract || null, kind: kind || null, mapping: mapping ?? null }),
+  importPreview: (path: string, contract?: string, kind?: string, mapping?: SheetChoice[], preset?: PresetRequest) =>
+    call<ImportPreview>("import_preview", { path, contract: contract || null, kind: kind || null, mapping: mapping ?? null, preset: preset ?? null }),
+  importFile: (path: string, source: string, contract?: string, kind?: string, mapping?: SheetChoice[], preset?: PresetRequest) =>
+    call<ImportOutcome>("import_file", { path, source, contract: contract || null, kind: kind || null, mapping: mapping ?? null, preset: preset ?? null }),
+  listPresets: () => call<PresetView[]>("list_presets"),
+  detectPreset: (path: string) => call<PresetView | null>("detect_preset", { path }),
   cancelImport: () => call<void>("cancel_import"),
   onImportProgress: (f: (p: Progress) => void): Promise<UnlistenFn> => listen<Progress>("import-progress", (e) => f(e.payload)),
   runMonth: (period: string) => call<RunOutcome[]>("run_month", { period }),
@@ -77,6 +83,8 @@ export const api = {
   statements: (period?: string) => call<StatementInfo[]>("statements", { period: period || null }),
   statement: (key: string) => call<Statement>("statement", { key }),
   finalizeMonth: (period: string) => call<StatementInfo[]>("finalize_month", { period }),
+  discardDraft: (number: string) => call<StatementInfo>("discard_draft", { number }),
+  withdrawImport: (importId: number, reason: string) => call<Withdrawal>("withdraw_import", { import: importId, reason }),
   exportMonth: (period: string, out?: string) => call<ExportReport>("export_month", { period, out: out || null }),
   claims: () => call<ClaimInfo[]>("claims"),
   audit: () => call<AuditEntry[]>("audit"),
@@ -87,6 +95,8 @@ export const api = {
   settings: () => call<Settings>("settings"),
   saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
   switchLibrary: (path: string) => call<LibraryInfo>("switch_library", { path }),
+  firstRun: () => call<FirstRun>("first_run"),
+  openSample: () => call<LibraryInfo>("open_sample"),
   sloStatus: () => call<SloStatus>("slo_status"),
   sloImport: (path: string) => call<[string, number, boolean][]>("slo_import", { path }),
   sloPolicy: (path: string) => call<number>("slo_policy", { path }),

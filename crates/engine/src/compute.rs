@@ -7,19 +7,23 @@
 //! then for the contract the subtotal, cap, total rounding, minimum credit
 //! and claim deadline.
 
-use crate::availability::{availability, AvailabilityOutcome};
+use crate::availability::{availability, request_availability, AvailabilityOutcome, RequestTerm};
 use crate::error::ComputeError;
-use crate::events::{incidents_without_opened, Events};
+use crate::error::PeriodError;
+use crate::events::{incidents_without_opened, ByService, Events};
+use crate::fees::{Fees, FeesThen, LineBasis};
 use crate::incidents::{incident_clock, ClockOutcome};
+use crate::month::Month;
 use crate::num::{fmt_fixed, fmt_rat, hundred, rat, rat_int, round, Rat};
 use crate::result::{
     AvailabilityLine, IncidentEntryDoc, IncidentLine, Line, PeriodDoc, ResultDoc, RollingCapDoc,
 };
 use crate::terms::{
-    Aggregation, Basis, CreditRules, IncidentClock, RollingCap, RoundingRule, Schedule, Sla,
-    SlaTerm, Stage, Terms,
+    Aggregation, CreditRules, DowntimeSource, IncidentClock, RollingCap, RoundingRule, Schedule,
+    Sla, SlaTerm, Stage, Terms,
 };
 use crate::time::{fmt_instant, Period};
+use crate::window::{line_period, LinePeriod};
 use num_traits::Zero;
 use rust_decimal::Decimal;
 
@@ -32,6 +36,9 @@ pub struct Inputs {
     /// `None`: not known (a standalone compute), the rolling cap is not
     /// applied.
     pub rolling_issued: Option<Decimal>,
+    /// The fees of the contract version in force in the month before
+    /// (terms v2 section 4); `None`: the terms' own fees.
+    pub fees_then: Option<FeesThen>,
 }
 
 /// Computes one period of one contract. `events` must belong to the
@@ -58,11 +65,44 @@ pub fn compute_with(
     let rules = &terms.credit;
     let mut warnings = Vec::new();
     let mut trace = Vec::new();
-    let fees = Fees::new(terms, period, &mut trace);
+    let mut fees = Fees::new(terms, period, &mut trace);
+    let month: Month = period.label.parse().map_err(PeriodError::from)?;
     let mut lines = Vec::new();
     let mut amounts: Vec<Rat> = Vec::new();
+    let mut quarter_seen = false;
+    let rows = ByService::new(events);
     for sla in &terms.slas {
-        let (line, amount) = line(terms, sla, &fees, events, period, &mut warnings)?;
+        let lp = line_period(terms, sla.window, month)?;
+        match &lp {
+            LinePeriod::Later(q) => {
+                warnings.push(format!(
+                    "{}: evaluated at the end of quarter {}",
+                    sla.id, q.label
+                ));
+                continue;
+            }
+            LinePeriod::Quarter(q, _) if !quarter_seen => {
+                quarter_seen = true;
+                fees.for_quarter(terms, q, &mut trace);
+            }
+            _ => {}
+        }
+        let basis = fees.basis(
+            terms,
+            sla,
+            &lp,
+            month,
+            inputs.fees_then.as_ref(),
+            &mut warnings,
+        );
+        let p = match &lp {
+            LinePeriod::Quarter(_, qp) => qp,
+            _ => period,
+        };
+        let (mut line, amount) = line(terms, sla, basis, events, &rows, p, &mut warnings)?;
+        if let LinePeriod::Quarter(..) = lp {
+            line.set_period(period_doc(p));
+        }
         lines.push(line);
         amounts.push(amount);
     }
@@ -74,12 +114,7 @@ pub fn compute_with(
         contract: terms.contract.id.clone(),
         currency: terms.contract.currency.clone(),
         direction: terms.contract.direction.map(|d| d.name().into()),
-        period: PeriodDoc {
-            label: period.label.clone(),
-            start: fmt_instant(period.start),
-            end: fmt_instant(period.end),
-            seconds: period.seconds(),
-        },
+        period: period_doc(period),
         lines,
         subtotal: shown(&totals.subtotal),
         cap: totals.cap.as_ref().map(shown),
@@ -92,71 +127,12 @@ pub fn compute_with(
     })
 }
 
-/// Monthly fees scaled to the period: a cut period pays for the seconds
-/// it is in force.
-struct Fees {
-    factor: Rat,
-    /// All services' fees, pro-rated (the contract basis and cap).
-    all: Rat,
-    /// The most decimal places any fee is written with.
-    all_places: u32,
-}
-
-impl Fees {
-    fn new(terms: &Terms, period: &Period, trace: &mut Vec<String>) -> Fees {
-        let factor = Rat::new(
-            rat_int(period.seconds()).to_integer(),
-            rat_int(period.month_seconds()).to_integer(),
-        );
-        if period.is_cut() {
-            trace.push(format!(
-                "The terms are in force for {} of the month's {} s ({} to {}); fees are pro-rated by {}/{}.",
-                period.seconds(),
-                period.month_seconds(),
-                period.first_date,
-                period.last_date,
-                period.seconds(),
-                period.month_seconds()
-            ));
-        }
-        let all = terms
-            .services
-            .iter()
-            .map(|s| rat(s.monthly_fee) * &factor)
-            .sum();
-        let all_places = terms
-            .services
-            .iter()
-            .map(|s| s.monthly_fee.scale())
-            .max()
-            .unwrap_or(0);
-        Fees {
-            factor,
-            all,
-            all_places,
-        }
-    }
-
-    fn of(&self, monthly_fee: Decimal) -> Rat {
-        rat(monthly_fee) * &self.factor
-    }
-
-    /// The line's basis, the places to show it with, and how the trace
-    /// names it.
-    fn basis(&self, terms: &Terms, sla: &Sla) -> (Rat, u32, String) {
-        let service = terms.service(&sla.service).expect("validated service");
-        match sla.credit.basis {
-            Basis::Service => (
-                self.of(service.monthly_fee),
-                service.monthly_fee.scale(),
-                format!("the monthly fee of `{}`", service.id),
-            ),
-            Basis::Contract => (
-                self.all.clone(),
-                self.all_places,
-                "all services' monthly fees".to_string(),
-            ),
-        }
+fn period_doc(p: &Period) -> PeriodDoc {
+    PeriodDoc {
+        label: p.label.clone(),
+        start: fmt_instant(p.start),
+        end: fmt_instant(p.end),
+        seconds: p.seconds(),
     }
 }
 
@@ -171,23 +147,50 @@ enum Measured {
 fn line(
     terms: &Terms,
     sla: &Sla,
-    fees: &Fees,
+    basis: LineBasis,
     events: &Events,
+    rows: &ByService<'_>,
     period: &Period,
     warnings: &mut Vec<String>,
 ) -> Result<(Line, Rat), ComputeError> {
-    let (basis, basis_places, basis_note) = fees.basis(terms, sla);
+    let LineBasis {
+        basis,
+        places: basis_places,
+        note: basis_note,
+    } = basis;
     let mut line_trace = Vec::new();
+    if period.label.contains('Q') {
+        line_trace.push(format!(
+            "Quarterly term: measured over {} ({} to {}, {} s).",
+            period.label,
+            period.first_date,
+            period.last_date,
+            period.seconds()
+        ));
+    }
     let (percent, breached, measured) = match &sla.term {
         SlaTerm::Availability(a) => {
-            let o = availability(
-                &sla.service,
-                a,
-                &sla.credit.schedule,
-                sla.credit.cap_days,
-                events,
-                period,
-            );
+            let o = match &a.source {
+                DowntimeSource::Outages => availability(
+                    &sla.service,
+                    a,
+                    &sla.credit.schedule,
+                    sla.credit.cap_days,
+                    rows.of(&sla.service),
+                    period,
+                ),
+                DowntimeSource::Requests(rule) => {
+                    let t = RequestTerm {
+                        sla: &sla.id,
+                        service: &sla.service,
+                        a,
+                        rule,
+                        schedule: &sla.credit.schedule,
+                        cap_days: sla.credit.cap_days,
+                    };
+                    request_availability(&t, rows.of(&sla.service), period)?
+                }
+            };
             warnings.extend(o.warnings.iter().cloned());
             line_trace.extend(o.trace.iter().cloned());
             (
@@ -320,16 +323,25 @@ struct LineFigures {
 }
 
 fn availability_line(sla: &Sla, target: Decimal, o: AvailabilityOutcome, f: LineFigures) -> Line {
+    // An error-rate average has no downtime or denominator (section 8).
+    let average = o
+        .request
+        .as_ref()
+        .is_some_and(|r| r.mean_error_rate.is_some());
     Line::Availability(AvailabilityLine {
         sla: sla.id.clone(),
         kind: "availability".into(),
         service: sla.service.clone(),
+        period: None,
         target: target.to_string(),
         uptime: fmt_fixed(&o.uptime, 6),
         breached: f.breached,
-        downtime_seconds: fmt_rat(&o.downtime, 0),
+        downtime_seconds: (!average).then(|| fmt_rat(&o.downtime, 0)),
         excluded_seconds: o.excluded_seconds.to_string(),
-        denominator_seconds: o.denominator_seconds.to_string(),
+        denominator_seconds: (!average).then(|| o.denominator_seconds.to_string()),
+        intervals: o.request.as_ref().map(|r| r.intervals),
+        down_intervals: o.request.as_ref().and_then(|r| r.down_intervals),
+        mean_error_rate: o.request.as_ref().and_then(|r| r.mean_error_rate.clone()),
         percent: f.percent,
         tier_below: o.tier_below.map(|b| b.to_string()),
         days: o.days.map(|d| d.normalize().to_string()),
@@ -346,6 +358,7 @@ fn incident_line(sla: &Sla, c: &IncidentClock, o: ClockOutcome, f: LineFigures) 
         sla: sla.id.clone(),
         kind: c.kind.name().into(),
         service: sla.service.clone(),
+        period: None,
         severity: c.severity.clone(),
         target_seconds: c.target_seconds,
         breached: f.breached,
@@ -467,8 +480,9 @@ fn contract_cap(
     }
     let reached = *total > cap;
     trace.push(format!(
-        "Contract cap {} % of all monthly fees {} = {}: {}.",
+        "Contract cap {} % of {} {} = {}: {}.",
         cp.normalize(),
+        fees.all_name,
         fmt_rat(&fees.all, fees.all_places),
         shown(rounding, &cap),
         if reached {
@@ -495,7 +509,7 @@ fn rolling_cap(
     trace: &mut Vec<String>,
     warnings: &mut Vec<String>,
 ) -> RollingCapDoc {
-    let mut cap = &fees.all * rat(rc.percent) / hundred();
+    let mut cap = &fees.month_all * rat(rc.percent) / hundred();
     if rounding.stage == Stage::Line {
         cap = round(&cap, rounding.places, rounding.mode);
     }
@@ -503,7 +517,7 @@ fn rolling_cap(
     let head = format!(
         "Rolling cap {} % of all monthly fees {} = {} over {} month(s)",
         rc.percent.normalize(),
-        fmt_rat(&fees.all, fees.all_places),
+        fmt_rat(&fees.month_all, fees.all_places),
         shown(rounding, &cap),
         rc.months
     );

@@ -70,8 +70,14 @@ pub enum InstantError {
     Malformed(String),
     #[error("`{text}` does not exist in {zone} (the clocks skip it for daylight saving): give an offset")]
     Gap { text: String, zone: String },
-    #[error("`{text}` happens twice in {zone} (the clocks go back): give an offset")]
-    Ambiguous { text: String, zone: String },
+    #[error("`{text}` happens twice in {zone} (the clocks go back): it is {first} or {second}; give an offset")]
+    Ambiguous {
+        text: String,
+        zone: String,
+        /// The two readings, each with its zone abbreviation and UTC.
+        first: String,
+        second: String,
+    },
 }
 
 /// The engine was handed events it cannot compute over.
@@ -79,4 +85,11 @@ pub enum InstantError {
 pub enum ComputeError {
     #[error("incident `{incident}` ({origin}) has no `opened` row")]
     IncidentWithoutOpened { incident: String, origin: String },
+    #[error(transparent)]
+    Period(#[from] PeriodError),
+    /// A request row must fit the interval its start falls in (terms v2
+    /// section 8): its counts cannot be split between intervals. `detail`
+    /// names the row's span, its interval and the term.
+    #[error("{origin}: {detail}")]
+    RequestRowSpansIntervals { origin: String, detail: String },
 }

@@ -83,24 +83,50 @@ impl RoundMode {
     }
 }
 
+/// |value| x 10^places as quotient and remainder over the value's
+/// denominator (positive in a reduced ratio), and the value's sign. Plain
+/// integer division: no ratio is built, so no gcd is taken (issue 15: the
+/// trace formats thousands of values).
+fn scaled_parts(value: &Rat, places: u32) -> (BigInt, BigInt, bool) {
+    let negative = value.is_negative();
+    let n = value.numer().abs() * pow10(places);
+    let (q, r) = n.div_rem(value.denom());
+    (q, r, negative)
+}
+
+/// Whether a magnitude `q` with remainder `r` over `d` rounds up (away
+/// from zero) in `mode`.
+fn rounds_up(q: &BigInt, r: &BigInt, d: &BigInt, mode: RoundMode) -> bool {
+    let twice = || r << 1u32;
+    match mode {
+        RoundMode::Down => false,
+        RoundMode::Up => !r.is_zero(),
+        RoundMode::HalfUp => twice() >= *d,
+        RoundMode::HalfEven => {
+            let t = twice();
+            t > *d || (t == *d && q.is_odd())
+        }
+    }
+}
+
+/// The rounded value x 10^places, signed.
+fn rounded_scaled(value: &Rat, places: u32, mode: RoundMode) -> BigInt {
+    let (q, r, negative) = scaled_parts(value, places);
+    let mag = if rounds_up(&q, &r, value.denom(), mode) {
+        q + BigInt::one()
+    } else {
+        q
+    };
+    if negative {
+        -mag
+    } else {
+        mag
+    }
+}
+
 /// Rounds an exact value to `places` decimals in `mode`.
 pub fn round(value: &Rat, places: u32, mode: RoundMode) -> Rat {
-    let scale = pow10(places);
-    let scaled = value * Rat::from_integer(scale.clone());
-    let negative = scaled.is_negative();
-    let abs = scaled.abs();
-    let floor = abs.numer().div_floor(abs.denom());
-    let rem = &abs - Rat::from_integer(floor.clone());
-    let half = Rat::new(BigInt::one(), BigInt::from(2));
-    let up = match mode {
-        RoundMode::Down => false,
-        RoundMode::Up => !rem.is_zero(),
-        RoundMode::HalfUp => rem >= half,
-        RoundMode::HalfEven => rem > half || (rem == half && floor.is_odd()),
-    };
-    let mag = if up { floor + BigInt::one() } else { floor };
-    let signed = if negative { -mag } else { mag };
-    Rat::new(signed, scale)
+    Rat::new(rounded_scaled(value, places, mode), pow10(places))
 }
 
 pub fn ceil(value: &Rat) -> BigInt {
@@ -131,12 +157,13 @@ pub const UNROUNDED_PLACES: u32 = 20;
 /// Prints an exact value with at least `min_places` decimals: exactly when it
 /// terminates, otherwise rounded half-even to [`UNROUNDED_PLACES`].
 pub fn fmt_rat(r: &Rat, min_places: u32) -> String {
-    let places = match terminates(r) {
+    let exact = terminates(r);
+    let places = match exact {
         Some(p) => p.max(min_places),
         None => UNROUNDED_PLACES.max(min_places),
     };
     let mut s = fmt_fixed(r, places);
-    if terminates(r).is_none() {
+    if exact.is_none() {
         // Trailing zeros of a cut value carry no information.
         while s.contains('.') && s.ends_with('0') && decimals(&s) > min_places as usize {
             s.pop();
@@ -152,8 +179,7 @@ fn decimals(s: &str) -> usize {
 /// Prints a value with exactly `places` decimals (rounding half-even if it
 /// has more).
 pub fn fmt_fixed(r: &Rat, places: u32) -> String {
-    let rounded = round(r, places, RoundMode::HalfEven);
-    let scaled = (rounded * Rat::from_integer(pow10(places))).to_integer();
+    let scaled = rounded_scaled(r, places, RoundMode::HalfEven);
     let negative = scaled.is_negative();
     let digits = scaled.abs().to_string();
     let p = places as usize;
@@ -261,6 +287,50 @@ mod tests {
         assert_eq!(fmt_rat(&r(1, 3), 0), "0.33333333333333333333");
         assert_eq!(fmt_rat(&r(-3, 2), 0), "-1.5");
         assert_eq!(fmt_fixed(&r(99627576, 1000000), 6), "99.627576");
+    }
+
+    /// The rounding before issue 15 made it integer division: the same
+    /// value for every ratio, place count and mode.
+    fn round_by_ratios(value: &Rat, places: u32, mode: RoundMode) -> Rat {
+        let scale = pow10(places);
+        let scaled = value * Rat::from_integer(scale.clone());
+        let negative = scaled.is_negative();
+        let abs = scaled.abs();
+        let floor = abs.numer().div_floor(abs.denom());
+        let rem = &abs - Rat::from_integer(floor.clone());
+        let half = Rat::new(BigInt::one(), BigInt::from(2));
+        let up = match mode {
+            RoundMode::Down => false,
+            RoundMode::Up => !rem.is_zero(),
+            RoundMode::HalfUp => rem >= half,
+            RoundMode::HalfEven => rem > half || (rem == half && floor.is_odd()),
+        };
+        let mag = if up { floor + BigInt::one() } else { floor };
+        Rat::new(if negative { -mag } else { mag }, scale)
+    }
+
+    #[test]
+    fn issue15_integer_rounding_equals_the_ratio_rounding() {
+        let modes = [
+            RoundMode::HalfUp,
+            RoundMode::HalfEven,
+            RoundMode::Down,
+            RoundMode::Up,
+        ];
+        for n in -150..=150 {
+            for d in 1..=40 {
+                let v = r(n, d);
+                for places in 0..=3 {
+                    for mode in modes {
+                        let want = round_by_ratios(&v, places, mode);
+                        assert_eq!(round(&v, places, mode), want, "{v} {places} {mode:?}");
+                    }
+                    let shown = round_by_ratios(&v, places, RoundMode::HalfEven);
+                    let old = (shown * Rat::from_integer(pow10(places))).to_integer();
+                    assert_eq!(rounded_scaled(&v, places, RoundMode::HalfEven), old);
+                }
+            }
+        }
     }
 
     #[test]

@@ -60,6 +60,9 @@ pub struct PeriodDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS, Deserialize)]
 #[ts(export)]
 #[serde(untagged)]
+// A statement has a handful of lines, each serialized as it is: boxing
+// the larger variant would buy nothing and cost an indirection.
+#[allow(clippy::large_enum_variant)]
 pub enum Line {
     Availability(AvailabilityLine),
     Incident(IncidentLine),
@@ -84,6 +87,19 @@ impl Line {
             Line::Incident(l) => l.breached,
         }
     }
+    /// A quarterly line's own period (terms v2 section 1).
+    pub fn period(&self) -> Option<&PeriodDoc> {
+        match self {
+            Line::Availability(l) => l.period.as_ref(),
+            Line::Incident(l) => l.period.as_ref(),
+        }
+    }
+    pub fn set_period(&mut self, p: PeriodDoc) {
+        match self {
+            Line::Availability(l) => l.period = Some(p),
+            Line::Incident(l) => l.period = Some(p),
+        }
+    }
     pub fn trace(&self) -> &[String] {
         match self {
             Line::Availability(l) => &l.trace,
@@ -98,12 +114,29 @@ pub struct AvailabilityLine {
     pub sla: String,
     pub kind: String,
     pub service: String,
+    /// A quarterly line's own period (terms v2 section 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub period: Option<PeriodDoc>,
     pub target: String,
     pub uptime: String,
     pub breached: bool,
-    pub downtime_seconds: String,
+    /// `null` for `measure = "error_rate_average"` (terms v2 section 8).
+    pub downtime_seconds: Option<String>,
     pub excluded_seconds: String,
-    pub denominator_seconds: String,
+    pub denominator_seconds: Option<String>,
+    /// Request-based terms (terms v2 section 8): the intervals of the
+    /// period, those that were down (`measure = "downtime"`), or the mean
+    /// error rate (`measure = "error_rate_average"`, a percent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub intervals: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub down_intervals: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub mean_error_rate: Option<String>,
     pub percent: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_below: Option<String>,
@@ -156,6 +189,10 @@ pub struct IncidentLine {
     pub sla: String,
     pub kind: String,
     pub service: String,
+    /// A quarterly line's own period (terms v2 section 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub period: Option<PeriodDoc>,
     pub severity: String,
     pub target_seconds: i64,
     pub breached: bool,

@@ -58,10 +58,18 @@ pub fn resolve_local(tz: Tz, naive: NaiveDateTime, text: &str) -> Result<Instant
             text: text.to_string(),
             zone: tz.name().to_string(),
         }),
-        LocalResult::Ambiguous(..) => Err(InstantError::Ambiguous {
-            text: text.to_string(),
-            zone: tz.name().to_string(),
-        }),
+        LocalResult::Ambiguous(a, b) => {
+            // Both readings named, so the user can pick one (issue 16).
+            let reading = |d: DateTime<Tz>| {
+                format!("{} ({})", d.format("%H:%M %Z"), fmt_instant(d.timestamp()))
+            };
+            Err(InstantError::Ambiguous {
+                text: text.to_string(),
+                zone: tz.name().to_string(),
+                first: reading(a),
+                second: reading(b),
+            })
+        }
     }
 }
 
@@ -225,11 +233,15 @@ pub fn merge_intervals(mut v: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
     out
 }
 
-/// A calendar month of the contract's zone, cut to the effective dates.
+/// A calendar month of the contract's zone, cut to the effective dates;
+/// or, for a quarterly term (terms v2 section 1), three months.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Period {
     pub label: String,
-    /// The whole month, `[local 1st 00:00, next 1st 00:00)`.
+    /// The local calendar days of the whole month or quarter, before any
+    /// cut (28-31, or 89-92).
+    pub days: u32,
+    /// The whole month (or quarter), `[local 1st 00:00, next 1st 00:00)`.
     pub month_start: Instant,
     pub month_end: Instant,
     /// The effective part of the month (equal to the month when uncut).
@@ -244,15 +256,10 @@ impl Period {
     pub fn seconds(&self) -> i64 {
         self.end - self.start
     }
-    /// The local calendar days of the whole month (28-31), before any cut.
+    /// The local calendar days of the whole month (28-31) or quarter
+    /// (89-92), before any cut.
     pub fn month_days(&self) -> u32 {
-        let d = self.last_date;
-        let next = if d.month() == 12 {
-            NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)
-        };
-        next.and_then(|n| n.pred_opt()).map_or(31, |l| l.day())
+        self.days
     }
 
     pub fn month_seconds(&self) -> i64 {
@@ -281,9 +288,28 @@ impl Period {
         effective_from: NaiveDate,
         effective_to: Option<NaiveDate>,
     ) -> Result<Period, PeriodError> {
-        let label = month.to_string();
-        let first_date = month.first_day().max(effective_from);
-        let last_date = effective_to.map_or(month.last_day(), |to| month.last_day().min(to));
+        Period::of_months(
+            month.to_string(),
+            month,
+            month,
+            tz,
+            effective_from,
+            effective_to,
+        )
+    }
+
+    /// The local months `first..=last` in `tz` under `label`, cut to
+    /// `effective_from..=effective_to`; an error when no day is in force.
+    pub fn of_months(
+        label: String,
+        first: Month,
+        last: Month,
+        tz: Tz,
+        effective_from: NaiveDate,
+        effective_to: Option<NaiveDate>,
+    ) -> Result<Period, PeriodError> {
+        let first_date = first.first_day().max(effective_from);
+        let last_date = effective_to.map_or(last.last_day(), |to| last.last_day().min(to));
         if first_date > last_date {
             return Err(PeriodError::OutsideEffective {
                 label,
@@ -291,11 +317,12 @@ impl Period {
                 to: effective_to.map_or("open-ended".into(), |d| d.to_string()),
             });
         }
-        let (month_start, month_end) = month.range_in(tz);
+        let days = (last.last_day() - first.first_day()).num_days() + 1;
         Ok(Period {
             label,
-            month_start,
-            month_end,
+            days: days as u32,
+            month_start: first.range_in(tz).0,
+            month_end: last.range_in(tz).1,
             start: local_midnight(tz, first_date),
             end: local_midnight(tz, last_date + Duration::days(1)),
             first_date,

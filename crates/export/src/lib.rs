@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod identity;
+pub mod locale;
 pub mod manifest;
 pub mod pdf;
 pub mod pdfmeta;

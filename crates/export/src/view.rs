@@ -21,6 +21,11 @@ pub struct StatementView {
     /// The signed audit-chain head that vouches for the seal (entry, hash,
     /// signed at): `verify --library` checks the library still holds it.
     pub chain_head: Option<ChainHead>,
+    /// Numbers and dates for the reader (issue 16); times are in the
+    /// contract's zone.
+    pub locale: crate::locale::Locale,
+    /// From a sample library (issue 16): the files say so.
+    pub sample: bool,
 }
 
 /// A signed audit-chain head; in a manifest, its fields in this order.

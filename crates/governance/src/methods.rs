@@ -57,20 +57,27 @@ pub fn two_methods(line: &AvailabilityLine, period: &PeriodDoc) -> TwoMethods {
     };
     // The SLA's exact uptime from its own downtime and denominator (the
     // printed uptime is cut to 6 places).
+    // A request-based average (terms v2 section 8) has neither: its
+    // printed uptime is all there is.
     let num = crate::rat_of;
-    let (sd, sn) = (num(&line.downtime_seconds), num(&line.denominator_seconds));
-    let sla_uptime = if sn.is_zero() {
-        Rat::zero()
-    } else {
-        rat_int(100) * (sn.clone() - sd) / sn
+    let sla_uptime = match (&line.downtime_seconds, &line.denominator_seconds) {
+        (Some(d), Some(n)) => {
+            let (sd, sn) = (num(d), num(n));
+            if sn.is_zero() {
+                Rat::zero()
+            } else {
+                rat_int(100) * (sn.clone() - sd) / sn
+            }
+        }
+        _ => num(&line.uptime),
     };
     let explanation = explain(line, &rows, slo_down, denom, &slo_uptime);
     TwoMethods {
         sla: line.sla.clone(),
         period: period.label.clone(),
         sla_uptime: line.uptime.clone(),
-        sla_downtime_seconds: line.downtime_seconds.clone(),
-        sla_denominator_seconds: line.denominator_seconds.clone(),
+        sla_downtime_seconds: shown(&line.downtime_seconds),
+        sla_denominator_seconds: shown(&line.denominator_seconds),
         slo_uptime: fmt_fixed(&slo_uptime, 6),
         slo_downtime_seconds: slo_down,
         slo_denominator_seconds: denom,
@@ -78,6 +85,11 @@ pub fn two_methods(line: &AvailabilityLine, period: &PeriodDoc) -> TwoMethods {
         rows,
         explanation,
     }
+}
+
+/// A figure an error-rate average does not have is shown as "n/a".
+fn shown(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "n/a".into())
 }
 
 /// Each evidence row of the line with its seconds inside the month
@@ -121,7 +133,9 @@ fn explain(
     let mut explanation = vec![
         format!(
             "SLA: {} s of downtime counted over {} s gives {} % (the contract's own rules).",
-            line.downtime_seconds, line.denominator_seconds, line.uptime
+            shown(&line.downtime_seconds),
+            shown(&line.denominator_seconds),
+            line.uptime
         ),
         format!(
             "SLO: every outage second of the service in the same month counts: {} s over {} s gives {} %.",
@@ -146,10 +160,11 @@ fn explain(
             line.excluded_seconds
         ));
     }
-    if line.denominator_seconds != denom.to_string() {
+    if line.denominator_seconds != Some(denom.to_string()) {
         explanation.push(format!(
             "Window: the SLA measures over {} s, the SLO over the whole month's {} s.",
-            line.denominator_seconds, denom
+            shown(&line.denominator_seconds),
+            denom
         ));
     }
     // Downtime rounding shows in the engine's trace as `ceil:…`, `floor:…`

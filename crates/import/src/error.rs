@@ -5,7 +5,9 @@ use std::fmt;
 use std::path::PathBuf;
 use thiserror::Error;
 
-/// One bad cell (or header) in an event sheet.
+/// One bad cell (or header) in an event sheet, or one bad value in a JSON
+/// export read by a preset: then `sheet` is empty, `row` is 0 and `column`
+/// is the value's JSON pointer (`incidents.json:/incidents/3/resolved_at`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
     pub file: String,
@@ -21,6 +23,9 @@ pub struct RowError {
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.sheet.is_empty() && self.row == 0 {
+            return write!(f, "{}:{}: {}", self.file, self.column, self.reason);
+        }
         write!(
             f,
             "{}:{}:{}:{}: {}",
@@ -41,6 +46,10 @@ pub enum ImportError {
     Workbook { path: String, message: String },
     #[error("{} bad row(s); nothing was imported\n{}", .0.len(), .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
     Rows(Vec<RowError>),
+    /// The reader was told to stop (issue 15: a cancel while a large file
+    /// is read); nothing was imported.
+    #[error("{path}: cancelled after {rows} row(s) read; nothing was imported")]
+    Cancelled { path: String, rows: u64 },
     /// The file, or a sheet, part or cell of it, is beyond one of the limits
     /// in [`crate::limits`]. It was refused before its contents were
     /// allocated; nothing was imported.
@@ -56,6 +65,17 @@ pub enum ImportError {
         /// The limit that was passed (its unit is in `what`).
         limit: u64,
     },
+    /// A JSON export that is not JSON (or nests deeper than the parser's
+    /// limit): where it stops making sense.
+    #[error("{path}: not a JSON document: {message}")]
+    Json { path: String, message: String },
+    /// A preset that does not exist, or a file that no preset recognises,
+    /// or a preset forced on a file of another shape.
+    #[error("{path}: {message}")]
+    Preset { path: String, message: String },
+    /// An iCalendar file that cannot be read as a holiday list.
+    #[error("{path}: {message}")]
+    Calendar { path: String, message: String },
     /// A file of 0 bytes where a workbook was expected.
     #[error("{path}: empty file (0 bytes)")]
     Empty { path: String },

@@ -65,6 +65,7 @@ pub(crate) const ROW_BYTES: u64 = 2 * std::mem::size_of::<(u32, Vec<Cell>)>() as
 /// What one file keeps in memory, charged as it is read, before it is
 /// kept: cells, rows, text (with the allocator's overhead) and strings held
 /// in tables, against [`MAX_KEPT_BYTES_PER_FILE`].
+#[derive(Clone)]
 pub(crate) struct Budget {
     path: String,
     used: u64,
@@ -258,7 +259,7 @@ pub(crate) fn check_chars(
     Ok(())
 }
 
-fn text_of(cell: &Cell) -> &str {
+pub(crate) fn text_of(cell: &Cell) -> &str {
     match cell {
         Cell::Text(t) | Cell::Number(t) => t,
         Cell::Invalid(i) => &i.text,

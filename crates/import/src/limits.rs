@@ -73,6 +73,17 @@ pub const MAX_XML_RUN_BYTES: u64 = 1 << 20;
 /// columns fit, or two million rows of three short ones.
 pub const MAX_KEPT_BYTES_PER_FILE: u64 = 512 << 20;
 
+/// Size of a JSON export read by a preset, checked before it is read. The
+/// whole document is parsed into memory (about ten times its size at
+/// worst), and vendors' exports are small: Statuspage returns 50 incidents,
+/// PagerDuty and Datadog pages at most a few hundred; a year of incidents
+/// with every log entry is a few MB.
+pub const MAX_JSON_FILE_BYTES: u64 = 32 << 20;
+
+/// Size of an iCalendar (`.ics`) file, checked before it is read. A
+/// holiday feed for decades of public holidays is under 1 MB.
+pub const MAX_ICS_FILE_BYTES: u64 = 4 << 20;
+
 /// Sheets in one workbook.
 pub const MAX_SHEETS: u64 = 1_000;
 

@@ -5,10 +5,11 @@
 
 use crate::error::{ImportError, RowError};
 use crate::sheet::{read_all_sheets, read_csv, Cell, RawSheet};
-use crate::{round_to_second, Kind};
+use crate::Kind;
 use chrono_tz::Tz;
-use sla_engine::time::{parse_instant, resolve_local};
-use sla_engine::Instant;
+use sla_engine::events::RequestRow;
+use sla_engine::time::parse_instant;
+use sla_engine::{Instant, Origin};
 use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,16 +32,15 @@ fn err(s: &RawSheet, row: u32, column: &str, reason: impl Into<String>) -> RowEr
         row,
         column: column.into(),
         reason: reason.into(),
-        kind_order: 0,
+        // After the three event sheets when read with them.
+        kind_order: 3,
         column_order: COLUMNS.iter().position(|c| *c == column).unwrap_or(9),
     }
 }
 
 fn instant(c: &Cell, tz: Tz) -> Result<Instant, String> {
     match c {
-        Cell::DateTime(n) => {
-            resolve_local(tz, round_to_second(*n), &n.to_string()).map_err(|e| e.to_string())
-        }
+        Cell::DateTime(n) => crate::cell_instant(tz, n),
         Cell::Number(n) => Err(format!("{n} is a number, not a date-time")),
         Cell::Invalid(bad) => Err(bad.reason.clone()),
         other => parse_instant(&other.as_text(), tz).map_err(|e| e.to_string()),
@@ -52,29 +52,89 @@ fn count(c: &Cell) -> Result<u64, String> {
         return Err(bad.reason.clone());
     }
     let t = c.as_text();
-    t.parse::<u64>()
-        .map_err(|_| format!("`{t}` is not a whole number of requests"))
+    let n = t
+        .parse::<u64>()
+        .map_err(|_| format!("`{t}` is not a whole number of requests"))?;
+    // A library stores counts as SQL integers (signed 64-bit).
+    if n > i64::MAX as u64 {
+        return Err(format!(
+            "{n} requests is more than {} a row may count",
+            i64::MAX
+        ));
+    }
+    Ok(n)
 }
 
 /// Reads a CSV, or a workbook's sheet named `requests`.
 pub fn read_requests(path: &str, tz: Tz) -> Result<Vec<RequestRecord>, ImportError> {
     let s = requests_sheet(path)?;
-    let index = columns(&s)?;
     let mut errors = Vec::new();
-    let mut out = Vec::new();
-    for (row, cells) in &s.rows {
-        if cells.iter().all(Cell::is_empty) {
-            continue;
-        }
-        if let Some(r) = record(&s, *row, cells, &index, tz, &mut errors) {
-            out.push(r);
-        }
-    }
+    let out = records(&s, tz, &mut errors);
     if errors.is_empty() {
         Ok(out)
     } else {
         errors.sort_by_key(|e| (e.row, e.column_order));
         Err(ImportError::Rows(errors))
+    }
+}
+
+/// The records of a `requests` sheet already read; every problem (a
+/// missing column, a bad cell) is added to `errors`.
+pub(crate) fn records(s: &RawSheet, tz: Tz, errors: &mut Vec<RowError>) -> Vec<RequestRecord> {
+    let index = match columns(s) {
+        Ok(i) => i,
+        Err(ImportError::Rows(mut e)) => {
+            errors.append(&mut e);
+            return Vec::new();
+        }
+        Err(_) => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    for (row, cells) in &s.rows {
+        if cells.iter().all(Cell::is_empty) {
+            continue;
+        }
+        if let Some(r) = record(s, *row, cells, &index, tz, errors) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+impl crate::Checker {
+    /// A `requests` sheet read with the event sheets (terms v2 section 8):
+    /// its rows as the engine takes them, each service checked against the
+    /// terms as the other sheets' are.
+    pub(crate) fn requests(&mut self, s: &RawSheet) -> Vec<RequestRow> {
+        let mut out = Vec::new();
+        for r in records(s, self.tz, &mut self.errors) {
+            if !self.services.contains(&r.service) {
+                let m = format!(
+                    "unknown service `{}` (the terms name {})",
+                    r.service,
+                    self.services
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                self.errors.push(err(s, r.row, "service", m));
+                continue;
+            }
+            out.push(RequestRow {
+                service: r.service,
+                start: r.start,
+                end: r.end,
+                good: r.good,
+                total: r.total,
+                origin: Origin {
+                    file: s.file.as_str().into(),
+                    sheet: s.name.as_str().into(),
+                    row: r.row,
+                },
+            });
+        }
+        out
     }
 }
 
@@ -84,11 +144,7 @@ fn requests_sheet(path: &str) -> Result<RawSheet, ImportError> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let sheet = if csv {
-        let mut s = read_csv(path, Kind::Outages)?;
-        if let Some(s) = s.as_mut() {
-            s.name = "requests".into();
-        }
-        s
+        read_csv(path, Kind::Requests)?
     } else {
         read_all_sheets(path)?
             .into_iter()

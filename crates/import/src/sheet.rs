@@ -2,21 +2,19 @@
 //! Row numbers are those a spreadsheet shows (header = 1).
 //!
 //! Workbooks are read by this crate's own bounded readers ([`crate::xlsx`],
-//! [`crate::ods`], [`crate::xls`]), chosen by the file's contents; CSV by the
-//! `csv` crate behind a guard that bounds each record. Everything is checked
+//! [`crate::ods`], [`crate::xls`]), chosen by the file's contents; CSV by
+//! [`crate::csv_sheet`], the `csv` crate behind a guard that bounds each
+//! record. Everything is checked
 //! against [`crate::limits`] as it is read, before it is kept.
 
 use crate::error::ImportError;
-use crate::grid::{check_chars, malformed, too_large, Budget};
-use crate::limits::{
-    column_name, thousands, MAX_CELL_CHARS, MAX_COLUMNS, MAX_CSV_FILE_BYTES, MAX_CSV_RECORD_BYTES,
-    MAX_ROWS_PER_SHEET, MAX_WORKBOOK_FILE_BYTES,
-};
+use crate::grid::{malformed, too_large, Budget};
+use crate::limits::{thousands, MAX_WORKBOOK_FILE_BYTES};
+use crate::stream::BookSink;
 use crate::zipguard::Archive;
 use crate::Kind;
 use chrono::NaiveDateTime;
-use std::fmt;
-use std::io::{self, BufReader, Read, Seek};
+use std::io::{self, Read};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -40,18 +38,29 @@ pub struct InvalidCell {
     pub reason: String,
 }
 
+/// `s.trim()`, without walking it when it plainly needs no trimming (an
+/// ASCII letter or digit at each end): every cell is trimmed, so this is
+/// on every row's path (issue 15).
+pub(crate) fn trimmed(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_alphanumeric() && l.is_ascii_alphanumeric() => s,
+        _ => s.trim(),
+    }
+}
+
 impl Cell {
     pub fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(t) => t.trim().is_empty(),
+            Cell::Text(t) => trimmed(t).is_empty(),
             _ => false,
         }
     }
     pub fn as_text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(t) => t.trim().to_string(),
+            Cell::Text(t) => trimmed(t).to_string(),
             Cell::Number(n) => n.clone(),
             Cell::DateTime(d) => d.format("%Y-%m-%d %H:%M:%S").to_string(),
             Cell::Invalid(i) => i.text.clone(),
@@ -70,7 +79,7 @@ pub struct RawSheet {
     pub rows: Vec<(u32, Vec<Cell>)>,
 }
 
-fn io_err(path: &str, source: io::Error) -> ImportError {
+pub(crate) fn io_err(path: &str, source: io::Error) -> ImportError {
     ImportError::Io {
         path: path.into(),
         source,
@@ -78,7 +87,11 @@ fn io_err(path: &str, source: io::Error) -> ImportError {
 }
 
 /// Opens `path` and checks its size against `limit` before anything is read.
-fn open_capped(path: &str, limit: u64, what: &str) -> Result<(std::fs::File, u64), ImportError> {
+pub(crate) fn open_capped(
+    path: &str,
+    limit: u64,
+    what: &str,
+) -> Result<(std::fs::File, u64), ImportError> {
     let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
     let len = file.metadata().map_err(|e| io_err(path, e))?.len();
     if len > limit {
@@ -96,305 +109,10 @@ fn open_capped(path: &str, limit: u64, what: &str) -> Result<(std::fs::File, u64
     Ok((file, len))
 }
 
+pub(crate) use crate::csv_sheet::stream_csv;
 /// A CSV record that grew past [`MAX_CSV_RECORD_BYTES`], found by
 /// [`CsvGuard`]; carried inside an `io::Error` through the CSV reader.
-#[derive(Debug)]
-struct CsvRecordTooLong {
-    line: u64,
-}
-
-impl fmt::Display for CsvRecordTooLong {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "record at line {} is too long", self.line)
-    }
-}
-
-impl std::error::Error for CsvRecordTooLong {}
-
-#[derive(Clone, Copy, PartialEq)]
-enum CsvLex {
-    FieldStart,
-    Unquoted,
-    Quoted,
-    /// A quote inside a quoted field: the field's end or an escaped quote.
-    QuoteInQuoted,
-}
-
-/// Follows the CSV structure (the `csv` crate's default dialect: `,`, `"`
-/// doubled inside quotes, any line end) just enough to know how long the
-/// current record is, and fails when it passes [`MAX_CSV_RECORD_BYTES`],
-/// before the CSV reader buffers it. Also drops a leading UTF-8 BOM.
-struct CsvGuard<R> {
-    inner: R,
-    started: bool,
-    state: CsvLex,
-    record: usize,
-    line: u64,
-    record_line: u64,
-}
-
-impl<R: Read> CsvGuard<R> {
-    fn new(inner: R) -> CsvGuard<R> {
-        CsvGuard {
-            inner,
-            started: false,
-            state: CsvLex::FieldStart,
-            record: 0,
-            line: 1,
-            record_line: 1,
-        }
-    }
-
-    /// Adds `n` bytes inside the current record.
-    fn grow(&mut self, n: usize) -> io::Result<()> {
-        self.record = self.record.saturating_add(n);
-        if self.record > MAX_CSV_RECORD_BYTES {
-            return Err(io::Error::other(CsvRecordTooLong {
-                line: self.record_line,
-            }));
-        }
-        Ok(())
-    }
-
-    /// One byte that may change the state.
-    fn step(&mut self, b: u8) -> io::Result<()> {
-        if b == b'\n' {
-            self.line += 1;
-        }
-        let boundary = match (self.state, b) {
-            (CsvLex::Quoted, b'"') => {
-                self.state = CsvLex::QuoteInQuoted;
-                false
-            }
-            (CsvLex::Quoted, _) => false,
-            (CsvLex::QuoteInQuoted, b'"') => {
-                self.state = CsvLex::Quoted;
-                false
-            }
-            (_, b'\n' | b'\r') => {
-                self.state = CsvLex::FieldStart;
-                true
-            }
-            (_, b',') => {
-                self.state = CsvLex::FieldStart;
-                false
-            }
-            (CsvLex::FieldStart, b'"') => {
-                self.state = CsvLex::Quoted;
-                false
-            }
-            _ => {
-                self.state = CsvLex::Unquoted;
-                false
-            }
-        };
-        if boundary {
-            self.record = 0;
-            self.record_line = self.line;
-            Ok(())
-        } else {
-            self.grow(1)
-        }
-    }
-
-    fn scan(&mut self, data: &[u8]) -> io::Result<()> {
-        let mut i = 0;
-        while let Some(rest) = data.get(i..).filter(|r| !r.is_empty()) {
-            // Runs that cannot end a record or open a quoted field are
-            // skipped whole: outside quotes only a line end or a quote
-            // matters (a comma just starts the next field), inside them
-            // only a quote.
-            let run = match self.state {
-                CsvLex::FieldStart | CsvLex::Unquoted => memchr::memchr3(b'\n', b'\r', b'"', rest),
-                CsvLex::Quoted => memchr::memchr(b'"', rest),
-                CsvLex::QuoteInQuoted => Some(0),
-            };
-            let k = run.unwrap_or(rest.len());
-            let span = rest.get(..k).unwrap_or_default();
-            match self.state {
-                CsvLex::Quoted => {
-                    self.line += memchr::memchr_iter(b'\n', span).count() as u64;
-                }
-                _ => {
-                    // A quote opens a field only right after a comma (or
-                    // at the start of a record).
-                    if let Some(&last) = span.last() {
-                        self.state = if last == b',' {
-                            CsvLex::FieldStart
-                        } else {
-                            CsvLex::Unquoted
-                        };
-                    }
-                }
-            }
-            self.grow(k)?;
-            i += k;
-            if let Some(&b) = data.get(i) {
-                self.step(b)?;
-                i += 1;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<R: Read> Read for CsvGuard<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let mut n = self.inner.read(buf)?;
-        if !self.started && n > 0 {
-            self.started = true;
-            // Only a BOM wholly in the first read is dropped: a reader hands
-            // out at least a few bytes at a time.
-            if buf.get(..n).is_some_and(|b| b.starts_with(b"\xEF\xBB\xBF")) {
-                buf.copy_within(3..n, 0);
-                n -= 3;
-            }
-        }
-        self.scan(buf.get(..n).unwrap_or_default())?;
-        Ok(n)
-    }
-}
-
-/// Whether everything after an optional BOM is ASCII whitespace (such a
-/// CSV holds no events).
-fn blank<R: Read>(mut r: R) -> io::Result<bool> {
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut first = true;
-    loop {
-        let n = r.read(&mut buf)?;
-        if n == 0 {
-            return Ok(true);
-        }
-        let mut chunk = buf.get(..n).unwrap_or_default();
-        if first {
-            first = false;
-            chunk = chunk.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(chunk);
-        }
-        if !chunk.iter().all(u8::is_ascii_whitespace) {
-            return Ok(false);
-        }
-    }
-}
-
-fn read_csv_from<R: Read>(path: &str, kind: Kind, input: R) -> Result<RawSheet, ImportError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(CsvGuard::new(input));
-    let mut budget = Budget::new(path);
-    let mut header: Option<(u32, Vec<String>)> = None;
-    let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                if let csv::ErrorKind::Io(io) = e.kind() {
-                    if let Some(t) = io
-                        .get_ref()
-                        .and_then(|x| x.downcast_ref::<CsvRecordTooLong>())
-                    {
-                        return Err(too_large(
-                            path,
-                            format!("line {}", t.line),
-                            format!(
-                                "the record is longer than the {} bytes a CSV record may have",
-                                thousands(MAX_CSV_RECORD_BYTES as u64)
-                            ),
-                            MAX_CSV_RECORD_BYTES as u64,
-                        ));
-                    }
-                }
-                return Err(malformed(path, format!("not readable as CSV: {e}")));
-            }
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        let at = |col: usize| format!("line {line}, column {}", column_name(col as u64 + 1));
-        if record.len() as u64 > MAX_COLUMNS {
-            return Err(too_large(
-                path,
-                format!("line {line}"),
-                format!(
-                    "{} fields is more than the {} columns a sheet may have",
-                    thousands(record.len() as u64),
-                    thousands(MAX_COLUMNS)
-                ),
-                MAX_COLUMNS,
-            ));
-        }
-        if header.is_some() && rows.len() >= MAX_ROWS_PER_SHEET {
-            return Err(too_large(
-                path,
-                format!("line {line}"),
-                format!(
-                    "more than the {} data rows a sheet may have",
-                    thousands(MAX_ROWS_PER_SHEET as u64)
-                ),
-                MAX_ROWS_PER_SHEET as u64,
-            ));
-        }
-        if record.as_slice().len() > MAX_CELL_CHARS {
-            for (i, field) in record.iter().enumerate() {
-                check_chars(path, || at(i), field)?;
-            }
-        }
-        // Charged before it is kept.
-        let text: u64 = record.iter().map(|f| Budget::text_cost(f.len())).sum();
-        budget.charge(text, || format!("line {line}"))?;
-        budget.cells(record.len() as u64, || format!("line {line}"))?;
-        budget.rows(1, || format!("line {line}"))?;
-        let cells: Vec<String> = record.iter().map(str::to_string).collect();
-        let line = u32::try_from(line).unwrap_or(u32::MAX);
-        match header {
-            None => header = Some((line, cells)),
-            Some(_) => rows.push((line, cells.into_iter().map(Cell::Text).collect())),
-        }
-    }
-    let (header_row, header) = header.unwrap_or((1, Vec::new()));
-    Ok(RawSheet {
-        file: path.into(),
-        name: kind.name().into(),
-        header_row,
-        header,
-        rows,
-    })
-}
-
-/// A CSV file of one kind; `None` when it holds nothing but whitespace
-/// (no events of that kind). Records, fields and rows are bounded.
-pub fn read_csv(path: &str, kind: Kind) -> Result<Option<RawSheet>, ImportError> {
-    let (mut file, _) = open_capped(path, MAX_CSV_FILE_BYTES, "CSV file")?;
-    if blank(BufReader::new(&mut file)).map_err(|e| io_err(path, e))? {
-        return Ok(None);
-    }
-    file.rewind().map_err(|e| io_err(path, e))?;
-    read_csv_from(path, kind, BufReader::with_capacity(64 * 1024, file)).map(Some)
-}
-
-/// [`read_csv`] on bytes already in memory (`name` is used in messages).
-pub fn read_csv_bytes(
-    name: &str,
-    kind: Kind,
-    bytes: &[u8],
-) -> Result<Option<RawSheet>, ImportError> {
-    if bytes.len() as u64 > MAX_CSV_FILE_BYTES {
-        return Err(too_large(
-            name,
-            "",
-            format!(
-                "{} bytes is larger than the {} MiB a CSV file may be",
-                thousands(bytes.len() as u64),
-                MAX_CSV_FILE_BYTES >> 20
-            ),
-            MAX_CSV_FILE_BYTES,
-        ));
-    }
-    if blank(bytes).map_err(|e| io_err(name, e))? {
-        return Ok(None);
-    }
-    read_csv_from(name, kind, bytes).map(Some)
-}
+pub use crate::csv_sheet::{read_csv, read_csv_bytes};
 
 /// The sheets of a workbook found by kind, and warnings about the rest.
 pub type WorkbookSheets = (Vec<(Kind, RawSheet)>, Vec<String>);
@@ -450,9 +168,39 @@ pub fn read_all_sheets(path: &str) -> Result<Vec<RawSheet>, ImportError> {
     read_workbook_bytes(path, &bytes)
 }
 
-pub fn read_workbook(path: &str) -> Result<WorkbookSheets, ImportError> {
-    let all = read_all_sheets(path)?;
-    Ok(pick_sheets(path, all))
+/// A workbook for an import (issue 15): an xlsx workbook's picked sheets
+/// stream into `sink` row by row; an ods or xls workbook is read whole and
+/// its picked sheets handed over whole. Returns the picking's warnings.
+pub(crate) fn stream_workbook(
+    path: &str,
+    sink: &mut impl BookSink,
+) -> Result<Vec<String>, ImportError> {
+    let (mut file, len) = open_capped(path, MAX_WORKBOOK_FILE_BYTES, "workbook")?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.read_to_end(&mut bytes).map_err(|e| io_err(path, e))?;
+    if is_plain_xlsx(path, &bytes) {
+        let mut budget = Budget::new(path);
+        let zip = Archive::open(path, &bytes)?;
+        return crate::xlsx::stream(zip, path, &mut budget, sink);
+    }
+    let (found, warnings) = pick_sheets(path, read_workbook_bytes(path, &bytes)?);
+    for (kind, sheet) in &found {
+        sink.whole(*kind, sheet);
+    }
+    Ok(warnings)
+}
+
+/// Whether [`read_workbook_bytes`] would read `bytes` as xlsx (anything
+/// else goes that way, and fails or reads there as before).
+fn is_plain_xlsx(name: &str, bytes: &[u8]) -> bool {
+    !bytes.is_empty()
+        && bytes.len() as u64 <= MAX_WORKBOOK_FILE_BYTES
+        && bytes.starts_with(b"PK")
+        && Archive::open(name, bytes).is_ok_and(|z| {
+            z.find("mimetype").is_none()
+                && !(z.find("content.xml").is_some() && z.find("[Content_Types].xml").is_none())
+                && z.find("xl/workbook.bin").is_none()
+        })
 }
 
 pub(crate) fn pick_sheets(path: &str, all: Vec<RawSheet>) -> WorkbookSheets {
@@ -480,79 +228,4 @@ pub(crate) fn pick_sheets(path: &str, all: Vec<RawSheet>) -> WorkbookSheets {
         ));
     }
     (out, warnings)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn guard(chunks: &[&[u8]]) -> Result<(), u64> {
-        let mut g = CsvGuard::new(io::empty());
-        for c in chunks {
-            if let Err(e) = g.scan(c) {
-                let line = e
-                    .into_inner()
-                    .and_then(|x| x.downcast::<CsvRecordTooLong>().ok())
-                    .map_or(0, |t| t.line);
-                return Err(line);
-            }
-        }
-        Ok(())
-    }
-
-    #[test]
-    fn the_record_guard_follows_quotes_across_reads() {
-        let line = [vec![b'a'; 1000], b"\n".to_vec()].concat();
-        let many: Vec<u8> = line.iter().copied().cycle().take(3 << 20).collect();
-        assert_eq!(guard(&[&many]), Ok(()));
-        // A quoted field with line breaks is one record, however it is
-        // split into reads; the error names the line it starts on.
-        let quoted = [b"x\ny\n\"".to_vec(), many.clone(), b"\"\n".to_vec()].concat();
-        assert_eq!(guard(&[&quoted]), Err(3));
-        let (a, b) = quoted.split_at(5);
-        assert_eq!(guard(&[a, b]), Err(3));
-        // Doubled quotes stay inside; a stray quote mid-field is text.
-        let escaped = [b"\"a\"\"".to_vec(), many.clone()].concat();
-        assert_eq!(guard(&[&escaped]), Err(1));
-        let stray = [b"ab\"c".to_vec(), many].concat();
-        assert_eq!(guard(&[&stray]), Ok(()));
-    }
-
-    #[test]
-    fn csv_fields_rows_and_the_bom() {
-        let s = read_csv_bytes(
-            "x.csv",
-            Kind::Outages,
-            b"\xEF\xBB\xBFservice,start\na,\"b\nc\"\n\n d ,\n",
-        )
-        .unwrap()
-        .unwrap();
-        assert_eq!(s.header, ["service", "start"]);
-        assert_eq!(s.header_row, 1);
-        assert_eq!(
-            s.rows,
-            vec![
-                (2, vec![Cell::Text("a".into()), Cell::Text("b\nc".into())]),
-                // The csv crate's position: taken before the blank line
-                // is skipped.
-                (4, vec![Cell::Text(" d ".into()), Cell::Text(String::new())]),
-            ]
-        );
-        // Row numbers are the csv crate's record positions, as before the
-        // guard (with CRLF line ends that crate counts a record's line
-        // before its LF is read: one less).
-        let crlf = b"service,start\r\na,b\r\n";
-        let s = read_csv_bytes("x.csv", Kind::Outages, crlf)
-            .unwrap()
-            .unwrap();
-        let theirs: Vec<u64> = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(&crlf[..])
-            .records()
-            .map(|r| r.unwrap().position().unwrap().line())
-            .collect();
-        assert_eq!(theirs, [1, 1]);
-        assert_eq!((s.header_row, s.rows[0].0), (1, 1));
-    }
 }

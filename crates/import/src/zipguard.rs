@@ -313,7 +313,7 @@ impl XmlRunGuard {
 
     /// Text, up to and including the next `<`.
     fn text(&mut self, rest: &[u8]) -> Result<usize, GuardError> {
-        match memchr::memchr(b'<', rest) {
+        match find(rest, |c| c == b'<', |h| memchr::memchr(b'<', h)) {
             Some(k) => {
                 self.grow(k)?;
                 self.state = Lex::Open;
@@ -352,7 +352,8 @@ impl XmlRunGuard {
 
     /// In a tag, up to its `>` or an attribute value's opening quote.
     fn tag(&mut self, rest: &[u8]) -> Result<usize, GuardError> {
-        match memchr::memchr3(b'>', b'"', b'\'', rest) {
+        let stop = |c: u8| c == b'>' || c == b'"' || c == b'\'';
+        match find(rest, stop, |h| memchr::memchr3(b'>', b'"', b'\'', h)) {
             Some(k) => {
                 self.grow(k + 1)?;
                 let c = rest[k];
@@ -370,7 +371,7 @@ impl XmlRunGuard {
 
     /// In an attribute value quoted with `q`, up to its closing quote.
     fn quoted(&mut self, q: u8, rest: &[u8]) -> Result<usize, GuardError> {
-        match memchr::memchr(q, rest) {
+        match find(rest, |c| c == q, |h| memchr::memchr(q, h)) {
             Some(k) => {
                 self.grow(k + 1)?;
                 self.state = Lex::Tag(None);
@@ -409,6 +410,24 @@ impl XmlRunGuard {
         }
         Ok(k + 1)
     }
+}
+
+/// The first byte of `hay` that `stop` accepts. Markup tokens are a few
+/// bytes apart, where setting up a vector search costs more than it finds,
+/// so the first bytes are looked at one by one and only a longer run goes
+/// to `search` (issue 15).
+#[inline]
+fn find(
+    hay: &[u8],
+    stop: impl Fn(u8) -> bool,
+    search: impl Fn(&[u8]) -> Option<usize>,
+) -> Option<usize> {
+    const SHORT: usize = 24;
+    let head = hay.get(..SHORT).unwrap_or(hay);
+    if let Some(k) = head.iter().position(|&c| stop(c)) {
+        return Some(k);
+    }
+    search(hay.get(head.len()..)?).map(|k| k + head.len())
 }
 
 /// The guard that stopped a read, if it was one of ours.

@@ -2,8 +2,8 @@
 //! fields and the previous entry's hash. `verify` recomputes the chain and
 //! names the first entry that was altered, removed or reordered.
 
-use crate::{Ctx, StoreError};
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::db::Conn;
+use crate::{params, Ctx, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -37,19 +37,13 @@ fn entry_hash(
 
 /// Appends one entry; call inside the transaction that makes the change.
 pub fn append(
-    conn: &Connection,
+    conn: &Conn,
     ctx: &Ctx,
     action: &str,
     subject: &str,
     details: &serde_json::Value,
 ) -> Result<(), StoreError> {
-    let head: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM audit_head WHERE one = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()
-        .map_err(StoreError::Sql)?;
-    let (prev_seq, prev_hash) = head.unwrap_or((0, GENESIS.to_string()));
+    let (prev_seq, prev_hash) = head(conn)?.unwrap_or((0, GENESIS.to_string()));
     let seq = prev_seq + 1;
     let at = crate::fmt_time(ctx.now);
     let details = details.to_string();
@@ -57,11 +51,16 @@ pub fn append(
     conn.execute(
         "INSERT INTO audit (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![seq, at, ctx.actor, action, subject, details, prev_hash, hash],
-    )
-    .map_err(StoreError::Sql)?;
-    conn.execute("INSERT INTO audit_head (one, seq, hash) VALUES (1, ?1, ?2) ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, hash = excluded.hash", params![seq, hash])
-        .map_err(StoreError::Sql)?;
+    )?;
+    conn.execute("INSERT INTO audit_head (one, seq, hash) VALUES (1, ?1, ?2) ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, hash = excluded.hash", params![seq, hash])?;
     Ok(())
+}
+
+/// The chain's newest entry (seq, hash), if any.
+pub(crate) fn head(conn: &Conn) -> Result<Option<(i64, String)>, StoreError> {
+    conn.query_opt("SELECT seq, hash FROM audit_head WHERE one = 1", params![])?
+        .map(|r| Ok((r.get(0)?, r.get(1)?)))
+        .transpose()
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS, PartialEq, Eq)]
@@ -93,30 +92,31 @@ pub struct Verification {
     pub claims_checked: i64,
 }
 
-pub fn list(conn: &Connection, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-    let mut st = conn
-        .prepare(
-            "SELECT seq, at, actor, action, subject, details FROM audit ORDER BY seq DESC LIMIT ?1",
-        )
-        .map_err(StoreError::Sql)?;
-    let rows = st
-        .query_map([limit], |r| {
-            Ok(AuditEntry {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                subject: r.get(4)?,
-                details: r.get(5)?,
-            })
+pub fn list(conn: &Conn, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+    conn.query(
+        "SELECT seq, at, actor, action, subject, details FROM audit ORDER BY seq DESC LIMIT ?1",
+        params![limit],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(AuditEntry {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            subject: r.get(4)?,
+            details: r.get(5)?,
         })
-        .map_err(StoreError::Sql)?;
-    rows.collect::<Result<_, _>>().map_err(StoreError::Sql)
+    })
+    .collect()
 }
 
-fn verify_chain(conn: &Connection) -> Result<Verification, StoreError> {
-    let mut st = conn.prepare("SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit ORDER BY rowid").map_err(StoreError::Sql)?;
-    let mut rows = st.query([]).map_err(StoreError::Sql)?;
+fn verify_chain(conn: &Conn) -> Result<Verification, StoreError> {
+    // In storage order (SQLite's rowid is `seq`; PostgreSQL's is `seq`).
+    let rows = conn.query(
+        "SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit ORDER BY seq",
+        params![],
+    )?;
     let mut expected_seq = 1i64;
     let mut prev = GENESIS.to_string();
     let mut count = 0;
@@ -130,7 +130,7 @@ fn verify_chain(conn: &Connection) -> Result<Verification, StoreError> {
             claims_checked: 0,
         })
     };
-    while let Some(r) = rows.next().map_err(StoreError::Sql)? {
+    for r in &rows {
         let (seq, at, actor, action, subject, details, prev_hash, hash): (
             i64,
             String,
@@ -141,14 +141,14 @@ fn verify_chain(conn: &Connection) -> Result<Verification, StoreError> {
             String,
             String,
         ) = (
-            r.get(0).map_err(StoreError::Sql)?,
-            r.get(1).map_err(StoreError::Sql)?,
-            r.get(2).map_err(StoreError::Sql)?,
-            r.get(3).map_err(StoreError::Sql)?,
-            r.get(4).map_err(StoreError::Sql)?,
-            r.get(5).map_err(StoreError::Sql)?,
-            r.get(6).map_err(StoreError::Sql)?,
-            r.get(7).map_err(StoreError::Sql)?,
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
         );
         count += 1;
         if seq != expected_seq {
@@ -174,13 +174,7 @@ fn verify_chain(conn: &Connection) -> Result<Verification, StoreError> {
         prev = hash;
         expected_seq += 1;
     }
-    let head: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM audit_head WHERE one = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()
-        .map_err(StoreError::Sql)?;
-    match head {
+    match head(conn)? {
         Some((seq, hash)) if seq != expected_seq - 1 || hash != prev => fail(
             count,
             format!(
@@ -201,7 +195,7 @@ fn verify_chain(conn: &Connection) -> Result<Verification, StoreError> {
 }
 
 /// Checks the chain, then the records it vouches for (see [`crate::seals`]).
-pub fn verify(conn: &Connection) -> Result<Verification, StoreError> {
+pub fn verify(conn: &Conn) -> Result<Verification, StoreError> {
     let mut v = verify_chain(conn)?;
     let r = crate::seals::check(conn)?;
     v.statements_checked = r.statements;

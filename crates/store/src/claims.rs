@@ -5,9 +5,8 @@
 //! to forfeited (deadline passed) or disputed. For vendor contracts this is
 //! the list of credits we must claim in time.
 
-use crate::{audit, sql, ClaimState, Ctx, Library, StoreError};
+use crate::{audit, params, ClaimState, Ctx, Library, StoreError};
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::json;
 
@@ -66,46 +65,41 @@ impl Library {
         today: NaiveDate,
         f: &ClaimFilter,
     ) -> Result<Vec<ClaimInfo>, StoreError> {
-        let mut st = self
-            .conn()
-            .prepare(
+        let rows = self.conn().query(
                 "SELECT c.id, s.number, c.contract_id, v.counterparty, c.period, c.direction, c.currency, c.amount, c.deadline, c.state, c.claimed_on, c.claim_ref, c.invoice_ref, c.note, c.updated_at
                  FROM claims c JOIN statements s ON s.id = c.statement_id JOIN contract_versions v ON v.id = s.version_id
-                 WHERE s.status = 'final' AND (?1 = 0 OR c.state IN ('eligible', 'claimed', 'disputed')) AND (?2 IS NULL OR c.direction = ?2)
+                 WHERE s.status = 'final' AND (?1 = 0 OR c.state IN ('eligible', 'claimed', 'disputed')) AND (CAST(?2 AS TEXT) IS NULL OR c.direction = ?2)
                  ORDER BY c.deadline IS NULL, c.deadline, c.id",
-            )
-            .map_err(sql)?;
-        let rows = st
-            .query_map(
                 params![f.open_only as i64, f.direction.map(|d| d.name())],
-                |r| {
-                    let deadline: Option<String> = r.get(8)?;
-                    let days_left = deadline
-                        .as_deref()
-                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                        .map(|d| (d - today).num_days());
-                    Ok(ClaimInfo {
-                        id: r.get(0)?,
-                        statement: r.get(1)?,
-                        contract: r.get(2)?,
-                        counterparty: r.get(3)?,
-                        period: r.get(4)?,
-                        direction: crate::domain::direction_at(r, 5)?,
-                        currency: r.get(6)?,
-                        amount: r.get(7)?,
-                        deadline,
-                        days_left,
-                        state: r.get(9)?,
-                        claimed_on: r.get(10)?,
-                        claim_ref: r.get(11)?,
-                        invoice_ref: r.get(12)?,
-                        note: r.get(13)?,
-                        updated_at: r.get(14)?,
-                    })
-                },
-            )
-            .map_err(sql)?;
-        let all: Vec<ClaimInfo> = rows.collect::<Result<_, _>>().map_err(sql)?;
+            )?;
+        let all = rows
+            .iter()
+            .map(|r| {
+                let deadline: Option<String> = r.get(8)?;
+                let days_left = deadline
+                    .as_deref()
+                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                    .map(|d| (d - today).num_days());
+                Ok(ClaimInfo {
+                    id: r.get(0)?,
+                    statement: r.get(1)?,
+                    contract: r.get(2)?,
+                    counterparty: r.get(3)?,
+                    period: r.get(4)?,
+                    direction: r.get(5)?,
+                    currency: r.get(6)?,
+                    amount: r.get(7)?,
+                    deadline,
+                    days_left,
+                    state: r.get(9)?,
+                    claimed_on: r.get(10)?,
+                    claim_ref: r.get(11)?,
+                    invoice_ref: r.get(12)?,
+                    note: r.get(13)?,
+                    updated_at: r.get(14)?,
+                })
+            })
+            .collect::<Result<Vec<ClaimInfo>, StoreError>>()?;
         Ok(all
             .into_iter()
             .filter(|c| {
@@ -129,9 +123,9 @@ impl Library {
         // state, so no update is ever lost.
         self.write(|tx| {
             let row: Option<(ClaimState, Option<String>, String, String)> = tx
-                .query_row("SELECT c.state, c.deadline, s.number, c.updated_at FROM claims c JOIN statements s ON s.id = c.statement_id WHERE c.id = ?1 AND s.status = 'final'", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                .optional()
-                .map_err(sql)?;
+                .query_opt("SELECT c.state, c.deadline, s.number, c.updated_at FROM claims c JOIN statements s ON s.id = c.statement_id WHERE c.id = ?1 AND s.status = 'final'", params![id])?
+                .map(|r| Ok::<_, StoreError>((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .transpose()?;
             let Some((state, deadline, number, updated_at)) = row else {
                 return Err(StoreError::NotFound {
                     what: "open claim",
@@ -147,8 +141,7 @@ impl Library {
             let n = tx.execute(
                 "UPDATE claims SET state = ?1, claimed_on = coalesce(?2, claimed_on), claim_ref = coalesce(?3, claim_ref), invoice_ref = coalesce(?4, invoice_ref), note = coalesce(?5, note), updated_at = ?6 WHERE id = ?7 AND state = ?8",
                 params![u.state, set_date, u.reference, u.invoice, u.note, at, id, state],
-            )
-            .map_err(sql)?;
+            )?;
             if n != 1 {
                 return Err(StoreError::Conflict(format!("claim {id} changed while it was being updated; nothing was written")));
             }

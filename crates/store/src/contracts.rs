@@ -4,9 +4,9 @@
 //! only to its months and the earlier terms resume after it. Versions are
 //! never edited (the schema refuses).
 
-use crate::{audit, sha256_hex, sql, Ctx, Library, StoreError};
+use crate::db::Conn;
+use crate::{audit, params, sha256_hex, Backend, Ctx, Library, StoreError};
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 use serde_json::json;
 use sla_engine::Terms;
@@ -89,7 +89,7 @@ struct NewVersion<'a> {
 }
 
 fn insert_version(
-    tx: &Transaction,
+    tx: &Conn,
     ctx: &Ctx,
     terms: &Terms,
     text: &str,
@@ -102,9 +102,9 @@ fn insert_version(
         reason,
     } = v;
     let c = &terms.contract;
-    tx.execute(
+    let id = tx.insert_id(
         "INSERT INTO contract_versions (contract_id, version, terms_toml, terms_sha256, applies_from, applies_to, title, counterparty, direction, currency, timezone, owner, governing_law, sla_count, author, reason, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING id",
         params![
             c.id,
             version,
@@ -124,11 +124,9 @@ fn insert_version(
             reason,
             crate::fmt_time(ctx.now)
         ],
-    )
-    .map_err(sql)?;
-    let id = tx.last_insert_rowid();
+    )?;
     for s in &terms.services {
-        tx.execute("INSERT INTO contract_services (version_id, service_id, name, monthly_fee) VALUES (?1, ?2, ?3, ?4)", params![id, s.id, s.name, s.monthly_fee.to_string()]).map_err(sql)?;
+        tx.execute("INSERT INTO contract_services (version_id, service_id, name, monthly_fee) VALUES (?1, ?2, ?3, ?4)", params![id, s.id, s.name, s.monthly_fee.to_string()])?;
     }
     Ok(id)
 }
@@ -161,11 +159,11 @@ impl Library {
         }
         let id = terms.contract.id.clone();
         let out = self.write(|tx| {
-            let exists: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM contracts WHERE id = ?1)", [&id], |r| r.get(0)).map_err(sql)?;
+            let exists: bool = tx.query_one("SELECT EXISTS (SELECT 1 FROM contracts WHERE id = ?1)", params![id])?.get(0)?;
             if exists {
                 return Err(StoreError::Conflict(format!("contract `{id}` is already in the library: use `contracts amend` to change its terms")));
             }
-            tx.execute("INSERT INTO contracts (id, created_at, created_by) VALUES (?1, ?2, ?3)", params![id, crate::fmt_time(ctx.now), ctx.actor]).map_err(sql)?;
+            tx.execute("INSERT INTO contracts (id, created_at, created_by) VALUES (?1, ?2, ?3)", params![id, crate::fmt_time(ctx.now), ctx.actor])?;
             let c = &terms.contract;
             let vid = insert_version(tx, ctx, &terms, &text, NewVersion { version: 1, from: c.effective_from, to: c.effective_to, reason: "original terms" })?;
             audit::append(tx, ctx, "contract.add", &id, &json!({ "version": 1, "version_id": vid, "file": terms_path, "terms_sha256": sha256_hex(text.as_bytes()) }))?;
@@ -183,7 +181,12 @@ impl Library {
     }
 
     /// Writes a document under its hash; true when this call created it.
+    /// A PostgreSQL library keeps the bytes in the database instead, in
+    /// the transaction that records the document ([`insert_document`]).
     fn store_blob(&self, doc: &Document) -> Result<bool, StoreError> {
+        if self.backend() == Backend::Postgres {
+            return Ok(false);
+        }
         let stored = self.dir().join("documents").join(&doc.sha);
         if stored.exists() {
             return Ok(false);
@@ -260,7 +263,7 @@ impl Library {
             return Err(StoreError::Conflict("an amendment needs a reason".into()));
         }
         self.write(|tx| {
-            let current: Option<i64> = tx.query_row("SELECT MAX(version) FROM contract_versions WHERE contract_id = ?1", [id], |r| r.get(0)).map_err(sql)?;
+            let current: Option<i64> = tx.query_one("SELECT MAX(version) FROM contract_versions WHERE contract_id = ?1", params![id])?.get(0)?;
             let Some(current) = current else { return Err(StoreError::NotFound { what: "contract", id: id.into() }) };
             let version = current + 1;
             let vid = insert_version(tx, ctx, terms, text, NewVersion { version, from, to, reason: reason.trim() })?;
@@ -270,12 +273,11 @@ impl Library {
     }
 
     pub fn versions(&self, id: &str) -> Result<Vec<VersionInfo>, StoreError> {
-        let mut st = self
+        let v: Vec<VersionInfo> = self
             .conn()
-            .prepare("SELECT id, version, applies_from, applies_to, author, reason, created_at, terms_sha256 FROM contract_versions WHERE contract_id = ?1 ORDER BY version")
-            .map_err(sql)?;
-        let v: Vec<VersionInfo> = st
-            .query_map([id], |r| {
+            .query("SELECT id, version, applies_from, applies_to, author, reason, created_at, terms_sha256 FROM contract_versions WHERE contract_id = ?1 ORDER BY version", params![id])?
+            .iter()
+            .map(|r| {
                 Ok(VersionInfo {
                     id: r.get(0)?,
                     version: r.get(1)?,
@@ -287,9 +289,7 @@ impl Library {
                     terms_sha256: r.get(7)?,
                 })
             })
-            .map_err(sql)?
-            .collect::<Result<_, _>>()
-            .map_err(sql)?;
+            .collect::<Result<_, StoreError>>()?;
         if v.is_empty() {
             return Err(StoreError::NotFound {
                 what: "contract",
@@ -307,13 +307,12 @@ impl Library {
             None => self.versions(id)?.last().map(|v| v.version).unwrap_or(1),
         };
         self.conn()
-            .query_row(
+            .query_opt(
                 "SELECT terms_toml FROM contract_versions WHERE contract_id = ?1 AND version = ?2",
                 params![id, v],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql)?
+            )?
+            .map(|r| r.get(0))
+            .transpose()?
             .ok_or_else(|| StoreError::NotFound {
                 what: "contract version",
                 id: format!("{id} v{v}"),
@@ -349,32 +348,24 @@ impl Library {
         last: NaiveDate,
     ) -> Result<Option<(i64, i64)>, StoreError> {
         self.conn()
-            .query_row(
+            .query_opt(
                 "SELECT id, version FROM contract_versions WHERE contract_id = ?1 AND applies_from <= ?3 AND (applies_to IS NULL OR applies_to >= ?2) ORDER BY version DESC LIMIT 1",
                 params![id, first.to_string(), last.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(sql)
+            )?
+            .map(|r| Ok((r.get(0)?, r.get(1)?)))
+            .transpose()
     }
 
     pub fn contract_ids(&self) -> Result<Vec<String>, StoreError> {
-        let mut st = self
-            .conn()
-            .prepare("SELECT id FROM contracts ORDER BY id")
-            .map_err(sql)?;
-        let v = st
-            .query_map([], |r| r.get(0))
-            .map_err(sql)?
-            .collect::<Result<_, _>>()
-            .map_err(sql)?;
-        Ok(v)
+        self.conn()
+            .query("SELECT id FROM contracts ORDER BY id", params![])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
     }
 
     pub fn list_contracts(&self, f: &ContractFilter) -> Result<Vec<ContractSummary>, StoreError> {
-        let mut st = self
-            .conn()
-            .prepare(
+        let rows = self.conn().query(
                 "SELECT v.contract_id, v.title, v.counterparty, v.direction, v.currency, v.owner, v.governing_law,
                         (SELECT COUNT(*) FROM contract_versions x WHERE x.contract_id = v.contract_id), v.sla_count,
                         (SELECT s.period || ' ' || s.status FROM statements s WHERE s.contract_id = v.contract_id AND s.status <> 'superseded' ORDER BY s.period DESC, s.id DESC LIMIT 1),
@@ -382,21 +373,17 @@ impl Library {
                         st.status
                  FROM contract_versions v
                  JOIN (SELECT contract_id,
-                              CASE WHEN ?4 IS NULL THEN 'active'
+                              CASE WHEN CAST(?4 AS TEXT) IS NULL THEN 'active'
                                    WHEN MIN(applies_from) > ?4 THEN 'upcoming'
-                                   WHEN SUM(applies_to IS NULL) = 0 AND MAX(applies_to) < ?4 THEN 'ended'
+                                   WHEN SUM(CASE WHEN applies_to IS NULL THEN 1 ELSE 0 END) = 0 AND MAX(applies_to) < ?4 THEN 'ended'
                                    ELSE 'active' END AS status
                        FROM contract_versions GROUP BY contract_id) st ON st.contract_id = v.contract_id
                  WHERE v.version = (SELECT MAX(version) FROM contract_versions y WHERE y.contract_id = v.contract_id)
-                   AND (?5 IS NULL OR st.status = ?5)
-                   AND (?1 IS NULL OR lower(v.contract_id || ' ' || ifnull(v.title, '') || ' ' || ifnull(v.counterparty, '') || ' ' || ifnull(v.owner, '') || ' ' || ifnull(v.governing_law, '')) LIKE '%' || lower(?1) || '%')
-                   AND (?2 IS NULL OR v.direction = ?2)
-                   AND (?3 IS NULL OR lower(v.counterparty) = lower(?3))
+                   AND (CAST(?5 AS TEXT) IS NULL OR st.status = ?5)
+                   AND (CAST(?1 AS TEXT) IS NULL OR lower(v.contract_id || ' ' || coalesce(v.title, '') || ' ' || coalesce(v.counterparty, '') || ' ' || coalesce(v.owner, '') || ' ' || coalesce(v.governing_law, '')) LIKE '%' || lower(?1) || '%')
+                   AND (CAST(?2 AS TEXT) IS NULL OR v.direction = ?2)
+                   AND (CAST(?3 AS TEXT) IS NULL OR lower(v.counterparty) = lower(?3))
                  ORDER BY v.contract_id",
-            )
-            .map_err(sql)?;
-        let rows = st
-            .query_map(
                 params![
                     f.search,
                     f.direction.map(|d| d.name()),
@@ -404,25 +391,25 @@ impl Library {
                     f.today.map(|d| d.to_string()),
                     f.status
                 ],
-                |r| {
-                    Ok(ContractSummary {
-                        id: r.get(0)?,
-                        title: r.get(1)?,
-                        counterparty: r.get(2)?,
-                        direction: crate::domain::direction_at(r, 3)?,
-                        currency: r.get(4)?,
-                        owner: r.get(5)?,
-                        governing_law: r.get(6)?,
-                        versions: r.get(7)?,
-                        sla_terms: r.get(8)?,
-                        last_statement: r.get(9)?,
-                        next_claim_deadline: r.get(10)?,
-                        status: r.get(11)?,
-                    })
-                },
-            )
-            .map_err(sql)?;
-        rows.collect::<Result<_, _>>().map_err(sql)
+            )?;
+        rows.iter()
+            .map(|r| {
+                Ok(ContractSummary {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    counterparty: r.get(2)?,
+                    direction: r.get(3)?,
+                    currency: r.get(4)?,
+                    owner: r.get(5)?,
+                    governing_law: r.get(6)?,
+                    versions: r.get(7)?,
+                    sla_terms: r.get(8)?,
+                    last_statement: r.get(9)?,
+                    next_claim_deadline: r.get(10)?,
+                    status: r.get(11)?,
+                })
+            })
+            .collect()
     }
 
     /// Copies a document (the signed contract, an amendment) into the
@@ -449,9 +436,10 @@ impl Library {
     }
 
     pub fn documents(&self, id: &str) -> Result<Vec<DocumentInfo>, StoreError> {
-        let mut st = self.conn().prepare("SELECT id, file_name, sha256, size_bytes, added_by, added_at FROM documents WHERE contract_id = ?1 ORDER BY id").map_err(sql)?;
-        let v = st
-            .query_map([id], |r| {
+        self.conn()
+            .query("SELECT id, file_name, sha256, size_bytes, added_by, added_at FROM documents WHERE contract_id = ?1 ORDER BY id", params![id])?
+            .iter()
+            .map(|r| {
                 Ok(DocumentInfo {
                     id: r.get(0)?,
                     file_name: r.get(1)?,
@@ -461,10 +449,7 @@ impl Library {
                     added_at: r.get(5)?,
                 })
             })
-            .map_err(sql)?
-            .collect::<Result<_, _>>()
-            .map_err(sql)?;
-        Ok(v)
+            .collect()
     }
 }
 
@@ -490,18 +475,18 @@ fn read_document(file: &str) -> Result<Document, StoreError> {
     })
 }
 
-fn insert_document(
-    tx: &rusqlite::Transaction,
-    ctx: &Ctx,
-    id: &str,
-    d: &Document,
-) -> Result<(), StoreError> {
+fn insert_document(tx: &Conn, ctx: &Ctx, id: &str, d: &Document) -> Result<(), StoreError> {
     let at = crate::fmt_time(ctx.now);
     tx.execute(
         "INSERT INTO documents (contract_id, file_name, sha256, size_bytes, added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (contract_id, sha256) DO NOTHING",
         params![id, d.name, d.sha, d.bytes.len() as i64, ctx.actor, at],
-    )
-    .map_err(sql)?;
+    )?;
+    if tx.backend() == Backend::Postgres {
+        tx.execute(
+            "INSERT INTO document_blobs (sha256, bytes) VALUES (?1, ?2) ON CONFLICT (sha256) DO NOTHING",
+            params![d.sha, d.bytes],
+        )?;
+    }
     audit::append(
         tx,
         ctx,

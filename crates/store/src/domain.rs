@@ -2,7 +2,6 @@
 //! claim's state, parsed once (from the database or the user) and compared
 //! as values, never as strings. Their text forms are the schema's.
 
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use serde::{Deserialize, Serialize};
 
 /// Where a statement is in its life: a draft may be recomputed; a final
@@ -92,47 +91,18 @@ impl ClaimState {
 
 pub use sla_engine::terms::Direction;
 
-/// A direction column (`customer`, `vendor`, or NULL when the terms do not
-/// say); any other text in it is an error, not a silent "not set".
-pub(crate) fn direction_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<Direction>> {
-    match r.get::<_, Option<String>>(i)? {
-        None => Ok(None),
-        Some(s) => Direction::parse(&s).map(Some).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(
-                i,
-                rusqlite::types::Type::Text,
-                format!("`{s}` is not a direction").into(),
-            )
-        }),
-    }
-}
-
 macro_rules! text_enum {
-    ($t:ty, $what:literal) => {
+    ($t:ty) => {
         impl std::fmt::Display for $t {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
-
-        impl FromSql for $t {
-            fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
-                let s = v.as_str()?;
-                Self::parse(s)
-                    .ok_or_else(|| FromSqlError::Other(format!("`{s}` is not a {}", $what).into()))
-            }
-        }
-
-        impl ToSql for $t {
-            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-                Ok(ToSqlOutput::from(self.as_str()))
-            }
-        }
     };
 }
 
-text_enum!(StatementStatus, "statement status");
-text_enum!(ClaimState, "claim state");
+text_enum!(StatementStatus);
+text_enum!(ClaimState);
 
 #[cfg(test)]
 mod tests {

@@ -13,6 +13,14 @@ pub enum StoreError {
     Open { path: String, message: String },
     #[error("library database error: {0}")]
     Sql(#[source] rusqlite::Error),
+    #[error("library database error (PostgreSQL): {}", pg_message(.0))]
+    Pg(#[source] postgres::Error),
+    #[error("library database error: column {column}: {message}")]
+    Decode { column: usize, message: String },
+    /// The database refused the write for this user (a PostgreSQL grant:
+    /// an auditor reads and verifies but never writes).
+    #[error("the database refused this for {user}: {what}")]
+    Denied { user: String, what: String },
     #[error("cannot read {path}: {source}")]
     Io {
         path: String,
@@ -36,4 +44,33 @@ pub enum StoreError {
 
 pub fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
+/// The server's own message (with its detail) rather than the client's
+/// generic "db error".
+fn pg_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => match db.detail() {
+            Some(d) => format!("{} ({d})", db.message()),
+            None => db.message().to_string(),
+        },
+        // The client's own errors say what failed; the cause says why
+        // (connection refused, certificate not trusted).
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        },
+    }
+}
+
+/// A PostgreSQL error as the store reports it: a lock not granted in time
+/// is "busy", like SQLite's.
+pub fn pg(e: postgres::Error) -> StoreError {
+    use postgres::error::SqlState;
+    match e.code() {
+        Some(c) if *c == SqlState::LOCK_NOT_AVAILABLE => StoreError::Busy {
+            path: String::from("(library)"),
+        },
+        _ => StoreError::Pg(e),
+    }
 }

@@ -4,12 +4,15 @@
 //! that says so. Rows from different monitors stay side by side; the engine
 //! merges them.
 
-use crate::{audit, sql, Ctx, Library, StoreError};
-use rusqlite::{params, OptionalExtension};
+use crate::db::{Conn, Row, Value};
+use crate::{audit, params, Ctx, Library, StoreError};
 use serde::Serialize;
 use serde_json::json;
+use sla_engine::events::RequestRow;
 use sla_engine::{Events, IncidentRow, MaintenanceRow, Origin, OutageRow};
+use std::collections::HashSet;
 use std::str::FromStr;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS, PartialEq, Eq)]
 #[ts(export)]
@@ -24,6 +27,10 @@ pub struct ImportInfo {
     pub outage_rows: i64,
     pub maintenance_rows: i64,
     pub incident_rows: i64,
+    /// Request-count rows (terms v2 section 8).
+    pub request_rows: i64,
+    /// When it was withdrawn (issue 16); its rows no longer count.
+    pub withdrawn_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -98,7 +105,9 @@ impl Library {
         let (contract, sha, file_name) = (req.contract, req.sha256, req.file_name);
         let mapping_json = &req.mapping;
         let ev = req.events;
-        let total = (ev.outages.len() + ev.maintenance.len() + ev.incidents.len()) as u64;
+        let total =
+            (ev.outages.len() + ev.maintenance.len() + ev.incidents.len() + ev.requests.len())
+                as u64;
         let started = std::time::Instant::now();
         let at = crate::fmt_time(ctx.now);
         let id = self.write(|tx| {
@@ -107,12 +116,10 @@ impl Library {
             if let Some(existing) = import_id_by_sha(tx, contract, sha)? {
                 return Ok(Err(existing));
             }
-            tx.execute(
-                "INSERT INTO imports (contract_id, file_name, sha256, source_label, importer, imported_at, outage_rows, maintenance_rows, incident_rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![contract, file_name, sha, req.source_label, ctx.actor, at, ev.outages.len() as i64, ev.maintenance.len() as i64, ev.incidents.len() as i64],
-            )
-            .map_err(sql)?;
-            let id = tx.last_insert_rowid();
+            let id = tx.insert_id(
+                "INSERT INTO imports (contract_id, file_name, sha256, source_label, importer, imported_at, outage_rows, maintenance_rows, incident_rows, request_rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+                params![contract, file_name, sha, req.source_label, ctx.actor, at, ev.outages.len() as i64, ev.maintenance.len() as i64, ev.incidents.len() as i64, ev.requests.len() as i64],
+            )?;
             let mut done = 0u64;
             let mut tick = |done: u64| -> Result<(), StoreError> {
                 if done.is_multiple_of(PROGRESS_EVERY) || done == total {
@@ -123,26 +130,13 @@ impl Library {
                 }
                 Ok(())
             };
-            {
-                let mut st = tx.prepare("INSERT INTO outages (import_id, sheet, row_number, service, start_utc, end_utc, impact, cause, source, ref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)").map_err(sql)?;
-                for o in &ev.outages {
-                    st.execute(params![id, o.origin.sheet, o.origin.row, o.service, o.start, o.end, o.impact.to_string(), o.cause, o.source, o.reference]).map_err(sql)?;
-                    done += 1;
-                    tick(done)?;
-                }
-                let mut st = tx.prepare("INSERT INTO maintenance (import_id, sheet, row_number, service, start_utc, end_utc, notified_utc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)").map_err(sql)?;
-                for m in &ev.maintenance {
-                    st.execute(params![id, m.origin.sheet, m.origin.row, m.service, m.start, m.end, m.notified_at]).map_err(sql)?;
-                    done += 1;
-                    tick(done)?;
-                }
-                let mut st = tx.prepare("INSERT INTO incident_events (import_id, sheet, row_number, incident, service, severity, at_utc, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)").map_err(sql)?;
-                for r in &ev.incidents {
-                    st.execute(params![id, r.origin.sheet, r.origin.row, r.incident, r.service, r.severity, r.at, r.status]).map_err(sql)?;
-                    done += 1;
-                    tick(done)?;
-                }
-            }
+            // Parameters are made one insert at a time, never for the whole
+            // file at once (issue 15: a million rows held twice).
+            insert_rows(tx, "outages (import_id, sheet, row_number, service, start_utc, end_utc, impact, cause, source, ref)", &ev.outages, |o| Ok(params![id, o.origin.sheet, o.origin.row, o.service, o.start, o.end, o.impact.to_string(), o.cause, o.source, o.reference].to_vec()), &mut done, &mut tick)?;
+            insert_rows(tx, "maintenance (import_id, sheet, row_number, service, start_utc, end_utc, notified_utc)", &ev.maintenance, |m| Ok(params![id, m.origin.sheet, m.origin.row, m.service, m.start, m.end, m.notified_at].to_vec()), &mut done, &mut tick)?;
+            insert_rows(tx, "incident_events (import_id, sheet, row_number, incident, service, severity, at_utc, status)", &ev.incidents, |r| Ok(params![id, r.origin.sheet, r.origin.row, r.incident, r.service, r.severity, r.at, r.status].to_vec()), &mut done, &mut tick)?;
+            let count = |r: &RequestRow, n: u64| i64::try_from(n).map_err(|_| StoreError::Conflict(format!("{}: {n} requests is more than a library holds in one row", r.origin)));
+            insert_rows(tx, "request_counts (import_id, sheet, row_number, service, start_utc, end_utc, good, total)", &ev.requests, |r| Ok(params![id, r.origin.sheet, r.origin.row, r.service, r.start, r.end, count(r, r.good)?, count(r, r.total)?].to_vec()), &mut done, &mut tick)?;
             if total == 0 {
                 tick(0)?;
             }
@@ -175,11 +169,12 @@ impl Library {
 
     pub fn import_info(&self, id: i64) -> Result<ImportInfo, StoreError> {
         self.conn()
-            .query_row(
-                "SELECT id, contract_id, file_name, sha256, source_label, importer, imported_at, outage_rows, maintenance_rows, incident_rows FROM imports WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok(ImportInfo {
+            .query_opt(
+                "SELECT id, contract_id, file_name, sha256, source_label, importer, imported_at, outage_rows, maintenance_rows, incident_rows, request_rows, (SELECT withdrawn_at FROM import_withdrawals w WHERE w.import_id = imports.id) FROM imports WHERE id = ?1",
+                params![id],
+            )?
+            .map(|r| {
+                    Ok::<_, StoreError>(ImportInfo {
                         id: r.get(0)?,
                         contract: r.get(1)?,
                         file_name: r.get(2)?,
@@ -190,24 +185,24 @@ impl Library {
                         outage_rows: r.get(7)?,
                         maintenance_rows: r.get(8)?,
                         incident_rows: r.get(9)?,
+                        request_rows: r.get(10)?,
+                        withdrawn_at: r.get(11)?,
                     })
-                },
-            )
-            .optional()
-            .map_err(sql)?
+            })
+            .transpose()?
             .ok_or_else(|| StoreError::NotFound { what: "import", id: id.to_string() })
     }
 
     pub fn imports(&self, contract: &str) -> Result<Vec<ImportInfo>, StoreError> {
-        let mut st = self
+        let ids: Vec<i64> = self
             .conn()
-            .prepare("SELECT id FROM imports WHERE contract_id = ?1 ORDER BY id")
-            .map_err(sql)?;
-        let ids: Vec<i64> = st
-            .query_map([contract], |r| r.get(0))
-            .map_err(sql)?
-            .collect::<Result<_, _>>()
-            .map_err(sql)?;
+            .query(
+                "SELECT id FROM imports WHERE contract_id = ?1 ORDER BY id",
+                params![contract],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect::<Result<_, _>>()?;
         ids.into_iter().map(|id| self.import_info(id)).collect()
     }
 
@@ -217,40 +212,52 @@ impl Library {
         let c = self.conn();
         let mut ev = Events::default();
         let origin = |file: String, sheet: String, row: i64| Origin {
-            file,
-            sheet,
+            file: file.into(),
+            sheet: sheet.into(),
             row: row as u32,
         };
-        let mut st = c
-            .prepare("SELECT i.file_name, o.sheet, o.row_number, o.service, o.start_utc, o.end_utc, o.impact, o.cause, o.source, o.ref FROM outages o JOIN imports i ON i.id = o.import_id WHERE i.contract_id = ?1 ORDER BY o.import_id, o.rowid")
-            .map_err(sql)?;
-        let rows = st
-            .query_map([contract], |r| {
-                let impact: String = r.get(6)?;
-                Ok(OutageRow {
-                    origin: origin(r.get(0)?, r.get(1)?, r.get(2)?),
-                    service: r.get(3)?,
-                    start: r.get(4)?,
-                    end: r.get(5)?,
-                    impact: rust_decimal::Decimal::from_str(&impact).map_err(|e| {
-                        rusqlite::Error::FromSqlConversionFailure(
-                            6,
-                            rusqlite::types::Type::Text,
-                            Box::new(e),
-                        )
-                    })?,
-                    cause: r.get(7)?,
-                    source: r.get(8)?,
-                    reference: r.get(9)?,
-                })
+        // In file order: SQLite's rowid, and the `rowid` identity column of
+        // the PostgreSQL schema.
+        // Rows are built as they are read, their repeated texts shared
+        // (issue 15), as the importer builds them.
+        let mut shared: HashSet<Arc<str>> = HashSet::new();
+        let mut share = |r: &Row, i: usize| -> Result<Arc<str>, StoreError> {
+            let t: String = r.get(i)?;
+            Ok(match shared.get(t.as_str()) {
+                Some(s) => s.clone(),
+                None => {
+                    let s: Arc<str> = t.into();
+                    shared.insert(s.clone());
+                    s
+                }
             })
-            .map_err(sql)?;
-        ev.outages = rows.collect::<Result<_, _>>().map_err(sql)?;
-        let mut st = c
-            .prepare("SELECT i.file_name, m.sheet, m.row_number, m.service, m.start_utc, m.end_utc, m.notified_utc FROM maintenance m JOIN imports i ON i.id = m.import_id WHERE i.contract_id = ?1 ORDER BY m.import_id, m.rowid")
-            .map_err(sql)?;
-        let rows = st
-            .query_map([contract], |r| {
+        };
+        c.query_each("SELECT i.file_name, o.sheet, o.row_number, o.service, o.start_utc, o.end_utc, o.impact, o.cause, o.source, o.ref FROM outages o JOIN imports i ON i.id = o.import_id WHERE i.contract_id = ?1 AND i.id NOT IN (SELECT import_id FROM import_withdrawals) ORDER BY o.import_id, o.rowid", params![contract], |r| {
+            let impact: String = r.get(6)?;
+            let row: i64 = r.get(2)?;
+            ev.outages.push(OutageRow {
+                origin: Origin {
+                    file: share(&r, 0)?,
+                    sheet: share(&r, 1)?,
+                    row: row as u32,
+                },
+                service: share(&r, 3)?,
+                start: r.get(4)?,
+                end: r.get(5)?,
+                impact: rust_decimal::Decimal::from_str(&impact).map_err(|e| StoreError::Decode {
+                    column: 6,
+                    message: format!("impact `{impact}`: {e}"),
+                })?,
+                cause: share(&r, 7)?,
+                source: share(&r, 8)?,
+                reference: r.get(9)?,
+            });
+            Ok(())
+        })?;
+        ev.maintenance = c
+            .query("SELECT i.file_name, m.sheet, m.row_number, m.service, m.start_utc, m.end_utc, m.notified_utc FROM maintenance m JOIN imports i ON i.id = m.import_id WHERE i.contract_id = ?1 AND i.id NOT IN (SELECT import_id FROM import_withdrawals) ORDER BY m.import_id, m.rowid", params![contract])?
+            .iter()
+            .map(|r| {
                 Ok(MaintenanceRow {
                     origin: origin(r.get(0)?, r.get(1)?, r.get(2)?),
                     service: r.get(3)?,
@@ -259,13 +266,11 @@ impl Library {
                     notified_at: r.get(6)?,
                 })
             })
-            .map_err(sql)?;
-        ev.maintenance = rows.collect::<Result<_, _>>().map_err(sql)?;
-        let mut st = c
-            .prepare("SELECT i.file_name, e.sheet, e.row_number, e.incident, e.service, e.severity, e.at_utc, e.status FROM incident_events e JOIN imports i ON i.id = e.import_id WHERE i.contract_id = ?1 ORDER BY e.import_id, e.rowid")
-            .map_err(sql)?;
-        let rows = st
-            .query_map([contract], |r| {
+            .collect::<Result<_, StoreError>>()?;
+        ev.incidents = c
+            .query("SELECT i.file_name, e.sheet, e.row_number, e.incident, e.service, e.severity, e.at_utc, e.status FROM incident_events e JOIN imports i ON i.id = e.import_id WHERE i.contract_id = ?1 AND i.id NOT IN (SELECT import_id FROM import_withdrawals) ORDER BY e.import_id, e.rowid", params![contract])?
+            .iter()
+            .map(|r| {
                 Ok(IncidentRow {
                     origin: origin(r.get(0)?, r.get(1)?, r.get(2)?),
                     incident: r.get(3)?,
@@ -275,23 +280,80 @@ impl Library {
                     status: r.get(7)?,
                 })
             })
-            .map_err(sql)?;
-        ev.incidents = rows.collect::<Result<_, _>>().map_err(sql)?;
+            .collect::<Result<_, StoreError>>()?;
+        ev.requests = c
+            .query("SELECT i.file_name, q.sheet, q.row_number, q.service, q.start_utc, q.end_utc, q.good, q.total FROM request_counts q JOIN imports i ON i.id = q.import_id WHERE i.contract_id = ?1 AND i.id NOT IN (SELECT import_id FROM import_withdrawals) ORDER BY q.import_id, q.rowid", params![contract])?
+            .iter()
+            .map(|r| {
+                Ok(RequestRow {
+                    origin: origin(r.get(0)?, r.get(1)?, r.get(2)?),
+                    service: r.get(3)?,
+                    start: r.get(4)?,
+                    end: r.get(5)?,
+                    good: r.get::<i64>(6)? as u64,
+                    total: r.get::<i64>(7)? as u64,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
         Ok(ev)
     }
 }
 
+/// Rows per INSERT: one round trip for many rows (a team library is
+/// across a network), far below both engines' limits on parameters.
+const ROWS_PER_INSERT: usize = 250;
+
+/// Inserts `rows` in order, several per statement, calling `tick` after
+/// each statement; a statement never spans a multiple of
+/// [`PROGRESS_EVERY`], so progress is reported at exactly those counts.
+fn insert_rows<T>(
+    tx: &Conn,
+    table: &str,
+    rows: &[T],
+    to_params: impl Fn(&T) -> Result<Vec<Value>, StoreError>,
+    done: &mut u64,
+    tick: &mut dyn FnMut(u64) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut rest = rows;
+    // The statement's text is made again only when the chunk size changes.
+    let mut sql: Option<(usize, String)> = None;
+    while !rest.is_empty() {
+        let to_mark = PROGRESS_EVERY - *done % PROGRESS_EVERY;
+        let n = rest.len().min(ROWS_PER_INSERT).min(to_mark as usize);
+        let (chunk, tail) = rest.split_at(n);
+        let mut params: Vec<Value> = Vec::new();
+        for r in chunk {
+            params.extend(to_params(r)?);
+        }
+        let width = params.len() / n;
+        if sql.as_ref().is_none_or(|(k, _)| *k != n) {
+            let values: Vec<String> = (0..n)
+                .map(|r| {
+                    let marks: Vec<String> =
+                        (1..=width).map(|c| format!("?{}", r * width + c)).collect();
+                    format!("({})", marks.join(", "))
+                })
+                .collect();
+            sql = Some((
+                n,
+                format!("INSERT INTO {table} VALUES {}", values.join(", ")),
+            ));
+        }
+        let text = sql.as_ref().map(|(_, t)| t.as_str()).unwrap_or_default();
+        tx.execute(text, &params)?;
+        *done += n as u64;
+        tick(*done)?;
+        rest = tail;
+    }
+    Ok(())
+}
+
 /// The import of these bytes for this contract, if any.
-fn import_id_by_sha(
-    conn: &rusqlite::Connection,
-    contract: &str,
-    sha: &str,
-) -> Result<Option<i64>, StoreError> {
-    conn.query_row(
+fn import_id_by_sha(conn: &Conn, contract: &str, sha: &str) -> Result<Option<i64>, StoreError> {
+    conn.query_opt(
         "SELECT id FROM imports WHERE contract_id = ?1 AND sha256 = ?2",
         params![contract, sha],
-        |r| r.get(0),
-    )
-    .optional()
-    .map_err(sql)
+    )?
+    .map(|r| r.get(0))
+    .transpose()
 }

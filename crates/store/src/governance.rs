@@ -3,8 +3,7 @@
 //! write is one transaction with its audit entry; nothing is edited in
 //! place (the schema's triggers refuse it).
 
-use crate::{audit, sha256_hex, sql, Ctx, Library, StoreError};
-use rusqlite::{params, OptionalExtension};
+use crate::{audit, params, sha256_hex, Ctx, Library, StoreError};
 use serde::Serialize;
 use serde_json::json;
 use sla_engine::Instant;
@@ -75,13 +74,12 @@ impl Library {
             let mut out = Vec::new();
             for (name, service, yaml) in slos {
                 let last: Option<(i64, String)> = tx
-                    .query_row(
+                    .query_opt(
                         "SELECT version, yaml FROM slo_versions WHERE name = ?1 ORDER BY version DESC LIMIT 1",
-                        [name],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .optional()
-                    .map_err(sql)?;
+                        params![name],
+                    )?
+                    .map(|r| Ok::<_, StoreError>((r.get(0)?, r.get(1)?)))
+                    .transpose()?;
                 match last {
                     Some((v, y)) if &y == yaml => out.push((name.clone(), v, false)),
                     last => {
@@ -89,8 +87,7 @@ impl Library {
                         tx.execute(
                             "INSERT INTO slo_versions (name, version, yaml, service, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                             params![name, v, yaml, service, crate::fmt_time(ctx.now), ctx.actor],
-                        )
-                        .map_err(sql)?;
+                        )?;
                         audit::append(tx, ctx, "slo.set", name, &json!({ "version": v, "source": source, "yaml_sha256": sha256_hex(yaml.as_bytes()) }))?;
                         out.push((name.clone(), v, true));
                     }
@@ -102,16 +99,15 @@ impl Library {
 
     /// The newest version of every objective, by name.
     pub fn slos(&self) -> Result<Vec<StoredSlo>, StoreError> {
-        let mut st = self
-            .conn()
-            .prepare(
+        self.conn()
+            .query(
                 "SELECT name, version, service, yaml, added_at, added_by FROM slo_versions s
                  WHERE version = (SELECT MAX(version) FROM slo_versions x WHERE x.name = s.name)
                  ORDER BY name",
-            )
-            .map_err(sql)?;
-        let rows = st
-            .query_map([], |r| {
+                params![],
+            )?
+            .iter()
+            .map(|r| {
                 Ok(StoredSlo {
                     name: r.get(0)?,
                     version: r.get(1)?,
@@ -121,8 +117,7 @@ impl Library {
                     added_by: r.get(5)?,
                 })
             })
-            .map_err(sql)?;
-        rows.collect::<Result<_, _>>().map_err(sql)
+            .collect()
     }
 
     /// Stores the budget policy (already validated by the caller).
@@ -136,8 +131,7 @@ impl Library {
             tx.execute(
                 "INSERT INTO budget_policies (toml, added_at, added_by) VALUES (?1, ?2, ?3)",
                 params![toml, crate::fmt_time(ctx.now), ctx.actor],
-            )
-            .map_err(sql)?;
+            )?;
             audit::append(
                 tx,
                 ctx,
@@ -150,13 +144,12 @@ impl Library {
 
     pub fn budget_policy(&self) -> Result<Option<String>, StoreError> {
         self.conn()
-            .query_row(
+            .query_opt(
                 "SELECT toml FROM budget_policies ORDER BY id DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql)
+                params![],
+            )?
+            .map(|r| r.get(0))
+            .transpose()
     }
 
     /// Records an approved exception: its bad time or requests stop
@@ -182,32 +175,29 @@ impl Library {
         }
         self.write(|tx| {
             let known: bool = tx
-                .query_row("SELECT EXISTS (SELECT 1 FROM slo_versions WHERE name = ?1)", [slo], |r| r.get(0))
-                .map_err(sql)?;
+                .query_one("SELECT EXISTS (SELECT 1 FROM slo_versions WHERE name = ?1)", params![slo])?
+                .get(0)?;
             if !known {
                 return Err(StoreError::NotFound { what: "objective", id: slo.into() });
             }
-            tx.execute(
-                "INSERT INTO budget_exceptions (slo, start_utc, end_utc, reason, approver, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            let id = tx.insert_id(
+                "INSERT INTO budget_exceptions (slo, start_utc, end_utc, reason, approver, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
                 params![slo, start, end, reason.trim(), approver.trim(), crate::fmt_time(ctx.now), ctx.actor],
-            )
-            .map_err(sql)?;
-            let id = tx.last_insert_rowid();
+            )?;
             audit::append(tx, ctx, "slo.exception", slo, &json!({ "id": id, "start": crate::fmt_time(start), "end": crate::fmt_time(end), "reason": reason.trim(), "approver": approver.trim() }))?;
             Ok(id)
         })
     }
 
     pub fn budget_exceptions(&self, slo: Option<&str>) -> Result<Vec<ExceptionInfo>, StoreError> {
-        let mut st = self
-            .conn()
-            .prepare(
+        self.conn()
+            .query(
                 "SELECT id, slo, start_utc, end_utc, reason, approver, recorded_at, recorded_by FROM budget_exceptions
-                 WHERE ?1 IS NULL OR slo = ?1 ORDER BY start_utc, id",
-            )
-            .map_err(sql)?;
-        let rows = st
-            .query_map([slo], |r| {
+                 WHERE CAST(?1 AS TEXT) IS NULL OR slo = ?1 ORDER BY start_utc, id",
+                params![slo],
+            )?
+            .iter()
+            .map(|r| {
                 Ok(ExceptionInfo {
                     id: r.get(0)?,
                     slo: r.get(1)?,
@@ -219,8 +209,7 @@ impl Library {
                     recorded_by: r.get(7)?,
                 })
             })
-            .map_err(sql)?;
-        rows.collect::<Result<_, _>>().map_err(sql)
+            .collect()
     }
 
     /// Raw exception intervals for evaluation: (start, end, reason, approver).
@@ -228,14 +217,11 @@ impl Library {
         &self,
         slo: &str,
     ) -> Result<Vec<(Instant, Instant, String, String)>, StoreError> {
-        let mut st = self
-            .conn()
-            .prepare("SELECT start_utc, end_utc, reason, approver FROM budget_exceptions WHERE slo = ?1 ORDER BY start_utc, id")
-            .map_err(sql)?;
-        let rows = st
-            .query_map([slo], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .map_err(sql)?;
-        rows.collect::<Result<_, _>>().map_err(sql)
+        self.conn()
+            .query("SELECT start_utc, end_utc, reason, approver FROM budget_exceptions WHERE slo = ?1 ORDER BY start_utc, id", params![slo])?
+            .iter()
+            .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .collect()
     }
 
     /// Records that a threshold is crossed in a window, once; the first
@@ -244,10 +230,9 @@ impl Library {
         self.write(|tx| {
             let n = tx
                 .execute(
-                    "INSERT OR IGNORE INTO threshold_events (slo, window_start, consumed_percent, action, owner, since, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "INSERT INTO threshold_events (slo, window_start, consumed_percent, action, owner, since, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (slo, window_start, consumed_percent) DO NOTHING",
                     params![e.slo, e.window_start, e.consumed_percent, e.action, e.owner, e.since, crate::fmt_time(ctx.now)],
-                )
-                .map_err(sql)?;
+                )?;
             if n == 1 {
                 audit::append(tx, ctx, "slo.threshold", &e.slo, &json!({ "consumed_percent": e.consumed_percent, "action": e.action, "owner": e.owner, "since": e.since, "window_start": e.window_start }))?;
             }
@@ -256,12 +241,10 @@ impl Library {
     }
 
     pub fn threshold_history(&self) -> Result<Vec<ThresholdEvent>, StoreError> {
-        let mut st = self
-            .conn()
-            .prepare("SELECT slo, window_start, consumed_percent, action, owner, since, recorded_at FROM threshold_events ORDER BY id")
-            .map_err(sql)?;
-        let rows = st
-            .query_map([], |r| {
+        self.conn()
+            .query("SELECT slo, window_start, consumed_percent, action, owner, since, recorded_at FROM threshold_events ORDER BY id", params![])?
+            .iter()
+            .map(|r| {
                 Ok(ThresholdEvent {
                     slo: r.get(0)?,
                     window_start: r.get(1)?,
@@ -272,8 +255,7 @@ impl Library {
                     recorded_at: r.get(6)?,
                 })
             })
-            .map_err(sql)?;
-        rows.collect::<Result<_, _>>().map_err(sql)
+            .collect()
     }
 
     /// Stores a requests sheet, all rows or none. The same bytes twice is a
@@ -296,23 +278,20 @@ impl Library {
             .unwrap_or_else(|| file.into());
         self.write(|tx| {
             let seen: bool = tx
-                .query_row("SELECT EXISTS (SELECT 1 FROM request_imports WHERE sha256 = ?1)", [&sha], |r| r.get(0))
-                .map_err(sql)?;
+                .query_one("SELECT EXISTS (SELECT 1 FROM request_imports WHERE sha256 = ?1)", params![sha])?
+                .get(0)?;
             if seen {
                 return Ok(None);
             }
-            tx.execute(
-                "INSERT INTO request_imports (file_name, sha256, source_label, importer, imported_at, rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            let id = tx.insert_id(
+                "INSERT INTO request_imports (file_name, sha256, source_label, importer, imported_at, rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
                 params![name, sha, source_label, ctx.actor, crate::fmt_time(ctx.now), rows.len() as i64],
-            )
-            .map_err(sql)?;
-            let id = tx.last_insert_rowid();
-            let mut ins = tx
-                .prepare("INSERT INTO requests (import_id, sheet, row_number, service, start_utc, end_utc, good, total) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-                .map_err(sql)?;
+            )?;
             for r in rows {
-                ins.execute(params![id, r.sheet, r.row, r.service, r.start, r.end, r.good as i64, r.total as i64])
-                    .map_err(sql)?;
+                tx.execute(
+                    "INSERT INTO requests (import_id, sheet, row_number, service, start_utc, end_utc, good, total) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![id, r.sheet, r.row, r.service, r.start, r.end, r.good as i64, r.total as i64],
+                )?;
             }
             audit::append(tx, ctx, "requests.import", &name, &json!({ "import_id": id, "sha256": sha, "rows": rows.len(), "source_label": source_label }))?;
             Ok(Some(id))
@@ -321,25 +300,23 @@ impl Library {
 
     /// A service's request counts: (start, end, good, total, origin).
     pub fn requests_for(&self, service: &str) -> Result<Vec<StoredRequest>, StoreError> {
-        let mut st = self
-            .conn()
-            .prepare(
+        self.conn()
+            .query(
                 "SELECT r.start_utc, r.end_utc, r.good, r.total, i.file_name || ':' || r.sheet || ':' || r.row_number
                  FROM requests r JOIN request_imports i ON i.id = r.import_id WHERE r.service = ?1 ORDER BY r.start_utc",
-            )
-            .map_err(sql)?;
-        let rows = st
-            .query_map([service], |r| {
+                params![service],
+            )?
+            .iter()
+            .map(|r| {
                 Ok((
                     r.get(0)?,
                     r.get(1)?,
-                    r.get::<_, i64>(2)? as u64,
-                    r.get::<_, i64>(3)? as u64,
+                    r.get::<i64>(2)? as u64,
+                    r.get::<i64>(3)? as u64,
                     r.get(4)?,
                 ))
             })
-            .map_err(sql)?;
-        rows.collect::<Result<_, _>>().map_err(sql)
+            .collect()
     }
 
     /// Every outage row of a service in the library, whichever contract's
@@ -348,13 +325,10 @@ impl Library {
         &self,
         service: &str,
     ) -> Result<Vec<(Instant, Option<Instant>, String)>, StoreError> {
-        let mut st = self
-            .conn()
-            .prepare("SELECT start_utc, end_utc, source FROM outages WHERE service = ?1 ORDER BY start_utc")
-            .map_err(sql)?;
-        let rows = st
-            .query_map([service], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .map_err(sql)?;
-        rows.collect::<Result<_, _>>().map_err(sql)
+        self.conn()
+            .query("SELECT start_utc, end_utc, source FROM outages WHERE service = ?1 ORDER BY start_utc", params![service])?
+            .iter()
+            .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .collect()
     }
 }

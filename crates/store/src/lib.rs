@@ -10,20 +10,26 @@
 pub mod audit;
 pub mod claims;
 pub mod contracts;
+pub mod copy;
+pub mod db;
 pub mod domain;
 mod error;
 pub mod evidence;
+pub mod forgive;
 pub mod governance;
+pub mod pg;
 pub mod reports;
 mod seals;
+pub mod secrets;
 pub mod settings;
 pub mod statements;
 pub mod trust;
 
+pub use db::{Backend, Conn};
 pub use domain::{ClaimState, Direction, StatementStatus};
 pub use error::StoreError;
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -51,14 +57,39 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_trust.sql",
         include_str!("../migrations/0004_trust.sql"),
     ),
+    (
+        "0005_requests.sql",
+        include_str!("../migrations/0005_requests.sql"),
+    ),
+    (
+        "0006_withdrawals.sql",
+        include_str!("../migrations/0006_withdrawals.sql"),
+    ),
+    (
+        "0007_locale.sql",
+        include_str!("../migrations/0007_locale.sql"),
+    ),
 ];
 
 pub const DB_FILE: &str = "library.sqlite3";
 pub const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5_000;
 
 pub struct Library {
-    conn: Connection,
+    conn: Conn,
+    /// The local folder of this library: the library itself for SQLite;
+    /// for PostgreSQL, where this machine keeps its signing identity and
+    /// exports (the data is in the database).
     dir: PathBuf,
+    /// Where the library is, as shown to people (a folder, or a URL
+    /// without its password).
+    location: String,
+    /// The database user a PostgreSQL library is opened as (`None` for
+    /// SQLite): the name the audit chain records.
+    db_user: Option<String>,
+    /// The URL a PostgreSQL library was opened with (kept to open it again,
+    /// never shown: it may carry a password).
+    url: Option<String>,
+    busy_timeout_ms: u64,
 }
 
 pub fn fmt_time(t: i64) -> String {
@@ -86,31 +117,34 @@ impl Library {
         let conn = Connection::open(dir.join(DB_FILE)).map_err(|e| open_err(e.to_string()))?;
         conn.busy_timeout(Duration::from_millis(busy_timeout_ms))
             .map_err(|e| open_err(e.to_string()))?;
-        let mut lib = Library {
-            conn,
-            dir: dir.to_path_buf(),
-        };
         let busy = |e: rusqlite::Error| lib_err(dir, e);
         // WAL lets readers work while one writer writes; FULL sync keeps a
         // committed statement on disk through a crash or power loss.
-        lib.conn
-            .pragma_update(None, "journal_mode", "WAL")
+        conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(busy)?;
-        lib.conn
-            .pragma_update(None, "synchronous", "FULL")
+        conn.pragma_update(None, "synchronous", "FULL")
             .map_err(busy)?;
-        lib.conn
-            .pragma_update(None, "foreign_keys", "ON")
+        conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(busy)?;
+        let mut lib = Library {
+            conn: Conn::Sqlite(conn),
+            dir: dir.to_path_buf(),
+            location: dir.display().to_string(),
+            db_user: None,
+            url: None,
+            busy_timeout_ms,
+        };
         lib.migrate()?;
         Ok(lib)
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
         let dir = self.dir.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
+        let Conn::Sqlite(conn) = &mut self.conn else {
+            return pg::migrate(&self.conn, &self.location);
+        };
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| lib_err(&dir, e))?;
         let applied: usize = tx
             .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
@@ -132,52 +166,136 @@ impl Library {
         tx.commit().map_err(|e| lib_err(&dir, e))
     }
 
+    /// Opens a PostgreSQL library (see [`pg::open`]); `dir` is this
+    /// machine's folder for it (identity, exports).
+    pub fn open_pg(url: &str, dir: &Path, busy_timeout_ms: u64) -> Result<Library, StoreError> {
+        let (conn, user) = pg::open(url, busy_timeout_ms)?;
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let mut lib = Library {
+            conn,
+            dir: dir.to_path_buf(),
+            location: pg::redact(url),
+            db_user: Some(user),
+            url: Some(url.to_string()),
+            busy_timeout_ms,
+        };
+        lib.migrate()?;
+        Ok(lib)
+    }
+
+    /// A second connection to the same library (a session of its own).
+    pub fn reopen(&self) -> Result<Library, StoreError> {
+        match &self.url {
+            Some(url) => Library::open_pg(url, &self.dir, self.busy_timeout_ms),
+            None => Library::open(&self.dir, self.busy_timeout_ms),
+        }
+    }
+
+    /// Where the library is, for people: its folder, or its URL without
+    /// the password.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.conn.backend()
+    }
+
+    /// The database user of a PostgreSQL library.
+    pub fn db_user(&self) -> Option<&str> {
+        self.db_user.as_deref()
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    pub fn conn(&self) -> &Connection {
+    pub fn conn(&self) -> &Conn {
         &self.conn
     }
 
-    /// A write transaction, taken at once (BEGIN IMMEDIATE) so that a busy
-    /// library is reported before any work is done.
+    /// A write transaction, taken at once so that a busy library is
+    /// reported before any work is done: SQLite's BEGIN IMMEDIATE, and on
+    /// PostgreSQL the library's write lock (see [`pg::begin_write`]), so
+    /// that on both every write sees the one before it whole.
     pub(crate) fn write<T>(
         &mut self,
-        f: impl FnOnce(&Transaction) -> Result<T, StoreError>,
+        f: impl FnOnce(&Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let dir = self.dir.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| lib_err(&dir, e))?;
-        let out = f(&tx)?;
-        tx.commit().map_err(|e| lib_err(&dir, e))?;
-        Ok(out)
+        match &self.conn {
+            Conn::Sqlite(c) => c
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(|e| lib_err(&self.dir, e))?,
+            Conn::Pg(_) => pg::begin_write(&self.conn)?,
+        }
+        let out = f(&self.conn);
+        match out {
+            Ok(v) => match self.conn.batch("COMMIT") {
+                Ok(()) => Ok(v),
+                Err(e) => {
+                    let _ = self.conn.batch("ROLLBACK");
+                    Err(self.denied(e))
+                }
+            },
+            Err(e) => {
+                let _ = self.conn.batch("ROLLBACK");
+                Err(self.denied(e))
+            }
+        }
     }
 
-    /// The schema as SQLite reports it, for the snapshot test.
+    /// A write refused by a grant, said as such.
+    fn denied(&self, e: StoreError) -> StoreError {
+        match (&e, &self.db_user) {
+            (StoreError::Pg(p), Some(user))
+                if p.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) =>
+            {
+                StoreError::Denied {
+                    user: user.clone(),
+                    what: p
+                        .as_db_error()
+                        .map(|d| d.message().to_string())
+                        .unwrap_or_default(),
+                }
+            }
+            _ => e,
+        }
+    }
+
+    /// The schema as the database reports it, for the snapshot tests.
     pub fn schema_sql(&self) -> Result<String, StoreError> {
-        let mut st = self.conn.prepare("SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY type, name").map_err(StoreError::Sql)?;
-        let rows = st
-            .query_map([], |r| {
-                Ok(format!(
-                    "-- {} {}\n{};\n",
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?
-                ))
-            })
-            .map_err(StoreError::Sql)?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map(|v| v.join("\n"))
-            .map_err(StoreError::Sql)
+        if self.backend() == Backend::Postgres {
+            return pg::schema_text(&self.conn);
+        }
+        let rows = self.conn.query(
+            "SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY type, name",
+            params![],
+        )?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(format!(
+                "-- {} {}\n{};\n",
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?
+            ));
+        }
+        Ok(out.join("\n"))
     }
 
     pub fn integrity_check(&self) -> Result<String, StoreError> {
-        self.conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .map_err(StoreError::Sql)
+        match self.backend() {
+            Backend::Sqlite => self
+                .conn
+                .query_one("PRAGMA integrity_check", params![])?
+                .get(0),
+            // PostgreSQL checks its pages itself (checksums, WAL); there
+            // is no whole-database check to run from a client.
+            Backend::Postgres => Ok("ok".into()),
+        }
     }
 
     /// Records an action that changes no table of its own (a new signing

@@ -3,8 +3,7 @@
 //! month. Sums are exact decimals, never SQL arithmetic on money text.
 
 use crate::statements::month_dates;
-use crate::{sql, Library, StoreError};
-use rusqlite::params;
+use crate::{params, Library, StoreError};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -48,24 +47,16 @@ impl Library {
         from: Option<&str>,
         to: Option<&str>,
     ) -> Result<Vec<CreditRow>, StoreError> {
-        let mut st = self
-            .conn()
-            .prepare("SELECT ifnull(v.counterparty, s.contract_id), s.direction, s.period, s.currency, s.total FROM statements s JOIN contract_versions v ON v.id = s.version_id WHERE s.status = 'final' AND (?1 IS NULL OR s.period >= ?1) AND (?2 IS NULL OR s.period <= ?2)")
-            .map_err(sql)?;
-        let rows = st
-            .query_map(params![from, to], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            })
-            .map_err(sql)?;
+        let rows = self.conn().query("SELECT coalesce(v.counterparty, s.contract_id), s.direction, s.period, s.currency, s.total FROM statements s JOIN contract_versions v ON v.id = s.version_id WHERE s.status = 'final' AND (CAST(?1 AS TEXT) IS NULL OR s.period >= ?1) AND (CAST(?2 AS TEXT) IS NULL OR s.period <= ?2)", params![from, to])?;
         let mut sums: BTreeMap<(String, String, String), (i64, Decimal)> = BTreeMap::new();
-        for r in rows {
-            let (cp, dir, period, currency, total) = r.map_err(sql)?;
+        for r in &rows {
+            let (cp, dir, period, currency, total): (
+                String,
+                Option<String>,
+                String,
+                String,
+                String,
+            ) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
             let group = match by {
                 CreditGrouping::Counterparty => cp,
                 CreditGrouping::Direction => direction_label(dir.as_deref()).to_string(),
@@ -99,13 +90,11 @@ impl Library {
 
     /// Contracts whose newest version has no SLA terms.
     pub fn contracts_without_terms(&self) -> Result<Vec<String>, StoreError> {
-        let mut st = self.conn().prepare("SELECT v.contract_id FROM contract_versions v WHERE v.version = (SELECT MAX(version) FROM contract_versions y WHERE y.contract_id = v.contract_id) AND v.sla_count = 0 ORDER BY 1").map_err(sql)?;
-        let v = st
-            .query_map([], |r| r.get(0))
-            .map_err(sql)?
-            .collect::<Result<_, _>>()
-            .map_err(sql)?;
-        Ok(v)
+        self.conn()
+            .query("SELECT v.contract_id FROM contract_versions v WHERE v.version = (SELECT MAX(version) FROM contract_versions y WHERE y.contract_id = v.contract_id) AND v.sla_count = 0 ORDER BY 1", params![])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
     }
 
     /// Services of the terms in force in `period` with no evidence row
@@ -124,14 +113,13 @@ impl Library {
             for s in &terms.services {
                 let seen: bool = self
                     .conn()
-                    .query_row(
-                        "SELECT EXISTS (SELECT 1 FROM outages o JOIN imports i ON i.id = o.import_id WHERE i.contract_id = ?1 AND o.service = ?2 AND o.start_utc < ?4 AND ifnull(o.end_utc, ?4) >= ?3)
+                    .query_one(
+                        "SELECT EXISTS (SELECT 1 FROM outages o JOIN imports i ON i.id = o.import_id WHERE i.contract_id = ?1 AND o.service = ?2 AND o.start_utc < ?4 AND coalesce(o.end_utc, ?4) >= ?3)
                              OR EXISTS (SELECT 1 FROM maintenance m JOIN imports i ON i.id = m.import_id WHERE i.contract_id = ?1 AND m.service = ?2 AND m.start_utc < ?4 AND m.end_utc >= ?3)
                              OR EXISTS (SELECT 1 FROM incident_events e JOIN imports i ON i.id = e.import_id WHERE i.contract_id = ?1 AND e.service = ?2 AND e.at_utc >= ?3 AND e.at_utc < ?4)",
                         params![contract, s.id, p.start, p.end],
-                        |r| r.get(0),
-                    )
-                    .map_err(sql)?;
+                    )?
+                    .get(0)?;
                 if !seen {
                     gaps.push(ServiceGap {
                         contract: contract.clone(),

@@ -9,9 +9,9 @@
 //! opened it through each `claim.update`, and compares the result with the
 //! claims table.
 
+use crate::db::Conn;
 use crate::statements::canonical_json;
-use crate::{sql, StoreError};
-use rusqlite::Connection;
+use crate::{params, StoreError};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -54,22 +54,11 @@ fn text(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
-fn chain_entries(conn: &Connection) -> Result<Vec<(i64, String, Value)>, StoreError> {
-    let mut st = conn
-        .prepare("SELECT seq, action, details FROM audit WHERE action IN ('statement.finalize', 'statement.restate', 'claim.update') ORDER BY seq")
-        .map_err(sql)?;
-    let rows = st
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })
-        .map_err(sql)?;
+fn chain_entries(conn: &Conn) -> Result<Vec<(i64, String, Value)>, StoreError> {
+    let rows = conn.query("SELECT seq, action, details FROM audit WHERE action IN ('statement.finalize', 'statement.restate', 'claim.update') ORDER BY seq", params![])?;
     let mut out = Vec::new();
-    for row in rows {
-        let (seq, action, details) = row.map_err(sql)?;
+    for r in &rows {
+        let (seq, action, details): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         out.push((
             seq,
             action,
@@ -79,7 +68,7 @@ fn chain_entries(conn: &Connection) -> Result<Vec<(i64, String, Value)>, StoreEr
     Ok(out)
 }
 
-pub(crate) fn check(conn: &Connection) -> Result<Report, StoreError> {
+pub(crate) fn check(conn: &Conn) -> Result<Report, StoreError> {
     let mut problems = Vec::new();
     let mut sealed: HashMap<i64, Sealed> = HashMap::new();
     let mut claims_chain: HashMap<i64, Replayed> = HashMap::new();
@@ -169,14 +158,11 @@ pub(crate) fn check(conn: &Connection) -> Result<Report, StoreError> {
 }
 
 fn check_statements(
-    conn: &Connection,
+    conn: &Conn,
     sealed: &HashMap<i64, Sealed>,
     restated: &HashMap<String, (i64, i64)>,
     problems: &mut Vec<String>,
 ) -> Result<i64, StoreError> {
-    let mut st = conn
-        .prepare("SELECT id, number, contract_id, period, result_json, inputs_json, total, currency, sha256, status, superseded_by FROM statements WHERE status <> 'draft' ORDER BY id")
-        .map_err(sql)?;
     type Row = (
         i64,
         String,
@@ -190,8 +176,10 @@ fn check_statements(
         String,
         Option<i64>,
     );
-    let rows: Vec<Row> = st
-        .query_map([], |r| {
+    let rows: Vec<Row> = conn
+        .query("SELECT id, number, contract_id, period, result_json, inputs_json, total, currency, sha256, status, superseded_by FROM statements WHERE status <> 'draft' ORDER BY id", params![])?
+        .iter()
+        .map(|r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,
@@ -206,9 +194,7 @@ fn check_statements(
                 r.get(10)?,
             ))
         })
-        .map_err(sql)?
-        .collect::<Result<_, _>>()
-        .map_err(sql)?;
+        .collect::<Result<_, StoreError>>()?;
     let mut seen = 0;
     for (
         id,
@@ -300,12 +286,11 @@ struct ClaimRow {
 
 type Terms = (String, String, String, Option<String>, Option<String>);
 
-fn claim_rows(conn: &Connection) -> Result<Vec<ClaimRow>, StoreError> {
-    let mut st = conn
-        .prepare("SELECT c.id, c.statement_id, c.amount, c.state, c.claimed_on, c.claim_ref, c.invoice_ref, c.contract_id, c.period, c.currency, c.deadline, c.direction, s.contract_id, s.period, s.currency, s.claim_deadline, s.direction FROM claims c JOIN statements s ON s.id = c.statement_id ORDER BY c.id")
-        .map_err(sql)?;
-    let rows = st
-        .query_map([], |r| {
+fn claim_rows(conn: &Conn) -> Result<Vec<ClaimRow>, StoreError> {
+    conn
+        .query("SELECT c.id, c.statement_id, c.amount, c.state, c.claimed_on, c.claim_ref, c.invoice_ref, c.contract_id, c.period, c.currency, c.deadline, c.direction, s.contract_id, s.period, s.currency, s.claim_deadline, s.direction FROM claims c JOIN statements s ON s.id = c.statement_id ORDER BY c.id", params![])?
+        .iter()
+        .map(|r| {
             Ok(ClaimRow {
                 id: r.get(0)?,
                 statement_id: r.get(1)?,
@@ -318,20 +303,19 @@ fn claim_rows(conn: &Connection) -> Result<Vec<ClaimRow>, StoreError> {
                 statement_terms: (r.get(12)?, r.get(13)?, r.get(14)?, r.get(15)?, r.get(16)?),
             })
         })
-        .map_err(sql)?;
-    rows.collect::<Result<_, _>>().map_err(sql)
+        .collect()
 }
 
 fn check_claims(
-    conn: &Connection,
+    conn: &Conn,
     sealed: &HashMap<i64, Sealed>,
     chain: &mut HashMap<i64, Replayed>,
     problems: &mut Vec<String>,
 ) -> Result<i64, StoreError> {
     let rows = claim_rows(conn)?;
     let all: i64 = conn
-        .query_row("SELECT COUNT(*) FROM claims", [], |r| r.get(0))
-        .map_err(sql)?;
+        .query_one("SELECT COUNT(*) FROM claims", params![])?
+        .get(0)?;
     if all != rows.len() as i64 {
         problems.push(format!(
             "{} claim(s) belong to no statement",

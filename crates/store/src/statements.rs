@@ -6,10 +6,10 @@
 //! SHA-256 of its canonical JSON. A correction is a restatement: a new final
 //! statement that supersedes the old one, with a reason.
 
+use crate::db::{Conn, Row};
 use crate::trust::HeadSigner;
-use crate::{audit, sql, Ctx, Library, StoreError};
+use crate::{audit, params, Ctx, Library, StoreError};
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sla_engine::ResultDoc;
@@ -36,6 +36,9 @@ pub struct StatementInfo {
     pub supersedes: Option<i64>,
     pub superseded_by: Option<i64>,
     pub restatement_reason: Option<String>,
+    /// The contract's time zone (of the terms version it was computed
+    /// from): where its times are shown to people (issue 16).
+    pub timezone: String,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -57,9 +60,9 @@ pub struct RunOutcome {
     pub problem: Option<String>,
 }
 
-const COLUMNS: &str = "s.id, s.number, s.contract_id, s.period, s.status, v.version, s.currency, s.direction, s.total, s.breached, s.claim_deadline, s.data_cutoff, s.engine_version, s.sha256, s.created_at, s.finalized_at, s.supersedes, s.superseded_by, s.restatement_reason";
+const COLUMNS: &str = "s.id, s.number, s.contract_id, s.period, s.status, v.version, s.currency, s.direction, s.total, s.breached, s.claim_deadline, s.data_cutoff, s.engine_version, s.sha256, s.created_at, s.finalized_at, s.supersedes, s.superseded_by, s.restatement_reason, v.timezone";
 
-fn info(r: &Row<'_>) -> rusqlite::Result<StatementInfo> {
+fn info(r: &Row) -> Result<StatementInfo, StoreError> {
     Ok(StatementInfo {
         id: r.get(0)?,
         number: r.get(1)?,
@@ -68,9 +71,9 @@ fn info(r: &Row<'_>) -> rusqlite::Result<StatementInfo> {
         status: r.get(4)?,
         version: r.get(5)?,
         currency: r.get(6)?,
-        direction: crate::domain::direction_at(r, 7)?,
+        direction: r.get(7)?,
         total: r.get(8)?,
-        breached: r.get::<_, i64>(9)? != 0,
+        breached: r.get::<i64>(9)? != 0,
         claim_deadline: r.get(10)?,
         data_cutoff: r.get(11)?,
         engine_version: r.get(12)?,
@@ -80,6 +83,7 @@ fn info(r: &Row<'_>) -> rusqlite::Result<StatementInfo> {
         supersedes: r.get(16)?,
         superseded_by: r.get(17)?,
         restatement_reason: r.get(18)?,
+        timezone: r.get(19)?,
     })
 }
 
@@ -121,12 +125,15 @@ impl Library {
     /// The SHA-256 of a stored terms version's text.
     pub fn terms_sha256(&self, version_id: i64) -> Result<String, StoreError> {
         self.conn()
-            .query_row(
+            .query_opt(
                 "SELECT terms_sha256 FROM contract_versions WHERE id = ?1",
-                [version_id],
-                |r| r.get(0),
-            )
-            .map_err(sql)
+                params![version_id],
+            )?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "contract version",
+                id: version_id.to_string(),
+            })?
+            .get(0)
     }
 
     /// Whether a month of a contract is breached by its current statement
@@ -138,13 +145,12 @@ impl Library {
     ) -> Result<Option<bool>, StoreError> {
         let b: Option<i64> = self
             .conn()
-            .query_row(
+            .query_opt(
                 "SELECT breached FROM statements WHERE contract_id = ?1 AND period = ?2 AND status <> 'superseded' ORDER BY CASE status WHEN 'final' THEN 0 ELSE 1 END LIMIT 1",
                 params![contract, period],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql)?;
+            )?
+            .map(|r| r.get(0))
+            .transpose()?;
         Ok(b.map(|b| b == 1))
     }
 
@@ -156,17 +162,13 @@ impl Library {
         contract: &str,
         periods: &[String],
     ) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT total FROM statements WHERE contract_id = ?1 AND period = ?2 AND status = 'final'")
-            .map_err(sql)?;
         let mut out = Vec::new();
         for p in periods {
-            let rows = stmt
-                .query_map(params![contract, p], |r| r.get::<_, String>(0))
-                .map_err(sql)?;
-            for r in rows {
-                out.push(r.map_err(sql)?);
+            for r in self.conn().query(
+                "SELECT total FROM statements WHERE contract_id = ?1 AND period = ?2 AND status = 'final'",
+                params![contract, p],
+            )? {
+                out.push(r.get(0)?);
             }
         }
         Ok(out)
@@ -175,17 +177,16 @@ impl Library {
     /// The number of a contract's final statement for a month, if any.
     pub fn final_number(&self, contract: &str, period: &str) -> Result<Option<String>, StoreError> {
         self.conn()
-            .query_row(
+            .query_opt(
                 "SELECT number FROM statements WHERE contract_id = ?1 AND period = ?2 AND status = 'final'",
                 params![contract, period],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql)
+            )?
+            .map(|r| r.get(0))
+            .transpose()
     }
 
     fn next_number(&self, contract: &str, period: &str) -> Result<String, StoreError> {
-        let n: i64 = self.conn().query_row("SELECT COUNT(*) FROM statements WHERE contract_id = ?1 AND period = ?2 AND status <> 'draft'", params![contract, period], |r| r.get(0)).map_err(sql)?;
+        let n: i64 = self.conn().query_one("SELECT COUNT(*) FROM statements WHERE contract_id = ?1 AND period = ?2 AND status <> 'draft'", params![contract, period])?.get(0)?;
         Ok(format!("{contract}/{period}/{}", n + 1))
     }
 
@@ -199,10 +200,15 @@ impl Library {
         let breached = doc.lines.iter().any(|l| l.breached());
         let at = crate::fmt_time(ctx.now);
         let id = self.write(|tx| {
-            tx.execute("DELETE FROM statements WHERE contract_id = ?1 AND period = ?2 AND status = 'draft'", params![contract, period]).map_err(sql)?;
-            tx.execute(
+            // Checked inside the write: someone may have finalized the
+            // month since the caller looked.
+            if let Some(done) = final_of(tx, contract, period)? {
+                return Err(StoreError::Conflict(format!("statement {done}: correct it with `statements restate`")));
+            }
+            tx.execute("DELETE FROM statements WHERE contract_id = ?1 AND period = ?2 AND status = 'draft'", params![contract, period])?;
+            let id = tx.insert_id(
                 "INSERT INTO statements (number, contract_id, period, version_id, status, result_json, inputs_json, engine_version, data_cutoff, currency, direction, total, breached, claim_deadline, created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id",
                 params![
                     number,
                     contract,
@@ -220,9 +226,7 @@ impl Library {
                     at,
                     ctx.actor
                 ],
-            )
-            .map_err(sql)?;
-            let id = tx.last_insert_rowid();
+            )?;
             audit::append(tx, ctx, "statement.draft", &number, &json!({ "statement_id": id, "total": doc.total, "currency": doc.currency }))?;
             Ok(id)
         })?;
@@ -231,9 +235,9 @@ impl Library {
 
     pub fn statement_info(&self, id: i64) -> Result<StatementInfo, StoreError> {
         self.conn()
-            .query_row(&format!("SELECT {COLUMNS} FROM statements s JOIN contract_versions v ON v.id = s.version_id WHERE s.id = ?1"), [id], info)
-            .optional()
-            .map_err(sql)?
+            .query_opt(&format!("SELECT {COLUMNS} FROM statements s JOIN contract_versions v ON v.id = s.version_id WHERE s.id = ?1"), params![id])?
+            .map(|r| info(&r))
+            .transpose()?
             .ok_or_else(|| StoreError::NotFound { what: "statement", id: id.to_string() })
     }
 
@@ -243,25 +247,20 @@ impl Library {
             Ok(id) => Some(id),
             Err(_) => self
                 .conn()
-                .query_row("SELECT id FROM statements WHERE number = ?1", [key], |r| {
-                    r.get(0)
-                })
-                .optional()
-                .map_err(sql)?,
+                .query_opt("SELECT id FROM statements WHERE number = ?1", params![key])?
+                .map(|r| r.get(0))
+                .transpose()?,
         };
         let id = id.ok_or_else(|| StoreError::NotFound {
             what: "statement",
             id: key.into(),
         })?;
         let info = self.statement_info(id)?;
-        let (result_json, inputs_json): (String, String) = self
-            .conn()
-            .query_row(
-                "SELECT result_json, inputs_json FROM statements WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(sql)?;
+        let r = self.conn().query_one(
+            "SELECT result_json, inputs_json FROM statements WHERE id = ?1",
+            params![id],
+        )?;
+        let (result_json, inputs_json): (String, String) = (r.get(0)?, r.get(1)?);
         let result: ResultDoc = serde_json::from_str(&result_json).map_err(|e| {
             StoreError::Conflict(format!("statement {key}: stored result unreadable: {e}"))
         })?;
@@ -277,13 +276,12 @@ impl Library {
     pub fn rederive_seal(&self, id: i64) -> Result<Option<String>, StoreError> {
         let row: Option<(String, String, String, String, String)> = self
             .conn()
-            .query_row(
+            .query_opt(
                 "SELECT number, contract_id, period, result_json, inputs_json FROM statements WHERE id = ?1 AND status <> 'draft'",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()
-            .map_err(sql)?;
+                params![id],
+            )?
+            .map(|r| Ok::<_, StoreError>((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .transpose()?;
         Ok(row.map(|(n, c, p, r, i)| {
             crate::sha256_hex(canonical_json(&n, &c, &p, &r, &i).as_bytes())
         }))
@@ -294,16 +292,11 @@ impl Library {
         period: Option<&str>,
         contract: Option<&str>,
     ) -> Result<Vec<StatementInfo>, StoreError> {
-        let mut st = self
-            .conn()
-            .prepare(&format!("SELECT {COLUMNS} FROM statements s JOIN contract_versions v ON v.id = s.version_id WHERE (?1 IS NULL OR s.period = ?1) AND (?2 IS NULL OR s.contract_id = ?2) ORDER BY s.period, s.contract_id, s.id"))
-            .map_err(sql)?;
-        let v = st
-            .query_map(params![period, contract], info)
-            .map_err(sql)?
-            .collect::<Result<_, _>>()
-            .map_err(sql)?;
-        Ok(v)
+        self.conn()
+            .query(&format!("SELECT {COLUMNS} FROM statements s JOIN contract_versions v ON v.id = s.version_id WHERE (CAST(?1 AS TEXT) IS NULL OR s.period = ?1) AND (CAST(?2 AS TEXT) IS NULL OR s.contract_id = ?2) ORDER BY s.period, s.contract_id, s.id"), params![period, contract])?
+            .iter()
+            .map(info)
+            .collect()
     }
 
     /// Freezes the drafts of `period` (or of one contract). Returns the
@@ -330,24 +323,19 @@ impl Library {
         signer: Option<HeadSigner<'_>>,
     ) -> Result<Vec<StatementInfo>, StoreError> {
         let ids = self.write(|tx| {
-            let drafts: Vec<i64> = {
-                let mut st = tx.prepare("SELECT id FROM statements WHERE period = ?1 AND status = 'draft' AND (?2 IS NULL OR contract_id = ?2) ORDER BY contract_id").map_err(sql)?;
-                let v = st
-                    .query_map(params![period, contract], |r| r.get(0))
-                    .map_err(sql)?
-                    .collect::<Result<_, _>>()
-                    .map_err(sql)?;
-                v
-            };
+            let drafts: Vec<i64> = tx
+                .query("SELECT id FROM statements WHERE period = ?1 AND status = 'draft' AND (CAST(?2 AS TEXT) IS NULL OR contract_id = ?2) ORDER BY contract_id", params![period, contract])?
+                .iter()
+                .map(|r| r.get(0))
+                .collect::<Result<_, _>>()?;
             if drafts.is_empty() {
                 let done: Option<(String, String, String)> = tx
-                    .query_row(
-                        "SELECT number, finalized_by, finalized_at FROM statements WHERE period = ?1 AND status = 'final' AND (?2 IS NULL OR contract_id = ?2) ORDER BY finalized_at DESC LIMIT 1",
+                    .query_opt(
+                        "SELECT number, finalized_by, finalized_at FROM statements WHERE period = ?1 AND status = 'final' AND (CAST(?2 AS TEXT) IS NULL OR contract_id = ?2) ORDER BY finalized_at DESC LIMIT 1",
                         params![period, contract],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                    )
-                    .optional()
-                    .map_err(sql)?;
+                    )?
+                    .map(|r| Ok::<_, StoreError>((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .transpose()?;
                 let what = format!("{period}{}", contract.map(|c| format!(" of {c}")).unwrap_or_default());
                 return Err(StoreError::Conflict(match done {
                     Some((n, by, at)) => format!("already final: {what} has no drafts left; {n} was finalized by {by} at {at}"),
@@ -391,21 +379,19 @@ impl Library {
         let breached = doc.lines.iter().any(|l| l.breached());
         let at = crate::fmt_time(ctx.now);
         let id = self.write(|tx| {
-            tx.execute("DELETE FROM statements WHERE contract_id = ?1 AND period = ?2 AND status = 'draft'", params![old.contract, old.period]).map_err(sql)?;
-            tx.execute(
+            tx.execute("DELETE FROM statements WHERE contract_id = ?1 AND period = ?2 AND status = 'draft'", params![old.contract, old.period])?;
+            let new_id = tx.insert_id(
                 "INSERT INTO statements (number, contract_id, period, version_id, status, result_json, inputs_json, engine_version, data_cutoff, currency, direction, total, breached, claim_deadline, created_at, created_by, supersedes, restatement_reason)
-                 VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                 VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING id",
                 params![number, old.contract, old.period, vid, result_json, inputs_json, sla_engine::ENGINE_VERSION, d.inputs["data_cutoff"].as_str().unwrap_or_default(), doc.currency, d.direction, doc.total, breached as i64, doc.claim_deadline, at, ctx.actor, old.id, reason.trim()],
-            )
-            .map_err(sql)?;
-            let new_id = tx.last_insert_rowid();
+            )?;
             // The old final may only turn superseded, pointing at its successor;
             // if someone restated it meanwhile, nothing is written.
-            let n = tx.execute("UPDATE statements SET status = 'superseded', superseded_by = ?1 WHERE id = ?2 AND status = 'final'", params![new_id, old.id]).map_err(sql)?;
+            let n = tx.execute("UPDATE statements SET status = 'superseded', superseded_by = ?1 WHERE id = ?2 AND status = 'final'", params![new_id, old.id])?;
             if n != 1 {
                 return Err(StoreError::Conflict(format!("statement {} was restated by someone else meanwhile: nothing was written", old.number)));
             }
-            tx.execute("UPDATE claims SET note = ifnull(note || '; ', '') || 'superseded by ' || ?1, updated_at = ?2 WHERE statement_id = ?3", params![number, at, old.id]).map_err(sql)?;
+            tx.execute("UPDATE claims SET note = coalesce(note || '; ', '') || 'superseded by ' || ?1, updated_at = ?2 WHERE statement_id = ?3", params![number, at, old.id])?;
             seal(tx, ctx, new_id, Some((&old.number, reason.trim())))?;
             if let Some(signer) = signer {
                 crate::trust::anchor_in(tx, ctx, signer)?;
@@ -433,24 +419,59 @@ impl Library {
     }
 }
 
+/// The month's final statement, said as "N is final (finalized by X at T)".
+fn final_of(tx: &Conn, contract: &str, period: &str) -> Result<Option<String>, StoreError> {
+    tx.query_opt(
+        "SELECT number, finalized_by, finalized_at FROM statements WHERE contract_id = ?1 AND period = ?2 AND status = 'final'",
+        params![contract, period],
+    )?
+    .map(|r| {
+        Ok(format!(
+            "{} is final (finalized by {} at {})",
+            r.get::<String>(0)?,
+            r.get::<Option<String>>(1)?.unwrap_or_default(),
+            r.get::<String>(2)?
+        ))
+    })
+    .transpose()
+}
+
 /// Draft -> final: seal with the SHA-256 of the canonical JSON, open a claim
 /// for a credit, and audit it. Runs inside the caller's transaction.
-fn seal(
-    tx: &rusqlite::Transaction,
-    ctx: &Ctx,
-    id: i64,
-    restates: Option<(&str, &str)>,
-) -> Result<(), StoreError> {
-    let (number, contract, period, result_json, inputs_json, total, currency, direction, deadline): (String, String, String, String, String, String, String, Option<String>, Option<String>) = tx
-        .query_row("SELECT number, contract_id, period, result_json, inputs_json, total, currency, direction, claim_deadline FROM statements WHERE id = ?1 AND status = 'draft'", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
-        })
-        .map_err(sql)?;
+fn seal(tx: &Conn, ctx: &Ctx, id: i64, restates: Option<(&str, &str)>) -> Result<(), StoreError> {
+    let r = tx
+        .query_opt("SELECT number, contract_id, period, result_json, inputs_json, total, currency, direction, claim_deadline FROM statements WHERE id = ?1 AND status = 'draft'", params![id])?
+        .ok_or_else(|| StoreError::NotFound { what: "draft statement", id: id.to_string() })?;
+    let (number, contract, period, result_json, inputs_json, total, currency): (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = (
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    );
+    let (direction, deadline): (Option<String>, Option<String>) = (r.get(7)?, r.get(8)?);
+    if restates.is_none() {
+        if let Some(done) = final_of(tx, &contract, &period)? {
+            return Err(StoreError::Conflict(format!(
+                "already final: statement {done}; draft {number} was not finalized"
+            )));
+        }
+    }
     let sha = crate::sha256_hex(
         canonical_json(&number, &contract, &period, &result_json, &inputs_json).as_bytes(),
     );
     let at = crate::fmt_time(ctx.now);
-    tx.execute("UPDATE statements SET status = 'final', sha256 = ?1, finalized_at = ?2, finalized_by = ?3 WHERE id = ?4", params![sha, at, ctx.actor, id]).map_err(sql)?;
+    tx.execute("UPDATE statements SET status = 'final', sha256 = ?1, finalized_at = ?2, finalized_by = ?3 WHERE id = ?4", params![sha, at, ctx.actor, id])?;
     // The credit ledger adds totals exactly (rust_decimal, 28 significant
     // digits); a total beyond that is refused here, before anything is
     // sealed, rather than becoming a zero or a rounded claim.
@@ -460,15 +481,13 @@ fn seal(
     let mut details =
         json!({ "statement_id": id, "sha256": sha, "total": total, "currency": currency });
     if amount > rust_decimal::Decimal::ZERO {
-        tx.execute(
-            "INSERT INTO claims (statement_id, contract_id, period, direction, currency, amount, deadline, state, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'eligible', ?8)",
+        let claim_id = tx.insert_id(
+            "INSERT INTO claims (statement_id, contract_id, period, direction, currency, amount, deadline, state, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'eligible', ?8) RETURNING id",
             params![id, contract, period, direction, currency, total, deadline, at],
-        )
-        .map_err(sql)?;
+        )?;
         // The claim is in the chain from its first moment: `audit verify`
         // replays every claim from here.
-        details["claim"] =
-            json!({ "id": tx.last_insert_rowid(), "amount": total, "deadline": deadline });
+        details["claim"] = json!({ "id": claim_id, "amount": total, "deadline": deadline });
     }
     if let Some((old, reason)) = restates {
         details["restates"] = json!(old);

@@ -9,8 +9,8 @@
 //! cryptographic itself (it knows no certificates): signing and checking
 //! are passed in by the use-case layer.
 
-use crate::{audit, sql, Ctx, Library, StoreError};
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::db::Conn;
+use crate::{audit, params, Ctx, Library, StoreError};
 use serde::Serialize;
 use serde_json::json;
 
@@ -48,40 +48,30 @@ pub fn head_text(library_id: &str, seq: i64, hash: &str, at: &str) -> String {
     format!("sla-ledger-chain-head/1\nlibrary: {library_id}\nseq: {seq}\nhash: {hash}\nat: {at}\n")
 }
 
-fn meta_in(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
-    conn.query_row(
+fn meta_in(conn: &Conn, key: &str) -> Result<Option<String>, StoreError> {
+    conn.query_opt(
         "SELECT value FROM library_meta WHERE key = ?1",
-        [key],
-        |r| r.get(0),
-    )
-    .optional()
-    .map_err(sql)
+        params![key],
+    )?
+    .map(|r| r.get(0))
+    .transpose()
 }
 
-fn head_in(conn: &Connection) -> Result<Option<(i64, String)>, StoreError> {
-    conn.query_row("SELECT seq, hash FROM audit_head WHERE one = 1", [], |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })
-    .optional()
-    .map_err(sql)
+fn head_in(conn: &Conn) -> Result<Option<(i64, String)>, StoreError> {
+    audit::head(conn)
 }
 
 /// Signs the chain's current head inside the caller's transaction, unless a
 /// head at that entry is already signed. Returns the new anchor.
 pub fn anchor_in(
-    conn: &Connection,
+    conn: &Conn,
     ctx: &Ctx,
     signer: HeadSigner<'_>,
 ) -> Result<Option<Anchor>, StoreError> {
     let Some((seq, hash)) = head_in(conn)? else {
         return Ok(None);
     };
-    let exists: Option<i64> = conn
-        .query_row("SELECT seq FROM chain_anchors WHERE seq = ?1", [seq], |r| {
-            r.get(0)
-        })
-        .optional()
-        .map_err(sql)?;
+    let exists = conn.query_opt("SELECT seq FROM chain_anchors WHERE seq = ?1", params![seq])?;
     if exists.is_some() {
         return Ok(None);
     }
@@ -92,8 +82,7 @@ pub fn anchor_in(
     conn.execute(
         "INSERT INTO chain_anchors (seq, hash, at, signer_sha256, signature) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![seq, hash, at, signer_sha256, signature],
-    )
-    .map_err(sql)?;
+    )?;
     Ok(Some(Anchor {
         seq,
         hash,
@@ -121,8 +110,7 @@ impl Library {
                     "INSERT INTO library_meta (key, value) VALUES (?1, ?2)",
                     params![key, value],
                 )
-                .map(|_| ())
-                .map_err(sql),
+                .map(|_| ()),
         })
     }
 
@@ -145,14 +133,10 @@ impl Library {
         cert_pem: &str,
     ) -> Result<bool, StoreError> {
         self.write(|tx| {
-            let known: Option<String> = tx
-                .query_row(
-                    "SELECT sha256 FROM trusted_certificates WHERE sha256 = ?1",
-                    [sha256],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(sql)?;
+            let known = tx.query_opt(
+                "SELECT sha256 FROM trusted_certificates WHERE sha256 = ?1",
+                params![sha256],
+            )?;
             if known.is_some() {
                 return Ok(false);
             }
@@ -160,8 +144,7 @@ impl Library {
             tx.execute(
                 "INSERT INTO trusted_certificates (sha256, subject, cert_pem, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![sha256, subject, cert_pem, at, ctx.actor],
-            )
-            .map_err(sql)?;
+            )?;
             audit::append(
                 tx,
                 ctx,
@@ -174,12 +157,10 @@ impl Library {
     }
 
     pub fn pins(&self) -> Result<Vec<Pin>, StoreError> {
-        let mut st = self
-            .conn()
-            .prepare("SELECT sha256, subject, cert_pem, added_at, added_by FROM trusted_certificates ORDER BY rowid")
-            .map_err(sql)?;
-        let rows = st
-            .query_map([], |r| {
+        self.conn()
+            .query("SELECT sha256, subject, cert_pem, added_at, added_by FROM trusted_certificates ORDER BY rowid", params![])?
+            .iter()
+            .map(|r| {
                 Ok(Pin {
                     sha256: r.get(0)?,
                     subject: r.get(1)?,
@@ -188,8 +169,7 @@ impl Library {
                     added_by: r.get(4)?,
                 })
             })
-            .map_err(sql)?;
-        rows.collect::<Result<_, _>>().map_err(sql)
+            .collect()
     }
 
     /// The chain's newest entry (seq, hash), if any.
@@ -201,9 +181,9 @@ impl Library {
     /// does that).
     pub fn entry_hash(&self, seq: i64) -> Result<Option<String>, StoreError> {
         self.conn()
-            .query_row("SELECT hash FROM audit WHERE seq = ?1", [seq], |r| r.get(0))
-            .optional()
-            .map_err(sql)
+            .query_opt("SELECT hash FROM audit WHERE seq = ?1", params![seq])?
+            .map(|r| r.get(0))
+            .transpose()
     }
 
     /// Signs the chain's current head (`audit checkpoint`); `None` when the
@@ -217,14 +197,13 @@ impl Library {
     }
 
     pub fn anchors(&self) -> Result<Vec<Anchor>, StoreError> {
-        let mut st = self
-            .conn()
-            .prepare(
+        self.conn()
+            .query(
                 "SELECT seq, hash, at, signer_sha256, signature FROM chain_anchors ORDER BY seq",
-            )
-            .map_err(sql)?;
-        let rows = st
-            .query_map([], |r| {
+                params![],
+            )?
+            .iter()
+            .map(|r| {
                 Ok(Anchor {
                     seq: r.get(0)?,
                     hash: r.get(1)?,
@@ -233,20 +212,22 @@ impl Library {
                     signature: r.get(4)?,
                 })
             })
-            .map_err(sql)?;
-        rows.collect::<Result<_, _>>().map_err(sql)
+            .collect()
     }
 
     /// The entry that pinned a certificate.
     pub fn pin_entry(&self, sha256: &str) -> Result<Option<i64>, StoreError> {
-        self.conn()
-            .query_row(
-                "SELECT seq FROM audit WHERE action = 'trust.pin' AND json_extract(details, '$.sha256') = ?1 ORDER BY seq LIMIT 1",
-                [sha256],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql)
+        // Read in Rust, not with a JSON function: SQLite's json_extract and
+        // PostgreSQL's ->> differ, and pins are few.
+        for r in self.conn().query(
+            "SELECT seq, details FROM audit WHERE action = 'trust.pin' ORDER BY seq",
+            params![],
+        )? {
+            if detail_text(&r.get::<String>(1)?, "sha256").as_deref() == Some(sha256) {
+                return Ok(Some(r.get(0)?));
+            }
+        }
+        Ok(None)
     }
 
     /// The first signed head at or after entry `seq`: the head that vouches
@@ -258,23 +239,34 @@ impl Library {
     /// Every entry about money: a statement sealed (finalize, restate) or a
     /// claim moved. `audit verify` wants each covered by a signed head.
     pub fn money_entries(&self) -> Result<Vec<i64>, StoreError> {
-        let mut st = self
-            .conn()
-            .prepare("SELECT seq FROM audit WHERE action IN ('statement.finalize', 'statement.restate', 'claim.update') ORDER BY seq")
-            .map_err(sql)?;
-        let rows = st.query_map([], |r| r.get(0)).map_err(sql)?;
-        rows.collect::<Result<_, _>>().map_err(sql)
+        self.conn()
+            .query("SELECT seq FROM audit WHERE action IN ('statement.finalize', 'statement.restate', 'claim.update') ORDER BY seq", params![])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
     }
 
     /// The chain entry that finalized (or restated) a statement.
     pub fn seal_entry(&self, statement_id: i64) -> Result<Option<i64>, StoreError> {
-        self.conn()
-            .query_row(
-                "SELECT seq FROM audit WHERE action IN ('statement.finalize', 'statement.restate') AND json_extract(details, '$.statement_id') = ?1 ORDER BY seq LIMIT 1",
-                [statement_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql)
+        for r in self.conn().query(
+            "SELECT seq, details FROM audit WHERE action IN ('statement.finalize', 'statement.restate') ORDER BY seq",
+            params![],
+        )? {
+            let details: serde_json::Value =
+                serde_json::from_str(&r.get::<String>(1)?).unwrap_or_default();
+            if details.get("statement_id").and_then(serde_json::Value::as_i64) == Some(statement_id) {
+                return Ok(Some(r.get(0)?));
+            }
+        }
+        Ok(None)
     }
+}
+
+/// A text field of an audit entry's details.
+fn detail_text(details: &str, key: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(details)
+        .ok()?
+        .get(key)?
+        .as_str()
+        .map(str::to_string)
 }

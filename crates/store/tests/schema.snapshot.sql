@@ -129,6 +129,14 @@ CREATE TABLE documents (
     UNIQUE (contract_id, sha256)
 ) STRICT;
 
+-- table import_withdrawals
+CREATE TABLE import_withdrawals (
+    import_id     INTEGER PRIMARY KEY REFERENCES imports(id),
+    withdrawn_at  TEXT NOT NULL,
+    withdrawn_by  TEXT NOT NULL,
+    reason        TEXT NOT NULL
+) STRICT;
+
 -- table imports
 CREATE TABLE imports (
     id                INTEGER PRIMARY KEY,
@@ -140,7 +148,7 @@ CREATE TABLE imports (
     imported_at       TEXT NOT NULL,
     outage_rows       INTEGER NOT NULL,
     maintenance_rows  INTEGER NOT NULL,
-    incident_rows     INTEGER NOT NULL,
+    incident_rows     INTEGER NOT NULL, request_rows INTEGER NOT NULL DEFAULT 0,
     UNIQUE (contract_id, sha256)
 ) STRICT;
 
@@ -158,8 +166,8 @@ CREATE TABLE incident_events (
 ) STRICT;
 
 -- table library_meta
-CREATE TABLE library_meta (
-    key    TEXT PRIMARY KEY CHECK (key IN ('library_id', 'clock')),
+CREATE TABLE "library_meta" (
+    key    TEXT PRIMARY KEY CHECK (key IN ('library_id', 'clock', 'sample')),
     value  TEXT NOT NULL
 ) STRICT;
 
@@ -190,6 +198,19 @@ CREATE TABLE outages (
     PRIMARY KEY (import_id, sheet, row_number)
 ) STRICT;
 
+-- table request_counts
+CREATE TABLE request_counts (
+    import_id   INTEGER NOT NULL REFERENCES imports(id),
+    sheet       TEXT NOT NULL,
+    row_number  INTEGER NOT NULL,
+    service     TEXT NOT NULL,
+    start_utc   INTEGER NOT NULL,
+    end_utc     INTEGER NOT NULL,
+    good        INTEGER NOT NULL CHECK (good >= 0),
+    total       INTEGER NOT NULL CHECK (total >= good),
+    PRIMARY KEY (import_id, sheet, row_number)
+) STRICT;
+
 -- table request_imports
 CREATE TABLE request_imports (
     id           INTEGER PRIMARY KEY,
@@ -215,8 +236,8 @@ CREATE TABLE requests (
 ) STRICT;
 
 -- table settings
-CREATE TABLE settings (
-    key         TEXT PRIMARY KEY CHECK (key IN ('actor', 'source_label', 'export_dir')),
+CREATE TABLE "settings" (
+    key         TEXT PRIMARY KEY CHECK (key IN ('actor', 'source_label', 'export_dir', 'locale')),
     value       TEXT NOT NULL,
     updated_at  TEXT NOT NULL,
     updated_by  TEXT NOT NULL
@@ -376,6 +397,14 @@ BEGIN SELECT RAISE(ABORT, 'attached documents are immutable'); END;
 CREATE TRIGGER documents_no_update BEFORE UPDATE ON documents
 BEGIN SELECT RAISE(ABORT, 'attached documents are immutable'); END;
 
+-- trigger import_withdrawals_no_delete
+CREATE TRIGGER import_withdrawals_no_delete BEFORE DELETE ON import_withdrawals
+BEGIN SELECT RAISE(ABORT, 'a withdrawal is final'); END;
+
+-- trigger import_withdrawals_no_update
+CREATE TRIGGER import_withdrawals_no_update BEFORE UPDATE ON import_withdrawals
+BEGIN SELECT RAISE(ABORT, 'a withdrawal is final'); END;
+
 -- trigger imports_no_delete
 CREATE TRIGGER imports_no_delete BEFORE DELETE ON imports
 BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
@@ -414,6 +443,14 @@ BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
 
 -- trigger outages_no_update
 CREATE TRIGGER outages_no_update BEFORE UPDATE ON outages
+BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
+
+-- trigger request_counts_no_delete
+CREATE TRIGGER request_counts_no_delete BEFORE DELETE ON request_counts
+BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
+
+-- trigger request_counts_no_update
+CREATE TRIGGER request_counts_no_update BEFORE UPDATE ON request_counts
 BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
 
 -- trigger request_imports_no_delete

@@ -5,7 +5,7 @@ use crate::usecases::Session;
 use crate::{AppError, Code};
 use serde::Serialize;
 use sla_governance::budget::{self, BudgetReport, Evidence, PoolReport};
-use sla_governance::slo::{BudgetException, Policy, Slo};
+use sla_governance::slo::{BudgetException, Policy, Slo, Window};
 use sla_governance::{openslo, policy};
 use sla_store::governance::{ExceptionInfo, RequestRow, ThresholdEvent};
 use std::collections::BTreeMap;
@@ -85,14 +85,50 @@ pub struct Exception<'a> {
     pub approver: &'a str,
 }
 
+/// Start and end are read as written when they carry an offset (`Z`,
+/// `+01:00`); local times without one are read in the objective's zone
+/// ([`zone_of`]), and a time that zone skips or repeats is refused with
+/// both readings named.
 pub fn add_exception(s: &mut Session, e: &Exception<'_>) -> Result<i64, AppError> {
+    let slo = stored(s)?
+        .into_iter()
+        .find(|x| x.name == e.slo)
+        .ok_or_else(|| {
+            AppError::invalid(
+                Code::NotFound,
+                format!("objective `{}` is not in the library", e.slo),
+            )
+        })?;
+    let tz = zone_of(s, &slo)?;
     let t = |field: &str, v: &str| {
-        sla_engine::time::parse_instant(v, chrono_tz::UTC)
-            .map_err(|err| AppError::invalid(Code::Value, format!("{field}: {err}")))
+        sla_engine::time::parse_instant(v, tz)
+            .map_err(|err| AppError::invalid(Code::Value, format!("{field} (read in {tz}): {err}")))
     };
     let (a, b) = (t("start", e.start)?, t("end", e.end)?);
     Ok(s.lib
         .add_budget_exception(&s.ctx, e.slo, a, b, e.reason, e.approver)?)
+}
+
+/// The zone people read an objective's times in (issue 16): a calendar
+/// window's own `timeZone`; for a rolling window, the zone of the contracts
+/// whose terms measure its service when they all agree (the SRE lead and
+/// the contract then speak of the same hours); otherwise UTC, which the
+/// screen then says.
+pub fn zone_of(s: &Session, slo: &Slo) -> Result<chrono_tz::Tz, AppError> {
+    if let Window::Calendar { tz, .. } = slo.window {
+        return Ok(tz);
+    }
+    let mut zones = std::collections::BTreeSet::new();
+    for id in s.lib.contract_ids()? {
+        let t = s.lib.terms_of(&id, None)?;
+        if t.slas.iter().any(|x| x.service == slo.service) {
+            zones.insert(t.contract.timezone.name().to_string());
+        }
+    }
+    Ok(match (zones.len(), zones.first()) {
+        (1, Some(z)) => z.parse().unwrap_or(chrono_tz::UTC),
+        _ => chrono_tz::UTC,
+    })
 }
 
 /// Imports a requests sheet (service, start, end, good, total); naive
@@ -135,6 +171,9 @@ pub struct SloStatus {
     pub pools: Vec<PoolReport>,
     pub history: Vec<ThresholdEvent>,
     pub exceptions: Vec<ExceptionInfo>,
+    /// Each objective's zone for people ([`zone_of`]): its times on screen
+    /// and the exception form's local times use it.
+    pub zones: BTreeMap<String, String>,
 }
 
 /// The evidence for one objective from the library: the service's outage
@@ -229,8 +268,13 @@ pub fn status(s: &mut Session) -> Result<SloStatus, AppError> {
             budget::pool(g, m).map_err(|e| AppError::invalid(Code::Definition, e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let zones = slos
+        .iter()
+        .map(|x| Ok((x.name.clone(), zone_of(s, x)?.name().to_string())))
+        .collect::<Result<BTreeMap<_, _>, AppError>>()?;
     Ok(SloStatus {
         now: sla_engine::time::fmt_instant(s.ctx.now),
+        zones,
         budgets,
         pools,
         history: s.lib.threshold_history()?,

@@ -15,4 +15,9 @@ source_label: string,
 /**
  * Where exports go; empty means the library's `exports/` folder.
  */
-export_dir: string, };
+export_dir: string, 
+/**
+ * Numbers and dates on screens and statements: `en-US`, `en-GB`,
+ * `de-DE` or `fr-FR`; empty means the system's.
+ */
+locale: string, };

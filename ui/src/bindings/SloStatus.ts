@@ -8,4 +8,9 @@ import type { ThresholdEvent } from "./ThresholdEvent";
  * Budgets of every stored objective now, the pooled groups, and the
  * threshold history (thresholds newly crossed are recorded and audited).
  */
-export type SloStatus = { now: string, budgets: Array<BudgetReport>, pools: Array<PoolReport>, history: Array<ThresholdEvent>, exceptions: Array<ExceptionInfo>, };
+export type SloStatus = { now: string, budgets: Array<BudgetReport>, pools: Array<PoolReport>, history: Array<ThresholdEvent>, exceptions: Array<ExceptionInfo>, 
+/**
+ * Each objective's zone for people ([`zone_of`]): its times on screen
+ * and the exception form's local times use it.
+ */
+zones: { [key in string]: string }, };

@@ -4,4 +4,9 @@ import type { ResultDoc } from "./ResultDoc";
 import type { StatementStatus } from "./StatementStatus";
 import type { JsonValue } from "./serde_json/JsonValue";
 
-export type Statement = { result: ResultDoc, inputs: JsonValue, id: number, number: string, contract: string, period: string, status: StatementStatus, version: number, currency: string, direction: Direction | null, total: string, breached: boolean, claim_deadline: string | null, data_cutoff: string, engine_version: string, sha256: string | null, created_at: string, finalized_at: string | null, supersedes: number | null, superseded_by: number | null, restatement_reason: string | null, };
+export type Statement = { result: ResultDoc, inputs: JsonValue, id: number, number: string, contract: string, period: string, status: StatementStatus, version: number, currency: string, direction: Direction | null, total: string, breached: boolean, claim_deadline: string | null, data_cutoff: string, engine_version: string, sha256: string | null, created_at: string, finalized_at: string | null, supersedes: number | null, superseded_by: number | null, restatement_reason: string | null, 
+/**
+ * The contract's time zone (of the terms version it was computed
+ * from): where its times are shown to people (issue 16).
+ */
+timezone: string, };

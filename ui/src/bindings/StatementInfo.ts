@@ -2,4 +2,9 @@
 import type { Direction } from "./Direction";
 import type { StatementStatus } from "./StatementStatus";
 
-export type StatementInfo = { id: number, number: string, contract: string, period: string, status: StatementStatus, version: number, currency: string, direction: Direction | null, total: string, breached: boolean, claim_deadline: string | null, data_cutoff: string, engine_version: string, sha256: string | null, created_at: string, finalized_at: string | null, supersedes: number | null, superseded_by: number | null, restatement_reason: string | null, };
+export type StatementInfo = { id: number, number: string, contract: string, period: string, status: StatementStatus, version: number, currency: string, direction: Direction | null, total: string, breached: boolean, claim_deadline: string | null, data_cutoff: string, engine_version: string, sha256: string | null, created_at: string, finalized_at: string | null, supersedes: number | null, superseded_by: number | null, restatement_reason: string | null, 
+/**
+ * The contract's time zone (of the terms version it was computed
+ * from): where its times are shown to people (issue 16).
+ */
+timezone: string, };

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from "react";
+import { When, SYSTEM_ZONE } from "../components/LocaleContext";
 import type { ColumnDef } from "@tanstack/react-table";
 import { open } from "@tauri-apps/plugin-dialog";
 import { api, messageOf } from "../api";
@@ -119,7 +120,7 @@ export function AuditPage() {
   const columns = useMemo<ColumnDef<AuditEntry, any>[]>(
     () => [
       { header: "#", accessorFn: (r) => Number(r.seq) },
-      { header: "At", accessorKey: "at" },
+      { header: "At", accessorKey: "at", cell: (c) => <When utc={c.row.original.at} zone={SYSTEM_ZONE} /> },
       { header: "Actor", accessorKey: "actor" },
       { header: "Action", accessorKey: "action" },
       { header: "Subject", accessorKey: "subject" },

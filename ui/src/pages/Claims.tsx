@@ -3,9 +3,11 @@ import type { ColumnDef } from "@tanstack/react-table";
 import { api, messageOf } from "../api";
 import type { ClaimInfo } from "../bindings/ClaimInfo";
 import { DataTable } from "../components/Table";
-import { directionLabel, money } from "../format";
+import { directionLabel } from "../format";
+import { useFormat } from "../components/LocaleContext";
 
 export function ClaimsPage() {
+  const fmt = useFormat();
   const [rows, setRows] = useState<ClaimInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -18,10 +20,10 @@ export function ClaimsPage() {
       { header: "Counterparty", accessorFn: (r) => r.counterparty ?? r.contract },
       { header: "Direction", accessorFn: (r) => directionLabel(r.direction) },
       { header: "Statement", accessorKey: "statement" },
-      { header: "Amount", accessorFn: (r) => `${r.currency} ${money(r.amount)}` },
+      { header: "Amount", accessorFn: (r) => fmt.amount(r.currency, r.amount) },
       { header: "State", accessorKey: "state" },
     ],
-    [],
+    [fmt.locale],
   );
   return (
     <section>

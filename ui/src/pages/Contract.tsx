@@ -2,6 +2,9 @@ import { useEffect, useState } from "react";
 import { api, messageOf } from "../api";
 import type { ContractDetail } from "../bindings/ContractDetail";
 import { TermsEditor } from "../components/TermsEditor";
+import { useConfirm } from "../components/Confirm";
+import { When, SYSTEM_ZONE } from "../components/LocaleContext";
+import type { ImportInfo } from "../bindings/ImportInfo";
 
 export function ContractPage(props: { id: string; onBack: () => void }) {
   const [d, setD] = useState<ContractDetail | null>(null);
@@ -9,6 +12,25 @@ export function ContractPage(props: { id: string; onBack: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
   const [reload, setReload] = useState(0);
+  const [done, setDone] = useState<string | null>(null);
+  const [dialog, ask] = useConfirm();
+  const withdraw = async (i: ImportInfo) => {
+    const reason = await ask({
+      title: `Withdraw ${i.file_name}?`,
+      body: `Its rows stop counting for month end. Drafts computed with it are discarded; the rows themselves stay in the library, marked withdrawn, and the audit trail records who did it and why. An import a final statement used cannot be withdrawn.`,
+      confirm: "Withdraw import",
+      reason: "Why is it withdrawn?",
+    });
+    if (reason === null) return;
+    try {
+      const w = await api.withdrawImport(Number(i.id), reason);
+      setDone(`Withdrew ${w.file_name}.${w.discarded_drafts.length ? ` Discarded draft(s): ${w.discarded_drafts.join(", ")}.` : ""}`);
+      setError(null);
+      setReload(reload + 1);
+    } catch (e) {
+      setDone(`Not done: ${messageOf(e)}`);
+    }
+  };
   useEffect(() => {
     api.contractDetail(props.id).then(setD, (e) => setError(messageOf(e)));
   }, [props.id, reload]);
@@ -48,11 +70,18 @@ export function ContractPage(props: { id: string; onBack: () => void }) {
       </table>
       {diff && <pre className="diff" aria-label="Differences between versions">{diff}</pre>}
       <h2>Evidence imported</h2>
+      {dialog}
+      {done && <p className={done.startsWith("Not done") ? "error" : "notice"} role={done.startsWith("Not done") ? "alert" : "status"}>{done}</p>}
       <table className="plain">
-        <thead><tr><th>File</th><th>Source</th><th>Rows</th><th>Imported</th><th>SHA-256</th></tr></thead>
+        <thead><tr><th>File</th><th>Source</th><th>Rows</th><th>Imported</th><th>SHA-256</th><th><span className="sr-only">Withdraw</span></th></tr></thead>
         <tbody>
           {d.imports.map((i) => (
-            <tr key={i.id}><td>{i.file_name}</td><td>{i.source_label}</td><td>{Number(i.outage_rows) + Number(i.maintenance_rows) + Number(i.incident_rows)}</td><td>{i.imported_at} by {i.importer}</td><td className="mono">{i.sha256.slice(0, 16)}…</td></tr>
+            <tr key={i.id} className={i.withdrawn_at ? "excluded-row" : ""}>
+              <td>{i.file_name}</td><td>{i.source_label}</td>
+              <td>{Number(i.outage_rows) + Number(i.maintenance_rows) + Number(i.incident_rows) + Number(i.request_rows)}</td>
+              <td><When utc={i.imported_at} zone={SYSTEM_ZONE} /> by {i.importer}</td><td className="mono">{i.sha256.slice(0, 16)}…</td>
+              <td>{i.withdrawn_at ? <span>withdrawn <When utc={i.withdrawn_at} zone={SYSTEM_ZONE} /></span> : <button className="small" data-action="withdraw" aria-label={`Withdraw ${i.file_name}`} onClick={() => withdraw(i)}>Withdraw</button>}</td>
+            </tr>
           ))}
         </tbody>
       </table>

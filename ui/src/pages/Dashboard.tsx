@@ -3,11 +3,13 @@ import { openPath } from "@tauri-apps/plugin-opener";
 import { api, messageOf } from "../api";
 import type { ReportFiles } from "../bindings/ReportFiles";
 import { previousMonth } from "../format";
+import { useFormat } from "../components/LocaleContext";
 import type { Dashboard } from "../bindings/Dashboard";
 import { BarChart, LineChart } from "../components/Chart";
 import type { AvailabilityLine } from "../bindings/AvailabilityLine";
 
 export function DashboardPage() {
+  const fmt = useFormat();
   const [d, setD] = useState<Dashboard | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [summary, setSummary] = useState<ReportFiles | null>(null);
@@ -81,7 +83,7 @@ export function DashboardPage() {
             <span role="rowheader">{c}</span>
             {heat.months.map((m) => {
               const cell = heat.at.get(`${c}|${m}`);
-              return <span key={m} role="cell" className={cell ? (cell.breached ? "bad" : "good") : "none"} title={cell ? `${cell.status}: ${cell.currency} ${cell.total}` : "no statement"}>{cell ? (cell.breached ? "breach" : "met") : ""}</span>;
+              return <span key={m} role="cell" className={cell ? (cell.breached ? "bad" : "good") : "none"} title={cell ? `${cell.status}: ${fmt.amount(cell.currency, cell.total)}` : "no statement"}>{cell ? (cell.breached ? "breach" : "met") : ""}</span>;
             })}
           </div>
         ))}

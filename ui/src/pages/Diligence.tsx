@@ -7,9 +7,11 @@ import type { ContractRow } from "../bindings/ContractRow";
 import type { ReportFiles } from "../bindings/ReportFiles";
 import { DataTable } from "../components/Table";
 import { BarChart } from "../components/Chart";
-import { money, previousMonth } from "../format";
+import { previousMonth } from "../format";
+import { useFormat } from "../components/LocaleContext";
 
 export function DiligencePage() {
+  const fmt = useFormat();
   const [until, setUntil] = useState(previousMonth());
   const [months, setMonths] = useState("12");
   const [whatIf, setWhatIf] = useState("99.5");
@@ -53,12 +55,12 @@ export function DiligencePage() {
       { header: "Cur.", accessorKey: "currency" },
       { header: "Law", accessorKey: "governing_law" },
       { header: "Breached", accessorFn: (c) => `${c.months_breached} / ${c.months_evaluated}` },
-      { header: "Credits", accessorFn: (c) => money(c.credits) },
-      { header: "Exposure left", accessorFn: (c) => (c.exposure_left ? money(c.exposure_left) : "uncapped") },
-      { header: "What-if / month", accessorFn: (c) => money(c.what_if_monthly) },
+      { header: "Credits", accessorFn: (c) => fmt.number(c.credits) },
+      { header: "Exposure left", accessorFn: (c) => (c.exposure_left ? fmt.number(c.exposure_left) : "uncapped") },
+      { header: "What-if / month", accessorFn: (c) => fmt.number(c.what_if_monthly) },
       { header: "Chronic", accessorKey: "chronic" },
     ],
-    [],
+    [fmt.locale],
   );
   const currencies = r ? [...new Set(r.monthly.map((m) => m.currency))] : [];
   const rows = r ? r.monthly.filter((m) => m.currency === currency) : [];
@@ -84,9 +86,9 @@ export function DiligencePage() {
         <>
           <dl className="facts" aria-label="Portfolio facts">
             <dt>Contracts</dt><dd>{r.contracts_total} ({r.months[0]} to {r.months[r.months.length - 1]})</dd>
-            <dt>Exposure left in term</dt><dd>{r.exposure.map((e) => `${e.currency} ${money(e.amount)} ${e.direction === "customer" ? "we may owe" : "we may recover"}`).join(" · ")}</dd>
+            <dt>Exposure left in term</dt><dd>{r.exposure.map((e) => `${fmt.amount(e.currency, e.amount)} ${e.direction === "customer" ? "we may owe" : "we may recover"}`).join(" · ")}</dd>
             <dt>Uncapped</dt><dd>{r.uncapped.join(", ") || "none"}</dd>
-            <dt>What-if at {r.what_if_uptime} %</dt><dd>{r.what_if.map((e) => `${e.currency} ${money(e.amount)} ${e.direction} / month`).join(" · ")}</dd>
+            <dt>What-if at {r.what_if_uptime} %</dt><dd>{r.what_if.map((e) => `${fmt.amount(e.currency, e.amount)} ${e.direction} / month`).join(" · ")}</dd>
             <dt>Chronic breach met</dt><dd>{r.contracts.filter((c) => c.chronic.startsWith("met")).map((c) => c.contract).join(", ") || "none"}</dd>
           </dl>
           <label className="form">Currency

@@ -6,8 +6,15 @@ import type { ImportPreview } from "../bindings/ImportPreview";
 import type { Progress } from "../bindings/Progress";
 import type { FileView } from "../bindings/FileView";
 import type { SheetChoice } from "../bindings/SheetChoice";
+import type { PresetView } from "../bindings/PresetView";
+import type { PresetRequest } from "../bindings/PresetRequest";
+import type { ComponentView } from "../bindings/ComponentView";
+import { When } from "../components/LocaleContext";
 
-const SPREADSHEET = /\.(xlsx|xls|ods|csv)$/i;
+const SPREADSHEET = /\.(xlsx|xls|ods|csv|json)$/i;
+
+/** A vendor export read through a preset (issue 14): the user's choices. */
+const NO_PRESET: PresetRequest = { preset: "", partial_weight: "", degraded_weight: "", zone: "", components: [], statuses: [] };
 
 /** One sheet as the user wants it read: whether, as what, which columns. */
 type Plan = SheetChoice & { use: boolean };
@@ -28,7 +35,15 @@ export function ImportPage() {
   const [busy, setBusy] = useState(false);
   const [over, setOver] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  const [presets, setPresets] = useState<PresetView[]>([]);
+  // Set when the file is a vendor export: read through its preset, with
+  // the impact weights, zone and component mapping the user chooses.
+  const [preset, setPreset] = useState<PresetRequest | null>(null);
+  // The export's components, kept while the user maps them (a mapping
+  // change clears the preview, not the list).
+  const [known, setKnown] = useState<ComponentView[]>([]);
   useEffect(() => {
+    api.listPresets().then(setPresets, () => {});
     api.listContracts().then((c) => setContracts(c.map((x) => x.id)));
     api.settings().then((s) => s.source_label && setSource(s.source_label), () => {});
     const un = api.onImportProgress(setProgress);
@@ -57,9 +72,32 @@ export function ImportPage() {
     setPlans([]);
     setPreview(null);
     setMessage(null);
+    setPreset(null);
+    setKnown([]);
   };
+  /** Whether a preset knows the file; if so the wizard reads it with one. */
+  const detect = async (): Promise<PresetRequest | null> => {
+    if (preset) return preset;
+    try {
+      const found = await api.detectPreset(path);
+      const req = found ? { ...NO_PRESET, preset: found.name } : null;
+      setPreset(req);
+      return req;
+    } catch {
+      return null;
+    }
+  };
+  const changePreset = (change: Partial<PresetRequest>) => {
+    if (preset) setPreset({ ...preset, ...change });
+    setPreview(null);
+  };
+  // An emptied field stays empty while typed in (not the suggestion); only
+  // filled ones are sent.
+  const mapComponent = (component: string, service: string) =>
+    changePreset({ components: [...(preset?.components ?? []).filter((c) => c.component !== component), { component, service }] });
+  const sent = (req: PresetRequest): PresetRequest => ({ ...req, components: req.components.filter((c) => c.service.trim() !== "") });
   const choose = async () => {
-    const f = await open({ multiple: false, filters: [{ name: "Spreadsheets", extensions: ["xlsx", "xls", "ods", "csv"] }] });
+    const f = await open({ multiple: false, filters: [{ name: "Spreadsheets and exports", extensions: ["xlsx", "xls", "ods", "csv", "json"] }] });
     if (typeof f === "string") pick(f);
   };
   const readFile = async (): Promise<Plan[] | null> => {
@@ -77,6 +115,17 @@ export function ImportPage() {
   const chosen = (p: Plan[]) => p.filter((x) => x.use && x.kind).map(({ sheet, kind, columns }) => ({ sheet, kind, columns }));
   const doPreview = async () => {
     setMessage(null);
+    const req = await detect();
+    if (req) {
+      try {
+        const pv = await api.importPreview(path, contract, undefined, undefined, sent(req));
+        setPreview(pv);
+        setKnown(pv.components);
+      } catch (e) {
+        setMessage(messageOf(e));
+      }
+      return;
+    }
     const p = view ? plans : await readFile();
     if (!p) return;
     if (chosen(p).length === 0) {
@@ -94,8 +143,10 @@ export function ImportPage() {
     setBusy(true);
     setMessage(null);
     try {
-      const r = await api.importFile(path, source, contract || preview?.contract, undefined, chosen(plans));
-      setMessage("Imported" in r ? `Imported ${r.Imported.import.file_name}: ${r.Imported.import.outage_rows} outage, ${r.Imported.import.maintenance_rows} maintenance, ${r.Imported.import.incident_rows} incident rows.` : `Already imported on ${r.AlreadyImported.imported_at}: nothing to do.`);
+      const r = preset
+        ? await api.importFile(path, source, contract || preview?.contract, undefined, undefined, sent(preset))
+        : await api.importFile(path, source, contract || preview?.contract, undefined, chosen(plans));
+      setMessage("Imported" in r ? `Imported ${r.Imported.import.file_name}: ${r.Imported.import.outage_rows} outage, ${r.Imported.import.maintenance_rows} maintenance, ${r.Imported.import.incident_rows} incident${Number(r.Imported.import.request_rows) ? `, ${r.Imported.import.request_rows} request` : ""} rows.` : `Already imported on ${r.AlreadyImported.imported_at}: nothing to do.`);
     } catch (e) {
       setMessage(messageOf(e));
     } finally {
@@ -177,10 +228,40 @@ export function ImportPage() {
           })}
         </div>
       )}
+      {preset && (
+        <div className="sheets" aria-label="Vendor export">
+          <h2>Vendor export</h2>
+          <div className="form">
+            <label>Read as
+              <select aria-label="Preset" value={preset.preset} onChange={(e) => changePreset({ preset: e.target.value })}>
+                {presets.map((p) => <option key={p.name} value={p.name}>{p.title} ({p.name} v{p.version})</option>)}
+              </select>
+            </label>
+            <label>Partial outage counts as <input aria-label="Partial outage weight" size={5} value={preset.partial_weight} placeholder="0.5" onChange={(e) => changePreset({ partial_weight: e.target.value })} /></label>
+            <label>Degraded performance counts as <input aria-label="Degraded performance weight" size={5} value={preset.degraded_weight} placeholder="0.25" onChange={(e) => changePreset({ degraded_weight: e.target.value })} /></label>
+            <label>Times without an offset are in <input aria-label="Zone for naive times" size={18} value={preset.zone} placeholder="(refused)" onChange={(e) => changePreset({ zone: e.target.value })} /></label>
+          </div>
+          {known.length > 0 && (
+            <table className="plain mapping" aria-label="Component mapping">
+              <thead><tr><th>Component in the export</th><th>Contract service</th><th>How</th></tr></thead>
+              <tbody>
+                {known.map((c) => (
+                  <tr key={c.component}>
+                    <td>{c.component}</td>
+                    <td><input aria-label={`Service for component ${c.component}`} value={preset.components.find((x) => x.component === c.component)?.service ?? c.service} onChange={(e) => mapComponent(c.component, e.target.value)} /></td>
+                    <td>{c.how || "unmapped"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
       {preview && (
         <div className="preview">
+          {preview.preset && <p>Read with <b>{preview.preset}</b>{preview.weights.length > 0 && <>; impact weights {preview.weights.map((w) => `${w.component} = ${w.service}`).join(", ")}</>}.</p>}
           <p>
-            For <b>{preview.contract}</b>; naive times are read in <b>{preview.time_zone}</b> and shown here in UTC. {preview.outages} outage, {preview.maintenance} maintenance and {preview.incidents} incident rows.
+            For <b>{preview.contract}</b>; times without an offset are read in <b>{preview.time_zone}</b>, and every time is shown in it (UTC in the tooltip). {preview.outages} outage, {preview.maintenance} maintenance and {preview.incidents} incident rows.
           </p>
           {preview.errors.length > 0 ? (
             <div role="alert" className="error">
@@ -190,8 +271,8 @@ export function ImportPage() {
           ) : (
             <>
               <table className="plain" aria-label="Preview rows">
-                <thead><tr><th>Row</th><th>Kind</th><th>Service</th><th>Start (UTC)</th><th>End (UTC)</th><th>Detail</th></tr></thead>
-                <tbody>{preview.rows.map((r, i) => <tr key={i}><td className="mono">{r.origin}</td><td>{r.kind}</td><td>{r.service}</td><td>{r.start}</td><td>{r.end}</td><td>{r.detail}</td></tr>)}</tbody>
+                <thead><tr><th>Row</th><th>Kind</th><th>Service</th><th>Start</th><th>End</th><th>Detail</th></tr></thead>
+                <tbody>{preview.rows.map((r, i) => <tr key={i}><td className="mono">{r.origin}</td><td>{r.kind}</td><td>{r.service}</td><td><When utc={r.start} zone={preview.time_zone} /></td><td>{r.end ? <When utc={r.end} zone={preview.time_zone} /> : "open"}</td><td>{r.detail}</td></tr>)}</tbody>
               </table>
               {preview.warnings.map((w, i) => <p key={i} className="muted">{w}</p>)}
               <button onClick={doImport} disabled={busy} data-action="import">Import</button>
@@ -203,7 +284,8 @@ export function ImportPage() {
       {busy && progress && (
         <div className="progress" role="progressbar" aria-valuenow={Math.round(pct)} aria-valuemin={0} aria-valuemax={100}>
           <div style={{ width: `${pct}%` }} />
-          <span>{String(progress.rows_done)} of {String(progress.rows_total)} rows ({String(progress.rows_per_second)} rows/s)</span>
+          {/* rows_total 0: the file is still being read (checked row by row); the count to store comes after. */}
+          <span>{Number(progress.rows_total) === 0 ? `Reading the file: ${String(progress.rows_done)} rows checked` : `${String(progress.rows_done)} of ${String(progress.rows_total)} rows stored`} ({String(progress.rows_per_second)} rows/s)</span>
         </div>
       )}
       {message && <p className="notice" role="status">{message}</p>}

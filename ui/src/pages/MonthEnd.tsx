@@ -9,7 +9,9 @@ import type { ExportedFiles } from "../bindings/ExportedFiles";
 import type { NoticeFiles } from "../bindings/NoticeFiles";
 import type { BatchProgress } from "../bindings/BatchProgress";
 import { DataTable } from "../components/Table";
-import { money, previousMonth } from "../format";
+import { useConfirm } from "../components/Confirm";
+import { previousMonth } from "../format";
+import { useFormat, When } from "../components/LocaleContext";
 
 /** Outages of a line on a time axis across the period: counted in red, excluded in grey. */
 function Timeline(props: { start: string; end: string; rows: { start: string; end: string; counted: boolean; row: string }[] }) {
@@ -28,6 +30,7 @@ function Timeline(props: { start: string; end: string; rows: { start: string; en
 }
 
 export function MonthEndPage(props: { onHelp?: (id: string) => void } = {}) {
+  const fmt = useFormat();
   const help = (id: string) => (props.onHelp ? <GlossaryLink id={id} onOpen={props.onHelp} /> : null);
   const [period, setPeriod] = useState(previousMonth());
   const [rows, setRows] = useState<StatementInfo[]>([]);
@@ -74,6 +77,20 @@ export function MonthEndPage(props: { onHelp?: (id: string) => void } = {}) {
     const failed = r.failed.map((f) => `${f.statement}: ${f.error}`);
     return `${r.exported.length} statement(s) exported and signed to ${r.folder}.${failed.length ? ` ${failed.length} failed: ${failed.join("; ")}` : ""}`;
   });
+  const [dialog, ask] = useConfirm();
+  const discard = async (s: StatementInfo) => {
+    const yes = await ask({
+      title: `Discard draft ${s.number}?`,
+      body: `The draft of ${s.contract} for ${s.period} (${fmt.amount(s.currency, s.total)}) is deleted; the audit trail records it. Running the month again computes a new one. Final statements are never discarded.`,
+      confirm: "Discard draft",
+    });
+    if (yes === null) return;
+    await act("Discarding", async () => {
+      const gone = await api.discardDraft(s.number);
+      if (selected?.number === gone.number) setSelected(null);
+      return `Draft ${gone.number} discarded.`;
+    });
+  };
   const [notices, setNotices] = useState<NoticeFiles[]>([]);
   const draftNotices = () => act("Drafting notices", async () => {
     const n = await api.breachNotices(period);
@@ -93,10 +110,29 @@ export function MonthEndPage(props: { onHelp?: (id: string) => void } = {}) {
       { header: "Contract", accessorKey: "contract" },
       { header: "Status", accessorFn: (r) => r.status.toUpperCase() },
       { header: "Breached", accessorFn: (r) => (r.breached ? "YES" : "no") },
-      { header: "Total", accessorFn: (r) => `${r.currency} ${money(r.total)}` },
+      { header: "Total", accessorFn: (r) => fmt.amount(r.currency, r.total) },
       { header: "Claim deadline", accessorFn: (r) => r.claim_deadline ?? "-" },
+      {
+        id: "discard",
+        header: () => <span className="sr-only">Discard</span>,
+        enableSorting: false,
+        cell: (c) =>
+          c.row.original.status === "draft" ? (
+            <button
+              className="small"
+              data-action="discard"
+              aria-label={`Discard draft ${c.row.original.number}`}
+              onClick={(e) => {
+                e.stopPropagation();
+                discard(c.row.original);
+              }}
+            >
+              Discard
+            </button>
+          ) : null,
+      },
     ],
-    [],
+    [selected, fmt.locale],
   );
   const r = selected?.result;
   return (
@@ -118,6 +154,7 @@ export function MonthEndPage(props: { onHelp?: (id: string) => void } = {}) {
         </div>
       )}
       {busy && <button onClick={() => api.cancelBatch()}>Cancel</button>}
+      {dialog}
       {status && <p className="notice" role="status">{status}</p>}
       {failure && <p className="error" role="alert">{failure}</p>}
       <DataTable label="Statements of the month" data={rows} columns={columns} onRowClick={(s) => api.statement(s.number).then(setSelected)} rowClass={(s) => (s.breached ? "breached" : "")} height={300} />
@@ -146,11 +183,12 @@ export function MonthEndPage(props: { onHelp?: (id: string) => void } = {}) {
       )}
       {selected && r && (
         <div className="why" aria-label="Why this number">
-          <h2>Why {selected.number} = {r.currency} {money(r.total)}</h2>
+          <h2>Why {selected.number} = {fmt.amount(r.currency, r.total)}</h2>
+          <p className="muted small-print">Period {r.period.label}: <When utc={r.period.start} zone={selected.timezone} /> to <When utc={r.period.end} zone={selected.timezone} /> ({selected.timezone}; UTC in each time's tooltip).</p>
           {r.lines.map((l) => (
             <details key={l.sla} open>
               <summary>
-                <b>{l.sla}</b> — {"uptime" in l ? `uptime ${l.uptime} % against ${l.target} %` : `${l.breaches} breach(es), ${l.running} running`} → {money(l.amount)} {l.breached ? <span className="badge">breached</span> : null}
+                <b>{l.sla}</b> — {"uptime" in l ? `uptime ${l.uptime} % against ${l.target} %` : `${l.breaches} breach(es), ${l.running} running`} → {fmt.number(l.amount)} {l.breached ? <span className="badge">breached</span> : null}
               </summary>
               {props.onHelp && (
                 <p className="muted small-print">
@@ -160,7 +198,7 @@ export function MonthEndPage(props: { onHelp?: (id: string) => void } = {}) {
               {"evidence" in l && l.evidence && l.evidence.length > 0 && <Timeline start={r.period.start} end={r.period.end} rows={l.evidence} />}
               {"evidence" in l && l.evidence && (
                 <table className="plain"><thead><tr><th>Row</th><th>Start</th><th>End</th><th>Impact</th><th>Cause</th><th>Used or excluded</th></tr></thead>
-                  <tbody>{l.evidence.map((e, i) => <tr key={i} className={e.counted ? "" : "excluded-row"}><td className="mono">{e.row}</td><td>{e.start}</td><td>{e.end || "open"}</td><td>{e.impact}</td><td>{e.cause}</td><td>{e.reason}</td></tr>)}</tbody>
+                  <tbody>{l.evidence.map((e, i) => <tr key={i} className={e.counted ? "" : "excluded-row"}><td className="mono">{e.row}</td><td><When utc={e.start} zone={selected.timezone} /></td><td><When utc={e.end} zone={selected.timezone} /></td><td>{e.impact}</td><td>{e.cause}</td><td>{e.reason}</td></tr>)}</tbody>
                 </table>
               )}
               <ol className="trace">{l.trace.map((t, i) => <li key={i}>{t}</li>)}</ol>

@@ -4,6 +4,7 @@ import { api, messageOf } from "../api";
 import type { SloStatus } from "../bindings/SloStatus";
 import type { BudgetReport } from "../bindings/BudgetReport";
 import { BarChart, LineChart } from "../components/Chart";
+import { When, useFormat } from "../components/LocaleContext";
 
 /** Consumed share of a budget as a bar: green, amber past 75 %, red past 100 %. */
 function BudgetBar(props: { b: BudgetReport }) {
@@ -19,12 +20,12 @@ function BudgetBar(props: { b: BudgetReport }) {
   );
 }
 
-function outlook(b: BudgetReport): string {
+function outlook(b: BudgetReport, at: (utc: string) => string): string {
   switch (b.outlook) {
     case "exhausted":
-      return `exhausted since ${b.outlook_at ?? "?"}`;
+      return `exhausted since ${b.outlook_at ? at(b.outlook_at) : "?"}`;
     case "runs_out":
-      return `runs out ${b.outlook_at} at the last day's burn`;
+      return `runs out ${at(b.outlook_at ?? "")} at the last day's burn`;
     case "holds":
       return "holds to the end of the window";
     default:
@@ -52,7 +53,8 @@ export function ObjectivesPage() {
       } else if (what === "policy") {
         setMsg(`Budget policy set for ${await api.sloPolicy(file)} objective(s).`);
       } else {
-        const id = await api.requestsImport(file, "UTC", "requests");
+        // Naive times in a requests sheet are read in the chosen objective's zone (said below).
+        const id = await api.requestsImport(file, zone, "requests");
         setMsg(id === null ? "That requests sheet was imported before: nothing to do." : "Requests imported.");
       }
       setFile("");
@@ -66,6 +68,11 @@ export function ObjectivesPage() {
     if (typeof f === "string") setFile(f);
   };
   const b = s?.budgets.find((x) => x.slo === chosen);
+  const f = useFormat();
+  // Each objective's times are shown (and the exception form read) in its
+  // own zone: a calendar window's, else its contracts' (issue 16).
+  const zoneOf = (slo: string) => s?.zones[slo] ?? "UTC";
+  const zone = zoneOf(chosen);
   return (
     <section>
       <header className="page-head"><h1>Objectives and error budgets</h1></header>
@@ -83,16 +90,16 @@ export function ObjectivesPage() {
       {msg && <p className="notice" role="status">{msg}</p>}
       {s && (
         <>
-          <p className="muted">Evaluated at {s.now}. Budgets count every outage of the service (or bad requests), less approved exceptions.</p>
+          <p className="muted">Evaluated at <When utc={s.now} zone={zone} />. Budgets count every outage of the service (or bad requests), less approved exceptions.</p>
           <table className="plain" aria-label="Error budgets">
             <thead><tr><th>Objective</th><th>Service</th><th>Target</th><th>Window</th><th>Budget</th><th>Consumed</th><th>Remaining</th><th>Used</th><th>Outlook</th></tr></thead>
             <tbody>
               {s.budgets.map((x) => (
                 <tr key={x.slo} className={x.slo === chosen ? "selected" : Number(x.consumed_percent ?? 0) >= 100 ? "breached" : ""} onClick={() => setChosen(x.slo)}>
                   <td>{x.slo}</td><td>{x.service}</td><td>{x.target}{x.temporary_target ? " (temporary)" : ""}</td>
-                  <td>{x.window_start.slice(0, 10)} – {x.window_end.slice(0, 10)}</td>
+                  <td><When utc={x.window_start} zone={zoneOf(x.slo)} /> – <When utc={x.window_end} zone={zoneOf(x.slo)} /></td>
                   <td className="num">{x.budget} {x.unit}</td><td className="num">{x.consumed}</td><td className="num">{x.remaining}</td>
-                  <td><BudgetBar b={x} /></td><td>{outlook(x)}</td>
+                  <td><BudgetBar b={x} /></td><td>{outlook(x, (t) => f.when(t, zoneOf(x.slo)))}</td>
                 </tr>
               ))}
             </tbody>
@@ -120,7 +127,7 @@ export function ObjectivesPage() {
                   <ul>
                     {b.thresholds.map((t) => (
                       <li key={t.consumed_percent} className={t.triggered ? "error" : ""}>
-                        {t.consumed_percent} %: {t.action} (owner {t.owner}){t.triggered ? ` — triggered since ${t.since}` : ""}
+                        {t.consumed_percent} %: {t.action} (owner {t.owner}){t.triggered ? ` — triggered since ${t.since ? f.when(t.since, zone) : "?"}` : ""}
                       </li>
                     ))}
                   </ul>
@@ -146,17 +153,25 @@ export function ObjectivesPage() {
                 {s.budgets.map((x) => <option key={x.slo} value={x.slo}>{x.slo}</option>)}
               </select>
             </label>
-            <label>From (UTC) <input aria-label="Exception start" placeholder="2026-10-12T07:00:00Z" value={ex.start} onChange={(e) => setEx({ ...ex, start: e.target.value })} /></label>
-            <label>To (UTC) <input aria-label="Exception end" placeholder="2026-10-12T11:00:00Z" value={ex.end} onChange={(e) => setEx({ ...ex, end: e.target.value })} /></label>
+            <label>From ({zone}) <input aria-label={`Exception start, local time in ${zone}`} placeholder="2026-10-12 03:00" value={ex.start} onChange={(e) => setEx({ ...ex, start: e.target.value })} /></label>
+            <label>To ({zone}) <input aria-label={`Exception end, local time in ${zone}`} placeholder="2026-10-12 07:00" value={ex.end} onChange={(e) => setEx({ ...ex, end: e.target.value })} /></label>
             <label>Reason <input aria-label="Exception reason" value={ex.reason} onChange={(e) => setEx({ ...ex, reason: e.target.value })} /></label>
             <label>Approved by <input aria-label="Exception approver" value={ex.approver} onChange={(e) => setEx({ ...ex, approver: e.target.value })} /></label>
             <button data-action="add-exception" disabled={!chosen || !ex.start || !ex.end || !ex.reason || !ex.approver} onClick={() => api.sloException(chosen, ex.start, ex.end, ex.reason, ex.approver).then(() => { setMsg("Exception recorded (and audited)."); setEx({ start: "", end: "", reason: "", approver: "" }); load(); }, (e) => setMsg(messageOf(e)))}>Record exception</button>
           </div>
+          <p className="muted">Times are read in {zone} (the objective's zone), as are times without an offset in an imported requests sheet; a time with an offset such as <code>2026-10-12T07:00:00Z</code> is taken as written.</p>
+          <h2>Approved exceptions</h2>
+          {s.exceptions.length === 0 ? <p className="muted">No exception approved yet.</p> : (
+            <table className="plain" aria-label="Approved exceptions">
+              <thead><tr><th>Objective</th><th>From</th><th>To</th><th>Reason</th><th>Approved by</th><th>Recorded</th></tr></thead>
+              <tbody>{s.exceptions.map((x) => <tr key={x.id}><td>{x.slo}</td><td><When utc={x.start} zone={zoneOf(x.slo)} /></td><td><When utc={x.end} zone={zoneOf(x.slo)} /></td><td>{x.reason}</td><td>{x.approver}</td><td>{x.recorded_by}, <When utc={x.recorded_at} zone={zoneOf(x.slo)} /></td></tr>)}</tbody>
+            </table>
+          )}
           <h2>Threshold history</h2>
           {s.history.length === 0 ? <p className="muted">No threshold crossed yet.</p> : (
             <table className="plain" aria-label="Threshold history">
               <thead><tr><th>Objective</th><th>Window from</th><th>Consumed</th><th>Action</th><th>Owner</th><th>Since</th><th>Recorded</th></tr></thead>
-              <tbody>{s.history.map((h, i) => <tr key={i}><td>{h.slo}</td><td>{h.window_start}</td><td>{h.consumed_percent} %</td><td>{h.action}</td><td>{h.owner}</td><td>{h.since}</td><td>{h.recorded_at}</td></tr>)}</tbody>
+              <tbody>{s.history.map((h, i) => <tr key={i}><td>{h.slo}</td><td><When utc={h.window_start} zone={zoneOf(h.slo)} /></td><td>{h.consumed_percent} %</td><td>{h.action}</td><td>{h.owner}</td><td>{h.since ? <When utc={h.since} zone={zoneOf(h.slo)} /> : "-"}</td><td><When utc={h.recorded_at} zone={zoneOf(h.slo)} /></td></tr>)}</tbody>
             </table>
           )}
         </>

@@ -3,11 +3,12 @@ import { api, messageOf } from "../api";
 import type { LibraryInfo } from "../bindings/LibraryInfo";
 import type { Settings } from "../bindings/Settings";
 import type { NoticeTemplates } from "../bindings/NoticeTemplates";
+import { LOCALES, amount, pickLocale, when } from "../format";
 
-export function SettingsPage(props: { theme: string; setTheme: (t: string) => void }) {
+export function SettingsPage(props: { theme: string; setTheme: (t: string) => void; onLocale?: (l: string) => void }) {
   const [info, setInfo] = useState<LibraryInfo | null>(null);
   const [location, setLocation] = useState("");
-  const [defaults, setDefaults] = useState<Settings>({ actor: "", source_label: "", export_dir: "" });
+  const [defaults, setDefaults] = useState<Settings>({ actor: "", source_label: "", export_dir: "", locale: "" });
   const [org, setOrg] = useState("");
   const [msg, setMsg] = useState<string | null>(null);
   const [tpl, setTpl] = useState<NoticeTemplates | null>(null);
@@ -31,7 +32,7 @@ export function SettingsPage(props: { theme: string; setTheme: (t: string) => vo
       setMsg(messageOf(e));
     }
   };
-  const save = () => api.saveSettings(defaults).then((s) => { setDefaults(s); setMsg("Defaults saved (and recorded in the audit log)."); }, (e) => setMsg(messageOf(e)));
+  const save = () => api.saveSettings(defaults).then((s) => { setDefaults(s); props.onLocale?.(s.locale); setMsg("Defaults saved (and recorded in the audit log)."); }, (e) => setMsg(messageOf(e)));
   return (
     <section>
       <header className="page-head"><h1>Settings</h1></header>
@@ -51,6 +52,12 @@ export function SettingsPage(props: { theme: string; setTheme: (t: string) => vo
         <label>Your name in the audit log <input aria-label="Actor name" value={defaults.actor} onChange={(e) => setDefaults({ ...defaults, actor: e.target.value })} placeholder="your login name" /></label>
         <label>Source label for imports <input aria-label="Default source label" value={defaults.source_label} onChange={(e) => setDefaults({ ...defaults, source_label: e.target.value })} placeholder="synthetic" /></label>
         <label>Export folder <input aria-label="Export folder" size={36} value={defaults.export_dir} onChange={(e) => setDefaults({ ...defaults, export_dir: e.target.value })} placeholder="the library's exports/ folder" /></label>
+        <label>Numbers and dates
+          <select aria-label="Numbers and dates" value={defaults.locale} onChange={(e) => setDefaults({ ...defaults, locale: e.target.value })}>
+            <option value="">As the system ({pickLocale(null)})</option>
+            {LOCALES.map((l) => <option key={l} value={l}>{l}: {amount("EUR", "1234.5", l)}, {when("2026-10-03T14:00:00Z", "Europe/Berlin", l)}</option>)}
+          </select>
+        </label>
         <button data-action="save-settings" onClick={save}>Save defaults</button>
       </div>
       <h2>Signing identity</h2>

@@ -5,22 +5,22 @@
 
 use super::{span, Windows};
 use crate::duration::fmt_duration;
-use crate::events::{Events, MaintenanceRow};
+use crate::events::{MaintenanceRow, ServiceRows};
 use crate::result::MaintenanceDecision;
 use crate::terms::Availability;
 use crate::time::{fmt_instant, merge_intervals, Period};
 
-/// The kept maintenance X and a decision per window touching the period.
+/// The kept maintenance X and a decision per window touching the period
+/// (`events`: the term's service's rows).
 pub(super) fn kept_maintenance(
-    service: &str,
     a: &Availability,
-    events: &Events,
+    events: &ServiceRows<'_>,
     p: &Period,
     trace: &mut Vec<String>,
 ) -> (Windows, Vec<MaintenanceDecision>) {
     let mut windows = Vec::new();
     let mut decisions = Vec::new();
-    for m in events.maintenance.iter().filter(|m| m.service == service) {
+    for &m in &events.maintenance {
         if m.end < p.start || m.start > p.end {
             continue;
         }

@@ -11,12 +11,14 @@
 mod downtime;
 mod maintenance;
 mod merge;
+mod requests;
 mod rows;
 mod schedule;
 
+pub use requests::{request_availability, RequestFigures, RequestTerm};
 pub use schedule::{schedule_percent, DaysOfService};
 
-use crate::events::{Events, Origin};
+use crate::events::{Origin, ServiceRows};
 use crate::num::{fmt_fixed, fmt_rat, hundred, rat, rat_int, terminates, Rat};
 use crate::result::{EvidenceRow, MaintenanceDecision};
 use crate::terms::{Availability, Schedule};
@@ -42,6 +44,8 @@ pub struct AvailabilityOutcome {
     pub warnings: Vec<String>,
     pub evidence: Vec<EvidenceRow>,
     pub maintenance: Vec<MaintenanceDecision>,
+    /// Request-based terms (terms v2 section 8).
+    pub request: Option<RequestFigures>,
 }
 
 /// An outage row kept by steps 1-2, at the impact it counts with.
@@ -89,7 +93,7 @@ pub fn availability(
     a: &Availability,
     schedule: &Schedule,
     cap_days: Option<Decimal>,
-    events: &Events,
+    events: &ServiceRows<'_>,
     p: &Period,
 ) -> AvailabilityOutcome {
     let mut trace = Vec::new();
@@ -105,7 +109,7 @@ pub fn availability(
     merge::drop_short(&mut merged, a, p, &mut evidence, &mut trace);
 
     // Step 5: qualifying maintenance, clipped, unioned, capped.
-    let (x, maintenance) = maintenance::kept_maintenance(service, a, events, p, &mut trace);
+    let (x, maintenance) = maintenance::kept_maintenance(a, events, p, &mut trace);
     let excluded_seconds: i64 = x.iter().map(|(s, e)| e - s).sum();
 
     // Step 6: remove X, clip to the period, weigh, round.
@@ -160,6 +164,7 @@ pub fn availability(
         warnings,
         evidence,
         maintenance,
+        request: None,
     }
 }
 

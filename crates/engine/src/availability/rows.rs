@@ -3,7 +3,7 @@
 //! with the reason; rows wholly outside it only make the total count.
 
 use super::{dec_str, span, touches, Row};
-use crate::events::{Events, OutageRow};
+use crate::events::{OutageRow, ServiceRows};
 use crate::result::EvidenceRow;
 use crate::terms::{Availability, PartialImpact};
 use crate::time::{fmt_instant, Instant, Period};
@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 pub(super) fn kept_rows<'e>(
     service: &str,
     a: &Availability,
-    events: &'e Events,
+    events: &ServiceRows<'e>,
     p: &Period,
     trace: &mut Vec<String>,
     warnings: &mut Vec<String>,
@@ -21,7 +21,7 @@ pub(super) fn kept_rows<'e>(
     let mut rows = Vec::new();
     let mut evidence: Vec<EvidenceRow> = Vec::new();
     let mut outside = 0usize;
-    for o in events.outages.iter().filter(|o| o.service == service) {
+    for &o in &events.outages {
         let Some(end) = row_end(o, p, trace, warnings) else {
             continue;
         };
@@ -88,8 +88,8 @@ fn evidence_row(o: &OutageRow) -> EvidenceRow {
         start: fmt_instant(o.start),
         end: o.end.map(fmt_instant).unwrap_or_default(),
         impact: dec_str(&o.impact),
-        cause: o.cause.clone(),
-        source: o.source.clone(),
+        cause: o.cause.to_string(),
+        source: o.source.to_string(),
         reference: o.reference.clone(),
         counted: true,
         reason: if o.end.is_none() {
@@ -119,7 +119,7 @@ fn counted_impact(
             o.cause
         )
     };
-    if a.excluded_causes.contains(&o.cause) {
+    if a.excluded_causes.iter().any(|c| **c == *o.cause) {
         if shown {
             trace.push(format!(
                 "{}: dropped, cause `{}` is excluded by the terms.",

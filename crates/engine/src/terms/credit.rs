@@ -33,6 +33,7 @@ impl Reader {
         self.schedule_fits(&join(path, "schedule"), &schedule, is_availability);
         let cap_percent = self.decimal(&mut f, "cap_percent", false, Some(0), Some(100));
         let cap_days = self.cap_days(&mut f, path, &schedule);
+        let basis_month = self.basis_month(&mut f, path);
         // Keys of other schedules are not silently ignored: a `tiers` list
         // under `per_step` means the author misread their own contract.
         for key in ["tiers", "step", "percent_per_step", "multiplier", "percent"] {
@@ -53,6 +54,7 @@ impl Reader {
             schedule: schedule?,
             cap_percent,
             cap_days,
+            basis_month,
         })
     }
 

@@ -16,13 +16,16 @@
 mod claim;
 mod credit;
 mod days;
+mod downtime;
 mod fields;
 mod reader;
 mod remedy;
+mod requests;
 mod rolling;
 #[cfg(test)]
 mod tests;
 mod text;
+mod window;
 
 pub use text::parse_date;
 
@@ -112,6 +115,9 @@ pub struct Contract {
     pub sole_remedy: Option<bool>,
     /// `termination` (terms v2 section 9): `None` when the terms do not say.
     pub termination: Option<Termination>,
+    /// `fiscal_year_start` (terms v2 section 1): the month (1-12) fiscal
+    /// quarters start from; 1 when the terms do not say.
+    pub fiscal_year_start: u32,
 }
 
 /// A right to terminate (terms v2 section 9). Informational.
@@ -153,8 +159,56 @@ pub struct Calendar {
 pub struct Sla {
     pub id: String,
     pub service: String,
+    /// `window` (terms v2 section 1).
+    pub window: Window,
     pub term: SlaTerm,
     pub credit: CreditTerm,
+}
+
+/// The period a term is measured over (terms v2 section 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Window {
+    #[default]
+    Month,
+    /// Three local months from `fiscal_year_start`, evaluated in the
+    /// statement of the quarter's last month in force.
+    Quarter,
+}
+
+/// Which month's fees a line's basis is (terms v2 section 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BasisMonth {
+    #[default]
+    Current,
+    /// The local month before the line's period.
+    Previous,
+}
+
+/// Where an availability term's downtime comes from (terms v2 section 8).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum DowntimeSource {
+    #[default]
+    Outages,
+    Requests(RequestRule),
+}
+
+/// `[slas.downtime]` with `source = "requests"` (terms v2 section 8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRule {
+    /// Divides one day.
+    pub interval_seconds: i64,
+    /// Percent; `Some` exactly when `measure` is `Downtime`.
+    pub error_rate_above: Option<Decimal>,
+    pub min_requests: u64,
+    pub measure: RequestMeasure,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestMeasure {
+    /// Down intervals count as downtime.
+    Downtime,
+    /// Uptime = 100 - the mean error rate of the intervals (S3).
+    ErrorRateAverage,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -192,6 +246,8 @@ pub struct Availability {
     pub maintenance_cap_seconds: Option<i64>,
     /// `breach_when` (terms v2 section 2).
     pub breach_when: BreachWhen,
+    /// `downtime.source` (terms v2 section 8).
+    pub source: DowntimeSource,
 }
 
 /// When an uptime breaches a target, and a tier applies (terms v2 section 2).
@@ -290,6 +346,8 @@ pub struct CreditTerm {
     pub cap_percent: Option<Decimal>,
     /// `cap_days` (terms v2 section 3): caps a days tier's days.
     pub cap_days: Option<Decimal>,
+    /// `basis_month` (terms v2 section 4).
+    pub basis_month: BasisMonth,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,10 +3,10 @@
 //! the order the keys are read, which is the order a user sees them in.
 
 use super::fields::{join, type_name, Fields, Reader};
-use super::text::{parse_date, parse_rounding, parse_spans};
+use super::text::{parse_date, parse_spans};
 use super::{
-    Availability, BreachWhen, Calendar, ClockKind, Contract, CreditRules, Direction, IncidentClock,
-    PartialImpact, Rounding, Service, Sla, SlaTerm, Terms,
+    Availability, BreachWhen, Calendar, ClockKind, Contract, CreditRules, Direction,
+    DowntimeSource, IncidentClock, PartialImpact, Rounding, Service, Sla, SlaTerm, Terms,
 };
 use crate::duration::parse_duration;
 use chrono::NaiveDate;
@@ -89,6 +89,7 @@ impl Reader {
         let governing_law = self.string(&mut f, "governing_law", false);
         let owner = self.string(&mut f, "owner", false);
         let (sole_remedy, termination) = self.remedy(&mut f);
+        let fiscal_year_start = self.fiscal_year_start(&mut f);
         self.finish(f);
         Some(Contract {
             id: id?,
@@ -103,6 +104,7 @@ impl Reader {
             owner,
             sole_remedy,
             termination,
+            fiscal_year_start,
         })
     }
 
@@ -316,6 +318,7 @@ impl Reader {
             }
         }
         let kind = self.string(&mut f, "kind", true);
+        let window = self.window(&mut f, path);
         let term = self.sla_term(&mut f, path, kind.as_deref(), calendars);
         // The kind as written decides which schedules fit, even when the
         // term has other problems, so that all of them are reported at once.
@@ -328,10 +331,14 @@ impl Reader {
         let credit = self
             .sub_table(&mut f, "credit", true)
             .and_then(|c| self.credit_term(c, &cpath, is_availability, &term));
+        if let Some(c) = &credit {
+            self.window_fits(path, window, c.basis_month);
+        }
         self.finish(f);
         Some(Sla {
             id: id?,
             service: service?,
+            window,
             term: term?,
             credit: credit?,
         })
@@ -379,13 +386,18 @@ impl Reader {
             maintenance_notice_seconds: None,
             maintenance_cap_seconds: None,
             breach_when: BreachWhen::Below,
+            source: DowntimeSource::Outages,
         };
         let mut ok = self.breach_when(f, path, target, &mut a);
+        // Written `source = "requests"`, even when its rule has problems:
+        // the keys that do not apply to request counts are named as such.
+        let mut requests = false;
         if let Some(t) = self.sub_table(f, "downtime", false) {
-            ok &= self.downtime(t, &join(path, "downtime"), &mut a);
+            requests = t.get("source").and_then(Value::as_str).map(str::trim) == Some("requests");
+            ok &= self.downtime(t, &join(path, "downtime"), &mut a, requests);
         }
         if let Some(t) = self.sub_table(f, "exclusions", false) {
-            self.exclusions(t, &join(path, "exclusions"), &mut a);
+            self.exclusions(t, &join(path, "exclusions"), &mut a, requests);
         }
         self.misplaced(
             f,
@@ -433,61 +445,14 @@ impl Reader {
         true
     }
 
-    /// `[slas.downtime]` into `a`; false when a value was rejected (the
-    /// term then has no valid reading).
-    fn downtime(&mut self, t: &Table, dpath: &str, a: &mut Availability) -> bool {
-        let mut ok = true;
-        let mut d = self.fields(t, dpath);
-        a.min_outage_seconds = self.duration(&mut d, "min_outage").unwrap_or(0);
-        if let Some(r) = self.string(&mut d, "rounding", false) {
-            match parse_rounding(&r) {
-                Ok(Rounding::Floor(_)) if !self.needs_v2(&join(dpath, "rounding")) => ok = false,
-                Ok(v) => a.rounding = v,
-                Err(m) => {
-                    self.err(join(dpath, "rounding"), m);
-                    ok = false;
-                }
-            }
-        }
-        if let Some(p) = self.string(&mut d, "partial_impact", false) {
-            a.partial_impact = match p.as_str() {
-                "weighted" => PartialImpact::Weighted,
-                "full" => PartialImpact::Full,
-                "ignore" => PartialImpact::Ignore,
-                other => {
-                    self.err(
-                        join(dpath, "partial_impact"),
-                        format!("`{other}` is not one of weighted, full, ignore"),
-                    );
-                    ok = false;
-                    PartialImpact::Weighted
-                }
-            };
-        }
-        if let Some(b) = self.boolean(&mut d, "maintenance_in_denominator") {
-            a.maintenance_in_denominator = b;
-        }
-        self.finish(d);
-        ok
-    }
-
-    /// `[slas.exclusions]` into `a`. A cause written empty means
-    /// `internal`, as it does on an outage row.
-    fn exclusions(&mut self, t: &Table, epath: &str, a: &mut Availability) {
-        let mut e = self.fields(t, epath);
-        a.excluded_causes = self
-            .string_list(&mut e, "causes")
-            .into_iter()
-            .map(|c| if c.is_empty() { "internal".into() } else { c })
-            .collect();
-        a.maintenance_notice_seconds = self.duration(&mut e, "maintenance_notice");
-        a.maintenance_cap_seconds = self.duration(&mut e, "maintenance_cap");
-        self.finish(e);
-    }
-
-    /// Keys that belong to the other kind of term: each is a problem of its
     /// own (rather than "unknown key") so the author learns why.
-    fn misplaced(&mut self, f: &mut Fields<'_>, path: &str, keys: &[&'static str], message: &str) {
+    pub(super) fn misplaced(
+        &mut self,
+        f: &mut Fields<'_>,
+        path: &str,
+        keys: &[&'static str],
+        message: &str,
+    ) {
         for &key in keys {
             if f.table.contains_key(key) {
                 f.used.insert(key);

@@ -84,6 +84,7 @@ tiers = [{{ below = "99.9", percent = "10" }}, {{ below = "99.0", percent = "50"
         };
         let inputs = Inputs {
             rolling_issued: issued.map(|s| s.parse().unwrap()),
+            ..Inputs::default()
         };
         compute_with(&t, &events, &t.period("2026-09").unwrap(), &inputs).unwrap()
     }

@@ -10,6 +10,7 @@
 //! [`writer`] lays out pages, [`statement`] draws a statement section by
 //! section, [`report`] draws the other reports.
 
+mod evidence;
 mod report;
 mod statement;
 mod writer;

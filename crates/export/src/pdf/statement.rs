@@ -2,20 +2,14 @@
 //! the summary with its totals, the evidence of each line, the integrity
 //! box, the appendix with the trace, then the footers and document info.
 
+use super::evidence::{evidence, yes_no, People};
 use super::writer::{finish, grey, rgb, Align, Meta, Writer, H, M, W};
 use crate::error::ExportError;
+use crate::locale::Locale;
 use crate::pdfmeta;
 use crate::view::StatementView;
 use printpdf::{Op, PdfFontHandle, Pt, TextItem, TextMatrix};
-use sla_engine::result::{AvailabilityLine, IncidentLine, Line};
-
-fn money(s: &str, places: u32) -> String {
-    sla_engine::num::group_thousands(&sla_engine::num::pad_places(s, places))
-}
-
-fn yes_no(b: bool) -> String {
-    if b { "YES" } else { "no" }.into()
-}
+use sla_engine::result::Line;
 
 /// Renders a statement; `xlsx_sha256` is printed so that the PDF's
 /// signature covers the workbook too.
@@ -51,6 +45,17 @@ fn header_band(w: &mut Writer, v: &StatementView) {
         false,
         rgb(0.85, 0.90, 1.0),
     );
+    if v.sample {
+        // A sample library's statement says so before anything else.
+        w.text(
+            M + 300.0,
+            H - 40.0,
+            "SAMPLE - NOT REAL DATA",
+            14.0,
+            true,
+            rgb(1.0, 0.80, 0.25),
+        );
+    }
     let badge = v.status.clone();
     let bw = w.width(&badge, 12.0, true) + 20.0;
     let badge_color = match badge.as_str() {
@@ -94,14 +99,16 @@ fn party_rows(v: &StatementView) -> Vec<(&'static str, String, &'static str, Str
             "Period",
             format!(
                 "{} ({} to {})",
-                r.period.label, r.period.start, r.period.end
+                r.period.label,
+                People::of(v).at(&r.period.start),
+                People::of(v).at(&r.period.end)
             ),
         ),
         (
             "Title",
             or_dash(&c.title),
             "Data cut-off",
-            v.data_cutoff.clone(),
+            People::of(v).at(&v.data_cutoff),
         ),
         (
             "Direction",
@@ -146,15 +153,32 @@ fn parties(w: &mut Writer, v: &StatementView) {
     if let Some(reason) = &v.restatement {
         w.paragraph(&format!("Restatement: {reason}"), 9.0, 0.0);
     }
+    w.paragraph(
+        &format!(
+            "Times are in {}, the contract's time zone; the workbook gives each in UTC beside it. Numbers are written as in {}.",
+            v.terms.contract.timezone.name(),
+            v.locale.tag()
+        ),
+        7.5,
+        0.0,
+    );
+}
+
+/// A quarterly line (terms v2 section 1) says its quarter.
+fn over(measure: String, l: &Line) -> String {
+    match l.period() {
+        Some(p) => format!("{measure} over {}", p.label),
+        None => measure,
+    }
 }
 
 /// One row of the summary table, and whether the line is breached.
-fn summary_row(l: &Line, places: u32) -> (Vec<String>, bool) {
+fn summary_row(l: &Line, places: u32, loc: Locale) -> (Vec<String>, bool) {
     match l {
         Line::Availability(a) => (
             vec![
                 a.sla.clone(),
-                format!("availability of {}", a.service),
+                over(format!("availability of {}", a.service), l),
                 format!("{} %", a.target),
                 format!("{} %", a.uptime),
                 yes_no(a.breached),
@@ -165,19 +189,19 @@ fn summary_row(l: &Line, places: u32) -> (Vec<String>, bool) {
                     (None, Some(b)) => format!("below {b}: {} %", a.percent),
                     (None, None) => format!("{} %", a.percent),
                 },
-                money(&a.amount, places),
+                loc.number(&a.amount, places),
             ],
             a.breached,
         ),
         Line::Incident(i) => (
             vec![
                 i.sla.clone(),
-                format!("{} {} of {}", i.severity, i.kind, i.service),
+                over(format!("{} {} of {}", i.severity, i.kind, i.service), l),
                 sla_engine::duration::fmt_duration(i.target_seconds),
                 format!("{} breach(es), {} running", i.breaches, i.running),
                 yes_no(i.breached),
                 format!("{} %", i.percent),
-                money(&i.amount, places),
+                loc.number(&i.amount, places),
             ],
             i.breached,
         ),
@@ -190,8 +214,11 @@ fn summary(w: &mut Writer, v: &StatementView) {
     let r = &v.result;
     let places = v.terms.credit.rounding.places;
     w.heading("Summary");
-    let (sum_rows, hl): (Vec<Vec<String>>, Vec<bool>) =
-        r.lines.iter().map(|l| summary_row(l, places)).unzip();
+    let (sum_rows, hl): (Vec<Vec<String>>, Vec<bool>) = r
+        .lines
+        .iter()
+        .map(|l| summary_row(l, places, v.locale))
+        .unzip();
     w.table(
         &[
             ("SLA", 92.0, Align::Left),
@@ -224,19 +251,19 @@ fn totals(w: &mut Writer, v: &StatementView) {
     let totals: Vec<(String, String, bool)> = [
         Some((
             "Subtotal".to_string(),
-            format!("{cur} {}", money(&r.subtotal, places)),
+            v.locale.money(cur, &r.subtotal, places),
             false,
         )),
         r.cap.as_ref().map(|cap| {
             (
                 "Contract cap".to_string(),
-                format!("{cur} {}", money(cap, places)),
+                v.locale.money(cur, cap, places),
                 false,
             )
         }),
         Some((
             "Total credit".to_string(),
-            format!("{cur} {}", money(&r.total, places)),
+            v.locale.money(cur, &r.total, places),
             true,
         )),
         Some((
@@ -258,153 +285,6 @@ fn totals(w: &mut Writer, v: &StatementView) {
         w.text(W - M - 6.0 - vw, w.y, &value, size, bold, grey(0.02));
         w.y -= if bold { 17.0 } else { 14.0 };
     }
-}
-
-/// The evidence behind every line: outages and maintenance for an
-/// availability line, incidents for an incident line.
-fn evidence(w: &mut Writer, v: &StatementView) {
-    for l in &v.result.lines {
-        match l {
-            Line::Availability(a) => {
-                outages(w, a);
-                maintenance(w, a);
-            }
-            Line::Incident(i) => incidents(w, i),
-        }
-    }
-}
-
-/// The file name of a row reference (`dir/outages.csv:3` -> `outages.csv:3`).
-fn row_name(row: &str) -> String {
-    row.rsplit('/').next().unwrap_or(row).to_string()
-}
-
-fn outages(w: &mut Writer, a: &AvailabilityLine) {
-    w.heading(&format!("Outages for {} ({})", a.sla, a.service));
-    w.paragraph(
-        &format!("Downtime {} s, excluded maintenance {} s, denominator {} s: uptime {} % against a target of {} %.", a.downtime_seconds, a.excluded_seconds, a.denominator_seconds, a.uptime, a.target),
-        8.5,
-        0.0,
-    );
-    w.y -= 4.0;
-    if a.evidence.is_empty() {
-        w.paragraph(
-            "No outage rows for this service touch the period.",
-            8.5,
-            0.0,
-        );
-        return;
-    }
-    let rows: Vec<Vec<String>> = a
-        .evidence
-        .iter()
-        .map(|e| {
-            vec![
-                row_name(&e.row),
-                e.start.clone(),
-                if e.end.is_empty() {
-                    "open".into()
-                } else {
-                    e.end.clone()
-                },
-                e.impact.clone(),
-                e.cause.clone(),
-                e.reason.clone(),
-            ]
-        })
-        .collect();
-    let hl: Vec<bool> = a.evidence.iter().map(|e| !e.counted).collect();
-    w.table(
-        &[
-            ("Row", 105.0, Align::Left),
-            ("Start (UTC)", 92.0, Align::Left),
-            ("End (UTC)", 92.0, Align::Left),
-            ("Impact", 38.0, Align::Right),
-            ("Cause", 58.0, Align::Left),
-            ("Used or excluded, and why", 126.0, Align::Left),
-        ],
-        &rows,
-        7.0,
-        &hl,
-    );
-}
-
-fn maintenance(w: &mut Writer, a: &AvailabilityLine) {
-    if a.maintenance.is_empty() {
-        return;
-    }
-    let rows: Vec<Vec<String>> = a
-        .maintenance
-        .iter()
-        .map(|m| {
-            vec![
-                row_name(&m.row),
-                m.start.clone(),
-                m.end.clone(),
-                m.notified_at.clone().unwrap_or_else(|| "none".into()),
-                m.reason.clone(),
-            ]
-        })
-        .collect();
-    w.table(
-        &[
-            ("Maintenance row", 105.0, Align::Left),
-            ("Start (UTC)", 92.0, Align::Left),
-            ("End (UTC)", 92.0, Align::Left),
-            ("Notified", 92.0, Align::Left),
-            ("Excluded?", 130.0, Align::Left),
-        ],
-        &rows,
-        7.0,
-        &[],
-    );
-}
-
-fn incidents(w: &mut Writer, i: &IncidentLine) {
-    w.heading(&format!(
-        "Incidents for {} ({} {})",
-        i.sla, i.severity, i.kind
-    ));
-    if i.incidents.is_empty() {
-        w.paragraph(
-            "No incidents of this severity opened, breached or running in the period.",
-            8.5,
-            0.0,
-        );
-        return;
-    }
-    let rows: Vec<Vec<String>> = i
-        .incidents
-        .iter()
-        .map(|e| {
-            vec![
-                e.incident.clone(),
-                e.opened_at.clone(),
-                format!(
-                    "{} s ({})",
-                    e.elapsed_seconds,
-                    sla_engine::duration::fmt_duration(e.elapsed_seconds)
-                ),
-                yes_no(e.breached),
-                e.breach_at.clone().unwrap_or_else(|| "-".into()),
-                if e.running { "running" } else { "-" }.into(),
-            ]
-        })
-        .collect();
-    let hl: Vec<bool> = i.incidents.iter().map(|e| e.breached).collect();
-    w.table(
-        &[
-            ("Incident", 80.0, Align::Left),
-            ("Opened (UTC)", 100.0, Align::Left),
-            ("Elapsed", 95.0, Align::Left),
-            ("Breach", 45.0, Align::Left),
-            ("Breached at (UTC)", 100.0, Align::Left),
-            ("State", 91.0, Align::Left),
-        ],
-        &rows,
-        7.5,
-        &hl,
-    );
 }
 
 /// Integrity: kept together on one page (seal, signed head, workbook hash

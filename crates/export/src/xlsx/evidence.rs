@@ -25,7 +25,7 @@ pub(super) fn tiers(ws: &mut Worksheet, rows: &[TierRow], f: &Fmt) -> Result<(),
         &[
             ("SLA", 24.0),
             ("Uptime below (%)", 16.0),
-            ("Credit (%)", 12.0),
+            ("Credit (% or days)", 18.0),
         ],
         f,
     )?;
@@ -38,7 +38,16 @@ pub(super) fn tiers(ws: &mut Worksheet, rows: &[TierRow], f: &Fmt) -> Result<(),
     Ok(())
 }
 
-pub(super) fn outages(ws: &mut Worksheet, r: &ResultDoc, f: &Fmt) -> Result<(), ExportError> {
+pub(super) fn outages(
+    ws: &mut Worksheet,
+    r: &ResultDoc,
+    f: &Fmt,
+    v: &crate::view::StatementView,
+) -> Result<(), ExportError> {
+    // The contract's local time beside UTC (issue 16), for people.
+    let (loc, tz) = (v.locale, v.terms.contract.timezone);
+    let local_start = format!("Start ({})", tz.name());
+    let local_end = format!("End ({})", tz.name());
     ws.set_name("Outages").map_err(xerr)?;
     header(
         ws,
@@ -53,6 +62,8 @@ pub(super) fn outages(ws: &mut Worksheet, r: &ResultDoc, f: &Fmt) -> Result<(), 
             ("Ref", 12.0),
             ("Counted", 9.0),
             ("Why", 50.0),
+            (local_start.as_str(), 24.0),
+            (local_end.as_str(), 24.0),
         ],
         f,
     )?;
@@ -69,6 +80,10 @@ pub(super) fn outages(ws: &mut Worksheet, r: &ResultDoc, f: &Fmt) -> Result<(), 
                 }
                 ws.write_string(row, 8, yes_no(e.counted)).map_err(xerr)?;
                 ws.write_string(row, 9, &e.reason).map_err(xerr)?;
+                ws.write_string(row, 10, loc.instant_text(tz, &e.start))
+                    .map_err(xerr)?;
+                ws.write_string(row, 11, loc.instant_text(tz, &e.end))
+                    .map_err(xerr)?;
                 row += 1;
             }
         }

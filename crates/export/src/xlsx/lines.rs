@@ -12,7 +12,7 @@ use sla_engine::terms::{BreachWhen, CreditRules, Schedule, Sla, SlaTerm, Stage};
 /// A row of the Tiers sheet: SLA, uptime below (%), credit (%).
 pub(super) type TierRow = (String, String, String);
 
-const COLUMNS: [(&str, f64); 19] = [
+const COLUMNS: [(&str, f64); 21] = [
     ("SLA", 24.0),
     ("Kind", 12.0),
     ("Service", 12.0),
@@ -32,6 +32,9 @@ const COLUMNS: [(&str, f64); 19] = [
     ("Amount", 14.0),
     ("Parameter", 10.0),
     ("Per step %", 10.0),
+    // Downtime from request counts (terms v2 section 8).
+    ("Intervals", 10.0),
+    ("Down intervals / mean error rate %", 18.0),
 ];
 
 /// Writes the sheet; returns the tiers of the tiered lines, for the Tiers
@@ -45,15 +48,18 @@ pub(super) fn sheet(
     ws.set_name("Lines").map_err(xerr)?;
     header(ws, &COLUMNS, f)?;
     let mut tier_rows: Vec<TierRow> = Vec::new();
-    // Days of service are priced over the month's local calendar days.
-    let days_in_month = r
-        .period
-        .label
-        .parse::<sla_engine::Month>()
-        .map(|m| chrono::Datelike::day(&m.last_day()))
-        .unwrap_or(30);
-    for (i, (l, sla)) in r.lines.iter().zip(&t.slas).enumerate() {
+    let month = r.period.label.parse::<sla_engine::Month>().ok();
+    // A quarterly term gives no line in the quarter's other months: lines
+    // and terms are matched by id, never by position.
+    let lines = r
+        .lines
+        .iter()
+        .filter_map(|l| t.slas.iter().find(|s| s.id == l.sla()).map(|s| (l, s)));
+    for (i, (l, sla)) in lines.enumerate() {
         let row = (i + 1) as u32;
+        // Days of service are priced over the line's period's local
+        // calendar days: the month's, or the quarter's (terms v2 3).
+        let days_in_month = month.and_then(|m| line_days(t, sla, m)).unwrap_or(30);
         ws.write_string(row, 0, l.sla()).map_err(xerr)?;
         // The exact percent behind a days-of-service line (its `percent`
         // is shown to 6 places; the amount uses days x 100 / N exactly).
@@ -78,6 +84,16 @@ pub(super) fn sheet(
     Ok(tier_rows)
 }
 
+/// The local calendar days of the period `sla`'s line covers in the
+/// statement of `month`.
+fn line_days(t: &sla_engine::Terms, sla: &Sla, month: sla_engine::Month) -> Option<u32> {
+    use sla_engine::window::{line_period, LinePeriod};
+    match line_period(t, sla.window, month).ok()? {
+        LinePeriod::Quarter(_, p) => Some(p.days),
+        _ => Some(chrono::Datelike::day(&month.last_day())),
+    }
+}
+
 /// An availability line's measures, uptime, breach and percent.
 fn availability(
     ws: &mut Worksheet,
@@ -89,21 +105,40 @@ fn availability(
     days_in_month: u32,
 ) -> Result<(), ExportError> {
     let x = row + 1; // the spreadsheet's row number
-    ws.write_string(row, 1, "availability").map_err(xerr)?;
+                     // A quarterly line (terms v2 section 1) names its own period.
+    let kind = match &a.period {
+        Some(p) => format!("availability over {}", p.label),
+        None => "availability".into(),
+    };
+    ws.write_string(row, 1, &kind).map_err(xerr)?;
+    if let Some(n) = a.intervals {
+        ws.write_number(row, 19, n as f64).map_err(xerr)?;
+        match (a.down_intervals, &a.mean_error_rate) {
+            (Some(k), _) => ws.write_number(row, 20, k as f64).map_err(xerr)?,
+            (None, Some(m)) => ws
+                .write_number_with_format(row, 20, num(m), &f.pct)
+                .map_err(xerr)?,
+            (None, None) => ws,
+        };
+    }
     ws.write_string(row, 2, &a.service).map_err(xerr)?;
     ws.write_number(row, 3, num(&a.target)).map_err(xerr)?;
-    for (col, s) in [
-        (4, &a.denominator_seconds),
-        (5, &a.downtime_seconds),
-        (6, &a.excluded_seconds),
-    ] {
+    let (Some(denominator), Some(downtime)) = (&a.denominator_seconds, &a.downtime_seconds) else {
+        // An error-rate average (terms v2 section 8) has no downtime or
+        // denominator: its uptime is 100 - the mean error rate, a value.
+        ws.write_string(row, 4, "n/a").map_err(xerr)?;
+        ws.write_string(row, 5, "n/a").map_err(xerr)?;
+        ws.write_number_with_format(row, 6, num(&a.excluded_seconds), &f.secs)
+            .map_err(xerr)?;
+        ws.write_number_with_format(row, 7, num(&a.uptime), &f.pct)
+            .map_err(xerr)?;
+        return rest(ws, row, a, sla, f, tier_rows, days_in_month);
+    };
+    for (col, s) in [(4, denominator), (5, downtime), (6, &a.excluded_seconds)] {
         ws.write_number_with_format(row, col, num(s), &f.secs)
             .map_err(xerr)?;
     }
-    let exact = sla_engine::num::fmt_rat(
-        &exact_uptime(&a.denominator_seconds, &a.downtime_seconds),
-        0,
-    );
+    let exact = sla_engine::num::fmt_rat(&exact_uptime(denominator, downtime), 0);
     ws.write_formula_with_format(
         row,
         7,
@@ -111,6 +146,21 @@ fn availability(
         &f.pct,
     )
     .map_err(xerr)?;
+    rest(ws, row, a, sla, f, tier_rows, days_in_month)
+}
+
+/// From the exact uptime in column H on: the shown uptime, breach and
+/// percent.
+fn rest(
+    ws: &mut Worksheet,
+    row: u32,
+    a: &AvailabilityLine,
+    sla: &Sla,
+    f: &Fmt,
+    tier_rows: &mut Vec<TierRow>,
+    days_in_month: u32,
+) -> Result<(), ExportError> {
+    let x = row + 1;
     ws.write_formula_with_format(
         row,
         8,
@@ -214,7 +264,11 @@ fn incident(
     f: &Fmt,
 ) -> Result<(), ExportError> {
     let x = row + 1;
-    ws.write_string(row, 1, &inc.kind).map_err(xerr)?;
+    let kind = match &inc.period {
+        Some(p) => format!("{} over {}", inc.kind, p.label),
+        None => inc.kind.clone(),
+    };
+    ws.write_string(row, 1, &kind).map_err(xerr)?;
     ws.write_string(row, 2, &inc.service).map_err(xerr)?;
     ws.write_number(row, 3, inc.target_seconds as f64)
         .map_err(xerr)?;

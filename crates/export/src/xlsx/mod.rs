@@ -41,7 +41,7 @@ pub fn render(v: &StatementView) -> Result<Vec<u8>, ExportError> {
     summary::sheet(wb.add_worksheet(), v, &f, &period)?;
     let tier_rows = lines::sheet(wb.add_worksheet(), v, &f)?;
     evidence::tiers(wb.add_worksheet(), &tier_rows, &f)?;
-    evidence::outages(wb.add_worksheet(), r, &f)?;
+    evidence::outages(wb.add_worksheet(), r, &f, v)?;
     evidence::maintenance(wb.add_worksheet(), r, &f)?;
     evidence::incidents(wb.add_worksheet(), r, &f)?;
     evidence::trace(wb.add_worksheet(), r, &f)?;

@@ -5,6 +5,7 @@ use super::format::{num, round_expr, xerr, Fmt};
 use crate::error::ExportError;
 use crate::view::StatementView;
 use rust_xlsxwriter::{Formula, Worksheet};
+use sla_engine::num::{fmt_rat, rat, Rat};
 use sla_engine::terms::{Aggregation, Stage};
 use sla_engine::time::Period;
 
@@ -30,7 +31,7 @@ pub(super) fn sheet(
 fn facts(v: &StatementView) -> Vec<(&'static str, String)> {
     let r = &v.result;
     let c = &v.terms.contract;
-    vec![
+    let mut facts = vec![
         ("SLA credit statement", v.number.clone()),
         ("Status", v.status.clone()),
         ("Our party", v.our_party.clone()),
@@ -50,6 +51,14 @@ fn facts(v: &StatementView) -> Vec<(&'static str, String)> {
         ("Period", r.period.label.clone()),
         ("Period start (UTC)", r.period.start.clone()),
         ("Period end (UTC)", r.period.end.clone()),
+        (
+            "Period (contract's time zone)",
+            format!(
+                "{} to {}",
+                v.locale.instant_text(c.timezone, &r.period.start),
+                v.locale.instant_text(c.timezone, &r.period.end)
+            ),
+        ),
         ("Data cut-off (UTC)", v.data_cutoff.clone()),
         ("Governing law", c.governing_law.clone().unwrap_or_default()),
         ("Currency", r.currency.clone()),
@@ -60,7 +69,17 @@ fn facts(v: &StatementView) -> Vec<(&'static str, String)> {
                 .clone()
                 .unwrap_or_else(|| "none (draft)".into()),
         ),
-    ]
+    ];
+    if v.sample {
+        facts.insert(
+            0,
+            (
+                "SAMPLE",
+                "A sample library's statement: not real data".into(),
+            ),
+        );
+    }
+    facts
 }
 
 /// Fees, elapsed share of the month, subtotal, cap, total and claim
@@ -112,6 +131,7 @@ fn key_figures(
     )
     .map_err(xerr)?;
     let capped_total = cap(ws, v, f, base)?;
+    let capped_total = rolling(ws, v, f, base, capped_total)?;
     let rounded = if rules.rounding.stage == Stage::Total {
         round_expr(&capped_total, rules.rounding.places, rules.rounding.mode)
     } else {
@@ -133,8 +153,117 @@ fn key_figures(
             .unwrap_or_else(|| "none set".into()),
     )
     .map_err(xerr)?;
-    ws.write_string(b5 + 2, 0, "The key figures are formulas over the Lines and Tiers sheets; their saved values are the engine's exact results.").map_err(xerr)?;
+    ws.write_string(b5 + 6, 0, "The key figures are formulas over the Lines and Tiers sheets; their saved values are the engine's exact results.").map_err(xerr)?;
     Ok(())
+}
+
+/// All services' fees over the quarter when the statement holds a
+/// quarterly line (terms v2 section 1: the contract cap is of them), each
+/// month pro-rated; written in row `base + 6`.
+fn quarter_fees(
+    ws: &mut Worksheet,
+    v: &StatementView,
+    f: &Fmt,
+    base: u32,
+) -> Result<Option<u32>, ExportError> {
+    use sla_engine::window::{in_force_factor, Quarter};
+    let (r, t) = (&v.result, &v.terms);
+    let Some(label) = r
+        .lines
+        .iter()
+        .find_map(|l| l.period())
+        .map(|p| p.label.clone())
+    else {
+        return Ok(None);
+    };
+    let Some(q) = r
+        .period
+        .label
+        .parse::<sla_engine::Month>()
+        .ok()
+        .and_then(|m| Quarter::of(m, t.contract.fiscal_year_start))
+    else {
+        return Ok(None);
+    };
+    let factor: Rat = q.months().iter().map(|m| in_force_factor(t, *m)).sum();
+    let fees: Rat = t
+        .services
+        .iter()
+        .map(|s| rat(s.monthly_fee) * &factor)
+        .sum();
+    let row = base + 6;
+    ws.write_string_with_format(row, 0, format!("All services' fees over {label}"), &f.label)
+        .map_err(xerr)?;
+    ws.write_number_with_format(row, 1, num(&fmt_rat(&fees, 0)), &f.money)
+        .map_err(xerr)?;
+    Ok(Some(row))
+}
+
+/// The cap over rolling months (terms v2 section 5) in rows `base + 7` to
+/// `base + 9`: its amount (of the month's fees), what final statements
+/// issued before, and the headroom; returns the total's expression after
+/// it. A standalone statement does not know what was issued: nothing is
+/// applied, as in the engine.
+fn rolling(
+    ws: &mut Worksheet,
+    v: &StatementView,
+    f: &Fmt,
+    base: u32,
+    capped: String,
+) -> Result<String, ExportError> {
+    let rules = &v.terms.credit;
+    let (Some(rc), Some(doc)) = (rules.cap_rolling, &v.result.rolling_cap) else {
+        return Ok(capped);
+    };
+    let (cap_row, issued_row, head_row) = (base + 7, base + 8, base + 9);
+    let labels = [
+        (
+            cap_row,
+            format!(
+                "Rolling cap ({} % over {} months)",
+                rc.percent.normalize(),
+                rc.months
+            ),
+        ),
+        (
+            issued_row,
+            format!("Issued in the {} months before", rc.months - 1),
+        ),
+        (head_row, "Rolling headroom".to_string()),
+    ];
+    for (row, label) in labels {
+        ws.write_string_with_format(row, 0, label, &f.label)
+            .map_err(xerr)?;
+    }
+    let cap_expr = format!("B{}*B{}*{}/100", base + 1, base + 2, rc.percent);
+    let cap_formula = if rules.rounding.stage == Stage::Line {
+        round_expr(&cap_expr, rules.rounding.places, rules.rounding.mode)
+    } else {
+        cap_expr
+    };
+    ws.write_formula_with_format(
+        cap_row,
+        1,
+        Formula::new(format!("={cap_formula}")).set_result(doc.cap.clone()),
+        &f.money,
+    )
+    .map_err(xerr)?;
+    let (Some(issued), Some(headroom)) = (&doc.issued, &doc.headroom) else {
+        ws.write_string(issued_row, 1, "not known (standalone): not applied")
+            .map_err(xerr)?;
+        return Ok(capped);
+    };
+    ws.write_number_with_format(issued_row, 1, num(issued), &f.money)
+        .map_err(xerr)?;
+    ws.write_formula_with_format(
+        head_row,
+        1,
+        Formula::new(format!("=MAX(0,B{}-B{})", cap_row + 1, issued_row + 1))
+            .set_result(headroom.clone()),
+        &f.money,
+    )
+    .map_err(xerr)?;
+    Ok(format!("MIN({capped},B{})", head_row + 1))
 }
 
 /// The contract cap (a share of the fees pro-rated to the period) in row
@@ -142,9 +271,13 @@ fn key_figures(
 fn cap(ws: &mut Worksheet, v: &StatementView, f: &Fmt, base: u32) -> Result<String, ExportError> {
     let rules = &v.terms.credit;
     let (b1, b2, b3) = (base + 1, base + 2, base + 3);
+    let quarter = quarter_fees(ws, v, f, base)?;
     match (rules.cap_percent, &v.result.cap) {
         (Some(cp), Some(cap)) => {
-            let cap_expr = format!("B{}*B{}*{}/100", base + 1, b1 + 1, cp);
+            let cap_expr = match quarter {
+                Some(row) => format!("B{}*{}/100", row + 1, cp),
+                None => format!("B{}*B{}*{}/100", base + 1, b1 + 1, cp),
+            };
             let cap_formula = if rules.rounding.stage == Stage::Line {
                 round_expr(&cap_expr, rules.rounding.places, rules.rounding.mode)
             } else {

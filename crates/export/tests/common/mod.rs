@@ -31,5 +31,7 @@ pub fn view(final_: bool) -> StatementView {
             hash: "9c1d".repeat(16),
             signed_at: "2026-11-28T10:40:00Z".into(),
         }),
+        locale: sla_export::locale::Locale::EnUs,
+        sample: false,
     }
 }

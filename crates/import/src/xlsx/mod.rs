@@ -28,10 +28,37 @@ pub(crate) use xml::{attr, attrs, push_ref, unescape_attr, Place, CELL_TEXT_BYTE
 use crate::error::ImportError;
 use crate::grid::{malformed, Budget, SheetBuilder};
 use crate::sheet::RawSheet;
+use crate::stream::{pick_names, BookSink, ForKind, RowStream};
+use crate::values::NumFmt;
 use crate::zipguard::Archive;
-use parts::{relationships, shared_strings, styles, workbook, workbook_part};
-use sheet::{read_sheet, Book};
+use crate::Kind;
+use parts::{relationships, shared_strings, styles, workbook, workbook_part, SheetEntry};
+use sheet::{read_sheet, walk_sheet, Book, SheetAt};
 use std::collections::HashSet;
+
+/// What a workbook's parts say before any sheet is read.
+struct Parts {
+    sheets: Vec<SheetEntry>,
+    strings: Vec<String>,
+    formats: Vec<NumFmt>,
+    is_1904: bool,
+}
+
+/// The workbook part, its shared strings, styles, relationships and sheet
+/// list, found as Excel and calamine find them (see the module comment).
+fn parts(zip: &mut Archive<'_>, path: &str, budget: &mut Budget) -> Result<Parts, ImportError> {
+    let (dir, book_name) = workbook_part(zip, path)?;
+    let strings = shared_strings(zip, path, &format!("{dir}sharedStrings.xml"), budget)?;
+    let formats = styles(zip, path, &format!("{dir}styles.xml"), budget)?;
+    let rels = relationships(zip, path, &format!("{dir}_rels/{book_name}.rels"), budget)?;
+    let (sheets, is_1904) = workbook(zip, path, &format!("{dir}{book_name}"), &rels, &dir, budget)?;
+    Ok(Parts {
+        sheets,
+        strings,
+        formats,
+        is_1904,
+    })
+}
 
 /// Every sheet of an xlsx workbook, in the workbook's order.
 pub(crate) fn read(
@@ -39,23 +66,12 @@ pub(crate) fn read(
     path: &str,
     budget: &mut Budget,
 ) -> Result<Vec<RawSheet>, ImportError> {
-    let (dir, book_name) = workbook_part(&mut zip, path)?;
-    let strings = shared_strings(&mut zip, path, &format!("{dir}sharedStrings.xml"), budget)?;
-    let formats = styles(&mut zip, path, &format!("{dir}styles.xml"), budget)?;
-    let rels = relationships(
-        &mut zip,
-        path,
-        &format!("{dir}_rels/{book_name}.rels"),
-        budget,
-    )?;
-    let (sheets, is_1904) = workbook(
-        &mut zip,
-        path,
-        &format!("{dir}{book_name}"),
-        &rels,
-        &dir,
-        budget,
-    )?;
+    let Parts {
+        sheets,
+        strings,
+        formats,
+        is_1904,
+    } = parts(&mut zip, path, budget)?;
     let book = Book {
         strings: &strings,
         formats: &formats,
@@ -91,4 +107,105 @@ pub(crate) fn read(
         )?);
     }
     Ok(out)
+}
+
+/// [`read`] for an import (issue 15): the sheet picked for each kind (by
+/// name, as [`crate::sheet::pick_sheets`] picks) goes to `sink` row by row
+/// as it is read, in kind order; the other sheets are read and dropped, so
+/// a workbook is refused for the same reasons either way. Returns the
+/// picking's warnings.
+pub(crate) fn stream(
+    mut zip: Archive<'_>,
+    path: &str,
+    budget: &mut Budget,
+    sink: &mut impl BookSink,
+) -> Result<Vec<String>, ImportError> {
+    let Parts {
+        sheets,
+        strings,
+        formats,
+        is_1904,
+    } = parts(&mut zip, path, budget)?;
+    let book = Book {
+        strings: &strings,
+        formats: &formats,
+        is_1904,
+    };
+    // Parts first, in the workbook's order, with [`read`]'s errors.
+    let mut seen = HashSet::new();
+    let mut index_of = Vec::with_capacity(sheets.len());
+    for sheet in &sheets {
+        let Some(part) = &sheet.part else {
+            index_of.push(None);
+            continue;
+        };
+        let Some(index) = zip.find(part) else {
+            return Err(malformed(
+                path,
+                format!("sheet `{}`: its part {part} is missing", sheet.name),
+            ));
+        };
+        if !seen.insert(index) {
+            return Err(malformed(
+                path,
+                format!("sheet `{}`: its part {part} is another sheet's", sheet.name),
+            ));
+        }
+        index_of.push(Some(index));
+    }
+    let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+    let (picks, warnings) = pick_names(path, &names);
+    for &(kind, i) in &picks {
+        let (sheet, index) = (&sheets[i], index_of[i]);
+        let (Some(index), Some(part)) = (index, &sheet.part) else {
+            sink.whole(kind, &SheetBuilder::new(path, &sheet.name).finish(budget)?);
+            continue;
+        };
+        let at = SheetAt {
+            index,
+            path,
+            name: &sheet.name,
+            part,
+        };
+        if kind == Kind::Requests {
+            sink.whole(
+                kind,
+                &read_sheet(&mut zip, index, path, &sheet.name, part, &book, budget)?,
+            );
+            continue;
+        }
+        sink.mark();
+        let before = budget.clone();
+        let mut rows = ForKind {
+            kind,
+            sink: &mut *sink,
+        };
+        let mut s = RowStream::new(path, &sheet.name, &mut rows);
+        walk_sheet(&mut zip, &at, &book, budget, &mut s)?;
+        if s.out_of_order() {
+            // Rows written out of order: read this sheet whole instead,
+            // as if the stream had never begun.
+            drop(s);
+            sink.rollback();
+            *budget = before;
+            let whole = read_sheet(&mut zip, index, path, &sheet.name, part, &book, budget)?;
+            sink.whole(kind, &whole);
+        } else if s.stopped() {
+            return Err(ImportError::Cancelled {
+                path: path.into(),
+                rows: 0,
+            });
+        } else {
+            s.finish();
+        }
+    }
+    for (i, sheet) in sheets.iter().enumerate() {
+        if picks.iter().any(|&(_, p)| p == i) {
+            continue;
+        }
+        if let (Some(index), Some(part)) = (index_of[i], &sheet.part) {
+            read_sheet(&mut zip, index, path, &sheet.name, part, &book, budget)?;
+        }
+    }
+    Ok(warnings)
 }

@@ -6,6 +6,7 @@ use super::xml::{attr, attrs, push_ref, read_string, unescape_excel, Place, CELL
 use crate::error::ImportError;
 use crate::grid::{check_cell, check_extent, malformed, Budget, SheetBuilder};
 use crate::sheet::{Cell, RawSheet};
+use crate::stream::CellTarget;
 use crate::values::{error_cell, iso_cell, number_cell, xlsx_error_name, NumFmt};
 use crate::zipguard::{Archive, Xml};
 use quick_xml::events::{BytesStart, Event};
@@ -186,13 +187,47 @@ pub(super) fn read_sheet(
     book: &Book<'_>,
     budget: &mut Budget,
 ) -> Result<RawSheet, ImportError> {
+    let mut builder = SheetBuilder::new(path, name);
+    let at = SheetAt {
+        index,
+        path,
+        name,
+        part,
+    };
+    walk_sheet(zip, &at, book, budget, &mut builder)?;
+    builder.finish(budget)
+}
+
+/// Where a worksheet is: its zip entry, the workbook's path, the sheet's
+/// name and part.
+#[derive(Clone, Copy)]
+pub(super) struct SheetAt<'a> {
+    pub(super) index: usize,
+    pub(super) path: &'a str,
+    pub(super) name: &'a str,
+    pub(super) part: &'a str,
+}
+
+/// Puts every cell of a worksheet into `target`, in file order.
+pub(super) fn walk_sheet(
+    zip: &mut Archive<'_>,
+    at: &SheetAt<'_>,
+    book: &Book<'_>,
+    budget: &mut Budget,
+    target: &mut impl CellTarget,
+) -> Result<(), ImportError> {
+    let SheetAt {
+        index,
+        path,
+        name,
+        part,
+    } = *at;
     let mut place = Place::new(path, part, format!("sheet {name}"));
     let mut xml = zip.xml_at(index)?;
-    let mut builder = SheetBuilder::new(path, name);
     let (mut buf, mut scratch, mut inner) = (Vec::new(), Vec::new(), Vec::new());
     if !to_sheet_data(&mut xml, &mut buf, &place, name)? {
         // No sheetData: not a worksheet (calamine: an empty range).
-        return builder.finish(budget);
+        return Ok(());
     }
     let (mut row_index, mut col_index): (u64, u64) = (0, 0);
     loop {
@@ -248,7 +283,7 @@ pub(super) fn read_sheet(
                 )?;
                 col_index = col_index.saturating_add(1);
                 // Checked above: both fit in u32.
-                builder.put(budget, row as u32, col as u32, cell)?;
+                target.put(budget, row as u32, col as u32, cell)?;
                 place.cell = Some((row + 1, Some(col + 1), true));
             }
             Event::End(e) if e.local_name().as_ref() == "sheetData" => break,
@@ -256,7 +291,7 @@ pub(super) fn read_sheet(
             _ => {}
         }
     }
-    builder.finish(budget)
+    Ok(())
 }
 
 /// Reads up to `<sheetData>`, checking the declared dimension, if any;

@@ -1,0 +1,35 @@
+//! The library as a whole (issue 17): `library copy SRC DST` moves a
+//! library between folders and PostgreSQL databases, everything in it,
+//! verified before and after (see `sla_store::copy`).
+
+use crate::usecases::session::open_library;
+use crate::AppError;
+use sla_store::copy::CopyReport;
+use std::path::Path;
+
+/// Copies the library at `src` (a folder or a `postgres://` URL) into the
+/// empty library at `dst`.
+pub fn copy(src: &str, dst: &str) -> Result<CopyReport, AppError> {
+    if src.trim() == dst.trim() {
+        return Err(AppError::Usage(format!(
+            "library copy: source and target are both {src}"
+        )));
+    }
+    let from = open_library(Path::new(src.trim()))?;
+    let mut to = open_library(Path::new(dst.trim()))?;
+    Ok(from.copy_into(&mut to)?)
+}
+
+/// Keeps the password of a team library in the OS keychain (the URL,
+/// which is what Settings and `SLA_LEDGER_LIBRARY` hold, keeps none).
+/// Returns the keychain account it was stored under.
+pub fn store_password(url: &str, password: &str) -> Result<String, AppError> {
+    if !sla_store::pg::is_url(url) {
+        return Err(AppError::Usage(format!(
+            "`{url}` is not a postgres:// URL: only a team library has a password"
+        )));
+    }
+    let account = sla_store::pg::keychain_account(url.trim())?;
+    sla_store::secrets::store_keychain_password(&account, password).map_err(AppError::Usage)?;
+    Ok(account)
+}

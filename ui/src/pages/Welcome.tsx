@@ -1,0 +1,62 @@
+import { useState } from "react";
+import { open } from "@tauri-apps/plugin-dialog";
+import { api, messageOf } from "../api";
+
+/**
+ * The first run (issue 16): no library yet. Create one (a folder chosen
+ * with the system's dialog), open an existing one, or explore a sample
+ * that says it is one on every screen and statement.
+ */
+export function WelcomePage(props: { suggested: string; onOpened: () => void }) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [path, setPath] = useState(props.suggested);
+  const use = async (what: string, f: () => Promise<unknown>) => {
+    setBusy(what);
+    setError(null);
+    try {
+      await f();
+      props.onOpened();
+    } catch (e) {
+      setError(`Not done: ${messageOf(e)}`);
+    } finally {
+      setBusy(null);
+    }
+  };
+  const choose = async (title: string) => {
+    const picked = await open({ directory: true, title, defaultPath: path });
+    if (typeof picked === "string") setPath(picked);
+  };
+  return (
+    <section className="welcome" aria-labelledby="welcome-title">
+      <h1 id="welcome-title">Welcome to SLA Ledger</h1>
+      <p>
+        SLA Ledger keeps your contracts' service levels, the outage evidence you import, and the monthly credit statements it computes from them in a
+        <b> library</b>: a folder on this computer. Nothing is sent anywhere.
+      </p>
+      <div className="choices">
+        <div className="choice">
+          <h2>Start a new library</h2>
+          <p>An empty library in a folder you choose. Add a contract's terms, import its outage log, run the month.</p>
+          <label>Folder <input aria-label="Library folder" size={44} value={path} onChange={(e) => setPath(e.target.value)} /></label>
+          <div className="actions">
+            <button onClick={() => choose("A folder for the new library")} data-action="choose-folder">Choose folder…</button>
+            <button disabled={!!busy || !path} onClick={() => use("Creating", () => api.switchLibrary(path))} data-action="create-library">Create library here</button>
+          </div>
+        </div>
+        <div className="choice">
+          <h2>Open a library</h2>
+          <p>A library folder you or your team already keep (it holds <span className="mono">library.sqlite3</span>).</p>
+          <button disabled={!!busy} onClick={async () => { const p = await open({ directory: true, title: "Open a library folder" }); if (typeof p === "string") await use("Opening", () => api.switchLibrary(p)); }} data-action="open-library">Open library…</button>
+        </div>
+        <div className="choice">
+          <h2>Explore a sample</h2>
+          <p>Three contracts (New York, London across its clock change, a quarterly GitHub Enterprise term) with their outages and finished month ends. Clearly marked as a sample everywhere; your own library stays separate.</p>
+          <button disabled={!!busy} onClick={() => use("Building the sample", () => api.openSample())} data-action="open-sample">Open the sample library</button>
+        </div>
+      </div>
+      {busy && <p className="notice" role="status">{busy}…</p>}
+      {error && <p className="error" role="alert">{error}</p>}
+    </section>
+  );
+}
