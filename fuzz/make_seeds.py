@@ -274,7 +274,45 @@ def pdf_seeds(demo):
         f.write(small)
 
 
+def backup_seeds():
+    """Small backup archives in the shape `library backup` writes (issue 18):
+    a stand-in database and document, a manifest that lists them with their
+    hashes, and its checksum; one whole, one with a member the manifest does
+    not list. Headers as ours: ustar, mode 0644, owner 0, time 0."""
+    import hashlib, io, json, tarfile
+    doc = b"Schedule B: the Service will be available 99.95% of each month.\n"
+    db = b"SQLite format 3\x00" + bytes(84)
+    sha = hashlib.sha256(doc).hexdigest()
+    members = [("library.sqlite3", db), ("documents/" + sha, doc)]
+
+    def archive(members, listed):
+        manifest = {
+            "format": "sla-ledger-backup/1", "library_id": "seed", "source": "/seed",
+            "created_at": "2026-12-03T12:00:00Z", "created_by": "seed", "schema_version": 8,
+            "audit_entries": 0, "head_hash": "", "content_sha256": "0" * 64, "documents": 1,
+            "members": [{"path": p, "size": len(b), "sha256": hashlib.sha256(b).hexdigest()}
+                        for p, b in listed],
+        }
+        js = json.dumps(manifest, indent=2).encode()
+        out = io.BytesIO()
+        with tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT) as t:
+            for name, data in members + [("MANIFEST.json", js),
+                                         ("MANIFEST.sha256", (hashlib.sha256(js).hexdigest() + "\n").encode())]:
+                info = tarfile.TarInfo("sla-ledger-backup/" + name)
+                info.size, info.mode, info.mtime = len(data), 0o644, 0
+                t.addfile(info, io.BytesIO(data))
+        return out.getvalue()
+
+    d = os.path.join(CORPUS, "backup_archive")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "whole.slabackup"), "wb") as f:
+        f.write(archive(members, members))
+    with open(os.path.join(d, "unlisted-member.slabackup"), "wb") as f:
+        f.write(archive(members, members[:1]))
+
+
 def main():
+    backup_seeds()
     want_xls = "--xls" in sys.argv[1:]
     if "--pdf" in sys.argv[1:]:
         pdf_seeds(sys.argv[sys.argv.index("--pdf") + 1])

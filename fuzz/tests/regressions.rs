@@ -11,7 +11,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const TARGETS: [&str; 9] = [
+const TARGETS: [&str; 10] = [
     "terms",
     "pdf_verify",
     "openslo_import",
@@ -21,6 +21,7 @@ const TARGETS: [&str; 9] = [
     "xls",
     "preset_json",
     "ics",
+    "backup_archive",
 ];
 
 fn run(target: &str, data: &[u8]) {
@@ -40,6 +41,10 @@ fn run(target: &str, data: &[u8]) {
         "csv" | "xlsx" | "ods" | "xls" | "preset_json" | "ics" => {
             eprintln!("skipped: built without feature `import`")
         }
+        #[cfg(feature = "store")]
+        "backup_archive" => sla_ledger_fuzz::backup_archive(data),
+        #[cfg(not(feature = "store"))]
+        "backup_archive" => eprintln!("skipped: built without feature `store`"),
         other => panic!("no fuzz target `{other}`"),
     }
 }

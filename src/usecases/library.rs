@@ -1,11 +1,37 @@
-//! The library as a whole (issue 17): `library copy SRC DST` moves a
-//! library between folders and PostgreSQL databases, everything in it,
-//! verified before and after (see `sla_store::copy`).
+//! The library as a whole: `library copy SRC DST` moves a library between
+//! folders and PostgreSQL databases, everything in it, verified before and
+//! after (issue 17, `sla_store::copy`); `library backup` and `library
+//! restore` keep it in one checksummed archive (issue 18,
+//! `sla_store::backup`).
 
-use crate::usecases::session::open_library;
+use crate::usecases::session::{open_library, Session};
 use crate::AppError;
+use sla_store::backup::{BackupReport, Limits, RestoreReport};
 use sla_store::copy::CopyReport;
 use std::path::Path;
+
+/// Backs the session's library up into a new archive `out`.
+pub fn backup(s: &Session, out: &Path) -> Result<BackupReport, AppError> {
+    Ok(s.lib.backup_to(out, s.ctx.now, &s.ctx.actor)?)
+}
+
+/// Restores the archive into `dst`: a new or empty folder, or an empty
+/// team library (`postgres://...`). Checked whole before anything is put
+/// in place (see `sla_store::backup`).
+pub fn restore(archive: &Path, dst: &str) -> Result<RestoreReport, AppError> {
+    let limits = Limits::default();
+    if sla_store::pg::is_url(dst) {
+        let mut to = open_library(Path::new(dst.trim()))?;
+        return Ok(sla_store::backup::restore_to_library(
+            archive, &mut to, &limits,
+        )?);
+    }
+    Ok(sla_store::backup::restore(
+        archive,
+        Path::new(dst),
+        &limits,
+    )?)
+}
 
 /// Copies the library at `src` (a folder or a `postgres://` URL) into the
 /// empty library at `dst`.

@@ -38,6 +38,10 @@ pub enum StoreError {
     NotFound { what: &'static str, id: String },
     #[error("{0}")]
     Conflict(String),
+    /// A backup archive that is not whole or not what it says (issue 18):
+    /// every problem found, nothing restored.
+    #[error("{path} is not a sound backup: {}", .problems.join("; "))]
+    Archive { path: String, problems: Vec<String> },
     #[error("cancelled: nothing was written")]
     Cancelled,
 }

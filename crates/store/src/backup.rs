@@ -1,0 +1,648 @@
+//! `library backup FILE` and `library restore FILE DIR` (issue 18): the
+//! whole library in one checksummed archive, and back.
+//!
+//! The archive is a plain ustar file (see [`crate::ustar`]) that standard
+//! `tar` lists:
+//!
+//! ```text
+//! sla-ledger-backup/library.sqlite3        the database (SQLite's online backup)
+//! sla-ledger-backup/documents/<sha256>     each attached file, named by its hash
+//! sla-ledger-backup/MANIFEST.json          every member's size and SHA-256, the
+//!                                          audit chain's length and head, and the
+//!                                          content digest of every table
+//! sla-ledger-backup/MANIFEST.sha256        the SHA-256 of MANIFEST.json
+//! ```
+//!
+//! A team library (PostgreSQL) is backed up through `library copy` into a
+//! SQLite library first, so one archive format serves both kinds, and a
+//! backup restores into either.
+//!
+//! Restoring trusts nothing in the archive until it is checked: members
+//! are written into a staging folder beside the target (never to a path
+//! the archive names), every size is checked against [`Limits`] before a
+//! byte is read, the manifest must hash to its checksum and list exactly
+//! the members present with their sizes and hashes, SQLite's own
+//! `integrity_check` must pass, the audit chain must verify with the
+//! recorded length and head, and the content digest must match. Only then
+//! is the staging folder renamed into place: a corrupt or truncated
+//! archive leaves nothing behind.
+//!
+//! Backing up writes nothing to the library (a reader of a team library
+//! can back it up); the archive's manifest says when and from where.
+
+use crate::copy::TABLES;
+use crate::db::{Row, Value};
+use crate::ustar;
+use crate::{params, Backend, Library, StoreError};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The archive format this SLA Ledger writes and reads.
+pub const FORMAT: &str = "sla-ledger-backup/1";
+const ROOT: &str = "sla-ledger-backup/";
+const DATABASE: &str = "library.sqlite3";
+const MANIFEST: &str = "MANIFEST.json";
+const MANIFEST_SUM: &str = "MANIFEST.sha256";
+
+/// What a restore accepts before reading a byte of a member.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub members: usize,
+    pub database_bytes: u64,
+    pub document_bytes: u64,
+    pub total_bytes: u64,
+    pub manifest_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            members: 100_000,
+            database_bytes: ustar::MAX_SIZE,
+            document_bytes: 1 << 30,
+            total_bytes: 64 << 30,
+            manifest_bytes: 32 << 20,
+        }
+    }
+}
+
+/// One member of the archive as the manifest lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ts_rs::TS)]
+#[ts(export)]
+pub struct BackupMember {
+    pub path: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// `MANIFEST.json`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ts_rs::TS)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct BackupManifest {
+    pub format: String,
+    pub library_id: String,
+    /// Where the library was (its folder, or its URL without password).
+    pub source: String,
+    /// UTC, RFC 3339, and who took it.
+    pub created_at: String,
+    pub created_by: String,
+    pub schema_version: i64,
+    pub audit_entries: i64,
+    pub head_hash: String,
+    /// SHA-256 over every table's rows in a fixed order (see
+    /// [`Library::content_sha256`]): equal digests, equal content.
+    pub content_sha256: String,
+    pub documents: i64,
+    pub members: Vec<BackupMember>,
+}
+
+/// What `library backup` wrote.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct BackupReport {
+    pub file: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    pub archive_sha256: String,
+    pub manifest: BackupManifest,
+}
+
+/// What `library restore` put in place.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct RestoreReport {
+    pub location: String,
+    pub manifest: BackupManifest,
+}
+
+/// A folder removed when dropped unless kept (the staging of a backup or
+/// a restore: nothing half-written stays behind on failure).
+struct Staging(Option<PathBuf>);
+
+impl Staging {
+    fn new(beside: &Path, what: &str) -> Result<Staging, StoreError> {
+        let parent = match beside.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = beside
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // Unique within the process too: tests (and an app) may back up or
+        // restore on several threads at once.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = parent.join(format!(".{name}.{what}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|source| io_err(&dir, source))?;
+        Ok(Staging(Some(dir)))
+    }
+    fn path(&self) -> &Path {
+        self.0.as_deref().expect("staging kept already")
+    }
+    fn keep(mut self) -> PathBuf {
+        self.0.take().expect("staging kept already")
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> StoreError {
+    StoreError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn archive_err(path: &Path, problems: Vec<String>) -> StoreError {
+    StoreError::Archive {
+        path: path.display().to_string(),
+        problems,
+    }
+}
+
+impl Library {
+    /// SHA-256 over every table of the library, rows in their copy order,
+    /// each value tagged with its kind and length: two libraries with the
+    /// same digest hold the same rows, whatever their backend or file
+    /// layout.
+    pub fn content_sha256(&self) -> Result<String, StoreError> {
+        let mut h = Sha256::new();
+        for (table, cols, order) in TABLES {
+            h.update(format!("table {table} ({cols})\n").as_bytes());
+            self.conn().query_each(
+                &format!("SELECT {cols} FROM {table} ORDER BY {order}"),
+                params![],
+                |Row(values)| {
+                    for v in &values {
+                        match v {
+                            Value::Null => h.update(b"N"),
+                            Value::Int(i) => h.update(format!("I{i};").as_bytes()),
+                            Value::Text(s) => {
+                                h.update(format!("T{}:", s.len()).as_bytes());
+                                h.update(s.as_bytes());
+                            }
+                            Value::Blob(b) => {
+                                h.update(format!("B{}:", b.len()).as_bytes());
+                                h.update(b);
+                            }
+                        }
+                    }
+                    h.update(b"\n");
+                    Ok(())
+                },
+            )?;
+        }
+        Ok(format!("{:x}", h.finalize()))
+    }
+
+    /// Writes the whole library into a new archive at `out` (refused if
+    /// `out` exists). `at` and `by` are the session's time and actor.
+    pub fn backup_to(&self, out: &Path, at: i64, by: &str) -> Result<BackupReport, StoreError> {
+        if out.exists() {
+            return Err(StoreError::Conflict(format!(
+                "{} exists: a backup never overwrites a file; choose another name",
+                out.display()
+            )));
+        }
+        let before = self.audit_verify()?;
+        if !before.ok {
+            return Err(StoreError::Conflict(format!(
+                "the audit chain of {} does not verify, so it is not backed up: {}",
+                self.location(),
+                before.problems.join("; ")
+            )));
+        }
+        let staging = Staging::new(out, "backup")?;
+        let snapshot = staging.path().join("library");
+        self.snapshot_into(&snapshot)?;
+        // What the archive holds is the snapshot: its chain, head and
+        // digest are what a restore must find again.
+        let snap = Library::open(&snapshot, self.busy_timeout_ms)?;
+        let verified = snap.audit_verify()?;
+        if !verified.ok {
+            return Err(StoreError::Conflict(format!(
+                "the snapshot of {} does not verify: {}",
+                self.location(),
+                verified.problems.join("; ")
+            )));
+        }
+        let mut manifest = BackupManifest {
+            format: FORMAT.into(),
+            library_id: snap.library_id()?,
+            source: self.location().to_string(),
+            created_at: crate::fmt_time(at),
+            created_by: by.to_string(),
+            schema_version: crate::MIGRATIONS.len() as i64,
+            audit_entries: verified.entries,
+            head_hash: snap.chain_head()?.map(|h| h.1).unwrap_or_default(),
+            content_sha256: snap.content_sha256()?,
+            documents: 0,
+            members: Vec::new(),
+        };
+        let docs = snap.document_blobs()?;
+        snap.wal_checkpoint()?;
+        drop(snap);
+        manifest.documents = docs.len() as i64;
+
+        let partial = staging.path().join("archive.tar");
+        let werr = |e: std::io::Error| io_err(&partial, e);
+        let file = File::create(&partial).map_err(werr)?;
+        let mut w = BufWriter::new(file);
+        let db_path = snapshot.join(DATABASE);
+        let db = File::open(&db_path).map_err(|e| io_err(&db_path, e))?;
+        let db_size = db.metadata().map_err(|e| io_err(&db_path, e))?.len();
+        let member = add_member(&mut w, DATABASE, db_size, BufReader::new(db)).map_err(werr)?;
+        manifest.members.push(member);
+        for (sha, bytes) in &docs {
+            let name = format!("documents/{sha}");
+            let member = add_member(&mut w, &name, bytes.len() as u64, &bytes[..]).map_err(werr)?;
+            manifest.members.push(member);
+        }
+        let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
+        let sum = format!("{}\n", crate::sha256_hex(&json));
+        add_member(&mut w, MANIFEST, json.len() as u64, &json[..]).map_err(werr)?;
+        add_member(&mut w, MANIFEST_SUM, sum.len() as u64, sum.as_bytes()).map_err(werr)?;
+        ustar::write_end(&mut w).map_err(werr)?;
+        let file = w.into_inner().map_err(|e| werr(e.into_error()))?;
+        file.sync_all().map_err(werr)?;
+        drop(file);
+        let (bytes, archive_sha256) = hash_file(&partial).map_err(werr)?;
+        std::fs::rename(&partial, out).map_err(|e| io_err(out, e))?;
+        Ok(BackupReport {
+            file: out.display().to_string(),
+            bytes,
+            archive_sha256,
+            manifest,
+        })
+    }
+
+    /// A consistent copy of this library as a SQLite library in `dir`:
+    /// SQLite's online backup (pages, while others may write), or for a
+    /// team library a verified `copy_into`.
+    fn snapshot_into(&self, dir: &Path) -> Result<(), StoreError> {
+        match &self.conn {
+            crate::db::Conn::Sqlite(src) => {
+                std::fs::create_dir_all(dir.join("documents")).map_err(|e| io_err(dir, e))?;
+                let mut dst = rusqlite::Connection::open(dir.join(DATABASE)).map_err(crate::sql)?;
+                rusqlite::backup::Backup::new(src, &mut dst)
+                    .and_then(|b| b.run_to_completion(256, std::time::Duration::ZERO, None))
+                    .map_err(crate::sql)?;
+                // The documents come from the source library's folder; the
+                // snapshot's own folder gets them for its verification.
+                for (sha, bytes) in self.document_blobs()? {
+                    let p = dir.join("documents").join(&sha);
+                    std::fs::write(&p, bytes).map_err(|e| io_err(&p, e))?;
+                }
+                Ok(())
+            }
+            crate::db::Conn::Pg(_) => {
+                let mut snap = Library::open(dir, self.busy_timeout_ms)?;
+                self.copy_into(&mut snap)?;
+                snap.wal_checkpoint()
+            }
+        }
+    }
+
+    /// Folds SQLite's write-ahead log into the database file, so that the
+    /// file alone holds everything.
+    fn wal_checkpoint(&self) -> Result<(), StoreError> {
+        match self.backend() {
+            Backend::Sqlite => self.conn.batch("PRAGMA wal_checkpoint(TRUNCATE)"),
+            Backend::Postgres => Ok(()),
+        }
+    }
+}
+
+/// Reads and checks a backup archive, writing its members through `sink`
+/// (the database and each document, by their archive names without the
+/// root folder); returns the manifest once every member is accounted
+/// for. Nothing the archive says is believed before this returns `Ok`.
+pub fn read_archive(
+    input: impl Read,
+    limits: &Limits,
+    sink: &mut dyn FnMut(&str) -> std::io::Result<Box<dyn Write>>,
+) -> Result<BackupManifest, Vec<String>> {
+    let mut r = ustar::Reader::new(input);
+    let mut seen: BTreeMap<String, (u64, String)> = BTreeMap::new();
+    let (mut manifest, mut manifest_sum) = (None::<Vec<u8>>, None::<Vec<u8>>);
+    let (mut total, mut count) = (0u64, 0usize);
+    while let Some(entry) = r.next_entry().map_err(|e| vec![e])? {
+        count += 1;
+        if count > limits.members {
+            return Err(vec![format!("more than {} members", limits.members)]);
+        }
+        let Some(name) = entry.name.strip_prefix(ROOT) else {
+            return Err(vec![format!("`{}` is outside {ROOT}", entry.name)]);
+        };
+        let limit = match name {
+            DATABASE => limits.database_bytes,
+            MANIFEST | MANIFEST_SUM => limits.manifest_bytes,
+            _ if is_document(name) => limits.document_bytes,
+            _ => {
+                return Err(vec![format!(
+                    "`{}` does not belong in a backup",
+                    entry.name
+                )])
+            }
+        };
+        if entry.size > limit {
+            return Err(vec![format!(
+                "`{}` declares {} bytes, more than the {limit} a restore accepts",
+                entry.name, entry.size
+            )]);
+        }
+        total = total.saturating_add(entry.size);
+        if total > limits.total_bytes {
+            return Err(vec![format!(
+                "the members add up to more than {} bytes",
+                limits.total_bytes
+            )]);
+        }
+        if seen.contains_key(name)
+            || (name == MANIFEST && manifest.is_some())
+            || (name == MANIFEST_SUM && manifest_sum.is_some())
+        {
+            return Err(vec![format!("`{}` appears twice", entry.name)]);
+        }
+        if name == MANIFEST || name == MANIFEST_SUM {
+            let mut bytes = Vec::with_capacity(entry.size as usize);
+            r.copy_data(&mut bytes).map_err(|e| vec![e])?;
+            *(if name == MANIFEST {
+                &mut manifest
+            } else {
+                &mut manifest_sum
+            }) = Some(bytes);
+            continue;
+        }
+        if manifest.is_some() {
+            return Err(vec![format!("`{}` follows the manifest", entry.name)]);
+        }
+        let mut out = HashingWriter {
+            inner: sink(name).map_err(|e| vec![format!("cannot write `{name}`: {e}")])?,
+            hash: Sha256::new(),
+        };
+        r.copy_data(&mut out).map_err(|e| vec![e])?;
+        out.inner
+            .flush()
+            .map_err(|e| vec![format!("cannot write `{name}`: {e}")])?;
+        seen.insert(
+            name.to_string(),
+            (entry.size, format!("{:x}", out.hash.finalize())),
+        );
+    }
+    let (Some(json), Some(sum)) = (manifest, manifest_sum) else {
+        return Err(vec![
+            "no manifest and checksum at the end: the archive is truncated or not a backup".into(),
+        ]);
+    };
+    if std::str::from_utf8(&sum).map(str::trim) != Ok(crate::sha256_hex(&json).as_str()) {
+        return Err(vec![
+            "MANIFEST.json does not match MANIFEST.sha256: it was changed".into(),
+        ]);
+    }
+    let m: BackupManifest =
+        serde_json::from_slice(&json).map_err(|e| vec![format!("MANIFEST.json: {e}")])?;
+    let mut problems = Vec::new();
+    if m.format != FORMAT {
+        problems.push(format!(
+            "format `{}`, this SLA Ledger reads {FORMAT}",
+            m.format
+        ));
+    }
+    let listed: BTreeMap<&str, &BackupMember> =
+        m.members.iter().map(|mm| (mm.path.as_str(), mm)).collect();
+    for (name, (size, sha)) in &seen {
+        match listed.get(name.as_str()) {
+            None => problems.push(format!(
+                "`{name}` is in the archive but not in its manifest"
+            )),
+            Some(mm) if mm.size != *size || mm.sha256 != *sha => problems.push(format!(
+                "`{name}` is {size} bytes with SHA-256 {sha}; the manifest says {} bytes, {}",
+                mm.size, mm.sha256
+            )),
+            Some(_) => {}
+        }
+        if let Some(doc) = name.strip_prefix("documents/") {
+            if doc != sha {
+                problems.push(format!("`{name}` does not hash to its name ({sha})"));
+            }
+        }
+    }
+    for name in listed.keys() {
+        if !seen.contains_key(*name) {
+            problems.push(format!(
+                "`{name}` is in the manifest but missing from the archive"
+            ));
+        }
+    }
+    if !seen.contains_key(DATABASE) {
+        problems.push(format!("no {DATABASE} in the archive"));
+    }
+    if problems.is_empty() {
+        Ok(m)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Writes one member of `size` bytes from `data`, hashing it on the way.
+fn add_member(
+    w: &mut impl Write,
+    name: &str,
+    size: u64,
+    data: impl Read,
+) -> std::io::Result<BackupMember> {
+    ustar::write_header(w, &format!("{ROOT}{name}"), size)?;
+    let mut out = HashingWriter {
+        inner: &mut *w,
+        hash: Sha256::new(),
+    };
+    let copied = std::io::copy(&mut data.take(size), &mut out)?;
+    let sha256 = format!("{:x}", out.hash.finalize());
+    if copied != size {
+        return Err(std::io::Error::other(format!(
+            "`{name}` changed while it was archived ({copied} of {size} bytes)"
+        )));
+    }
+    ustar::write_padding(w, size)?;
+    Ok(BackupMember {
+        path: name.to_string(),
+        size,
+        sha256,
+    })
+}
+
+/// A file's size and SHA-256, read in pieces.
+pub fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
+    let mut out = HashingWriter {
+        inner: std::io::sink(),
+        hash: Sha256::new(),
+    };
+    let n = std::io::copy(&mut BufReader::new(File::open(path)?), &mut out)?;
+    Ok((n, format!("{:x}", out.hash.finalize())))
+}
+
+fn is_document(name: &str) -> bool {
+    name.strip_prefix("documents/").is_some_and(|h| {
+        h.len() == 64
+            && h.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+struct HashingWriter<W: Write> {
+    inner: W,
+    hash: Sha256,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Restores the archive at `archive` into the folder `dir`, which must not
+/// exist or be empty. The restored library is checked (integrity, audit
+/// chain, content digest) before it is put in place; on any failure
+/// nothing is left behind.
+pub fn restore(archive: &Path, dir: &Path, limits: &Limits) -> Result<RestoreReport, StoreError> {
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)
+            .map_err(|e| io_err(dir, e))?
+            .next()
+            .is_none();
+        if !empty {
+            return Err(StoreError::Conflict(format!(
+                "{} is not empty: a backup is restored only into a new or empty folder",
+                dir.display()
+            )));
+        }
+    }
+    let staging = Staging::new(dir, "restore")?;
+    let manifest = restore_into(archive, staging.path(), limits)?;
+    if dir.exists() {
+        std::fs::remove_dir(dir).map_err(|e| io_err(dir, e))?;
+    }
+    let staged = staging.keep();
+    if let Err(e) = std::fs::rename(&staged, dir) {
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(io_err(dir, e));
+    }
+    Ok(RestoreReport {
+        location: dir.display().to_string(),
+        manifest,
+    })
+}
+
+/// Unpacks and checks the archive into `dir` (a fresh folder); returns its
+/// manifest once the library there is proven to be the one backed up.
+pub fn restore_into(
+    archive: &Path,
+    dir: &Path,
+    limits: &Limits,
+) -> Result<BackupManifest, StoreError> {
+    let file = File::open(archive).map_err(|e| io_err(archive, e))?;
+    std::fs::create_dir_all(dir.join("documents")).map_err(|e| io_err(dir, e))?;
+    let base = dir.to_path_buf();
+    let mut sink = |name: &str| -> std::io::Result<Box<dyn Write>> {
+        // Only the two shapes `read_archive` lets through reach here.
+        let path = base.join(name);
+        Ok(Box::new(BufWriter::new(File::create(path)?)))
+    };
+    let manifest = read_archive(BufReader::new(file), limits, &mut sink)
+        .map_err(|p| archive_err(archive, p))?;
+    let lib = Library::open(dir, crate::DEFAULT_BUSY_TIMEOUT_MS).map_err(|e| {
+        archive_err(
+            archive,
+            vec![format!("the database in it does not open: {e}")],
+        )
+    })?;
+    let mut problems = Vec::new();
+    match lib.integrity_check() {
+        Ok(s) if s == "ok" => {}
+        Ok(s) => problems.push(format!("SQLite integrity check: {s}")),
+        Err(e) => problems.push(format!("SQLite integrity check: {e}")),
+    }
+    let v = lib.audit_verify()?;
+    if !v.ok {
+        problems.extend(v.problems.iter().map(|p| format!("audit chain: {p}")));
+    }
+    if v.entries != manifest.audit_entries {
+        problems.push(format!(
+            "the audit chain has {} entries, the manifest {}",
+            v.entries, manifest.audit_entries
+        ));
+    }
+    let head = lib.chain_head()?.map(|h| h.1).unwrap_or_default();
+    if head != manifest.head_hash {
+        problems.push(format!(
+            "the chain's head is {head}, the manifest's {}",
+            manifest.head_hash
+        ));
+    }
+    // A backup of an older schema was migrated on opening: its digest was
+    // taken over the old tables, so only the chain vouches for it.
+    let digest = lib.content_sha256()?;
+    let same_schema = manifest.schema_version == crate::MIGRATIONS.len() as i64;
+    if same_schema && digest != manifest.content_sha256 {
+        problems.push(format!(
+            "the content digest is {digest}, the manifest's {}",
+            manifest.content_sha256
+        ));
+    }
+    // Every attached document the library lists must have come with it.
+    if let Err(e) = lib.document_blobs() {
+        problems.push(e.to_string());
+    }
+    lib.wal_checkpoint()?;
+    if problems.is_empty() {
+        Ok(manifest)
+    } else {
+        Err(archive_err(archive, problems))
+    }
+}
+
+/// Restores the archive into `dst`, an empty library on either backend
+/// (a team library on PostgreSQL): checked in a staging folder as
+/// [`restore`] does, then copied with `library copy`'s checks, and the
+/// target's content digest compared with the manifest's.
+pub fn restore_to_library(
+    archive: &Path,
+    dst: &mut Library,
+    limits: &Limits,
+) -> Result<RestoreReport, StoreError> {
+    let staging = Staging::new(&std::env::temp_dir().join("sla-ledger"), "restore")?;
+    let manifest = restore_into(archive, staging.path(), limits)?;
+    let src = Library::open(staging.path(), crate::DEFAULT_BUSY_TIMEOUT_MS)?;
+    src.copy_into(dst)?;
+    let digest = dst.content_sha256()?;
+    if digest != src.content_sha256()? {
+        return Err(StoreError::Conflict(format!(
+            "the restored library in {} does not hold what the archive holds (content digest {digest})",
+            dst.location()
+        )));
+    }
+    Ok(RestoreReport {
+        location: dst.location().to_string(),
+        manifest,
+    })
+}
