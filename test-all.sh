@@ -20,7 +20,7 @@ if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   trap 'scripts/pg-test-cluster.sh stop "$pgdir"' EXIT
   SLA_LEDGER_TEST_PG_URL=$(scripts/pg-test-cluster.sh start "$pgdir")
   export SLA_LEDGER_TEST_PG_URL
-  cargo test --locked --test integration issue17
+  cargo test --locked --test integration -- issue17 issue18_team
   scripts/pg-test-cluster.sh stop "$pgdir"
   trap - EXIT
   unset SLA_LEDGER_TEST_PG_URL

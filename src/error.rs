@@ -209,6 +209,13 @@ pub enum AppError {
     Untrusted(String),
     #[error("{0}")]
     Cancelled(String),
+    /// Several problems with what was asked, each listed; nothing was done.
+    #[error("{message}")]
+    Rejected {
+        code: Code,
+        message: String,
+        problems: Vec<String>,
+    },
     /// Some items of a batch failed; the others are done.
     #[error("{message}")]
     Partial {
@@ -245,6 +252,7 @@ impl AppError {
                 S::NotFound { .. } => Code::NotFound,
                 S::Conflict(_) => Code::Conflict,
                 S::Cancelled => Code::Cancelled,
+                S::Archive { .. } => Code::Integrity,
             },
             AppError::Usage(_) => Code::Usage,
             AppError::Invalid { code, .. } => *code,
@@ -255,6 +263,7 @@ impl AppError {
             AppError::Untrusted(_) => Code::Untrusted,
             AppError::Cancelled(_) => Code::Cancelled,
             AppError::Partial { .. } => Code::Partial,
+            AppError::Rejected { code, .. } => *code,
         }
     }
 
@@ -274,6 +283,10 @@ impl AppError {
                 rows.iter().map(|r| r.to_string()).collect()
             }
             AppError::Partial { failures, .. } => failures.clone(),
+            AppError::Rejected { problems, .. } => problems.clone(),
+            AppError::Store(sla_store::StoreError::Archive { path, problems }) => {
+                problems.iter().map(|p| format!("{path}: {p}")).collect()
+            }
             _ => Vec::new(),
         }
     }

@@ -10,12 +10,14 @@ use sla_ledger::sla_store::contracts::ContractSummary;
 use sla_ledger::sla_store::evidence::ImportOutcome;
 use sla_ledger::sla_store::forgive::Withdrawal;
 use sla_ledger::sla_store::statements::{RunOutcome, Statement, StatementInfo};
+use sla_ledger::usecases::clauses;
 use sla_ledger::usecases::contracts::{self, Amendment, ContractDetail, ContractQuery};
 use sla_ledger::usecases::evidence::{self, FileView, ImportFile, ImportPreview, SheetChoice};
 use sla_ledger::usecases::governance::diligence::{self, DiligenceRequest};
 use sla_ledger::usecases::governance::notices::{
     self, NoticeFiles, NoticeRequest, NoticeTemplates,
 };
+use sla_ledger::usecases::governance::review;
 use sla_ledger::usecases::governance::slo::{self, Exception, SloStatus};
 use sla_ledger::usecases::governance::{compare, coverage, executive, ReportFiles};
 use sla_ledger::usecases::identity::{self, IdentitySet};
@@ -366,6 +368,51 @@ fn diligence(
 }
 
 #[tauri::command(async)]
+fn review_report(
+    s: State<'_, Shell>,
+    interval_days: i64,
+) -> Ui<sla_ledger::sla_governance::review::ReviewReport> {
+    s.with(|x| review::report(x, interval_days))
+}
+
+#[tauri::command]
+fn review_mark(
+    s: State<Shell>,
+    kind: String,
+    subject: String,
+    note: String,
+) -> Ui<sla_ledger::sla_store::reviews::ReviewRecord> {
+    s.with(|x| review::mark(x, &kind, &subject, &note))
+}
+
+#[tauri::command]
+fn clause_sources(s: State<Shell>, id: String) -> Ui<clauses::SourcesReport> {
+    s.with(|x| clauses::sources(x, &id, None))
+}
+
+#[tauri::command]
+fn clause_suggest(s: State<Shell>, id: String) -> Ui<Vec<clauses::Suggestion>> {
+    s.with(|x| clauses::suggest(x, &id, None))
+}
+
+#[tauri::command]
+fn clause_link(
+    s: State<Shell>,
+    id: String,
+    requests: Vec<clauses::LinkRequest>,
+) -> Ui<Vec<clauses::LinkView>> {
+    s.with(|x| clauses::link(x, &id, None, &requests))
+}
+
+#[tauri::command(async)]
+fn library_backup(
+    s: State<'_, Shell>,
+    out: String,
+) -> Ui<sla_ledger::sla_store::backup::BackupReport> {
+    s.with(|x| sla_ledger::usecases::library::backup(x, std::path::Path::new(&out)))
+}
+
+#[tauri::command(async)]
 fn export_diligence(
     s: State<'_, Shell>,
     request: DiligenceRequest,
@@ -501,6 +548,12 @@ pub fn run() {
             requests_import,
             diligence,
             export_diligence,
+            review_report,
+            review_mark,
+            library_backup,
+            clause_sources,
+            clause_suggest,
+            clause_link,
             export_executive,
             coverage,
             breach_notices,

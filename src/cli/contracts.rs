@@ -5,6 +5,7 @@ use super::output::{json, write_out};
 use super::table::{grouped, render_rows};
 use clap::Subcommand;
 use sla_ledger::usecases::contracts::{self, AmendFile, CalendarImport, ContractQuery};
+use sla_ledger::usecases::{clauses, templates};
 use sla_ledger::{AppError, Session};
 
 #[derive(Subcommand)]
@@ -68,6 +69,57 @@ pub enum ContractsCmd {
     },
     /// Attach a document to a contract (copied in, with its SHA-256).
     Attach { id: String, file: String },
+    /// Link a term to the clause it comes from: a page and a quote of an attached document (checked to occur there); or every link of a file (--file, `[links]` "key" = { page, quote, document }).
+    Link {
+        id: String,
+        /// The term key, e.g. slas[0].target, slas[0].credit.tiers[1], credit.claim_window_days.
+        key: Option<String>,
+        #[arg(long)]
+        page: Option<i64>,
+        #[arg(long)]
+        quote: Option<String>,
+        /// The document's file name or SHA-256 prefix (needed when several have text).
+        #[arg(long)]
+        document: Option<String>,
+        /// The version to link (default: the newest).
+        #[arg(long)]
+        version: Option<i64>,
+        #[arg(long, conflicts_with_all = ["key", "page", "quote", "document"])]
+        file: Option<String>,
+    },
+    /// Every term of a version with its clause, and the terms without one.
+    Sources {
+        id: String,
+        #[arg(long)]
+        version: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Propose links for the terms without a clause, from the documents' text (never applied: confirm each with `link`).
+    SuggestLinks {
+        id: String,
+        #[arg(long)]
+        version: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The templates a new contract can start from: bundled public-SLA shapes and the library's own contracts.
+    Templates {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start a new contract's terms from a template (see `templates`): writes a terms file to check and complete, then `contracts add` it.
+    New {
+        /// A bundled template's name or a contract id of the library.
+        #[arg(long)]
+        from: String,
+        /// The new contract's id.
+        #[arg(long)]
+        id: String,
+        /// Write here instead of standard output (never over an existing file).
+        #[arg(long)]
+        out: Option<String>,
+    },
     /// Business-hours calendars: `calendar import ID NAME FILE.ics`.
     #[command(subcommand)]
     Calendar(CalendarCmd),
@@ -145,6 +197,106 @@ pub fn run(s: &mut Session, cmd: ContractsCmd) -> Result<(), AppError> {
             write_out(out.as_deref(), &contracts::export_terms(s, &id, version)?)?
         }
         ContractsCmd::Diff { id, from, to } => print!("{}", contracts::diff(s, &id, from, to)?),
+        ContractsCmd::Link {
+            id,
+            key,
+            page,
+            quote,
+            document,
+            version,
+            file,
+        } => {
+            let made = match (file, key, page, quote) {
+                (Some(f), ..) => clauses::link_file(s, &id, version, &f)?,
+                (None, Some(key), Some(page), Some(quote)) => clauses::link(
+                    s,
+                    &id,
+                    version,
+                    &[clauses::LinkRequest {
+                        key,
+                        page,
+                        quote,
+                        document,
+                    }],
+                )?,
+                _ => {
+                    return Err(AppError::Usage(
+                        "contracts link ID KEY --page N --quote TEXT [--document D], or --file LINKS.toml".into(),
+                    ))
+                }
+            };
+            for l in &made {
+                println!(
+                    "{} = {}: {}, p. {}: \"{}\"",
+                    l.key, l.value, l.document, l.page, l.quote
+                );
+            }
+            println!(
+                "{} link(s) recorded for {id} v{}",
+                made.len(),
+                made.first().map(|l| l.linked_in).unwrap_or_default()
+            );
+        }
+        ContractsCmd::Sources {
+            id,
+            version,
+            json: j,
+        } => {
+            let r = clauses::sources(s, &id, version)?;
+            if j {
+                return json(&r);
+            }
+            print!("{}", render_sources(&r));
+        }
+        ContractsCmd::SuggestLinks {
+            id,
+            version,
+            json: j,
+        } => {
+            let r = clauses::suggest(s, &id, version)?;
+            if j {
+                return json(&r);
+            }
+            if r.is_empty() {
+                println!("no suggestion: the documents' text does not say the value of an unsourced term");
+            }
+            for x in &r {
+                println!(
+                    "{} = {}: {} p. {}: \"{}\"",
+                    x.key, x.value, x.document, x.page, x.quote
+                );
+                println!(
+                    "  confirm: sla-ledger contracts link {id} '{}' --page {} --quote '{}'",
+                    x.key,
+                    x.page,
+                    x.quote.replace('\'', "'\\''")
+                );
+            }
+        }
+        ContractsCmd::Templates { json: j } => {
+            let t = templates::list(s)?;
+            if j {
+                return json(&t);
+            }
+            for x in &t {
+                println!("{:<40} {:<8} {}", x.name, x.origin, x.title);
+            }
+        }
+        ContractsCmd::New { from, id, out } => {
+            let text = templates::instantiate(s, &from, &id)?;
+            if let Some(path) = out.as_deref() {
+                if std::path::Path::new(path).exists() {
+                    return Err(AppError::invalid(
+                        sla_ledger::Code::Conflict,
+                        format!("{path} exists: choose another --out"),
+                    ));
+                }
+            }
+            write_out(out.as_deref(), &text)?;
+            if let Some(path) = out {
+                eprintln!("wrote {path}: check every value against the signed contract, then `sla-ledger contracts add {path}`");
+            }
+        }
         ContractsCmd::Attach { id, file } => {
             let d = contracts::attach(s, &id, &file)?;
             println!("attached {} to {id} (sha256 {})", d.file_name, d.sha256);
@@ -303,4 +455,46 @@ fn show(s: &Session, id: &str, as_json: bool) -> Result<(), AppError> {
         }
     }
     Ok(())
+}
+
+/// A version's terms with their clauses, and the terms without one.
+fn render_sources(r: &clauses::SourcesReport) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} version {}: {} of {} term(s) linked to a clause",
+        r.contract,
+        r.version,
+        r.terms - r.unsourced.len(),
+        r.terms
+    );
+    for d in &r.documents {
+        let _ = writeln!(
+            o,
+            "  document {} (sha256 {}): {}",
+            d.file_name,
+            &d.sha256[..16.min(d.sha256.len())],
+            d.detail
+        );
+    }
+    for l in &r.linked {
+        let carried = if l.linked_in == r.version {
+            String::new()
+        } else {
+            format!(" (linked in v{}, value unchanged)", l.linked_in)
+        };
+        let _ = writeln!(
+            o,
+            "  {} = {}: {}, p. {}: \"{}\"{carried}",
+            l.key, l.value, l.document, l.page, l.quote
+        );
+    }
+    if !r.unsourced.is_empty() {
+        let _ = writeln!(o, "without a clause ({}):", r.unsourced.len());
+        for k in &r.unsourced {
+            let _ = writeln!(o, "  {k}");
+        }
+    }
+    o
 }

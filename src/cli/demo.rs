@@ -98,6 +98,7 @@ pub fn run(out: &str, fixtures: &str, library: Option<&str>) -> Result<Session, 
         let id = terms.contract.id.clone();
         if env.lib.versions(&id).is_err() {
             contracts::add(&mut env, &terms_path, &[])?;
+            signed_documents(&mut env, Path::new(fixtures), &id)?;
         }
         for (name, kind) in [
             ("events.xlsx", None),
@@ -210,6 +211,29 @@ fn governance(
         dd.pdf,
         ex.pdf
     );
+    Ok(())
+}
+
+/// A contract's signed documents, when the fixtures have them
+/// (`fixtures/documents/<id>/*.pdf`), attached with their text, and its
+/// terms linked to their clauses (`links.toml` there, issue 18).
+fn signed_documents(env: &mut Session, fixtures: &Path, id: &str) -> Result<(), AppError> {
+    let dir = fixtures.join("documents").join(id);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(());
+    };
+    let mut pdfs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .collect();
+    pdfs.sort();
+    for pdf in &pdfs {
+        contracts::attach(env, id, &pdf.display().to_string())?;
+    }
+    let links = dir.join("links.toml");
+    if links.exists() {
+        sla_ledger::usecases::clauses::link_file(env, id, None, &links.display().to_string())?;
+    }
     Ok(())
 }
 

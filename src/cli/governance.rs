@@ -91,6 +91,16 @@ pub fn diligence(s: &mut Session, a: DiligenceArgs) -> Result<(), AppError> {
     for f in &r.unusual {
         println!("unusual: {}: {}", f.contract, f.finding);
     }
+    let terms: u32 = r.unsourced_terms.iter().map(|u| u.terms).sum();
+    let unsourced: usize = r.unsourced_terms.iter().map(|u| u.unsourced.len()).sum();
+    let sourced = r
+        .unsourced_terms
+        .iter()
+        .filter(|u| u.unsourced.is_empty() && u.terms > 0)
+        .count();
+    println!(
+        "terms without a clause: {unsourced} of {terms}; {sourced} contract(s) with every term linked (contracts sources ID)"
+    );
     Ok(())
 }
 

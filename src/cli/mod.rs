@@ -18,6 +18,7 @@ mod import;
 mod library;
 mod output;
 mod report;
+mod review;
 mod slo;
 mod statements;
 mod table;
@@ -72,7 +73,7 @@ enum Command {
     /// The audit chain.
     #[command(subcommand)]
     Audit(audit::AuditCmd),
-    /// The library as a whole: copy it between a folder and PostgreSQL.
+    /// The library as a whole: copy it between a folder and PostgreSQL, back it up, restore it.
     #[command(subcommand)]
     Library(library::LibraryCmd),
     /// The signing identity for final statements.
@@ -116,6 +117,8 @@ enum Command {
     },
     /// Due diligence over the library's portfolio (or --contract ones).
     Diligence(governance::DiligenceArgs),
+    /// The maturity review: services with credits but no objective, terms and objectives not reviewed, contracts without owner or signed document, objectives no policy can serve; `review mark` records a review.
+    Review(review::ReviewArgs),
     /// Draft breach notices (legal, customer success) for a month's breached lines; never sent.
     Notices {
         #[arg(long)]
@@ -294,7 +297,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Report(c) => report::run(&mut open()?, c),
         Command::Identity(c) => identity::run(&mut open()?, c),
         Command::Audit(c) => audit::run(&mut open()?, c),
-        Command::Library(c) => library::run(c),
+        Command::Library(c) => library::run(c, open),
         Command::Verify { files, trust, json } => verify::run(library, actor, &files, &trust, json),
         Command::Bench(BenchCmd::Export {
             statements,
@@ -331,6 +334,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             json,
         } => governance::coverage(&open()?, &map, &until, months, json),
         Command::Diligence(a) => governance::diligence(&mut open()?, a),
+        Command::Review(a) => review::run(&mut open()?, a),
         Command::Notices {
             period,
             out,

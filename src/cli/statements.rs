@@ -271,5 +271,30 @@ fn show(s: &Session, key: &str, as_json: bool, trace: bool) -> Result<(), AppErr
             if ch["met"] == true { "MET" } else { "not met" }
         );
     }
+    if trace {
+        // Where the contract says each term used (issue 18).
+        let src = sla_ledger::usecases::clauses::sources(s, &info.contract, Some(info.version))?;
+        if src.linked.is_empty() {
+            println!(
+                "\nNo term of version {} is linked to a clause (contracts link).",
+                info.version
+            );
+        } else {
+            println!("\nWhere the contract says so:");
+            for l in &src.linked {
+                println!(
+                    "  {} {} - {}, p. {}: \"{}\"",
+                    l.key, l.value, l.document, l.page, l.quote
+                );
+            }
+            if !src.unsourced.is_empty() {
+                println!(
+                    "  ({} term(s) without a clause: {})",
+                    src.unsourced.len(),
+                    src.unsourced.join(", ")
+                );
+            }
+        }
+    }
     Ok(())
 }

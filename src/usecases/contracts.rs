@@ -13,8 +13,20 @@ use sla_store::evidence::ImportInfo;
 /// Adds a contract (version 1) from its terms file with its documents, all
 /// or nothing. Returns the contract id.
 pub fn add(s: &mut Session, terms: &str, documents: &[String]) -> Result<String, AppError> {
-    Ok(s.lib
-        .add_contract_with_documents(&s.ctx, terms, documents)?)
+    let id = s
+        .lib
+        .add_contract_with_documents(&s.ctx, terms, documents)?;
+    for file in documents {
+        let bytes = std::fs::read(file).map_err(|source| AppError::ReadFile {
+            path: file.into(),
+            source,
+        })?;
+        let sha = sla_store::sha256_hex(&bytes);
+        if s.lib.document_text(&sha)?.is_none() {
+            super::clauses::extract(s, &sha, &bytes)?;
+        }
+    }
+    Ok(id)
 }
 
 /// The Library screen's filters; empty means "any".
@@ -96,12 +108,68 @@ pub fn export_terms(s: &Session, id: &str, version: Option<i64>) -> Result<Strin
     Ok(s.lib.export_terms(id, version)?)
 }
 
+/// What changed between two versions: the terms, then their clause links
+/// (issue 18: a term may keep its value and lose its source, or gain one).
 pub fn diff(s: &Session, id: &str, a: i64, b: i64) -> Result<String, AppError> {
-    Ok(s.lib.diff_versions(id, a, b)?)
+    let mut out = s.lib.diff_versions(id, a, b)?;
+    let (x, y) = (
+        super::clauses::sources(s, id, Some(a))?,
+        super::clauses::sources(s, id, Some(b))?,
+    );
+    let show =
+        |l: &super::clauses::LinkView| format!("{}, p. {}: \"{}\"", l.document, l.page, l.quote);
+    let mut lines = Vec::new();
+    for l in &x.linked {
+        match y.linked.iter().find(|m| m.key == l.key) {
+            None => lines.push(format!("- {}: {}", l.key, show(l))),
+            Some(m)
+                if (m.sha256.as_str(), m.page, m.quote.as_str())
+                    != (l.sha256.as_str(), l.page, l.quote.as_str()) =>
+            {
+                lines.push(format!("~ {}: {} -> {}", l.key, show(l), show(m)))
+            }
+            Some(_) => {}
+        }
+    }
+    for m in &y.linked {
+        if !x.linked.iter().any(|l| l.key == m.key) {
+            lines.push(format!("+ {}: {}", m.key, show(m)));
+        }
+    }
+    if !lines.is_empty() || !x.linked.is_empty() {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "clauses: {} of {} term(s) linked in v{a}, {} of {} in v{b}\n",
+            x.terms - x.unsourced.len(),
+            x.terms,
+            y.terms - y.unsourced.len(),
+            y.terms
+        ));
+        for l in lines {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
+    Ok(out)
 }
 
+/// Attaches a document and extracts its text for clause links (issue 18):
+/// a PDF's text layer page by page, or why there is none.
 pub fn attach(s: &mut Session, id: &str, file: &str) -> Result<DocumentInfo, AppError> {
-    Ok(s.lib.attach_document(&s.ctx, id, file)?)
+    let d = s.lib.attach_document(&s.ctx, id, file)?;
+    if s.lib.document_text(&d.sha256)?.is_none() {
+        let bytes = std::fs::read(file).map_err(|source| AppError::ReadFile {
+            path: file.into(),
+            source,
+        })?;
+        // The bytes read again must be the ones attached.
+        if sla_store::sha256_hex(&bytes) == d.sha256 {
+            super::clauses::extract(s, &d.sha256, &bytes)?;
+        }
+    }
+    Ok(d)
 }
 
 fn date(field: &str, v: &str) -> Result<chrono::NaiveDate, AppError> {

@@ -77,6 +77,18 @@ pub fn view(
         },
         locale: super::session::locale(lib)?,
         sample: lib.meta("sample")?.as_deref() == Some("true"),
+        clauses: super::clauses::sources_of(lib, &s.info.contract, Some(s.info.version))?
+            .linked
+            .into_iter()
+            .map(|l| sla_export::view::ClauseRow {
+                key: l.key,
+                value: l.value,
+                document: l.document,
+                sha256: l.sha256,
+                page: l.page,
+                quote: l.quote,
+            })
+            .collect(),
     })
 }
 

@@ -12,6 +12,7 @@
 
 pub mod audit;
 pub mod claims;
+pub mod clauses;
 pub mod compute;
 pub mod contracts;
 pub mod evidence;
@@ -23,6 +24,7 @@ pub mod presets;
 pub mod reports;
 pub mod session;
 pub mod statements;
+pub mod templates;
 pub mod terms_form;
 pub mod verify;
 pub mod welcome;

@@ -155,6 +155,33 @@ const VERBS: &[(&str, &str, &str, &str)] = &[
     ),
     ("slo status", "slo", "slo_status", "slo::status"),
     ("diligence", "governance", "diligence", "diligence::report"),
+    // Issue 18.
+    ("review", "review", "review_report", "review::report"),
+    ("review mark", "review", "review_mark", "review::mark"),
+    (
+        "library backup",
+        "library",
+        "library_backup",
+        "library::backup",
+    ),
+    (
+        "contracts sources",
+        "contracts",
+        "clause_sources",
+        "clauses::sources",
+    ),
+    (
+        "contracts suggest-links",
+        "contracts",
+        "clause_suggest",
+        "clauses::suggest",
+    ),
+    (
+        "contracts link",
+        "contracts",
+        "clause_link",
+        "clauses::link",
+    ),
     (
         "diligence --out",
         "governance",

@@ -41,6 +41,10 @@ async function shot(name) {
   await axeCheck(name);
 }
 
+// An element replaced by a re-render between finding and reading it:
+// WebKitWebDriver says "stale", or, when the node is already gone, that it
+// "cannot check the displayedness of a non-Element argument".
+const replaced = (e) => e.name === "StaleElementReferenceError" || /non-Element/.test(e.message ?? "");
 const byText = (tag, text) => By.xpath(`//${tag}[contains(normalize-space(.), "${text}")]`);
 async function click(locator) {
   // React re-renders can replace the element between finding and clicking:
@@ -52,7 +56,7 @@ async function click(locator) {
       await el.click();
       return;
     } catch (e) {
-      if (e.name !== "StaleElementReferenceError" || attempt >= 5) throw e;
+      if (!replaced(e) || attempt >= 5) throw e;
       await driver.sleep(200);
     }
   }
@@ -63,12 +67,13 @@ async function textOf(locator) {
       const el = await driver.wait(until.elementLocated(locator), 20000);
       return await el.getText();
     } catch (e) {
-      if (e.name !== "StaleElementReferenceError" || attempt >= 5) throw e;
+      if (!replaced(e) || attempt >= 5) throw e;
       await driver.sleep(200);
     }
   }
 }
 async function waitText(locator, want) {
+  if (process.env.E2E_DEBUG) console.error("waitText", String(locator), want);
   await driver.wait(async () => (await textOf(locator)).includes(want), 30000, `waiting for "${want}"`);
 }
 async function type(label, value) {

@@ -10,6 +10,7 @@ import { SettingsPage } from "./pages/Settings";
 import { ObjectivesPage } from "./pages/Objectives";
 import { CoveragePage } from "./pages/Coverage";
 import { DiligencePage } from "./pages/Diligence";
+import { ReviewPage } from "./pages/Review";
 import { GlossaryPage } from "./pages/Glossary";
 import { WelcomePage } from "./pages/Welcome";
 import type { FirstRun } from "./bindings/FirstRun";
@@ -17,7 +18,7 @@ import { LocaleContext } from "./components/LocaleContext";
 import { pickLocale, type Loc } from "./format";
 import { api } from "./api";
 
-export type Screen = "library" | "import" | "month" | "dashboard" | "claims" | "objectives" | "coverage" | "diligence" | "audit" | "settings" | "contract" | "glossary";
+export type Screen = "library" | "import" | "month" | "dashboard" | "claims" | "objectives" | "coverage" | "diligence" | "review" | "audit" | "settings" | "contract" | "glossary";
 
 const NAV: [Screen, string][] = [
   ["library", "Library"],
@@ -28,6 +29,7 @@ const NAV: [Screen, string][] = [
   ["objectives", "Objectives"],
   ["coverage", "Coverage"],
   ["diligence", "Due diligence"],
+  ["review", "Review"],
   ["audit", "Audit"],
   ["settings", "Settings"],
 ];
@@ -64,7 +66,7 @@ export function App() {
         return;
       }
       const n = e.key === "0" ? 10 : Number(e.key);
-      if (e.altKey && n >= 1 && n <= NAV.length) {
+      if (e.altKey && n >= 1 && n <= Math.min(NAV.length, 10)) {
         setScreen(NAV[n - 1][0]);
         e.preventDefault();
       }
@@ -95,7 +97,7 @@ export function App() {
       <nav aria-label="Screens">
         <div className="brand">SLA Ledger</div>
         {NAV.map(([s, label], i) => (
-          <button key={s} className={screen === s ? "active" : ""} onClick={() => setScreen(s)} title={`Alt+${(i + 1) % 10}`} data-screen={s}>
+          <button key={s} className={screen === s ? "active" : ""} onClick={() => setScreen(s)} title={i < 10 ? `Alt+${(i + 1) % 10}` : undefined} data-screen={s}>
             {label}
           </button>
         ))}
@@ -117,6 +119,7 @@ export function App() {
         {screen === "objectives" && <ObjectivesPage />}
         {screen === "coverage" && <CoveragePage />}
         {screen === "diligence" && <DiligencePage />}
+        {screen === "review" && <ReviewPage />}
         {screen === "audit" && <AuditPage />}
         {screen === "glossary" && <GlossaryPage />}
         {screen === "settings" && <SettingsPage theme={theme} setTheme={setTheme} onLocale={(l) => setLocale(pickLocale(l))} />}

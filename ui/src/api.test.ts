@@ -101,3 +101,24 @@ describe("locale (issue 16)", () => {
     expect(when("", "UTC")).toBe("");
   });
 });
+
+describe("issue 18 commands", () => {
+  it("passes the review interval, clause links and the backup file by the names the commands take", async () => {
+    const seen: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      if (cmd === "clause_link") return [{ key: "slas[0].target", value: "99.95", document: "schedule-b.pdf", sha256: "ab", page: 1, quote: "q", linked_in: 1, linked_by: "ann" }];
+      if (cmd === "review_report") return { as_of: "2026-12-03", interval_days: 90, contracts: 1, objectives: 0, findings: [] };
+    });
+    const r = await api.reviewReport(90);
+    expect(r.interval_days).toBe(90);
+    const made = await api.clauseLink("ACME-2026-001", [{ key: "slas[0].target", page: 1, quote: "q", document: null }]);
+    expect(made[0].page).toBe(1);
+    await api.libraryBackup("/tmp/x.slabackup");
+    expect(seen).toEqual([
+      ["review_report", { intervalDays: 90 }],
+      ["clause_link", { id: "ACME-2026-001", requests: [{ key: "slas[0].target", page: 1, quote: "q", document: null }] }],
+      ["library_backup", { out: "/tmp/x.slabackup" }],
+    ]);
+  });
+});

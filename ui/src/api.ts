@@ -32,6 +32,12 @@ import type { SheetChoice } from "./bindings/SheetChoice";
 import type { SloStatus } from "./bindings/SloStatus";
 import type { DiligenceRequest } from "./bindings/DiligenceRequest";
 import type { DiligenceReport } from "./bindings/DiligenceReport";
+import type { ReviewReport } from "./bindings/ReviewReport";
+import type { ReviewRecord } from "./bindings/ReviewRecord";
+import type { BackupReport } from "./bindings/BackupReport";
+import type { SourcesReport } from "./bindings/SourcesReport";
+import type { Suggestion } from "./bindings/Suggestion";
+import type { LinkView } from "./bindings/LinkView";
 import type { ReportFiles } from "./bindings/ReportFiles";
 import type { CoverageOutput } from "./bindings/CoverageOutput";
 import type { NoticeFiles } from "./bindings/NoticeFiles";
@@ -105,6 +111,12 @@ export const api = {
   requestsImport: (path: string, timezone: string, source: string) => call<number | null>("requests_import", { path, timezone, source }),
   diligence: (request: DiligenceRequest) => call<DiligenceReport>("diligence", { request }),
   exportDiligence: (request: DiligenceRequest, out?: string) => call<ReportFiles>("export_diligence", { request, out: out || null }),
+  reviewReport: (intervalDays: number) => call<ReviewReport>("review_report", { intervalDays }),
+  reviewMark: (kind: string, subject: string, note: string) => call<ReviewRecord>("review_mark", { kind, subject, note }),
+  libraryBackup: (out: string) => call<BackupReport>("library_backup", { out }),
+  clauseSources: (id: string) => call<SourcesReport>("clause_sources", { id }),
+  clauseSuggest: (id: string) => call<Suggestion[]>("clause_suggest", { id }),
+  clauseLink: (id: string, requests: { key: string; page: number; quote: string; document: string | null }[]) => call<LinkView[]>("clause_link", { id, requests }),
   exportExecutive: (until: string, months: number, out?: string) => call<ReportFiles>("export_executive", { until, months, out: out || null }),
   coverage: (map: string, until: string, months: number) => call<CoverageOutput>("coverage", { map, until, months }),
   breachNotices: (period: string, out?: string) => call<NoticeFiles[]>("breach_notices", { period, out: out || null }),

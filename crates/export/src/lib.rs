@@ -10,6 +10,7 @@ pub mod pdf;
 pub mod pdfmeta;
 pub mod reports;
 pub mod sign;
+pub mod text;
 pub mod trust;
 pub mod view;
 pub mod xlsx;

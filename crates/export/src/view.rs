@@ -26,6 +26,20 @@ pub struct StatementView {
     pub locale: crate::locale::Locale,
     /// From a sample library (issue 16): the files say so.
     pub sample: bool,
+    /// Where the contract says each term of the version used (issue 18):
+    /// the links in force when the files were made. Empty when none.
+    pub clauses: Vec<ClauseRow>,
+}
+
+/// One term with its clause, for the statement's appendix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClauseRow {
+    pub key: String,
+    pub value: String,
+    pub document: String,
+    pub sha256: String,
+    pub page: i64,
+    pub quote: String,
 }
 
 /// A signed audit-chain head; in a manifest, its fields in this order.

@@ -123,7 +123,21 @@ pub struct DiligenceReport {
     pub sole_remedy_unknown: u32,
     /// Contracts whose terms do not say whether they can be terminated.
     pub termination_unknown: u32,
+    /// Per contract, its terms (newest version) that no clause of a signed
+    /// document is linked to (issue 18); filled from the library by the use
+    /// case, empty from [`report`] alone.
+    pub unsourced_terms: Vec<UnsourcedTerms>,
     pub notes: Vec<String>,
+}
+
+/// One contract's terms without a clause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct UnsourcedTerms {
+    pub contract: String,
+    /// Term keys in all.
+    pub terms: u32,
+    pub unsourced: Vec<String>,
 }
 
 use crate::rat_of as num;
@@ -437,6 +451,7 @@ impl Totals {
             without_sla_terms: self.without_sla,
             services_without_slo: self.no_slo,
             by_governing_law: self.laws.into_iter().collect(),
+            unsourced_terms: Vec::new(),
             sole_remedy_unknown: count(&rows, |r| r.sole_remedy == "unknown"),
             termination_unknown: count(&rows, |r| r.termination == "unknown"),
             notes: vec![

@@ -13,6 +13,7 @@ pub mod methods;
 pub mod notices;
 pub mod openslo;
 pub mod policy;
+pub mod review;
 pub mod slo;
 
 pub use error::{DefinitionError, EvalError};

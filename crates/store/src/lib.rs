@@ -8,7 +8,9 @@
 //! import progress measures elapsed time, to report rows per second).
 
 pub mod audit;
+pub mod backup;
 pub mod claims;
+pub mod clauses;
 pub mod contracts;
 pub mod copy;
 pub mod db;
@@ -19,11 +21,13 @@ pub mod forgive;
 pub mod governance;
 pub mod pg;
 pub mod reports;
+pub mod reviews;
 mod seals;
 pub mod secrets;
 pub mod settings;
 pub mod statements;
 pub mod trust;
+pub mod ustar;
 
 pub use db::{Backend, Conn};
 pub use domain::{ClaimState, Direction, StatementStatus};
@@ -68,6 +72,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0007_locale.sql",
         include_str!("../migrations/0007_locale.sql"),
+    ),
+    (
+        "0008_reviews.sql",
+        include_str!("../migrations/0008_reviews.sql"),
+    ),
+    (
+        "0009_clauses.sql",
+        include_str!("../migrations/0009_clauses.sql"),
     ),
 ];
 

@@ -24,6 +24,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_requests_forgiving.sql",
         include_str!("../migrations-pg/0003_requests_forgiving.sql"),
     ),
+    (
+        "0004_reviews.sql",
+        include_str!("../migrations-pg/0004_reviews.sql"),
+    ),
+    (
+        "0005_clauses.sql",
+        include_str!("../migrations-pg/0005_clauses.sql"),
+    ),
 ];
 
 /// The advisory lock every write of a library takes ("SLALEDGR"): one

@@ -10,6 +10,12 @@ CREATE INDEX outages_by_service ON outages (service, start_utc);
 -- index requests_by_service
 CREATE INDEX requests_by_service ON requests (service, start_utc);
 
+-- index reviews_subject
+CREATE INDEX reviews_subject ON reviews (subject_kind, subject, reviewed_at);
+
+-- index term_links_version
+CREATE INDEX term_links_version ON term_links (version_id, key);
+
 -- table audit
 CREATE TABLE audit (
     seq        INTEGER PRIMARY KEY,
@@ -117,6 +123,22 @@ CREATE TABLE contracts (
     created_by  TEXT NOT NULL
 ) STRICT;
 
+-- table document_pages
+CREATE TABLE document_pages (
+    sha256  TEXT NOT NULL REFERENCES document_text(sha256),
+    page    INTEGER NOT NULL CHECK (page >= 1),
+    text    TEXT NOT NULL,
+    PRIMARY KEY (sha256, page)
+) STRICT;
+
+-- table document_text
+CREATE TABLE document_text (
+    sha256  TEXT PRIMARY KEY,
+    status  TEXT NOT NULL CHECK (status IN ('text', 'no-text', 'not-pdf', 'unreadable')),
+    detail  TEXT NOT NULL,
+    pages   INTEGER NOT NULL CHECK (pages >= 0)
+) STRICT;
+
 -- table documents
 CREATE TABLE documents (
     id           INTEGER PRIMARY KEY,
@@ -167,7 +189,7 @@ CREATE TABLE incident_events (
 
 -- table library_meta
 CREATE TABLE "library_meta" (
-    key    TEXT PRIMARY KEY CHECK (key IN ('library_id', 'clock', 'sample')),
+    key    TEXT PRIMARY KEY CHECK (key IN ('library_id', 'clock', 'sample', 'four_eyes')),
     value  TEXT NOT NULL
 ) STRICT;
 
@@ -235,6 +257,17 @@ CREATE TABLE requests (
     PRIMARY KEY (import_id, sheet, row_number)
 ) STRICT;
 
+-- table reviews
+CREATE TABLE reviews (
+    id            INTEGER PRIMARY KEY,
+    subject_kind  TEXT NOT NULL CHECK (subject_kind IN ('contract', 'objective')),
+    subject       TEXT NOT NULL,
+    version       INTEGER NOT NULL CHECK (version >= 1),
+    reviewed_at   TEXT NOT NULL,
+    reviewed_by   TEXT NOT NULL,
+    note          TEXT NOT NULL
+) STRICT;
+
 -- table settings
 CREATE TABLE "settings" (
     key         TEXT PRIMARY KEY CHECK (key IN ('actor', 'source_label', 'export_dir', 'locale')),
@@ -283,6 +316,18 @@ CREATE TABLE statements (
     restatement_reason  TEXT,
     CHECK (status = 'draft' OR (sha256 IS NOT NULL AND finalized_at IS NOT NULL)),
     CHECK (status <> 'superseded' OR superseded_by IS NOT NULL)
+) STRICT;
+
+-- table term_links
+CREATE TABLE term_links (
+    id               INTEGER PRIMARY KEY,
+    version_id       INTEGER NOT NULL REFERENCES contract_versions(id),
+    key              TEXT NOT NULL,
+    document_sha256  TEXT NOT NULL REFERENCES document_text(sha256),
+    page             INTEGER NOT NULL CHECK (page >= 1),
+    quote            TEXT NOT NULL CHECK (length(quote) > 0),
+    linked_at        TEXT NOT NULL,
+    linked_by        TEXT NOT NULL
 ) STRICT;
 
 -- table threshold_events
@@ -389,6 +434,22 @@ BEGIN SELECT RAISE(ABORT, 'contract versions are immutable'); END;
 CREATE TRIGGER contract_versions_no_update BEFORE UPDATE ON contract_versions
 BEGIN SELECT RAISE(ABORT, 'contract versions are immutable: amend the contract to change its terms'); END;
 
+-- trigger document_pages_no_delete
+CREATE TRIGGER document_pages_no_delete BEFORE DELETE ON document_pages
+BEGIN SELECT RAISE(ABORT, 'a document''s text is a record: it is never changed'); END;
+
+-- trigger document_pages_no_update
+CREATE TRIGGER document_pages_no_update BEFORE UPDATE ON document_pages
+BEGIN SELECT RAISE(ABORT, 'a document''s text is a record: it is never changed'); END;
+
+-- trigger document_text_no_delete
+CREATE TRIGGER document_text_no_delete BEFORE DELETE ON document_text
+BEGIN SELECT RAISE(ABORT, 'a document''s text is a record: it is never changed'); END;
+
+-- trigger document_text_no_update
+CREATE TRIGGER document_text_no_update BEFORE UPDATE ON document_text
+BEGIN SELECT RAISE(ABORT, 'a document''s text is a record: it is never changed'); END;
+
 -- trigger documents_no_delete
 CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents
 BEGIN SELECT RAISE(ABORT, 'attached documents are immutable'); END;
@@ -469,6 +530,14 @@ BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
 CREATE TRIGGER requests_no_update BEFORE UPDATE ON requests
 BEGIN SELECT RAISE(ABORT, 'imported evidence is immutable'); END;
 
+-- trigger reviews_no_delete
+CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+BEGIN SELECT RAISE(ABORT, 'a review is a record: it is never changed'); END;
+
+-- trigger reviews_no_update
+CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
+BEGIN SELECT RAISE(ABORT, 'a review is a record: it is never changed'); END;
+
 -- trigger slo_versions_no_delete
 CREATE TRIGGER slo_versions_no_delete BEFORE DELETE ON slo_versions
 BEGIN SELECT RAISE(ABORT, 'objectives are versioned: import a new version'); END;
@@ -498,6 +567,14 @@ BEGIN SELECT RAISE(ABORT, 'a final statement cannot be changed: restate it'); EN
 CREATE TRIGGER statements_final_no_delete BEFORE DELETE ON statements
 WHEN OLD.status <> 'draft'
 BEGIN SELECT RAISE(ABORT, 'a final statement cannot be deleted: restate it'); END;
+
+-- trigger term_links_no_delete
+CREATE TRIGGER term_links_no_delete BEFORE DELETE ON term_links
+BEGIN SELECT RAISE(ABORT, 'a clause link is a record: link again to replace it'); END;
+
+-- trigger term_links_no_update
+CREATE TRIGGER term_links_no_update BEFORE UPDATE ON term_links
+BEGIN SELECT RAISE(ABORT, 'a clause link is a record: link again to replace it'); END;
 
 -- trigger threshold_events_no_delete
 CREATE TRIGGER threshold_events_no_delete BEFORE DELETE ON threshold_events

@@ -79,7 +79,7 @@ pub fn report(s: &Session, req: &DiligenceRequest) -> Result<DiligenceReport, Ap
         })
         .collect();
     let slo_services = s.lib.slos()?.into_iter().map(|x| x.service).collect();
-    Ok(diligence::report(
+    let mut r = diligence::report(
         &portfolio,
         &diligence::Options {
             months,
@@ -87,7 +87,17 @@ pub fn report(s: &Session, req: &DiligenceRequest) -> Result<DiligenceReport, Ap
             what_if_uptime,
             slo_services,
         },
-    ))
+    );
+    // Where the contract says so (issue 18): each contract's newest terms.
+    for id in &ids {
+        let src = crate::usecases::clauses::sources(s, id, None)?;
+        r.unsourced_terms.push(diligence::UnsourcedTerms {
+            contract: id.clone(),
+            terms: src.terms as u32,
+            unsourced: src.unsourced,
+        });
+    }
+    Ok(r)
 }
 
 /// The report written as a signed PDF, a workbook and JSON into `out`

@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod diligence;
 pub mod executive;
 pub mod notices;
+pub mod review;
 pub mod slo;
 
 use super::Session;

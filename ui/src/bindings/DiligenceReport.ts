@@ -3,6 +3,7 @@ import type { ContractRow } from "./ContractRow";
 import type { CurrencyTotal } from "./CurrencyTotal";
 import type { MonthRow } from "./MonthRow";
 import type { TermsFinding } from "./TermsFinding";
+import type { UnsourcedTerms } from "./UnsourcedTerms";
 
 export type DiligenceReport = { months: Array<string>, contracts_total: number, monthly: Array<MonthRow>, contracts: Array<ContractRow>, 
 /**
@@ -29,4 +30,10 @@ sole_remedy_unknown: number,
 /**
  * Contracts whose terms do not say whether they can be terminated.
  */
-termination_unknown: number, notes: Array<string>, };
+termination_unknown: number, 
+/**
+ * Per contract, its terms (newest version) that no clause of a signed
+ * document is linked to (issue 18); filled from the library by the use
+ * case, empty from [`report`] alone.
+ */
+unsourced_terms: Array<UnsourcedTerms>, notes: Array<string>, };

@@ -5,6 +5,7 @@ import { TermsEditor } from "../components/TermsEditor";
 import { useConfirm } from "../components/Confirm";
 import { When, SYSTEM_ZONE } from "../components/LocaleContext";
 import type { ImportInfo } from "../bindings/ImportInfo";
+import { Clauses } from "../components/Clauses";
 
 export function ContractPage(props: { id: string; onBack: () => void }) {
   const [d, setD] = useState<ContractDetail | null>(null);
@@ -54,6 +55,8 @@ export function ContractPage(props: { id: string; onBack: () => void }) {
       </ol>
       <button data-action="edit-terms" aria-expanded={editing} onClick={() => setEditing(!editing)}>{editing ? "Close the terms form" : "Edit terms (amendment)…"}</button>
       {editing && <TermsEditor id={props.id} onSaved={() => setReload(reload + 1)} />}
+      <h2>Where the contract says so</h2>
+      <Clauses id={props.id} key={reload} />
       <h2>Versions</h2>
       <table className="plain">
         <thead>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { api, messageOf } from "../api";
 import type { LibraryInfo } from "../bindings/LibraryInfo";
 import type { Settings } from "../bindings/Settings";
@@ -12,6 +13,23 @@ export function SettingsPage(props: { theme: string; setTheme: (t: string) => vo
   const [org, setOrg] = useState("");
   const [msg, setMsg] = useState<string | null>(null);
   const [tpl, setTpl] = useState<NoticeTemplates | null>(null);
+  const [backupTo, setBackupTo] = useState("");
+  const [busy, setBusy] = useState(false);
+  const chooseBackup = async () => {
+    const f = await saveDialog({ filters: [{ name: "SLA Ledger backup", extensions: ["slabackup"] }] });
+    if (typeof f === "string") setBackupTo(f);
+  };
+  const backup = async () => {
+    setBusy(true);
+    try {
+      const r = await api.libraryBackup(backupTo);
+      setMsg(`Backed up to ${r.file}: ${r.manifest.audit_entries} audit entries, ${r.manifest.documents} document(s), ${r.bytes} bytes, SHA-256 ${r.archive_sha256.slice(0, 16)}…`);
+    } catch (e) {
+      setMsg(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
   useEffect(() => {
     api.noticeTemplates().then(setTpl, (e) => setMsg(messageOf(e)));
   }, []);
@@ -46,6 +64,13 @@ export function SettingsPage(props: { theme: string; setTheme: (t: string) => vo
         <label>Library location <input aria-label="Library location" size={48} value={location} onChange={(e) => setLocation(e.target.value)} /></label>
         <button data-action="switch-library" disabled={!location || location === info?.path} onClick={switchTo}>Open this library</button>
         <span className="muted">A new folder becomes a new, empty library. The app opens it again next time.</span>
+      </div>
+      <h3>Backup</h3>
+      <div className="form">
+        <label>Backup file <input aria-label="Backup file" size={48} value={backupTo} onChange={(e) => setBackupTo(e.target.value)} placeholder="ledger-backup.slabackup" /></label>
+        <button onClick={chooseBackup}>Choose…</button>
+        <button data-action="backup-library" disabled={!backupTo || busy} onClick={backup}>Back up</button>
+        <span className="muted">One checksummed archive: the database, every attached document and a manifest of hashes. Restore it with <code>sla-ledger library restore</code>.</span>
       </div>
       <h2>Defaults for this library</h2>
       <div className="form">

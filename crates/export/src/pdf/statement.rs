@@ -337,6 +337,40 @@ fn appendix(w: &mut Writer, v: &StatementView) {
         trace(w, &format!("{} = {}", l.sla(), l.amount()), l.trace());
     }
     trace(w, &format!("Total = {}", r.total), &r.trace);
+    clauses(w, v);
+}
+
+/// Each term of the version used with the clause it comes from (issue 18),
+/// and the hash of every document quoted, so that a reader can check the
+/// quote in the very file.
+fn clauses(w: &mut Writer, v: &StatementView) {
+    if v.clauses.is_empty() {
+        return;
+    }
+    w.need(60.0);
+    w.y -= 12.0;
+    w.heading("Appendix: where the contract says so");
+    for c in &v.clauses {
+        w.paragraph(
+            &format!(
+                "{} = {}: {}, page {}: \"{}\"",
+                c.key, c.value, c.document, c.page, c.quote
+            ),
+            7.5,
+            8.0,
+        );
+    }
+    let mut docs: Vec<(&str, &str)> = v
+        .clauses
+        .iter()
+        .map(|c| (c.document.as_str(), c.sha256.as_str()))
+        .collect();
+    docs.sort();
+    docs.dedup();
+    w.y -= 4.0;
+    for (name, sha) in docs {
+        w.paragraph(&format!("{name}: SHA-256 {sha}"), 7.0, 8.0);
+    }
 }
 
 /// One result in bold, then its numbered steps.

@@ -38,7 +38,9 @@ fn facts(r: &DiligenceReport, span: &str) -> Vec<(String, String)> {
         .iter()
         .filter(|c| c.direction == "customer")
         .count();
-    vec![
+    let terms: u32 = r.unsourced_terms.iter().map(|u| u.terms).sum();
+    let unsourced: usize = r.unsourced_terms.iter().map(|u| u.unsourced.len()).sum();
+    let mut facts = vec![
         ("Contracts".into(), r.contracts_total.to_string()),
         (
             "Months looked at".into(),
@@ -71,7 +73,14 @@ fn facts(r: &DiligenceReport, span: &str) -> Vec<(String, String)> {
             format!("every service at {} % uptime, per month", r.what_if_uptime),
         ),
         ("Uncapped exposure".into(), r.uncapped.join(", ")),
-    ]
+    ];
+    if terms > 0 {
+        facts.push((
+            "Terms without a clause".into(),
+            format!("{unsourced} of {terms} (issue 18: linked to a page and quote of a signed document)"),
+        ));
+    }
+    facts
 }
 
 fn contracts(r: &DiligenceReport) -> ReportTable {
@@ -223,6 +232,17 @@ fn gaps(r: &DiligenceReport) -> ReportTable {
         r.services_without_slo
             .iter()
             .map(|s| vec!["service without an SLO".into(), s.clone()]),
+    );
+    gaps.extend(
+        r.unsourced_terms
+            .iter()
+            .filter(|u| !u.unsourced.is_empty())
+            .map(|u| {
+                vec![
+                    "terms without a clause".into(),
+                    format!("{}: {} of {}", u.contract, u.unsourced.len(), u.terms),
+                ]
+            }),
     );
     table("Gaps", &[("Kind", 1.5, false), ("Item", 3.0, false)], gaps)
 }

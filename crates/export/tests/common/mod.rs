@@ -33,5 +33,6 @@ pub fn view(final_: bool) -> StatementView {
         }),
         locale: sla_export::locale::Locale::EnUs,
         sample: false,
+        clauses: Vec::new(),
     }
 }
