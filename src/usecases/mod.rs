@@ -12,6 +12,7 @@
 
 pub mod audit;
 pub mod claims;
+mod clause_keys;
 pub mod clauses;
 pub mod compute;
 pub mod contracts;
