@@ -7,6 +7,11 @@ cd "$(dirname "$0")"
 
 cargo test --locked
 
+# Issue 18: the whole suite again with every library it makes encrypted
+# (SQLCipher database, sealed documents), as a data room's machine would
+# run with SLA_LEDGER_ENCRYPT_NEW=1. Same binaries, so only the run costs.
+SLA_LEDGER_ENCRYPT_NEW=1 SLA_LEDGER_PASSPHRASE="the test suite's passphrase" cargo test --locked
+
 # Issue 15's regression gate: instructions (callgrind) of importing and
 # computing a generated 100,000-row workbook, against .ci/perf-baseline;
 # counts, not seconds, so it does not flake on a busy machine.

@@ -78,6 +78,12 @@ pub enum Code {
     /// Some items of a batch failed (the others are done; `details` names them).
     #[serde(rename = "E-PARTIAL")]
     Partial,
+    /// An encrypted library's passphrase is wrong (nothing was changed).
+    #[serde(rename = "E-PASSPHRASE")]
+    Passphrase,
+    /// An encrypted library was given no passphrase.
+    #[serde(rename = "E-LOCKED")]
+    Locked,
     /// The library cannot be opened or its database failed.
     #[serde(rename = "E-LIBRARY")]
     Library,
@@ -87,7 +93,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 21] = [
+    pub const ALL: [Code; 23] = [
         Code::Usage,
         Code::File,
         Code::Terms,
@@ -107,6 +113,8 @@ impl Code {
         Code::Integrity,
         Code::Untrusted,
         Code::Partial,
+        Code::Passphrase,
+        Code::Locked,
         Code::Library,
         Code::Internal,
     ];
@@ -133,6 +141,8 @@ impl Code {
             Code::Integrity => "E-INTEGRITY",
             Code::Untrusted => "E-UNTRUSTED",
             Code::Partial => "E-PARTIAL",
+            Code::Passphrase => "E-PASSPHRASE",
+            Code::Locked => "E-LOCKED",
             Code::Library => "E-LIBRARY",
             Code::Internal => "E-INTERNAL",
         }
@@ -253,6 +263,8 @@ impl AppError {
                 S::Conflict(_) => Code::Conflict,
                 S::Cancelled => Code::Cancelled,
                 S::Archive { .. } => Code::Integrity,
+                S::Passphrase { .. } => Code::Passphrase,
+                S::Locked { .. } => Code::Locked,
             },
             AppError::Usage(_) => Code::Usage,
             AppError::Invalid { code, .. } => *code,

@@ -98,6 +98,30 @@ fn switch_library(w: tauri::WebviewWindow, s: State<Shell>, path: String) -> Ui<
     Ok(info)
 }
 
+/// Creates a library in the folder `path` (encrypted under `passphrase`
+/// when one is given, issue 18) and switches to it.
+#[tauri::command(async)]
+fn create_library(
+    w: tauri::WebviewWindow,
+    s: State<'_, Shell>,
+    path: String,
+    passphrase: Option<String>,
+) -> Ui<LibraryInfo> {
+    sla_ledger::usecases::library::create(std::path::Path::new(&path), passphrase.as_deref())?;
+    switch_library(w, s, path)
+}
+
+/// Unlocks the current library for the rest of this run (and keeps the
+/// passphrase in the OS keychain when `remember`).
+#[tauri::command(async)]
+fn unlock_library(s: State<'_, Shell>, passphrase: String, remember: bool) -> Ui<()> {
+    Ok(sla_ledger::usecases::library::unlock(
+        &s.dir(),
+        &passphrase,
+        remember,
+    )?)
+}
+
 #[tauri::command]
 fn first_run(s: State<Shell>) -> FirstRun {
     welcome::first_run(&s.dir(), s.chosen.load(Ordering::SeqCst))
@@ -507,6 +531,8 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             library_info,
+            create_library,
+            unlock_library,
             list_contracts,
             add_contract,
             contract_detail,

@@ -1,6 +1,7 @@
 //! `library`: the library as a whole (issue 17).
 
 use clap::Subcommand;
+use sla_ledger::sla_store::crypt::PASSPHRASE_ENV;
 use sla_ledger::usecases::library;
 use sla_ledger::usecases::session::Session;
 use sla_ledger::AppError;
@@ -33,13 +34,95 @@ pub enum LibraryCmd {
     },
     /// Keep a team library's password in the OS keychain (read from standard input), so that no URL or setting holds it.
     Password { url: String },
+    /// Create a new library in the folder --library; --encrypted encrypts the database (SQLCipher) and documents (AES-256-GCM) under a passphrase (asked twice in a terminal, else the first line of standard input, or SLA_LEDGER_PASSPHRASE).
+    Create {
+        #[arg(long)]
+        encrypted: bool,
+    },
+    /// Change an encrypted library's passphrase: the old one as when opening, the new one asked twice (or SLA_LEDGER_NEW_PASSPHRASE, or the first line of standard input).
+    Rekey,
+    /// Check an encrypted library's passphrase; with --remember keep it in the OS keychain so that this user is not asked again.
+    Unlock {
+        #[arg(long)]
+        remember: bool,
+    },
+}
+
+/// A passphrase from `env`, else asked (twice when `confirm`) in a
+/// terminal, else the first line of standard input.
+fn passphrase(env: &str, what: &str, confirm: bool) -> Result<String, AppError> {
+    use std::io::IsTerminal;
+    if let Some(p) = std::env::var(env).ok().filter(|p| !p.is_empty()) {
+        return Ok(p);
+    }
+    let read = |prompt: &str| -> Result<String, AppError> {
+        if std::io::stdin().is_terminal() {
+            rpassword::prompt_password(prompt)
+                .map_err(|e| AppError::Usage(format!("cannot read the {what}: {e}")))
+        } else {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| AppError::Usage(format!("cannot read the {what}: {e}")))?;
+            Ok(line.trim_end_matches(['\r', '\n']).to_string())
+        }
+    };
+    let first = read(&format!("{what}: "))?;
+    if first.is_empty() {
+        return Err(AppError::Usage(format!("the {what} is empty")));
+    }
+    if confirm && std::io::stdin().is_terminal() && read(&format!("{what} again: "))? != first {
+        return Err(AppError::Usage(format!(
+            "the two {what}s differ; nothing was changed"
+        )));
+    }
+    Ok(first)
 }
 
 pub fn run(
     cmd: LibraryCmd,
+    location: Option<&str>,
     open: impl FnOnce() -> Result<Session, AppError>,
 ) -> Result<(), AppError> {
     match cmd {
+        LibraryCmd::Create { encrypted } => {
+            let dir = sla_ledger::library_dir(location)?;
+            let pass = match encrypted {
+                true => Some(passphrase(PASSPHRASE_ENV, "new passphrase", true)?),
+                false => None,
+            };
+            let r = library::create(&dir, pass.as_deref())?;
+            match r.encrypted {
+                true => println!("created an encrypted library in {} (keep its passphrase safe: without it the library cannot be read)", r.location),
+                false => println!("created a library in {}", r.location),
+            }
+            Ok(())
+        }
+        LibraryCmd::Rekey => {
+            let dir = sla_ledger::library_dir(location)?;
+            let old = passphrase(PASSPHRASE_ENV, "current passphrase", false)?;
+            let new = passphrase("SLA_LEDGER_NEW_PASSPHRASE", "new passphrase", true)?;
+            let in_keychain = library::rekey(&dir, &old, &new)?;
+            println!(
+                "the passphrase of {} is changed (its data keys, database and documents are unchanged){}",
+                dir.display(),
+                if in_keychain { "; the OS keychain holds the new one" } else { "" }
+            );
+            Ok(())
+        }
+        LibraryCmd::Unlock { remember } => {
+            let dir = sla_ledger::library_dir(location)?;
+            let pass = passphrase(PASSPHRASE_ENV, "passphrase", false)?;
+            library::unlock(&dir, &pass, remember)?;
+            match remember {
+                true => println!(
+                    "the passphrase unlocks {}; kept in the OS keychain",
+                    dir.display()
+                ),
+                false => println!("the passphrase unlocks {}", dir.display()),
+            }
+            Ok(())
+        }
         LibraryCmd::Backup { file, json } => {
             let r = library::backup(&open()?, &file)?;
             if json {

@@ -258,6 +258,15 @@ struct ComputeArgs {
 pub fn main() -> ExitCode {
     // clap exits 2 itself on bad flags, as the spec asks.
     let cli = Cli::parse();
+    // An encrypted library asks for its passphrase in a terminal, without
+    // echo, when no other source gives it (sla_store::crypt).
+    sla_ledger::sla_store::crypt::set_prompt(|what| {
+        use std::io::IsTerminal;
+        match std::io::stdin().is_terminal() {
+            true => rpassword::prompt_password(what).ok(),
+            false => None,
+        }
+    });
     // A bug of ours must not look like bad input: exit 1, not a panic's 101.
     std::panic::set_hook(Box::new(|info| {
         eprintln!("internal error (please report it): {info}")
@@ -297,7 +306,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Report(c) => report::run(&mut open()?, c),
         Command::Identity(c) => identity::run(&mut open()?, c),
         Command::Audit(c) => audit::run(&mut open()?, c),
-        Command::Library(c) => library::run(c, open),
+        Command::Library(c) => library::run(c, library, open),
         Command::Verify { files, trust, json } => verify::run(library, actor, &files, &trust, json),
         Command::Bench(BenchCmd::Export {
             statements,

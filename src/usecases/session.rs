@@ -157,6 +157,9 @@ pub struct LibraryInfo {
     pub signing_identity: Option<String>,
     /// A sample library to explore (issue 16): every screen says so.
     pub sample: bool,
+    /// An encrypted library not unlocked yet (issue 18): the app asks for
+    /// its passphrase before showing anything of it.
+    pub locked: bool,
 }
 
 pub fn library_info(s: &Session) -> Result<LibraryInfo, AppError> {
@@ -167,6 +170,7 @@ pub fn library_info(s: &Session) -> Result<LibraryInfo, AppError> {
             .ok()
             .map(|i| i.subject()),
         sample: super::welcome::is_sample(s)?,
+        locked: false,
     })
 }
 
@@ -192,7 +196,19 @@ pub fn check_library(path: &str) -> Result<LibraryInfo, AppError> {
             ),
         ));
     }
-    library_info(&Session::open(p, None)?)
+    match Session::open(p, None) {
+        Ok(s) => library_info(&s),
+        // Switching to an encrypted library is fine before its passphrase
+        // is given: the app asks for it next (the unlock screen).
+        Err(AppError::Store(sla_store::StoreError::Locked { .. })) => Ok(LibraryInfo {
+            path: p.display().to_string(),
+            contracts: 0,
+            signing_identity: None,
+            sample: false,
+            locked: true,
+        }),
+        Err(e) => Err(e),
+    }
 }
 
 /// Where the app remembers the last library it opened (a one-line file in

@@ -18,6 +18,9 @@ pub struct FirstRun {
     pub first_run: bool,
     /// Where a new library would go by default.
     pub suggested: String,
+    /// The library to open is encrypted and no passphrase is at hand yet
+    /// (issue 18): the app asks for it first.
+    pub locked: bool,
 }
 
 /// `chosen`: a library was named (environment) or remembered from the
@@ -26,6 +29,9 @@ pub fn first_run(dir: &Path, chosen: bool) -> FirstRun {
     FirstRun {
         first_run: !chosen && !dir.join(sla_store::DB_FILE).exists(),
         suggested: dir.display().to_string(),
+        // Unlocked already in this process, or by the environment or the
+        // keychain, it opens without asking.
+        locked: sla_store::crypt::is_encrypted(dir) && sla_store::crypt::keys_for(dir).is_err(),
     }
 }
 

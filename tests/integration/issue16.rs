@@ -180,7 +180,7 @@ fn issue16_an_import_no_final_used_can_be_withdrawn() {
         "{e}"
     );
     // The database itself keeps a withdrawal.
-    let conn = rusqlite::Connection::open(f.dir.join("lib/library.sqlite3")).unwrap();
+    let conn = crate::util::raw_db(&f.dir.join("lib"));
     let e = conn
         .execute("DELETE FROM import_withdrawals", [])
         .unwrap_err()

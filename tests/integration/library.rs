@@ -4,7 +4,6 @@
 
 use crate::util::bin;
 use crate::util::{ImportRequest, UseCases};
-use rusqlite::Connection;
 use serde_json::Value;
 use sla_ledger::sla_import::Kind;
 use sla_ledger::sla_store::claims::{ClaimFilter, ClaimUpdate};
@@ -239,7 +238,7 @@ fn finalized_statements_cannot_be_changed_by_any_sql() {
         (1, "final", "1875.00")
     );
     let sha = done[0].sha256.clone().unwrap();
-    let raw = Connection::open(dir.join("library.sqlite3")).unwrap();
+    let raw = crate::util::raw_db(&dir);
     for stmt in [
         "UPDATE statements SET total = '0.00' WHERE status = 'final'",
         "UPDATE statements SET result_json = '{}' WHERE status = 'final'",
@@ -653,7 +652,7 @@ fn tampering_with_the_audit_log_is_detected_and_named() {
     for (i, (tamper, want)) in cases.iter().enumerate() {
         let (dir, lib) = s6_library(&format!("tamper{i}"));
         assert!(lib.audit_verify().unwrap().ok);
-        let raw = Connection::open(dir.join("library.sqlite3")).unwrap();
+        let raw = crate::util::raw_db(&dir);
         raw.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
             .unwrap();
         raw.execute(tamper, []).unwrap();
@@ -823,7 +822,7 @@ fn killed_imports_and_finalizes_leave_the_library_consistent() {
         "{:?}",
         lib.audit_verify().unwrap()
     );
-    let raw = Connection::open(lib_dir.join("library.sqlite3")).unwrap();
+    let raw = crate::util::raw_db(&lib_dir);
     let partial: i64 = raw.query_row("SELECT COUNT(*) FROM imports i WHERE i.outage_rows <> (SELECT COUNT(*) FROM outages o WHERE o.import_id = i.id)", [], |r| r.get(0)).unwrap();
     assert_eq!(partial, 0, "an import is whole or absent");
     let unsealed: i64 = raw.query_row("SELECT COUNT(*) FROM statements s WHERE s.status = 'final' AND (s.sha256 IS NULL OR (CAST(s.total AS REAL) > 0 AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.statement_id = s.id)))", [], |r| r.get(0)).unwrap();
@@ -859,7 +858,7 @@ fn a_second_writer_gets_a_clear_busy_message() {
         ]);
         c
     };
-    let raw = Connection::open(dir.join("library.sqlite3")).unwrap();
+    let raw = crate::util::raw_db(&dir);
     raw.execute_batch("BEGIN IMMEDIATE").unwrap();
     let f = dir.join("more.csv");
     std::fs::write(

@@ -120,6 +120,7 @@ fn forge(dir: &Path, name: &str, id: &Identity, now: i64) -> PathBuf {
     let copy = temp(name);
     for entry in [
         "library.sqlite3",
+        "library.key",
         "library.sqlite3-wal",
         "library.sqlite3-shm",
     ] {
@@ -392,7 +393,7 @@ fn issue11_a_manifest_signed_by_another_key_is_broken() {
 }
 
 fn sql(dir: &Path) -> Connection {
-    Connection::open(dir.join("library.sqlite3")).unwrap()
+    crate::util::raw_db(dir)
 }
 
 fn drop_triggers(c: &Connection) {

@@ -215,3 +215,22 @@ impl UseCases for Library {
         )
     }
 }
+
+/// A raw SQLite connection to the library in `dir`, under its key when it
+/// is encrypted (the suite's encrypted pass, issue 18): for the tests that
+/// go around the library's API to prove the database itself refuses.
+pub fn raw_db(dir: &std::path::Path) -> rusqlite::Connection {
+    use sla_ledger::sla_store::crypt;
+    let c = rusqlite::Connection::open(dir.join("library.sqlite3")).unwrap();
+    if crypt::is_encrypted(dir) {
+        c.execute_batch(&crypt::pragma_key(&crypt::keys_for(dir).unwrap()))
+            .unwrap();
+    }
+    c
+}
+
+/// True in the suite's encrypted pass (`SLA_LEDGER_ENCRYPT_NEW=1`): every
+/// library the tests make is encrypted.
+pub fn encrypted_pass() -> bool {
+    std::env::var("SLA_LEDGER_ENCRYPT_NEW").as_deref() == Ok("1")
+}

@@ -165,6 +165,19 @@ const VERBS: &[(&str, &str, &str, &str)] = &[
         "library::backup",
     ),
     (
+        "library create",
+        "library",
+        "create_library",
+        "library::create",
+    ),
+    ("library rekey", "library", "", "library::rekey"),
+    (
+        "library unlock",
+        "library",
+        "unlock_library",
+        "library::unlock",
+    ),
+    (
         "contracts sources",
         "contracts",
         "clause_sources",

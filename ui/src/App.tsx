@@ -13,6 +13,7 @@ import { DiligencePage } from "./pages/Diligence";
 import { ReviewPage } from "./pages/Review";
 import { GlossaryPage } from "./pages/Glossary";
 import { WelcomePage } from "./pages/Welcome";
+import { UnlockPage } from "./pages/Unlock";
 import type { FirstRun } from "./bindings/FirstRun";
 import { LocaleContext } from "./components/LocaleContext";
 import { pickLocale, type Loc } from "./format";
@@ -43,10 +44,10 @@ export function App() {
   const [first, setFirst] = useState<FirstRun | null>(null);
   const [sample, setSample] = useState(false);
   useEffect(() => {
-    api.firstRun().then(setFirst, () => setFirst({ first_run: false, suggested: "" }));
+    api.firstRun().then(setFirst, () => setFirst({ first_run: false, suggested: "", locked: false }));
   }, []);
   useEffect(() => {
-    if (!first || first.first_run) return;
+    if (!first || first.first_run || first.locked) return;
     api.settings().then((s) => setLocale(pickLocale(s.locale)), () => {});
     api.libraryInfo().then((i) => setSample(i.sample), () => {});
   }, [first]);
@@ -84,6 +85,13 @@ export function App() {
     setScreen("contract");
   };
   if (!first) return null;
+  if (first.locked) {
+    return (
+      <main className="first-run">
+        <UnlockPage path={first.suggested} onUnlocked={() => window.location.reload()} />
+      </main>
+    );
+  }
   if (first.first_run) {
     return (
       <main className="first-run">

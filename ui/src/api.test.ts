@@ -122,3 +122,23 @@ describe("issue 18 commands", () => {
     ]);
   });
 });
+
+describe("issue 18: encrypted libraries", () => {
+  it("creates with or without a passphrase and reports a wrong one by its code", async () => {
+    const seen: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      if (cmd === "create_library") return { path: "/x", sample: false };
+      if (cmd === "unlock_library") throw { code: "E-PASSPHRASE", message: "the passphrase does not unlock the encrypted library at /x; nothing was changed", details: [] };
+    });
+    await api.createLibrary("/x", "a long passphrase");
+    await api.createLibrary("/y", null);
+    const e = await api.unlockLibrary("wrong", true).catch((x) => x);
+    expect(e.code).toBe("E-PASSPHRASE");
+    expect(seen).toEqual([
+      ["create_library", { path: "/x", passphrase: "a long passphrase" }],
+      ["create_library", { path: "/y", passphrase: null }],
+      ["unlock_library", { passphrase: "wrong", remember: true }],
+    ]);
+  });
+});

@@ -197,7 +197,7 @@ impl Library {
             .dir()
             .join("documents")
             .join(format!(".{}.part", doc.sha));
-        std::fs::write(&tmp, &doc.bytes)
+        std::fs::write(&tmp, self.blob_on_disk(&doc.sha, &doc.bytes))
             .and_then(|_| std::fs::rename(&tmp, &stored))
             .map_err(|source| StoreError::Io {
                 path: stored.display().to_string(),

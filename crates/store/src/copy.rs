@@ -86,7 +86,15 @@ impl Library {
                 )));
             }
         }
-        let blobs = self.document_blobs()?;
+        // As the target keeps them: sealed under its key when encrypted.
+        let blobs: Vec<(String, Vec<u8>)> = self
+            .document_blobs()?
+            .into_iter()
+            .map(|(sha, b)| {
+                let kept = dst.blob_on_disk(&sha, &b);
+                (sha, kept)
+            })
+            .collect();
         let src = self.conn();
         let location = dst.location().to_string();
         let dst_dir = dst.dir().to_path_buf();
@@ -154,7 +162,7 @@ impl Library {
                     )?
                     .map(|r| r.get(0))
                     .transpose()?,
-                Backend::Sqlite => std::fs::read(self.dir().join("documents").join(&sha)).ok(),
+                Backend::Sqlite => self.read_blob(&sha),
             };
             let bytes = bytes.ok_or_else(|| StoreError::NotFound {
                 what: "attached document",

@@ -42,6 +42,13 @@ pub enum StoreError {
     /// every problem found, nothing restored.
     #[error("{path} is not a sound backup: {}", .problems.join("; "))]
     Archive { path: String, problems: Vec<String> },
+    /// An encrypted library's passphrase did not unlock it (issue 18);
+    /// nothing was read or written.
+    #[error("the passphrase does not unlock the encrypted library at {path}; nothing was changed")]
+    Passphrase { path: String },
+    /// An encrypted library and no passphrase from anywhere.
+    #[error("the library at {path} is encrypted: give its passphrase (a prompt in a terminal, SLA_LEDGER_PASSPHRASE for scripts, or keep it in the OS keychain with `library unlock --remember`)")]
+    Locked { path: String },
     #[error("cancelled: nothing was written")]
     Cancelled,
 }

@@ -13,6 +13,7 @@ pub mod claims;
 pub mod clauses;
 pub mod contracts;
 pub mod copy;
+pub mod crypt;
 pub mod db;
 pub mod domain;
 mod error;
@@ -102,6 +103,9 @@ pub struct Library {
     /// never shown: it may carry a password).
     url: Option<String>,
     busy_timeout_ms: u64,
+    /// The data keys of an encrypted library (issue 18), `None` for a
+    /// plain one and for PostgreSQL.
+    keys: Option<std::sync::Arc<crypt::Keys>>,
 }
 
 pub fn fmt_time(t: i64) -> String {
@@ -119,14 +123,59 @@ impl Library {
         directories::ProjectDirs::from("", "", "sla-ledger").map(|d| d.data_dir().to_path_buf())
     }
 
-    /// Opens (creating on first use) the library in `dir`.
+    /// Opens (creating on first use) the library in `dir`. An encrypted
+    /// library (one with `library.key`) is unlocked through
+    /// [`crypt::keys_for`]; a new one is encrypted when this machine's
+    /// policy says so ([`crypt::new_library_passphrase`]).
     pub fn open(dir: &Path, busy_timeout_ms: u64) -> Result<Library, StoreError> {
+        let open_err = |message: String| StoreError::Open {
+            path: dir.display().to_string(),
+            message,
+        };
+        let keys = if crypt::is_encrypted(dir) {
+            Some(crypt::keys_for(dir)?)
+        } else if !dir.join(DB_FILE).exists() {
+            match crypt::new_library_passphrase()? {
+                Some(pass) => Some(crypt::create(dir, &pass)?),
+                None => None,
+            }
+        } else {
+            None
+        };
+        Library::open_keyed(dir, busy_timeout_ms, keys).map_err(|e| match e {
+            StoreError::Sql(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::NotADatabase =>
+            {
+                open_err(if crypt::is_encrypted(dir) {
+                    format!("{DB_FILE} does not open with the key in {}: the key file belongs to another library, or the database is damaged", crypt::KEY_FILE)
+                } else {
+                    format!("{DB_FILE} is not a SQLite database (an encrypted library whose {} is missing?)", crypt::KEY_FILE)
+                })
+            }
+            e => e,
+        })
+    }
+
+    /// Opens the library in `dir` with the data keys already unlocked
+    /// (`None` for a plain library).
+    pub fn open_keyed(
+        dir: &Path,
+        busy_timeout_ms: u64,
+        keys: Option<std::sync::Arc<crypt::Keys>>,
+    ) -> Result<Library, StoreError> {
         let open_err = |message: String| StoreError::Open {
             path: dir.display().to_string(),
             message,
         };
         std::fs::create_dir_all(dir.join("documents")).map_err(|e| open_err(e.to_string()))?;
         let conn = Connection::open(dir.join(DB_FILE)).map_err(|e| open_err(e.to_string()))?;
+        if let Some(k) = &keys {
+            // The key comes first: SQLCipher reads nothing before it.
+            conn.execute_batch(&crypt::pragma_key(k))
+                .map_err(|e| open_err(e.to_string()))?;
+            conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
+                .map_err(StoreError::Sql)?;
+        }
         conn.busy_timeout(Duration::from_millis(busy_timeout_ms))
             .map_err(|e| open_err(e.to_string()))?;
         let busy = |e: rusqlite::Error| lib_err(dir, e);
@@ -145,9 +194,39 @@ impl Library {
             db_user: None,
             url: None,
             busy_timeout_ms,
+            keys,
         };
         lib.migrate()?;
         Ok(lib)
+    }
+
+    /// The data keys of an encrypted library.
+    pub fn keys(&self) -> Option<&std::sync::Arc<crypt::Keys>> {
+        self.keys.as_ref()
+    }
+
+    /// True when the library is encrypted (issue 18).
+    pub fn is_encrypted(&self) -> bool {
+        self.keys.is_some()
+    }
+
+    /// The bytes of a document as kept in the folder: sealed in an
+    /// encrypted library, as they are in a plain one.
+    pub(crate) fn blob_on_disk(&self, sha: &str, plain: &[u8]) -> Vec<u8> {
+        match &self.keys {
+            Some(k) => crypt::seal(k, sha, plain),
+            None => plain.to_vec(),
+        }
+    }
+
+    /// The document `sha` read back from the folder, or `None` when the
+    /// file is missing or does not open under this library's key.
+    pub(crate) fn read_blob(&self, sha: &str) -> Option<Vec<u8>> {
+        let raw = std::fs::read(self.dir.join("documents").join(sha)).ok()?;
+        match &self.keys {
+            Some(k) => crypt::open_sealed(k, sha, &raw),
+            None => Some(raw),
+        }
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
@@ -193,6 +272,7 @@ impl Library {
             db_user: Some(user),
             url: Some(url.to_string()),
             busy_timeout_ms,
+            keys: None,
         };
         lib.migrate()?;
         Ok(lib)

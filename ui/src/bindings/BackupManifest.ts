@@ -17,4 +17,10 @@ created_at: string, created_by: string, schema_version: number, audit_entries: n
  * SHA-256 over every table's rows in a fixed order (see
  * [`Library::content_sha256`]): equal digests, equal content.
  */
-content_sha256: string, documents: number, members: Array<BackupMember>, };
+content_sha256: string, documents: number, members: Array<BackupMember>, 
+/**
+ * An encrypted library's backup (issue 18): the database and the
+ * documents stay sealed in the archive, `library.key` comes with
+ * them, and a restore needs the passphrase.
+ */
+encrypted?: boolean, };

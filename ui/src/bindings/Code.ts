@@ -3,4 +3,4 @@
 /**
  * A stable error code. Never renumber or rename one: add a new one.
  */
-export type Code = "E-USAGE" | "E-FILE" | "E-TERMS" | "E-PERIOD" | "E-ROWS" | "E-EVENTS-FILE" | "E-EVENTS" | "E-VALUE" | "E-MAPPING" | "E-DEFINITION" | "E-NO-CHANGE" | "E-IDENTITY" | "E-NOT-FOUND" | "E-CONFLICT" | "E-BUSY" | "E-CANCELLED" | "E-INTEGRITY" | "E-UNTRUSTED" | "E-PARTIAL" | "E-LIBRARY" | "E-INTERNAL";
+export type Code = "E-USAGE" | "E-FILE" | "E-TERMS" | "E-PERIOD" | "E-ROWS" | "E-EVENTS-FILE" | "E-EVENTS" | "E-VALUE" | "E-MAPPING" | "E-DEFINITION" | "E-NO-CHANGE" | "E-IDENTITY" | "E-NOT-FOUND" | "E-CONFLICT" | "E-BUSY" | "E-CANCELLED" | "E-INTEGRITY" | "E-UNTRUSTED" | "E-PARTIAL" | "E-PASSPHRASE" | "E-LOCKED" | "E-LIBRARY" | "E-INTERNAL";

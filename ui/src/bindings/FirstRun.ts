@@ -11,4 +11,9 @@ first_run: boolean,
 /**
  * Where a new library would go by default.
  */
-suggested: string, };
+suggested: string, 
+/**
+ * The library to open is encrypted and no passphrase is at hand yet
+ * (issue 18): the app asks for it first.
+ */
+locked: boolean, };

@@ -4,4 +4,9 @@ export type LibraryInfo = { path: string, contracts: number, signing_identity: s
 /**
  * A sample library to explore (issue 16): every screen says so.
  */
-sample: boolean, };
+sample: boolean, 
+/**
+ * An encrypted library not unlocked yet (issue 18): the app asks for
+ * its passphrase before showing anything of it.
+ */
+locked: boolean, };

@@ -43,7 +43,7 @@ export function SettingsPage(props: { theme: string; setTheme: (t: string) => vo
   const switchTo = async () => {
     try {
       const i = await api.switchLibrary(location);
-      setMsg(`Opened the library at ${i.path} (${i.contracts} contracts).`);
+      setMsg(i.locked ? `The library at ${i.path} is encrypted: its passphrase is asked next.` : `Opened the library at ${i.path} (${i.contracts} contracts).`);
       // Every screen reads from the library: start them afresh on the new one.
       setTimeout(() => window.location.reload(), 600);
     } catch (e) {

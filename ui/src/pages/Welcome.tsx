@@ -11,6 +11,11 @@ export function WelcomePage(props: { suggested: string; onOpened: () => void }) 
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [path, setPath] = useState(props.suggested);
+  // Issue 18: a library for a data room is encrypted from its creation.
+  const [encrypt, setEncrypt] = useState(false);
+  const [pass, setPass] = useState("");
+  const [again, setAgain] = useState("");
+  const passProblem = !encrypt ? null : pass.length < 8 ? "at least 8 characters" : pass !== again ? "the two passphrases differ" : null;
   const use = async (what: string, f: () => Promise<unknown>) => {
     setBusy(what);
     setError(null);
@@ -39,9 +44,19 @@ export function WelcomePage(props: { suggested: string; onOpened: () => void }) 
           <h2>Start a new library</h2>
           <p>An empty library in a folder you choose. Add a contract's terms, import its outage log, run the month.</p>
           <label>Folder <input aria-label="Library folder" size={44} value={path} onChange={(e) => setPath(e.target.value)} /></label>
+          <label className="check">
+            <input type="checkbox" checked={encrypt} onChange={(e) => setEncrypt(e.target.checked)} data-field="encrypt" /> Encrypt it (for a data room: contracts, evidence and documents unreadable without the passphrase)
+          </label>
+          {encrypt && (
+            <div className="passphrase">
+              <label>Passphrase <input type="password" aria-label="Passphrase" autoComplete="new-password" value={pass} onChange={(e) => setPass(e.target.value)} data-field="passphrase" /></label>
+              <label>Again <input type="password" aria-label="Passphrase again" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} data-field="passphrase-again" /></label>
+              <p className="hint">{passProblem ?? "Keep it safe: without it the library cannot be read, by anyone."}</p>
+            </div>
+          )}
           <div className="actions">
             <button onClick={() => choose("A folder for the new library")} data-action="choose-folder">Choose folder…</button>
-            <button disabled={!!busy || !path} onClick={() => use("Creating", () => api.switchLibrary(path))} data-action="create-library">Create library here</button>
+            <button disabled={!!busy || !path || !!passProblem} onClick={() => use("Creating", () => api.createLibrary(path, encrypt ? pass : null))} data-action="create-library">Create library here</button>
           </div>
         </div>
         <div className="choice">

@@ -49,6 +49,8 @@ pub(crate) const ROOT: &str = "sla-ledger-backup/";
 pub(crate) const DATABASE: &str = "library.sqlite3";
 pub(crate) const MANIFEST: &str = "MANIFEST.json";
 pub(crate) const MANIFEST_SUM: &str = "MANIFEST.sha256";
+/// An encrypted library's wrapped keys (no secret without the passphrase).
+pub(crate) const KEY_MEMBER: &str = crate::crypt::KEY_FILE;
 
 /// What a restore accepts before reading a byte of a member.
 #[derive(Debug, Clone, Copy)]
@@ -102,6 +104,11 @@ pub struct BackupManifest {
     pub content_sha256: String,
     pub documents: i64,
     pub members: Vec<BackupMember>,
+    /// An encrypted library's backup (issue 18): the database and the
+    /// documents stay sealed in the archive, `library.key` comes with
+    /// them, and a restore needs the passphrase.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub encrypted: bool,
 }
 
 /// What `library backup` wrote.
@@ -233,7 +240,7 @@ impl Library {
         self.snapshot_into(&snapshot)?;
         // What the archive holds is the snapshot: its chain, head and
         // digest are what a restore must find again.
-        let snap = Library::open(&snapshot, self.busy_timeout_ms)?;
+        let snap = Library::open_keyed(&snapshot, self.busy_timeout_ms, self.keys.clone())?;
         let verified = snap.audit_verify()?;
         if !verified.ok {
             return Err(StoreError::Conflict(format!(
@@ -245,7 +252,12 @@ impl Library {
         let mut manifest = BackupManifest {
             format: FORMAT.into(),
             library_id: snap.library_id()?,
-            source: self.location().to_string(),
+            // An encrypted library's folder name may say whose data it is.
+            source: if self.is_encrypted() {
+                "(an encrypted library)".into()
+            } else {
+                self.location().to_string()
+            },
             created_at: crate::fmt_time(at),
             created_by: by.to_string(),
             schema_version: crate::MIGRATIONS.len() as i64,
@@ -254,6 +266,7 @@ impl Library {
             content_sha256: snap.content_sha256()?,
             documents: 0,
             members: Vec::new(),
+            encrypted: self.is_encrypted(),
         };
         let docs = snap.document_blobs()?;
         snap.wal_checkpoint()?;
@@ -269,9 +282,23 @@ impl Library {
         let db_size = db.metadata().map_err(|e| io_err(&db_path, e))?.len();
         let member = add_member(&mut w, DATABASE, db_size, BufReader::new(db)).map_err(werr)?;
         manifest.members.push(member);
+        if self.is_encrypted() {
+            let key = std::fs::read(snapshot.join(KEY_MEMBER)).map_err(|e| io_err(&snapshot, e))?;
+            let member =
+                add_member(&mut w, KEY_MEMBER, key.len() as u64, &key[..]).map_err(werr)?;
+            manifest.members.push(member);
+        }
         for (sha, bytes) in &docs {
             let name = format!("documents/{sha}");
-            let member = add_member(&mut w, &name, bytes.len() as u64, &bytes[..]).map_err(werr)?;
+            // Sealed as the folder keeps them: the archive is no easier
+            // to read than the library.
+            let kept = if self.is_encrypted() {
+                let p = snapshot.join(&name);
+                std::fs::read(&p).map_err(|e| io_err(&p, e))?
+            } else {
+                bytes.clone()
+            };
+            let member = add_member(&mut w, &name, kept.len() as u64, &kept[..]).map_err(werr)?;
             manifest.members.push(member);
         }
         let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
@@ -300,14 +327,28 @@ impl Library {
             crate::db::Conn::Sqlite(src) => {
                 std::fs::create_dir_all(dir.join("documents")).map_err(|e| io_err(dir, e))?;
                 let mut dst = rusqlite::Connection::open(dir.join(DATABASE)).map_err(crate::sql)?;
+                // SQLCipher copies pages between databases under one key:
+                // the snapshot is keyed as the library is, never plain.
+                if let Some(k) = &self.keys {
+                    let key = dir.join(KEY_MEMBER);
+                    std::fs::copy(self.dir.join(KEY_MEMBER), &key).map_err(|e| io_err(&key, e))?;
+                    dst.execute_batch(&crate::crypt::pragma_key(k))
+                        .map_err(crate::sql)?;
+                }
                 rusqlite::backup::Backup::new(src, &mut dst)
                     .and_then(|b| b.run_to_completion(256, std::time::Duration::ZERO, None))
                     .map_err(crate::sql)?;
                 // The documents come from the source library's folder; the
                 // snapshot's own folder gets them for its verification.
+                // Read (and so checked) first; an encrypted library's
+                // sealed files are then copied as they are, byte for byte.
                 for (sha, bytes) in self.document_blobs()? {
                     let p = dir.join("documents").join(&sha);
-                    std::fs::write(&p, bytes).map_err(|e| io_err(&p, e))?;
+                    match self.is_encrypted() {
+                        true => std::fs::copy(self.dir.join("documents").join(&sha), &p).map(drop),
+                        false => std::fs::write(&p, bytes),
+                    }
+                    .map_err(|e| io_err(&p, e))?;
                 }
                 Ok(())
             }

@@ -4,7 +4,7 @@
 
 use super::{
     archive_err, io_err, BackupManifest, BackupMember, HashingWriter, Limits, RestoreReport,
-    Staging, DATABASE, FORMAT, MANIFEST, MANIFEST_SUM, ROOT,
+    Staging, DATABASE, FORMAT, KEY_MEMBER, MANIFEST, MANIFEST_SUM, ROOT,
 };
 use crate::{ustar, Library, StoreError};
 use sha2::{Digest, Sha256};
@@ -36,7 +36,7 @@ pub fn read_archive(
         };
         let limit = match name {
             DATABASE => limits.database_bytes,
-            MANIFEST | MANIFEST_SUM => limits.manifest_bytes,
+            MANIFEST | MANIFEST_SUM | KEY_MEMBER => limits.manifest_bytes,
             _ if is_document(name) => limits.document_bytes,
             _ => {
                 return Err(vec![format!(
@@ -122,7 +122,9 @@ pub fn read_archive(
             )),
             Some(_) => {}
         }
-        if let Some(doc) = name.strip_prefix("documents/") {
+        // A sealed document's hash is checked once it is opened with the
+        // key (the restore's document check); a plain one's here.
+        if let Some(doc) = name.strip_prefix("documents/").filter(|_| !m.encrypted) {
             if doc != sha {
                 problems.push(format!("`{name}` does not hash to its name ({sha})"));
             }
@@ -137,6 +139,13 @@ pub fn read_archive(
     }
     if !seen.contains_key(DATABASE) {
         problems.push(format!("no {DATABASE} in the archive"));
+    }
+    if m.encrypted != seen.contains_key(KEY_MEMBER) {
+        problems.push(if m.encrypted {
+            format!("the manifest says the library is encrypted, but there is no {KEY_MEMBER}")
+        } else {
+            format!("{KEY_MEMBER} in the backup of a library the manifest says is not encrypted")
+        });
     }
     if problems.is_empty() {
         Ok(m)
@@ -203,11 +212,13 @@ pub fn restore_into(
     };
     let manifest = read_archive(BufReader::new(file), limits, &mut sink)
         .map_err(|p| archive_err(archive, p))?;
-    let lib = Library::open(dir, crate::DEFAULT_BUSY_TIMEOUT_MS).map_err(|e| {
-        archive_err(
+    let lib = Library::open(dir, crate::DEFAULT_BUSY_TIMEOUT_MS).map_err(|e| match e {
+        // An encrypted backup without its passphrase is not a broken one.
+        StoreError::Passphrase { .. } | StoreError::Locked { .. } => e,
+        e => archive_err(
             archive,
             vec![format!("the database in it does not open: {e}")],
-        )
+        ),
     })?;
     let mut problems = Vec::new();
     match lib.integrity_check() {
