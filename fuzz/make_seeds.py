@@ -21,6 +21,7 @@ in docs/fuzzing.md; this script adds what helps libFuzzer get inside a zip:
 Run from the repository root:  python3 fuzz/make_seeds.py [--xls] [--pdf DIR]
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -311,8 +312,29 @@ def backup_seeds():
         f.write(archive(members, members[:1]))
 
 
+def key_file_seeds():
+    """library.key as `library create --encrypted` writes it (issue 18):
+    one whole, one asking for more memory than a key file may."""
+    good = {
+        "format": "sla-ledger-key/1",
+        "key_id": "72cfdeb0d7352321f4b6fa272bd8060d",
+        "kdf": {"alg": "argon2id", "m_kib": 65536, "t": 3, "p": 1,
+                "salt": "f83c29a4175cc24a029d1b957660d517"},
+        "wrap": {"alg": "aes-256-gcm", "nonce": "43e38584dc2983169d3fa297",
+                 "ciphertext": "b9" * 80},
+    }
+    greedy = json.loads(json.dumps(good))
+    greedy["kdf"]["m_kib"] = 4000000000
+    d = os.path.join(CORPUS, "key_file")
+    os.makedirs(d, exist_ok=True)
+    for name, kf in (("whole.key", good), ("greedy.key", greedy)):
+        with open(os.path.join(d, name), "w") as f:
+            f.write(json.dumps(kf, indent=2))
+
+
 def main():
     backup_seeds()
+    key_file_seeds()
     want_xls = "--xls" in sys.argv[1:]
     if "--pdf" in sys.argv[1:]:
         pdf_seeds(sys.argv[sys.argv.index("--pdf") + 1])

@@ -19,7 +19,7 @@
 # and exits 1 at the end. Logs: fuzz/logs/TARGET-<time>.log.
 set -uo pipefail
 
-ALL_TARGETS=(terms pdf_verify openslo_import csv xlsx ods xls preset_json ics backup_archive)
+ALL_TARGETS=(terms pdf_verify openslo_import csv xlsx ods xls preset_json ics backup_archive key_file)
 
 # Longest input tried per target: above the largest seed (a signed PDF must
 # stay whole: its signature is at the end), not much more.
@@ -30,6 +30,7 @@ max_len() {
         preset_json) echo 32768 ;;
         pdf_verify) echo 131072 ;;
         backup_archive) echo 65536 ;;
+        key_file) echo 2048 ;;
         xlsx | ods | xls) echo 32768 ;;
         *) echo 4096 ;;
     esac
@@ -65,7 +66,7 @@ done
 features() {
     case "$1" in
         terms | pdf_verify | openslo_import) echo --no-default-features ;;
-        backup_archive) echo --no-default-features --features=store ;;
+        backup_archive | key_file) echo --no-default-features --features=store ;;
         *) echo --features=import ;;
     esac
 }

@@ -29,6 +29,14 @@ pub fn backup_archive(data: &[u8]) {
     let _ = read_archive(data, &limits, &mut |_| Ok(Box::new(std::io::sink())));
 }
 
+/// Target `key_file`: an encrypted library's `library.key` (issue 18), as
+/// opening a library folder or restoring a backup reads it; the key
+/// derivation itself is not run (its cost is what the limits bound).
+#[cfg(feature = "store")]
+pub fn key_file(data: &[u8]) {
+    let _ = sla_store::crypt::check_key_file(data);
+}
+
 /// Target `terms`: a terms file as text. Input that is not UTF-8 is
 /// skipped (a terms file is read as UTF-8 before it is parsed).
 pub fn terms(data: &[u8]) {

@@ -11,7 +11,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const TARGETS: [&str; 10] = [
+const TARGETS: [&str; 11] = [
     "terms",
     "pdf_verify",
     "openslo_import",
@@ -22,6 +22,7 @@ const TARGETS: [&str; 10] = [
     "preset_json",
     "ics",
     "backup_archive",
+    "key_file",
 ];
 
 fn run(target: &str, data: &[u8]) {
@@ -43,8 +44,10 @@ fn run(target: &str, data: &[u8]) {
         }
         #[cfg(feature = "store")]
         "backup_archive" => sla_ledger_fuzz::backup_archive(data),
+        #[cfg(feature = "store")]
+        "key_file" => sla_ledger_fuzz::key_file(data),
         #[cfg(not(feature = "store"))]
-        "backup_archive" => eprintln!("skipped: built without feature `store`"),
+        "backup_archive" | "key_file" => eprintln!("skipped: built without feature `store`"),
         other => panic!("no fuzz target `{other}`"),
     }
 }

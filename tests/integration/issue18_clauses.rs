@@ -90,6 +90,39 @@ fn issue18_the_demo_links_every_acme_term_and_its_statement_shows_the_clauses() 
             "{t}"
         );
     }
+    // The workbook's Clauses sheet, read back with calamine: the same
+    // rows as the appendix, the hash beside each.
+    {
+        use calamine::{open_workbook, Data, Reader, Xlsx};
+        let mut wb: Xlsx<_> =
+            open_workbook(dir.join("statements/ACME-2026-001_2026-10_1.xlsx")).unwrap();
+        assert_eq!(wb.sheet_names().last().map(String::as_str), Some("Clauses"));
+        let sheet = wb.worksheet_range("Clauses").unwrap();
+        let rows: Vec<Vec<String>> = sheet
+            .rows()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Data::Float(f) => f.to_string(),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(rows[0][0], "Term");
+        assert_eq!(rows.len() - 1, src.linked.len(), "{rows:?}");
+        let target = rows.iter().find(|r| r[0] == "slas[0].target").unwrap();
+        assert_eq!(
+            target[1..],
+            [
+                "99.95".to_string(),
+                "schedule-b.pdf".into(),
+                "1".into(),
+                "The Compute Platform will be available 99.95% of each calendar month.".into(),
+                src.documents[0].sha256.clone(),
+            ]
+        );
+    }
     // The statement as the CLI shows it, with its trace.
     let shown = run(&[
         "--library",

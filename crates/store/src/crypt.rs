@@ -137,21 +137,41 @@ fn read_key_file(dir: &Path) -> Result<KeyFile, StoreError> {
         ));
     }
     let bytes = std::fs::read(&path).map_err(|e| key_err(dir, e.to_string()))?;
-    let kf: KeyFile = serde_json::from_slice(&bytes).map_err(|e| key_err(dir, e.to_string()))?;
+    parse_key_file(&bytes).map_err(|e| key_err(dir, e))
+}
+
+/// Reads a key file's bytes (hostile until checked: a library folder or a
+/// backup may come from anyone), every problem named by its JSON pointer;
+/// nothing it asks of the machine (memory, passes) is beyond the limits.
+/// Fuzz target `key_file`.
+fn parse_key_file(bytes: &[u8]) -> Result<KeyFile, String> {
+    if bytes.len() as u64 > KEY_FILE_LIMIT {
+        return Err(format!("{} bytes is not a key file", bytes.len()));
+    }
+    let kf: KeyFile = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
     let k = &kf.kdf;
+    let hex_of = |s: &str, range: std::ops::RangeInclusive<usize>| {
+        hex(s).is_some_and(|b| range.contains(&b.len()))
+    };
     let problems: Vec<String> = [
         (kf.format != FORMAT)
-            .then(|| format!("format `{}`, this SLA Ledger reads {FORMAT}", kf.format)),
+            .then(|| format!("/format `{}`, this SLA Ledger reads {FORMAT}", kf.format)),
         (k.alg != "argon2id").then(|| format!("/kdf/alg `{}` is not argon2id", k.alg)),
         (!(8..=M_KIB_MAX).contains(&k.m_kib))
             .then(|| format!("/kdf/m_kib {} is outside 8..={M_KIB_MAX}", k.m_kib)),
         (!(1..=T_COST_MAX).contains(&k.t))
             .then(|| format!("/kdf/t {} is outside 1..={T_COST_MAX}", k.t)),
         (!(1..=4).contains(&k.p)).then(|| format!("/kdf/p {} is outside 1..=4", k.p)),
+        // Argon2 needs at least 8 KiB per lane.
+        (k.m_kib < 8 * k.p).then(|| format!("/kdf/m_kib {} is under 8 per lane", k.m_kib)),
+        (!hex_of(&k.salt, 8..=64)).then(|| "/kdf/salt is not 8 to 64 bytes of hex".to_string()),
         (kf.wrap.alg != "aes-256-gcm")
             .then(|| format!("/wrap/alg `{}` is not aes-256-gcm", kf.wrap.alg)),
-        (kf.key_id.len() != 32 || hex(&kf.key_id).is_none())
-            .then(|| "/key_id is not 16 bytes of hex".to_string()),
+        (!hex_of(&kf.wrap.nonce, 12..=12))
+            .then(|| "/wrap/nonce is not 12 bytes of hex".to_string()),
+        (!hex_of(&kf.wrap.ciphertext, 80..=80))
+            .then(|| "/wrap/ciphertext is not 80 bytes of hex".to_string()),
+        (!hex_of(&kf.key_id, 16..=16)).then(|| "/key_id is not 16 bytes of hex".to_string()),
     ]
     .into_iter()
     .flatten()
@@ -159,12 +179,18 @@ fn read_key_file(dir: &Path) -> Result<KeyFile, StoreError> {
     if problems.is_empty() {
         Ok(kf)
     } else {
-        Err(key_err(dir, problems.join("; ")))
+        Err(problems.join("; "))
     }
 }
 
+/// The fuzz target's entry: whether `bytes` is an acceptable key file.
+pub fn check_key_file(bytes: &[u8]) -> Result<(), String> {
+    parse_key_file(bytes).map(drop)
+}
+
 fn hex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
+    // Strict: from_str_radix alone would take "+f" as a byte.
+    if !s.len().is_multiple_of(2) || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..s.len())

@@ -3,24 +3,37 @@
 // suggestions from the documents' text that a person accepts one by one
 // (never applied silently), and a form to link a term by hand. The quote
 // is checked by the library to occur on the page.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { api, messageOf } from "../api";
 import type { SourcesReport } from "../bindings/SourcesReport";
 import type { Suggestion } from "../bindings/Suggestion";
 
-export function Clauses(props: { id: string }) {
+/**
+ * `prefill`: a term the terms form asked to link (its key, and a count so
+ * that asking twice for the same key still moves there); `onLinked` says a
+ * link was made.
+ */
+export function Clauses(props: { id: string; prefill?: { key: string; n: number } | null; onLinked?: () => void }) {
   const [r, setR] = useState<SourcesReport | null>(null);
   const [sug, setSug] = useState<Suggestion[] | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const [form, setForm] = useState({ key: "", page: "1", quote: "", document: "" });
   const load = () => api.clauseSources(props.id).then(setR, (e) => setMsg(messageOf(e)));
   useEffect(() => { load(); }, [props.id]);
+  const quoteRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!props.prefill) return;
+    setForm((f) => ({ ...f, key: props.prefill!.key }));
+    quoteRef.current?.scrollIntoView({ block: "center" });
+    quoteRef.current?.focus();
+  }, [props.prefill]);
   const link = async (reqs: { key: string; page: number; quote: string; document: string | null }[]) => {
     try {
       const made = await api.clauseLink(props.id, reqs);
       setMsg(`Linked ${made.map((m) => m.key).join(", ")} (recorded in the audit log).`);
       setSug((s) => s?.filter((x) => !made.some((m) => m.key === x.key)) ?? null);
       load();
+      props.onLinked?.();
     } catch (e) {
       setMsg(messageOf(e));
     }
@@ -68,7 +81,7 @@ export function Clauses(props: { id: string }) {
       <div className="form">
         <label>Term <input aria-label="Term key" value={form.key} onChange={(e) => setForm({ ...form, key: e.target.value })} placeholder="slas[0].target" /></label>
         <label>Page <input aria-label="Page" size={3} value={form.page} onChange={(e) => setForm({ ...form, page: e.target.value })} /></label>
-        <label>Quote <input aria-label="Quote" size={40} value={form.quote} onChange={(e) => setForm({ ...form, quote: e.target.value })} /></label>
+        <label>Quote <input aria-label="Quote" ref={quoteRef} size={40} value={form.quote} onChange={(e) => setForm({ ...form, quote: e.target.value })} /></label>
         {r.documents.filter((d) => d.status === "text").length > 1 && (
           <label>Document <select aria-label="Document" value={form.document} onChange={(e) => setForm({ ...form, document: e.target.value })}>
             <option value="">choose…</option>

@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState } from "react";
 import { api, messageOf } from "../api";
 import type { TermsDraft } from "../bindings/TermsDraft";
 import type { FieldProblem } from "../bindings/FieldProblem";
+import type { SourcesReport } from "../bindings/SourcesReport";
 import { firstOfNextMonth } from "../format";
 
 /** `slas[0].credit.tiers[2]` -> the list `slas[0].credit.tiers` and index 2. */
@@ -22,8 +23,18 @@ function entryOf(path: string, lists: [string, number][]): { list: string; index
   return best;
 }
 
-export function TermsEditor(props: { id: string; onSaved: (version: number) => void }) {
+/**
+ * `onLink`: a term's "Link clause…" (issue 18) hands its key to the clause
+ * form of the page; `sourcesKey` changes when a link was made, so that the
+ * form shows it.
+ */
+export function TermsEditor(props: { id: string; onSaved: (version: number) => void; onLink?: (key: string) => void; sourcesKey?: number }) {
   const [draft, setDraft] = useState<TermsDraft | null>(null);
+  // Where the contract says each term of the newest version (issue 18).
+  const [sources, setSources] = useState<SourcesReport | null>(null);
+  useEffect(() => {
+    api.clauseSources(props.id).then(setSources, () => setSources(null));
+  }, [props.id, props.sourcesKey]);
   const [values, setValues] = useState<Record<string, string>>({});
   const [listChanged, setListChanged] = useState(false);
   const [problems, setProblems] = useState<FieldProblem[]>([]);
@@ -112,6 +123,7 @@ export function TermsEditor(props: { id: string; onSaved: (version: number) => v
                     <input id={id} aria-label={f.path} aria-invalid={bad.length > 0} aria-describedby={bad.length ? `${id}-problem` : undefined} inputMode={f.kind === "whole" ? "numeric" : undefined} value={values[f.path] ?? ""} onChange={(e) => setValues({ ...values, [f.path]: e.target.value })} />
                   )}
                   {bad.map((p, i) => <span key={i} id={`${id}-problem`} className="field-problem" role="alert">{p.message}</span>)}
+                  <Source path={f.path} sources={sources} onLink={props.onLink} />
                 </div>
               );
             })}
@@ -129,4 +141,19 @@ export function TermsEditor(props: { id: string; onSaved: (version: number) => v
       {message && <p className="notice" role="status">{message}</p>}
     </div>
   );
+}
+
+/** A term's clause beside its field: where the contract says it, or a
+ * button to link it (only for term keys, and when a document has text). */
+function Source(props: { path: string; sources: SourcesReport | null; onLink?: (key: string) => void }) {
+  const r = props.sources;
+  if (!r) return null;
+  const l = r.linked.find((x) => x.key === props.path);
+  if (l) {
+    return <span className="clause-source" data-clause={props.path} title={`“${l.quote}”`}>§ {l.document}, p. {l.page}</span>;
+  }
+  const canLink = r.unsourced.includes(props.path) && r.documents.some((d) => d.status === "text");
+  return canLink && props.onLink ? (
+    <button className="small link-clause" data-action="link-clause" data-key={props.path} aria-label={`Link ${props.path} to its clause`} onClick={() => props.onLink?.(props.path)}>Link clause…</button>
+  ) : null;
 }

@@ -14,6 +14,9 @@ export function ContractPage(props: { id: string; onBack: () => void }) {
   const [editing, setEditing] = useState(false);
   const [reload, setReload] = useState(0);
   const [done, setDone] = useState<string | null>(null);
+  // A term the terms form asked to link, and links made (issue 18).
+  const [linkKey, setLinkKey] = useState<{ key: string; n: number } | null>(null);
+  const [linked, setLinked] = useState(0);
   const [dialog, ask] = useConfirm();
   const withdraw = async (i: ImportInfo) => {
     const reason = await ask({
@@ -54,9 +57,9 @@ export function ContractPage(props: { id: string; onBack: () => void }) {
         ))}
       </ol>
       <button data-action="edit-terms" aria-expanded={editing} onClick={() => setEditing(!editing)}>{editing ? "Close the terms form" : "Edit terms (amendment)…"}</button>
-      {editing && <TermsEditor id={props.id} onSaved={() => setReload(reload + 1)} />}
+      {editing && <TermsEditor id={props.id} onSaved={() => setReload(reload + 1)} onLink={(key) => setLinkKey({ key, n: (linkKey?.n ?? 0) + 1 })} sourcesKey={linked} />}
       <h2>Where the contract says so</h2>
-      <Clauses id={props.id} key={reload} />
+      <Clauses id={props.id} key={reload} prefill={linkKey} onLinked={() => setLinked(linked + 1)} />
       <h2>Versions</h2>
       <table className="plain">
         <thead>

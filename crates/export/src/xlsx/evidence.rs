@@ -182,3 +182,36 @@ pub(super) fn trace(ws: &mut Worksheet, r: &ResultDoc, f: &Fmt) -> Result<(), Ex
     }
     Ok(())
 }
+
+/// Clauses (issue 18): each term of the version used with the page and
+/// quote of the document it comes from, and that document's SHA-256, as
+/// the PDF's appendix lists them. Only when the terms are linked.
+pub(super) fn clauses(
+    ws: &mut Worksheet,
+    v: &crate::view::StatementView,
+    f: &Fmt,
+) -> Result<(), ExportError> {
+    ws.set_name("Clauses").map_err(xerr)?;
+    header(
+        ws,
+        &[
+            ("Term", 30.0),
+            ("Value", 16.0),
+            ("Document", 22.0),
+            ("Page", 6.0),
+            ("Quote", 70.0),
+            ("Document SHA-256", 66.0),
+        ],
+        f,
+    )?;
+    for (i, c) in v.clauses.iter().enumerate() {
+        let row = (i + 1) as u32;
+        ws.write_string(row, 0, &c.key).map_err(xerr)?;
+        ws.write_string(row, 1, &c.value).map_err(xerr)?;
+        ws.write_string(row, 2, &c.document).map_err(xerr)?;
+        ws.write_number(row, 3, c.page as f64).map_err(xerr)?;
+        ws.write_string(row, 4, &c.quote).map_err(xerr)?;
+        ws.write_string(row, 5, &c.sha256).map_err(xerr)?;
+    }
+    Ok(())
+}

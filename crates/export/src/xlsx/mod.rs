@@ -1,5 +1,6 @@
 //! The statement as an Excel workbook an auditor can recompute: sheets
-//! Summary, Lines, Tiers, Outages, Maintenance, Incidents, Trace. Uptime,
+//! Summary, Lines, Tiers, Outages, Maintenance, Incidents, Trace, and
+//! Clauses when the terms are linked to their contract (issue 18). Uptime,
 //! the tier lookup, percents, amounts, caps and the total are live formulas
 //! over the rows, and each formula's cached result is the engine's exact
 //! value, so opening the file shows the statement's numbers and changing a
@@ -27,7 +28,8 @@ use format::{xerr, Fmt};
 use rust_xlsxwriter::{DocProperties, Workbook};
 
 /// Renders a statement's workbook: Summary, Lines, Tiers, Outages,
-/// Maintenance, Incidents and Trace, Summary active.
+/// Maintenance, Incidents, Trace and (linked terms) Clauses, Summary
+/// active.
 pub fn render(v: &StatementView) -> Result<Vec<u8>, ExportError> {
     let r = &v.result;
     let f = Fmt::new(v.terms.credit.rounding.places);
@@ -45,6 +47,9 @@ pub fn render(v: &StatementView) -> Result<Vec<u8>, ExportError> {
     evidence::maintenance(wb.add_worksheet(), r, &f)?;
     evidence::incidents(wb.add_worksheet(), r, &f)?;
     evidence::trace(wb.add_worksheet(), r, &f)?;
+    if !v.clauses.is_empty() {
+        evidence::clauses(wb.add_worksheet(), v, &f)?;
+    }
     wb.worksheet_from_name("Summary")
         .map_err(xerr)?
         .set_active(true);
