@@ -74,10 +74,13 @@ features() {
 summary=()
 failed=0
 for t in "${targets[@]}"; do
+    # The flags as separate words (`--no-default-features --features=store`
+    # is two).
+    read -ra feat <<< "$(features "$t")"
     # Build first, so that the time measured below is fuzzing only. A
     # target that does not build (the crate it reads with is being edited)
     # is reported and skipped.
-    if ! nice -n "$nice_level" cargo +nightly fuzz build --fuzz-dir fuzz "${sanitizer[@]}" "$(features "$t")" "$t"; then
+    if ! nice -n "$nice_level" cargo +nightly fuzz build --fuzz-dir fuzz "${sanitizer[@]}" "${feat[@]}" "$t"; then
         line=$(printf '%-10s BUILD FAILED (not run)' "$t")
         summary+=("$line")
         echo "$line"
@@ -93,7 +96,7 @@ for t in "${targets[@]}"; do
     [ -f "fuzz/dict/$t.dict" ] && dict=("-dict=fuzz/dict/$t.dict")
     echo "== $t: ${seconds}s, log $log"
     /usr/bin/time -f '%U %S %e' -o "$times" \
-        nice -n "$nice_level" cargo +nightly fuzz run --fuzz-dir fuzz "${sanitizer[@]}" "$(features "$t")" "$t" \
+        nice -n "$nice_level" cargo +nightly fuzz run --fuzz-dir fuzz "${sanitizer[@]}" "${feat[@]}" "$t" \
         "fuzz/corpus-run/$t" "fuzz/corpus/$t" -- \
         -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
         -max_len="$(max_len "$t")" "${dict[@]}" -print_final_stats=1 ${FUZZ_EXTRA:-} \

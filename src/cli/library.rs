@@ -1,7 +1,7 @@
 //! `library`: the library as a whole (issue 17).
 
 use clap::Subcommand;
-use sla_ledger::sla_store::crypt::PASSPHRASE_ENV;
+use sla_ledger::sla_store::crypt::{KeptPassphrase, PASSPHRASE_ENV};
 use sla_ledger::usecases::library;
 use sla_ledger::usecases::session::Session;
 use sla_ledger::AppError;
@@ -18,6 +18,12 @@ pub enum LibraryCmd {
         dst: String,
         #[arg(long)]
         json: bool,
+        /// Make the copy a new encrypted library with keys of its own (a passphrase asked twice, or SLA_LEDGER_NEW_PASSPHRASE).
+        #[arg(long, conflicts_with = "decrypt")]
+        encrypted: bool,
+        /// Allow a plain copy of an encrypted library (refused otherwise).
+        #[arg(long)]
+        decrypt: bool,
     },
     /// Back the library (--library) up into one checksummed archive FILE: the database, every attached document, and a manifest of hashes.
     Backup {
@@ -31,6 +37,12 @@ pub enum LibraryCmd {
         dst: String,
         #[arg(long)]
         json: bool,
+        /// Restore into a new encrypted library with keys of its own (a passphrase asked twice, or SLA_LEDGER_NEW_PASSPHRASE).
+        #[arg(long, conflicts_with = "decrypt")]
+        encrypted: bool,
+        /// Allow restoring an encrypted library's backup into a plain team library.
+        #[arg(long)]
+        decrypt: bool,
     },
     /// Keep a team library's password in the OS keychain (read from standard input), so that no URL or setting holds it.
     Password { url: String },
@@ -46,6 +58,20 @@ pub enum LibraryCmd {
         #[arg(long)]
         remember: bool,
     },
+}
+
+/// The passphrase of a new encrypted library when `wanted` (`--encrypted`
+/// of copy and restore).
+fn new_library_passphrase(wanted: bool) -> Result<Option<String>, AppError> {
+    match wanted {
+        true => passphrase(
+            "SLA_LEDGER_NEW_PASSPHRASE",
+            "passphrase of the new library",
+            true,
+        )
+        .map(Some),
+        false => Ok(None),
+    }
 }
 
 /// A passphrase from `env`, else asked (twice when `confirm`) in a
@@ -102,11 +128,15 @@ pub fn run(
             let dir = sla_ledger::library_dir(location)?;
             let old = passphrase(PASSPHRASE_ENV, "current passphrase", false)?;
             let new = passphrase("SLA_LEDGER_NEW_PASSPHRASE", "new passphrase", true)?;
-            let in_keychain = library::rekey(&dir, &old, &new)?;
+            let kept = library::rekey(&dir, &old, &new)?;
             println!(
                 "the passphrase of {} is changed (its data keys, database and documents are unchanged){}",
                 dir.display(),
-                if in_keychain { "; the OS keychain holds the new one" } else { "" }
+                match &kept {
+                    KeptPassphrase::None => String::new(),
+                    KeptPassphrase::Replaced => "; the OS keychain holds the new one".into(),
+                    KeptPassphrase::Stale(e) => format!("; but the OS keychain still holds the old one ({e}): run `library unlock --remember`"),
+                }
             );
             Ok(())
         }
@@ -142,8 +172,19 @@ pub fn run(
             );
             Ok(())
         }
-        LibraryCmd::Restore { file, dst, json } => {
-            let r = library::restore(&file, &dst)?;
+        LibraryCmd::Restore {
+            file,
+            dst,
+            json,
+            encrypted,
+            decrypt,
+        } => {
+            let pass = new_library_passphrase(encrypted)?;
+            let sealing = library::Sealing {
+                encrypt: pass.as_deref(),
+                decrypt,
+            };
+            let r = library::restore(&file, &dst, sealing)?;
             if json {
                 return super::output::json(&r);
             }
@@ -171,8 +212,19 @@ pub fn run(
             println!("stored in the OS keychain as {account} (service sla-ledger)");
             Ok(())
         }
-        LibraryCmd::Copy { src, dst, json } => {
-            let r = library::copy(&src, &dst)?;
+        LibraryCmd::Copy {
+            src,
+            dst,
+            json,
+            encrypted,
+            decrypt,
+        } => {
+            let pass = new_library_passphrase(encrypted)?;
+            let sealing = library::Sealing {
+                encrypt: pass.as_deref(),
+                decrypt,
+            };
+            let r = library::copy(&src, &dst, sealing)?;
             if json {
                 super::output::json(&r)
             } else {

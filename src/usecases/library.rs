@@ -16,29 +16,110 @@ pub fn backup(s: &Session, out: &Path) -> Result<BackupReport, AppError> {
     Ok(s.lib.backup_to(out, s.ctx.now, &s.ctx.actor)?)
 }
 
+/// How a copy or a restore treats encryption (issue 18): `encrypt` makes
+/// the target a new encrypted library under that passphrase (fresh keys);
+/// `decrypt` allows a plain copy of an encrypted library, which is
+/// otherwise refused.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Sealing<'a> {
+    pub encrypt: Option<&'a str>,
+    pub decrypt: bool,
+}
+
 /// Restores the archive into `dst`: a new or empty folder, or an empty
 /// team library (`postgres://...`). Checked whole before anything is put
-/// in place (see `sla_store::backup`).
-pub fn restore(archive: &Path, dst: &str) -> Result<RestoreReport, AppError> {
+/// in place (see `sla_store::backup`). A folder becomes a new encrypted
+/// library when asked (`--encrypted`) or, for the backup of a plain
+/// library, when this machine's policy says every new library is.
+pub fn restore(archive: &Path, dst: &str, sealing: Sealing<'_>) -> Result<RestoreReport, AppError> {
     let limits = Limits::default();
     if sla_store::pg::is_url(dst) {
+        if sealing.encrypt.is_some() {
+            return Err(team_not_encrypted());
+        }
         let mut to = open_library(Path::new(dst.trim()))?;
         return Ok(sla_store::backup::restore_to_library(
-            archive, &mut to, &limits,
+            archive,
+            &mut to,
+            &limits,
+            sealing.decrypt,
         )?);
     }
-    Ok(sla_store::backup::restore(
-        archive,
-        Path::new(dst),
-        &limits,
-    )?)
+    let target = Path::new(dst);
+    let pass = match sealing.encrypt {
+        Some(p) => Some(new_passphrase(p)?.to_string()),
+        None if !sla_store::backup::is_sealed(archive)? => crypt::new_library_passphrase()?,
+        None => None,
+    };
+    let Some(pass) = pass else {
+        return Ok(sla_store::backup::restore(archive, target, &limits)?);
+    };
+    // Into a new encrypted library: checked in a staging folder, then
+    // copied in (fresh keys); on failure the new folder goes again.
+    let existed = target.exists();
+    if existed
+        && std::fs::read_dir(target)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(AppError::invalid(
+            crate::Code::Conflict,
+            format!(
+                "{} is not empty: a backup is restored only into a new or empty folder",
+                target.display()
+            ),
+        ));
+    }
+    crypt::create(target, &pass)?;
+    let out = open_library(target).and_then(|mut to| {
+        Ok(sla_store::backup::restore_to_library(
+            archive, &mut to, &limits, false,
+        )?)
+    });
+    if out.is_err() {
+        let _ = match existed {
+            true => clear_folder(target),
+            false => std::fs::remove_dir_all(target),
+        };
+    }
+    out
+}
+
+fn clear_folder(dir: &Path) -> std::io::Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let p = e?.path();
+        if p.is_dir() {
+            std::fs::remove_dir_all(&p)?;
+        } else {
+            std::fs::remove_file(&p)?;
+        }
+    }
+    Ok(())
+}
+
+fn team_not_encrypted() -> AppError {
+    AppError::Usage(
+        "--encrypted is for a library folder: a team library on PostgreSQL is protected by its server (TLS, encrypted disks, grants)".into(),
+    )
+}
+
+/// A passphrase for a new encrypted library: long enough to be one.
+fn new_passphrase(p: &str) -> Result<&str, AppError> {
+    if p.chars().count() < 8 {
+        return Err(AppError::invalid(
+            crate::Code::Value,
+            "a passphrase has at least 8 characters (a few words are better than one)",
+        ));
+    }
+    Ok(p)
 }
 
 /// Copies the library at `src` (a folder or a `postgres://` URL) into the
-/// empty library at `dst`. The copy of an encrypted library into a new
-/// folder is encrypted too, under the same passphrase: a copy must not be
-/// the way data leaves the data room in clear.
-pub fn copy(src: &str, dst: &str) -> Result<CopyReport, AppError> {
+/// empty library at `dst`. The copy of an encrypted library must be
+/// encrypted too (`--encrypted`: a new library with keys of its own, which
+/// is how keys are rotated; or an encrypted library made already), unless
+/// `--decrypt` says a plain copy is meant.
+pub fn copy(src: &str, dst: &str, sealing: Sealing<'_>) -> Result<CopyReport, AppError> {
     if src.trim() == dst.trim() {
         return Err(AppError::Usage(format!(
             "library copy: source and target are both {src}"
@@ -46,22 +127,35 @@ pub fn copy(src: &str, dst: &str) -> Result<CopyReport, AppError> {
     }
     let from = open_library(Path::new(src.trim()))?;
     let target = Path::new(dst.trim());
-    if from.is_encrypted()
-        && !sla_store::pg::is_url(dst)
-        && !target.join(sla_store::DB_FILE).exists()
-        && !crypt::is_encrypted(target)
-    {
-        std::fs::create_dir_all(target).map_err(|source| AppError::WriteFile {
-            path: target.display().to_string(),
-            source,
-        })?;
-        let key = target.join(crypt::KEY_FILE);
-        std::fs::copy(from.dir().join(crypt::KEY_FILE), &key).map_err(|source| {
-            AppError::WriteFile {
-                path: key.display().to_string(),
-                source,
-            }
-        })?;
+    let team = sla_store::pg::is_url(dst);
+    let new_folder =
+        !team && !target.join(sla_store::DB_FILE).exists() && !crypt::is_encrypted(target);
+    if let Some(pass) = sealing.encrypt {
+        if team {
+            return Err(team_not_encrypted());
+        }
+        if !new_folder {
+            return Err(AppError::invalid(
+                crate::Code::Conflict,
+                format!(
+                    "{} already holds a library: --encrypted makes a new one",
+                    target.display()
+                ),
+            ));
+        }
+        crypt::create(target, new_passphrase(pass)?)?;
+    } else if from.is_encrypted() && !sealing.decrypt {
+        let sealed_target = crypt::is_encrypted(target)
+            || (new_folder && crypt::new_library_passphrase()?.is_some());
+        if !sealed_target {
+            return Err(AppError::invalid(
+                crate::Code::Conflict,
+                format!(
+                    "{} is encrypted, so its copy must be too: give --encrypted (a passphrase for the copy, which gets keys of its own), or --decrypt to make a plain copy on purpose",
+                    from.location()
+                ),
+            ));
+        }
     }
     let mut to = open_library(target)?;
     Ok(from.copy_into(&mut to)?)
@@ -96,7 +190,7 @@ pub fn create(dir: &Path, passphrase: Option<&str>) -> Result<CreatedLibrary, Ap
         ));
     }
     if let Some(pass) = passphrase {
-        crypt::create(dir, pass)?;
+        crypt::create(dir, new_passphrase(pass)?)?;
     }
     let lib = open_library(dir)?;
     Ok(CreatedLibrary {
@@ -107,15 +201,15 @@ pub fn create(dir: &Path, passphrase: Option<&str>) -> Result<CreatedLibrary, Ap
 
 /// Changes an encrypted library's passphrase (its data keys stay; one
 /// small file is rewritten atomically). The old passphrase is required.
-/// Returns whether a passphrase kept in the keychain was replaced too.
-pub fn rekey(dir: &Path, old: &str, new: &str) -> Result<bool, AppError> {
+/// Says what became of a passphrase kept in the keychain.
+pub fn rekey(dir: &Path, old: &str, new: &str) -> Result<crypt::KeptPassphrase, AppError> {
     if !crypt::is_encrypted(dir) {
         return Err(AppError::Usage(format!(
             "the library at {} is not encrypted: there is no passphrase to change",
             dir.display()
         )));
     }
-    Ok(crypt::rekey(dir, old, new)?)
+    Ok(crypt::rekey(dir, old, new_passphrase(new)?)?)
 }
 
 /// Unlocks an encrypted library for this process (the app's unlock

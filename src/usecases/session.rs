@@ -293,9 +293,17 @@ pub fn save_settings(s: &mut Session, new: Settings) -> Result<Settings, AppErro
     settings(s)
 }
 
-/// A folder the user named, else `default`.
-pub fn folder_or(out: Option<&str>, default: PathBuf) -> PathBuf {
-    out.filter(|o| !o.trim().is_empty())
-        .map(PathBuf::from)
-        .unwrap_or(default)
+/// A folder the user named, else `default` (a folder inside the library's
+/// own). An encrypted library has no default (issue 18): what is written
+/// out is plain, and inside its folder it would look as protected as the
+/// rest; so the user says where it goes.
+pub fn folder_or(s: &Session, out: Option<&str>, default: PathBuf) -> Result<PathBuf, AppError> {
+    match out.filter(|o| !o.trim().is_empty()) {
+        Some(o) => Ok(PathBuf::from(o)),
+        None if s.lib.is_encrypted() => Err(AppError::Usage(format!(
+            "the library at {} is encrypted, and the files written out are not: say where they go (--out DIR, or an export folder in Settings), outside the library's folder",
+            s.lib.location()
+        ))),
+        None => Ok(default),
+    }
 }

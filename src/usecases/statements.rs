@@ -330,10 +330,10 @@ fn export_folder(s: &Session, req: &ExportRequest<'_>) -> Result<PathBuf, AppErr
     if let Some(o) = req.out.filter(|o| !o.trim().is_empty()) {
         return Ok(PathBuf::from(o));
     }
-    Ok(match s.lib.settings()?.remove("export_dir") {
-        Some(d) if !d.trim().is_empty() => PathBuf::from(d).join(req.period),
-        _ => s.dir().join("exports").join(req.period),
-    })
+    match s.lib.settings()?.remove("export_dir") {
+        Some(d) if !d.trim().is_empty() => Ok(PathBuf::from(d).join(req.period)),
+        _ => super::session::folder_or(s, None, s.dir().join("exports").join(req.period)),
+    }
 }
 
 /// Exports a month's statements. One failing statement does not stop the

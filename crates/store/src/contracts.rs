@@ -188,7 +188,10 @@ impl Library {
             return Ok(false);
         }
         let stored = self.dir().join("documents").join(&doc.sha);
-        if stored.exists() {
+        // A file already under this hash is kept only if it really is this
+        // document (it opens, and hashes to its name); anything else there
+        // is replaced.
+        if stored.exists() && self.read_blob(&doc.sha).is_some_and(|b| b == doc.bytes) {
             return Ok(false);
         }
         // Write beside, then rename: a crash never leaves half a file under

@@ -39,8 +39,8 @@ const M_KIB: u32 = 64 * 1024;
 const T_COST: u32 = 3;
 /// What a key file may ask of this machine: a hostile file must not make
 /// opening allocate gigabytes or spin for minutes.
-const M_KIB_MAX: u32 = 1024 * 1024;
-const T_COST_MAX: u32 = 16;
+const M_KIB_MAX: u32 = 256 * 1024;
+const T_COST_MAX: u32 = 8;
 
 /// The environment variable a script gives the passphrase in.
 pub const PASSPHRASE_ENV: &str = "SLA_LEDGER_PASSPHRASE";
@@ -102,17 +102,15 @@ pub fn set_prompt(f: impl Fn(&str) -> Option<String> + Send + Sync + 'static) {
     *prompt_slot().lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(f));
 }
 
-/// Keeps unlocked keys for the rest of this process (the app unlocks once).
-pub fn remember(keys: Arc<Keys>) {
+/// Keeps unlocked keys for the rest of this process (the app unlocks once),
+/// under the SHA-256 of the key file they came from: only the very same
+/// bytes (the same wrapped keys) find them again. A key id alone proves
+/// nothing, since anyone can copy one into a key file of their own.
+fn remember(file_sha: String, keys: Arc<Keys>) {
     unlocked()
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(keys.key_id.clone(), keys);
-}
-
-/// Forgets every unlocked key (the app's "lock").
-pub fn forget_all() {
-    unlocked().lock().unwrap_or_else(|p| p.into_inner()).clear();
+        .insert(file_sha, keys);
 }
 
 /// True when the library folder `dir` is encrypted.
@@ -127,7 +125,8 @@ fn key_err(dir: &Path, message: impl Into<String>) -> StoreError {
     }
 }
 
-fn read_key_file(dir: &Path) -> Result<KeyFile, StoreError> {
+/// The key file of `dir`, parsed, and the SHA-256 of its bytes.
+fn read_key_file(dir: &Path) -> Result<(KeyFile, String), StoreError> {
     let path = dir.join(KEY_FILE);
     let meta = std::fs::metadata(&path).map_err(|e| key_err(dir, e.to_string()))?;
     if meta.len() > KEY_FILE_LIMIT {
@@ -137,7 +136,8 @@ fn read_key_file(dir: &Path) -> Result<KeyFile, StoreError> {
         ));
     }
     let bytes = std::fs::read(&path).map_err(|e| key_err(dir, e.to_string()))?;
-    parse_key_file(&bytes).map_err(|e| key_err(dir, e))
+    let kf = parse_key_file(&bytes).map_err(|e| key_err(dir, e))?;
+    Ok((kf, crate::sha256_hex(&bytes)))
 }
 
 /// Reads a key file's bytes (hostile until checked: a library folder or a
@@ -224,7 +224,16 @@ fn aad(key_id: &str) -> Vec<u8> {
     format!("{FORMAT}\n{key_id}").into_bytes()
 }
 
-fn write_key_file(dir: &Path, keys: &Keys, pass: &str) -> Result<(), StoreError> {
+/// Writes `keys` wrapped under `pass` as the key file of `dir`: a new one
+/// only if there is none (`replace` false: two processes making the same
+/// new library cannot both publish keys), else in place of the old one.
+/// Returns the SHA-256 of what it wrote.
+fn write_key_file(
+    dir: &Path,
+    keys: &Keys,
+    pass: &str,
+    replace: bool,
+) -> Result<String, StoreError> {
     if pass.is_empty() {
         return Err(StoreError::Conflict(
             "an encrypted library needs a passphrase that is not empty".into(),
@@ -264,34 +273,53 @@ fn write_key_file(dir: &Path, keys: &Keys, pass: &str) -> Result<(), StoreError>
         },
     };
     let json = serde_json::to_vec_pretty(&kf).expect("a key file serializes");
-    // Beside, synced, then renamed over: the old file or the new one, never
-    // half of either.
+    // Beside (a name of this call's own), synced, then put in place: the
+    // old file or the new one, never half of either.
     let path = dir.join(KEY_FILE);
-    let tmp = dir.join(format!(".{KEY_FILE}.part"));
+    let tmp = dir.join(format!(".{KEY_FILE}.{}.part", to_hex(&random::<8>())));
     let io = |e: std::io::Error| StoreError::Io {
         path: path.display().to_string(),
         source: e,
     };
     {
         use std::io::Write;
-        let mut f = std::fs::File::create(&tmp).map_err(io)?;
+        let mut f = std::fs::File::create_new(&tmp).map_err(io)?;
         f.write_all(&json).and_then(|_| f.sync_all()).map_err(io)?;
     }
-    std::fs::rename(&tmp, &path).map_err(io)?;
+    let placed = if replace {
+        std::fs::rename(&tmp, &path)
+    } else {
+        // A hard link fails if the name exists: exactly one creator wins.
+        let linked = std::fs::hard_link(&tmp, &path);
+        let _ = std::fs::remove_file(&tmp);
+        linked
+    };
+    if let Err(e) = placed {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(if e.kind() == std::io::ErrorKind::AlreadyExists {
+            already_a_library(dir)
+        } else {
+            io(e)
+        });
+    }
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(())
+    Ok(crate::sha256_hex(&json))
+}
+
+fn already_a_library(dir: &Path) -> StoreError {
+    StoreError::Conflict(format!(
+        "{} already holds a library: only a new library is created encrypted (copy it into a new encrypted one with `library copy --encrypted`)",
+        dir.display()
+    ))
 }
 
 /// Makes `dir` (a new folder, or one without a database yet) an encrypted
 /// library under `pass`: new random data keys, wrapped into `library.key`.
 pub fn create(dir: &Path, pass: &str) -> Result<Arc<Keys>, StoreError> {
     if dir.join(crate::DB_FILE).exists() || is_encrypted(dir) {
-        return Err(StoreError::Conflict(format!(
-            "{} already holds a library: only a new library is created encrypted (copy it into a new encrypted one with `library copy`)",
-            dir.display()
-        )));
+        return Err(already_a_library(dir));
     }
     std::fs::create_dir_all(dir).map_err(|e| key_err(dir, e.to_string()))?;
     let keys = Arc::new(Keys {
@@ -299,15 +327,15 @@ pub fn create(dir: &Path, pass: &str) -> Result<Arc<Keys>, StoreError> {
         db: Zeroizing::new(random()),
         docs: Zeroizing::new(random()),
     });
-    write_key_file(dir, &keys, pass)?;
-    remember(keys.clone());
+    let sha = write_key_file(dir, &keys, pass, false)?;
+    remember(sha, keys.clone());
     Ok(keys)
 }
 
 /// Unlocks the library in `dir` with `pass`. A wrong passphrase is
 /// [`StoreError::Passphrase`]; no file is written either way.
 pub fn unlock(dir: &Path, pass: &str) -> Result<Arc<Keys>, StoreError> {
-    let kf = read_key_file(dir)?;
+    let (kf, file_sha) = read_key_file(dir)?;
     let bad = |what: &str| key_err(dir, format!("{what} is not hex of the right length"));
     let salt = hex(&kf.kdf.salt)
         .filter(|s| (8..=64).contains(&s.len()))
@@ -342,7 +370,7 @@ pub fn unlock(dir: &Path, pass: &str) -> Result<Arc<Keys>, StoreError> {
         db,
         docs,
     });
-    remember(keys.clone());
+    remember(file_sha, keys.clone());
     Ok(keys)
 }
 
@@ -350,11 +378,11 @@ pub fn unlock(dir: &Path, pass: &str) -> Result<Arc<Keys>, StoreError> {
 /// can be had (see the module's documentation); [`StoreError::Locked`]
 /// when none.
 pub fn keys_for(dir: &Path) -> Result<Arc<Keys>, StoreError> {
-    let kf = read_key_file(dir)?;
+    let (kf, file_sha) = read_key_file(dir)?;
     if let Some(k) = unlocked()
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .get(&kf.key_id)
+        .get(&file_sha)
     {
         return Ok(k.clone());
     }
@@ -396,24 +424,50 @@ pub fn remember_in_keychain(dir: &Path, pass: &str) -> Result<(), StoreError> {
         .map_err(StoreError::Conflict)
 }
 
+/// What became of a passphrase kept in the keychain when it was changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeptPassphrase {
+    /// None was kept.
+    None,
+    /// The keychain holds the new one.
+    Replaced,
+    /// The keychain could not be written: it still holds the old one.
+    Stale(String),
+}
+
 /// Changes the passphrase of the library in `dir` from `old` to `new`:
 /// the same data keys, wrapped again under a new salt. A passphrase kept
-/// in the keychain is replaced; returns whether there was one.
-pub fn rekey(dir: &Path, old: &str, new: &str) -> Result<bool, StoreError> {
+/// in the keychain is replaced; the key file is changed first, so a
+/// keychain that refuses is reported, not a failure of the change.
+pub fn rekey(dir: &Path, old: &str, new: &str) -> Result<KeptPassphrase, StoreError> {
     let keys = unlock(dir, old)?;
-    write_key_file(dir, &keys, new)?;
+    let sha = write_key_file(dir, &keys, new, true)?;
+    remember(sha, keys.clone());
     let account = keychain_account(&keys.key_id);
-    if crate::secrets::keychain_password(&account).is_some() {
-        crate::secrets::store_keychain_password(&account, new).map_err(StoreError::Conflict)?;
-        return Ok(true);
+    if crate::secrets::keychain_password(&account).is_none() {
+        return Ok(KeptPassphrase::None);
     }
-    Ok(false)
+    Ok(
+        match crate::secrets::store_keychain_password(&account, new) {
+            Ok(()) => KeptPassphrase::Replaced,
+            Err(e) => KeptPassphrase::Stale(e),
+        },
+    )
 }
 
 /// The SQL that keys a SQLCipher connection with the raw data key (no
 /// second key derivation inside SQLCipher: the key is already random).
 pub fn pragma_key(keys: &Keys) -> Zeroizing<String> {
-    Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", to_hex(&keys.db[..])))
+    use std::fmt::Write;
+    // Written straight into the zeroized string: no copy of the key in
+    // hex is left behind in freed memory.
+    let mut sql = Zeroizing::new(String::with_capacity(80));
+    sql.push_str("PRAGMA key = \"x'");
+    for b in keys.db.iter() {
+        let _ = write!(sql, "{b:02x}");
+    }
+    sql.push_str("'\";");
+    sql
 }
 
 /// A document as it is kept on disk in an encrypted library: a tag, a
@@ -518,6 +572,60 @@ mod tests {
             rekey(&lib, "wrong", "third"),
             Err(StoreError::Passphrase { .. })
         ));
+    }
+
+    #[test]
+    fn keys_unlocked_for_one_key_file_never_open_another_with_its_key_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        let keys = create(&a, "victim's passphrase").unwrap();
+        // This process has A's keys. B copies A's key id into a key file
+        // of its own (its own wrap, under another passphrase).
+        create(&b, "attacker's passphrase").unwrap();
+        let text = std::fs::read_to_string(b.join(KEY_FILE)).unwrap();
+        let b_id = serde_json::from_str::<serde_json::Value>(&text).unwrap()["key_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        std::fs::write(b.join(KEY_FILE), text.replace(&b_id, &keys.key_id)).unwrap();
+        if std::env::var(PASSPHRASE_ENV).is_err() {
+            assert!(matches!(keys_for(&b), Err(StoreError::Locked { .. })));
+        }
+        // The very same bytes (a copy of A's key file) are A's keys.
+        let c = dir.path().join("c");
+        std::fs::create_dir_all(&c).unwrap();
+        std::fs::copy(a.join(KEY_FILE), c.join(KEY_FILE)).unwrap();
+        assert_eq!(keys_for(&c).unwrap().db[..], keys.db[..]);
+    }
+
+    #[test]
+    fn two_creators_of_one_new_library_cannot_both_publish_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = dir.path().join("lib");
+        let made: Vec<_> = (0..4)
+            .map(|i| {
+                let lib = lib.clone();
+                std::thread::spawn(move || create(&lib, &format!("passphrase {i}")))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect();
+        let won: Vec<_> = made.iter().filter_map(|r| r.as_ref().ok()).collect();
+        assert_eq!(won.len(), 1, "{made:?}");
+        for r in &made {
+            if let Err(e) = r {
+                assert!(e.to_string().contains("already holds a library"), "{e}");
+            }
+        }
+        // The key file on disk is the winner's, and nothing else is left.
+        let names: Vec<_> = std::fs::read_dir(&lib)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, [KEY_FILE]);
+        let (kf, _) = read_key_file(&lib).unwrap();
+        assert_eq!(kf.key_id, won[0].key_id);
     }
 
     #[test]

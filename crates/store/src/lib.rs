@@ -136,7 +136,12 @@ impl Library {
             Some(crypt::keys_for(dir)?)
         } else if !dir.join(DB_FILE).exists() {
             match crypt::new_library_passphrase()? {
-                Some(pass) => Some(crypt::create(dir, &pass)?),
+                Some(pass) => match crypt::create(dir, &pass) {
+                    Ok(k) => Some(k),
+                    // Another process made it first: open theirs.
+                    Err(_) if crypt::is_encrypted(dir) => Some(crypt::keys_for(dir)?),
+                    Err(e) => return Err(e),
+                },
                 None => None,
             }
         } else {
@@ -217,6 +222,27 @@ impl Library {
             Some(k) => crypt::seal(k, sha, plain),
             None => plain.to_vec(),
         }
+    }
+
+    /// Every file in the documents folder opens (under this library's key)
+    /// and hashes to its name: the problems, one per file. A restore runs
+    /// it, so that a document no row names cannot ride along unchecked.
+    pub(crate) fn document_file_problems(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.dir.join("documents")) else {
+            return vec!["the documents folder cannot be read".into()];
+        };
+        let mut problems = Vec::new();
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            match self.read_blob(&name) {
+                Some(b) if sha256_hex(&b) == name => {}
+                Some(_) => problems.push(format!("documents/{name} does not hash to its name")),
+                None => problems.push(format!(
+                    "documents/{name} does not open with this library's key"
+                )),
+            }
+        }
+        problems
     }
 
     /// The document `sha` read back from the folder, or `None` when the

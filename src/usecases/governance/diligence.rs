@@ -109,7 +109,7 @@ pub fn export(
 ) -> Result<ReportFiles, AppError> {
     let r = report(s, req)?;
     let doc = sla_export::reports::diligence_doc(&r, s.ctx.now, &s.ctx.actor);
-    let out = reports_dir(s, out);
+    let out = reports_dir(s, out)?;
     write_report(
         s,
         &doc,

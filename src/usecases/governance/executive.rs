@@ -49,7 +49,7 @@ pub fn export(
     let window = months_back(until, months)?;
     let rows = rows(s, &window)?;
     let doc = sla_export::reports::executive_doc(&rows, &window, s.ctx.now, &s.ctx.actor);
-    let out = reports_dir(s, out);
+    let out = reports_dir(s, out)?;
     write_report(
         s,
         &doc,

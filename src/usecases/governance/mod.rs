@@ -81,9 +81,9 @@ pub struct ReportFiles {
     pub signed_by: Option<String>,
 }
 
-/// `out`, or the library's `reports/` folder.
-pub fn reports_dir(s: &Session, out: Option<&str>) -> PathBuf {
-    super::session::folder_or(out, s.dir().join("reports"))
+/// `out`, or the library's `reports/` folder (none for an encrypted one).
+pub fn reports_dir(s: &Session, out: Option<&str>) -> Result<PathBuf, AppError> {
+    super::session::folder_or(s, out, s.dir().join("reports"))
 }
 
 /// Writes a report as JSON, a workbook and a signed PDF into `out` under

@@ -196,7 +196,7 @@ pub fn draft(s: &mut Session, req: &NoticeRequest<'_>) -> Result<Vec<NoticeFiles
     let legal = template(Some(dir), "legal", notices::LEGAL)?;
     let cs = template(Some(dir), "customer-success", notices::CUSTOMER_SUCCESS)?;
     let out =
-        crate::usecases::session::folder_or(req.out, s.dir().join("notices").join(req.period));
+        crate::usecases::session::folder_or(s, req.out, s.dir().join("notices").join(req.period))?;
     create_dir(&out)?;
     let mut written = Vec::new();
     for st in s.lib.list_statements(Some(req.period), None)? {

@@ -36,7 +36,7 @@ use crate::ustar;
 
 mod restore;
 use crate::{params, Backend, Library, StoreError};
-pub use restore::{read_archive, restore, restore_into, restore_to_library};
+pub use restore::{is_sealed, read_archive, restore, restore_into, restore_to_library};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -353,7 +353,9 @@ impl Library {
                 Ok(())
             }
             crate::db::Conn::Pg(_) => {
-                let mut snap = Library::open(dir, self.busy_timeout_ms)?;
+                // Keyless: a staging copy of a team library, whatever this
+                // machine's policy for new libraries.
+                let mut snap = Library::open_keyed(dir, self.busy_timeout_ms, None)?;
                 self.copy_into(&mut snap)?;
                 snap.wal_checkpoint()
             }

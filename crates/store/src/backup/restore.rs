@@ -154,6 +154,23 @@ pub fn read_archive(
     }
 }
 
+/// True when the archive at `path` is the backup of an encrypted library
+/// (it holds `library.key`): read through once, headers checked, nothing
+/// written, so that a restore can choose its target before unpacking.
+pub fn is_sealed(path: &Path) -> Result<bool, StoreError> {
+    let file = File::open(path).map_err(|e| io_err(path, e))?;
+    let mut r = ustar::Reader::new(BufReader::new(file));
+    let key = format!("{ROOT}{KEY_MEMBER}");
+    while let Some(entry) = r.next_entry().map_err(|e| archive_err(path, vec![e]))? {
+        if entry.name == key {
+            return Ok(true);
+        }
+        r.copy_data(&mut std::io::sink())
+            .map_err(|e| archive_err(path, vec![e]))?;
+    }
+    Ok(false)
+}
+
 fn is_document(name: &str) -> bool {
     name.strip_prefix("documents/").is_some_and(|h| {
         h.len() == 64
@@ -253,10 +270,13 @@ pub fn restore_into(
             manifest.content_sha256
         ));
     }
-    // Every attached document the library lists must have come with it.
+    // Every attached document the library lists must have come with it,
+    // and every document that came must be whole (a sealed one is checked
+    // only now, with the key).
     if let Err(e) = lib.document_blobs() {
         problems.push(e.to_string());
     }
+    problems.extend(lib.document_file_problems());
     lib.wal_checkpoint()?;
     if problems.is_empty() {
         Ok(manifest)
@@ -269,13 +289,24 @@ pub fn restore_into(
 /// (a team library on PostgreSQL): checked in a staging folder as
 /// [`restore`] does, then copied with `library copy`'s checks, and the
 /// target's content digest compared with the manifest's.
+///
+/// The backup of an encrypted library goes only into an encrypted one,
+/// unless `decrypt` says a plain copy is meant.
 pub fn restore_to_library(
     archive: &Path,
     dst: &mut Library,
     limits: &Limits,
+    decrypt: bool,
 ) -> Result<RestoreReport, StoreError> {
     let staging = Staging::new(&std::env::temp_dir().join("sla-ledger"), "restore")?;
     let manifest = restore_into(archive, staging.path(), limits)?;
+    if manifest.encrypted && !dst.is_encrypted() && !decrypt {
+        return Err(StoreError::Conflict(format!(
+            "{} is the backup of an encrypted library, and {} is not encrypted: restore it into a folder, or give --decrypt to make a plain copy on purpose",
+            archive.display(),
+            dst.location()
+        )));
+    }
     let src = Library::open(staging.path(), crate::DEFAULT_BUSY_TIMEOUT_MS)?;
     src.copy_into(dst)?;
     let digest = dst.content_sha256()?;
