@@ -143,3 +143,99 @@ pub fn library(n: usize, out: &str, fixtures: &str) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+/// `sla-ledger bench monthend --contracts N` (issue 15, item 4): a month
+/// end of N contracts from the library (compute and store every draft,
+/// then finalize them all), against the same month end of the first 100
+/// contracts measured in the same run; the per-contract cost shows whether
+/// it grows with the library. Then computing one stored statement.
+pub fn monthend(n: usize, out: &str, fixtures: &str) -> Result<(), AppError> {
+    let out = Path::new(out);
+    let mut s = Session::new(fresh_library(out)?, context(Some("bench"))?);
+    let never = AtomicBool::new(false);
+    let case = Path::new(fixtures).join("cases/spec-s6-full-example");
+    let terms =
+        std::fs::read_to_string(case.join("terms.toml")).map_err(|source| AppError::ReadFile {
+            path: case.display().to_string(),
+            source,
+        })?;
+    let small = n.min(100);
+    let setup = Instant::now();
+    let mut baseline = None;
+    for i in 0..n {
+        let id = format!("ME-{i:05}");
+        let path = out.join("terms.toml");
+        std::fs::write(
+            &path,
+            terms
+                .replace("ACME-2026-001", &id)
+                .replace("Acme Corp", &format!("Counterparty {}", i % 997)),
+        )
+        .map_err(|source| AppError::ReadFile {
+            path: path.display().to_string(),
+            source,
+        })?;
+        contracts::add(&mut s, &path.display().to_string(), &[])?;
+        for f in ["outages.csv", "maintenance.csv", "incidents.csv"] {
+            let file = case.join(f).display().to_string();
+            let what = ImportFile {
+                file: &file,
+                source: "bench",
+                contract: Some(&id),
+                ..Default::default()
+            };
+            evidence::import(&mut s, &what, &never, &mut |_| {})?;
+        }
+        if i + 1 == small {
+            let t = Instant::now();
+            let drafts = statements::run(&mut s, "2026-10", None, &never, &mut |_| {})?;
+            baseline = Some((t.elapsed().as_secs_f64(), drafts.len()));
+        }
+    }
+    eprintln!(
+        "set up {n} contracts with their evidence in {:.1} s",
+        setup.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
+    let drafts = statements::run(&mut s, "2026-10", None, &never, &mut |_| {})?;
+    let run = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let finals = s.lib.finalize(&s.ctx, "2026-10", None)?;
+    let finalize = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let one = finals
+        .first()
+        .map(|f| statements::compute_stored(&s.lib, &f.contract, &f.period));
+    let stored = t.elapsed().as_secs_f64();
+    if let Some(r) = one {
+        r?;
+    }
+    let per = |secs: f64, k: usize| 1000.0 * secs / k.max(1) as f64;
+    if let Some((b, k)) = baseline {
+        println!("baseline: month end (compute + store drafts) of {k} contracts: {b:.3} s, {:.2} ms/contract", per(b, k));
+        println!(
+            "month end of {} contracts: {run:.3} s, {:.2} ms/contract ({:.2}x the baseline's per-contract cost)",
+            drafts.len(),
+            per(run, drafts.len()),
+            per(run, drafts.len()) / per(b, k).max(1e-9)
+        );
+    }
+    println!(
+        "finalize {} statements (one transaction, sealed, chained): {finalize:.3} s, {:.2} ms/statement",
+        finals.len(),
+        per(finalize, finals.len())
+    );
+    println!(
+        "compute one stored statement from the library: {:.2} ms",
+        stored * 1000.0
+    );
+    println!(
+        "build profile: {}",
+        if cfg!(debug_assertions) {
+            "debug (use --release for representative numbers)"
+        } else {
+            "release"
+        }
+    );
+    Ok(())
+}

@@ -162,6 +162,15 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BenchCmd {
+    /// A month end of N contracts (compute and store drafts, finalize), against the first 100 in the same run.
+    Monthend {
+        #[arg(long, default_value_t = 2_000)]
+        contracts: usize,
+        #[arg(long, default_value = "bench-out")]
+        out: String,
+        #[arg(long, default_value = "fixtures")]
+        fixtures: String,
+    },
     /// Load the Library list with N contracts, against 100 contracts.
     Library {
         #[arg(long, default_value_t = 10_000)]
@@ -329,6 +338,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Bench(BenchCmd::Probe { job, file, terms }) => {
             bench_io::probe(&job, &file, terms.as_deref())
         }
+        Command::Bench(BenchCmd::Monthend {
+            contracts,
+            out,
+            fixtures,
+        }) => bench::monthend(contracts, &out, &fixtures),
         Command::Bench(BenchCmd::Library {
             contracts,
             out,

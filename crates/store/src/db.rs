@@ -256,10 +256,11 @@ impl Conn {
         }
     }
 
-    /// Every row of a query.
     /// Each row of a query handed to `each` as it is read (issue 15: a
     /// month of a million outage rows is not held twice). On PostgreSQL the
-    /// rows are fetched first, as [`Conn::query`] does.
+    /// rows stream from the server as `each` takes them (`query_raw`), so
+    /// `each` must not use this connection meanwhile (none does: they
+    /// build values from the row alone).
     pub fn query_each(
         &self,
         sql: &str,
@@ -282,9 +283,27 @@ impl Conn {
                 }
                 Ok(())
             }
-            Conn::Pg(_) => self.query(sql, params)?.into_iter().try_for_each(each),
+            Conn::Pg(pg) => {
+                use postgres::fallible_iterator::FallibleIterator;
+                let st = Self::pg_statement(pg, sql)?;
+                let refs: Vec<&(dyn ToSql + Sync)> =
+                    params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+                let mut client = pg.client.borrow_mut();
+                let mut rows = client
+                    .query_raw(&st, refs.iter().copied())
+                    .map_err(crate::error::pg)?;
+                while let Some(r) = rows.next().map_err(crate::error::pg)? {
+                    let row = (0..r.len())
+                        .map(|i| r.try_get::<_, Value>(i).map_err(crate::error::pg))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    each(Row(row))?;
+                }
+                Ok(())
+            }
         }
     }
+
+    /// Every row of a query.
 
     pub fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         match self {
