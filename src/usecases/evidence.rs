@@ -220,7 +220,7 @@ fn read(
     go_on: &mut dyn FnMut(u64) -> bool,
 ) -> Result<sla_import::Imported, sla_import::ImportError> {
     match &r.maps {
-        Some(m) => sla_import::read_mapped(what.file, m, terms),
+        Some(m) => sla_import::read_mapped_until(what.file, m, terms, go_on),
         None => sla_import::read_file_until(what.file, r.kind, terms, go_on),
     }
 }

@@ -984,3 +984,25 @@ fn issue17_claims_move_through_their_states_with_deadlines_on_postgres() {
 fn issue17_chronic_breach_counts_stored_periods_on_postgres() {
     on_postgres(chronic_breach_counts_stored_periods);
 }
+
+/// Issue 15, found trying a million-row import in the app: every command
+/// opens a session, and opening took the write lock to look for
+/// migrations, so the whole app waited behind the import (5 s, then
+/// "busy"). A library at the current schema opens and reads while another
+/// connection holds the write lock, even with no busy timeout at all.
+#[test]
+fn issue15_opening_a_library_does_not_wait_behind_a_writer() {
+    let dir = temp("open-while-writing");
+    let mut lib = open(&dir);
+    lib.add_contract(&ctx(), &format!("{S6}/terms.toml"))
+        .unwrap();
+    drop(lib);
+    if PG.with(|pg| pg.borrow().is_some()) {
+        return; // PostgreSQL takes no lock to open.
+    }
+    let writer = crate::util::raw_db(&dir);
+    writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let reader = Library::open(&dir, 0).unwrap();
+    assert_eq!(reader.contract_ids().unwrap(), ["ACME-2026-001"]);
+    writer.execute_batch("ROLLBACK").unwrap();
+}

@@ -30,6 +30,7 @@ pub use error::{ImportError, RowError};
 pub use ics::read_holidays;
 pub use limits::MAX_ROWS_PER_SHEET;
 pub use mapping::{inspect, read_mapped, SheetInfo, SheetMap};
+// `read_mapped_until` is defined below, beside the streaming sink it uses.
 pub use presets::{
     detect, preset_named, read_preset, ComponentUse, PresetInfo, PresetOptions, PresetReading,
     PRESETS,
@@ -236,6 +237,145 @@ impl stream::BookSink for Streamed<'_> {
         self.ctx.errors.truncate(errors);
         self.ctx.warnings.truncate(warnings);
         self.index = None;
+    }
+}
+
+/// [`read_mapped`] streamed where it can be, with progress and cancel
+/// through `go_on` (issue 15: the app's import screen sends a mapping, and
+/// a million-row CSV read whole took the memory and the Cancel away): a
+/// CSV's one mapped sheet of outages, maintenance or incidents is read row
+/// by row with its header renamed, as [`read_events_until`] reads one.
+/// Anything else (a workbook's sheets, requests, a blank file) is read
+/// whole as before.
+pub fn read_mapped_until(
+    path: &str,
+    maps: &[SheetMap],
+    terms: &Terms,
+    go_on: &mut dyn FnMut(u64) -> bool,
+) -> Result<Imported, ImportError> {
+    if !mapping::is_csv(path) {
+        return read_book_mapped_until(path, maps, terms, go_on);
+    }
+    let [m] = maps else {
+        return read_mapped(path, maps, terms);
+    };
+    if m.kind == Kind::Requests || m.sheet != mapping::csv_sheet_name(path) {
+        return read_mapped(path, maps, terms);
+    }
+    let mut ctx = Checker::new(terms, Vec::new());
+    let mut events = Events::default();
+    let mut sink = Streamed {
+        ctx: &mut ctx,
+        events: &mut events,
+        kind: m.kind,
+        index: None,
+        mark: [0; 6],
+        rows: 0,
+        go_on,
+    };
+    let mut renamed = Renamed {
+        map: m,
+        mapped: None,
+        inner: &mut sink,
+    };
+    if !sheet::stream_csv(path, m.kind, &mut renamed)? {
+        return read_mapped(path, maps, terms);
+    }
+    ctx.finish(events)
+}
+
+/// An xlsx workbook read through a mapping, its mapped sheets streamed
+/// (an ods or xls workbook is read whole, as before).
+fn read_book_mapped_until(
+    path: &str,
+    maps: &[SheetMap],
+    terms: &Terms,
+    go_on: &mut dyn FnMut(u64) -> bool,
+) -> Result<Imported, ImportError> {
+    let mut ctx = Checker::new(terms, Vec::new());
+    let mut events = Events::default();
+    let mut sink = Streamed {
+        ctx: &mut ctx,
+        events: &mut events,
+        kind: Kind::Outages,
+        index: None,
+        mark: [0; 6],
+        rows: 0,
+        go_on,
+    };
+    let mut renamed = RenamedBook {
+        maps,
+        mapped: None,
+        inner: &mut sink,
+    };
+    if sheet::stream_workbook_mapped(path, maps, &mut renamed)?.is_none() {
+        return read_mapped(path, maps, terms);
+    }
+    ctx.finish(events)
+}
+
+/// A workbook's streamed sheets, each read through its sheet's mapping.
+struct RenamedBook<'a, 'c> {
+    maps: &'a [SheetMap],
+    /// The sheet being streamed, as its mapping names its columns.
+    mapped: Option<RawSheet>,
+    inner: &'a mut Streamed<'c>,
+}
+
+impl RenamedBook<'_, '_> {
+    fn renamed(&self, kind: Kind, sheet: &RawSheet) -> RawSheet {
+        let mut mapped = sheet.clone();
+        if let Some(m) = self
+            .maps
+            .iter()
+            .find(|m| m.sheet == sheet.name && m.kind == kind)
+        {
+            mapping::rename_header(&mut mapped.header, m);
+        }
+        mapped
+    }
+}
+
+impl stream::BookSink for RenamedBook<'_, '_> {
+    fn header(&mut self, kind: Kind, sheet: &RawSheet) {
+        let mapped = self.renamed(kind, sheet);
+        stream::BookSink::header(self.inner, kind, &mapped);
+        self.mapped = Some(mapped);
+    }
+    fn row(&mut self, kind: Kind, sheet: &RawSheet, row: u32, cells: &[Cell]) -> bool {
+        let sheet = self.mapped.as_ref().unwrap_or(sheet);
+        stream::BookSink::row(self.inner, kind, sheet, row, cells)
+    }
+    fn whole(&mut self, kind: Kind, sheet: &RawSheet) {
+        let mapped = self.renamed(kind, sheet);
+        stream::BookSink::whole(self.inner, kind, &mapped);
+    }
+    fn mark(&mut self) {
+        stream::BookSink::mark(self.inner);
+    }
+    fn rollback(&mut self) {
+        stream::BookSink::rollback(self.inner);
+    }
+}
+
+/// A streamed sheet whose header is read through a mapping: every row is
+/// checked against the sheet as the mapping names it, as when read whole.
+struct Renamed<'a, 'c> {
+    map: &'a SheetMap,
+    mapped: Option<RawSheet>,
+    inner: &'a mut Streamed<'c>,
+}
+
+impl stream::RowSink for Renamed<'_, '_> {
+    fn header(&mut self, sheet: &RawSheet) {
+        let mut mapped = sheet.clone();
+        mapping::rename_header(&mut mapped.header, self.map);
+        stream::RowSink::header(self.inner, &mapped);
+        self.mapped = Some(mapped);
+    }
+    fn row(&mut self, sheet: &RawSheet, row: u32, cells: &[Cell]) -> bool {
+        let sheet = self.mapped.as_ref().unwrap_or(sheet);
+        stream::RowSink::row(self.inner, sheet, row, cells)
     }
 }
 

@@ -118,7 +118,15 @@ fn guess_kind(name: &str, header: &[String]) -> Option<Kind> {
         .max_by_key(|k| (fit(*k, header), std::cmp::Reverse(k.order())))
 }
 
-fn is_csv(path: &str) -> bool {
+/// The kind only names the sheet; a CSV is one sheet named by its file.
+pub(crate) fn csv_sheet_name(path: &str) -> String {
+    Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+pub(crate) fn is_csv(path: &str) -> bool {
     Path::new(path)
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
@@ -126,11 +134,7 @@ fn is_csv(path: &str) -> bool {
 
 fn raw_sheets(path: &str) -> Result<Vec<RawSheet>, ImportError> {
     if is_csv(path) {
-        // The kind only names the sheet; a CSV is one sheet named by its file.
-        let stem = Path::new(path)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let stem = csv_sheet_name(path);
         let mut s = read_csv(path, Kind::Outages)?.unwrap_or(RawSheet {
             file: path.into(),
             name: String::new(),
@@ -181,19 +185,24 @@ pub fn read_mapped(path: &str, maps: &[SheetMap], terms: &Terms) -> Result<Impor
             // Row errors of a CSV name its kind, as everywhere else.
             s.name = m.kind.name().into();
         }
-        let mapped_specs: Vec<String> = m.columns.iter().map(|(c, _)| c.to_lowercase()).collect();
-        for h in s.header.iter_mut() {
-            if let Some((col, _)) = m.columns.iter().find(|(_, from)| from.trim() == h.trim()) {
-                *h = col.clone();
-            } else if mapped_specs.contains(&h.trim().to_lowercase()) {
-                // A header spelled like a spec column that the user mapped
-                // from elsewhere is not read as that column.
-                *h = format!("(not used) {h}");
-            }
-        }
+        rename_header(&mut s.header, m);
         sheets.push((m.kind, s));
     }
     check_sheets(&sheets, Vec::new(), terms)
+}
+
+/// The header as the mapping reads it: each mapped column under its spec
+/// name. A header spelled like a spec column that the user mapped from
+/// elsewhere is not read as that column.
+pub(crate) fn rename_header(header: &mut [String], m: &SheetMap) {
+    let mapped_specs: Vec<String> = m.columns.iter().map(|(c, _)| c.to_lowercase()).collect();
+    for h in header.iter_mut() {
+        if let Some((col, _)) = m.columns.iter().find(|(_, from)| from.trim() == h.trim()) {
+            *h = col.clone();
+        } else if mapped_specs.contains(&h.trim().to_lowercase()) {
+            *h = format!("(not used) {h}");
+        }
+    }
 }
 
 #[cfg(test)]

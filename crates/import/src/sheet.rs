@@ -181,13 +181,50 @@ pub(crate) fn stream_workbook(
     if is_plain_xlsx(path, &bytes) {
         let mut budget = Budget::new(path);
         let zip = Archive::open(path, &bytes)?;
-        return crate::xlsx::stream(zip, path, &mut budget, sink);
+        let by_name = |names: &[&str]| Ok(crate::stream::pick_names(path, names));
+        return crate::xlsx::stream(zip, path, &mut budget, sink, &by_name);
     }
     let (found, warnings) = pick_sheets(path, read_workbook_bytes(path, &bytes)?);
     for (kind, sheet) in &found {
         sink.whole(*kind, sheet);
     }
     Ok(warnings)
+}
+
+/// An xlsx workbook's sheets named by a column mapping, streamed into
+/// `sink` in the mapping's order (each sheet by its exact name, as
+/// [`crate::read_mapped`] finds it); `None` for a workbook that is not
+/// xlsx (read whole by the caller).
+pub(crate) fn stream_workbook_mapped(
+    path: &str,
+    maps: &[crate::SheetMap],
+    sink: &mut impl BookSink,
+) -> Result<Option<Vec<String>>, ImportError> {
+    let (mut file, len) = open_capped(path, MAX_WORKBOOK_FILE_BYTES, "workbook")?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.read_to_end(&mut bytes).map_err(|e| io_err(path, e))?;
+    if !is_plain_xlsx(path, &bytes) {
+        return Ok(None);
+    }
+    let by_map = |names: &[&str]| {
+        let picks = maps
+            .iter()
+            .map(|m| {
+                names
+                    .iter()
+                    .position(|n| *n == m.sheet)
+                    .map(|i| (m.kind, i))
+                    .ok_or_else(|| ImportError::Workbook {
+                        path: path.into(),
+                        message: format!("no sheet named `{}`", m.sheet),
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((picks, Vec::new()))
+    };
+    let mut budget = Budget::new(path);
+    let zip = Archive::open(path, &bytes)?;
+    crate::xlsx::stream(zip, path, &mut budget, sink, &by_map).map(Some)
 }
 
 /// Whether [`read_workbook_bytes`] would read `bytes` as xlsx (anything

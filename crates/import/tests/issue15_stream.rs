@@ -246,3 +246,187 @@ fn issue15_a_streamed_read_asks_to_go_on_and_stops_when_told() {
         assert_eq!(all.events.outages.len(), 25_000, "{name}");
     }
 }
+
+/// Issue 15 in the app: the import screen sends a column mapping, and a
+/// mapped CSV was read whole (the memory, and no progress or Cancel while
+/// read). Now streamed: the same events, errors and warnings as the whole
+/// read, asked to go on every 10,000 rows, stopped when told.
+#[test]
+fn issue15_a_mapped_csv_streams_with_the_same_result_and_can_be_cancelled() {
+    use sla_import::{read_mapped, read_mapped_until, SheetMap};
+    let foreign = "Component,Begin,Back up at,Impact,Root cause,Probe,Ticket,end";
+    let mut lines = vec![foreign.to_string()];
+    for (_, r) in data() {
+        // Same data under foreign headers; the last column, spelled like a
+        // spec column the user mapped from elsewhere, is not read as it.
+        let cols: Vec<&str> = r.split(',').collect();
+        lines.push(if cols.len() >= 7 {
+            format!("{},ignored", cols[..7].join(","))
+        } else {
+            r.to_string()
+        });
+    }
+    let map = SheetMap {
+        sheet: "monitor-export".into(),
+        kind: Kind::Outages,
+        columns: [
+            ("service", "Component"),
+            ("start", "Begin"),
+            ("end", "Back up at"),
+            ("impact", "Impact"),
+            ("cause", "Root cause"),
+            ("source", "Probe"),
+            ("ref", "Ticket"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("monitor-export.csv");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let p = path.display().to_string();
+    let show = |r: Result<Imported, ImportError>| match r {
+        Ok(i) => format!("{:?} {:?}", i.events.outages, i.warnings),
+        Err(ImportError::Rows(rows)) => rows
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(e) => e.to_string(),
+    };
+    let whole = show(read_mapped(&p, std::slice::from_ref(&map), &terms()));
+    let streamed = show(read_mapped_until(
+        &p,
+        std::slice::from_ref(&map),
+        &terms(),
+        &mut |_| true,
+    ));
+    assert_eq!(streamed, whole);
+    // The data has a bad row: the errors are what is compared above.
+    assert!(whole.contains("outages:"), "{whole}");
+
+    // 25,000 good rows: asked at 10,000 and 20,000, stopped at the second.
+    let rows: Vec<String> = (0..25_000)
+        .map(|i| format!("compute,2026-10-03T14:{:02}:00Z,2026-10-03T14:{:02}:30Z,1,internal,synthetic,INC-{i},x", i % 60, i % 60))
+        .collect();
+    std::fs::write(&path, format!("{foreign}\n{}\n", rows.join("\n"))).unwrap();
+    let mut asked = Vec::new();
+    let r = read_mapped_until(&p, std::slice::from_ref(&map), &terms(), &mut |n| {
+        asked.push(n);
+        asked.len() < 2
+    });
+    assert_eq!(asked, [10_000, 20_000]);
+    assert!(
+        matches!(r, Err(ImportError::Cancelled { .. })),
+        "{}",
+        show(r)
+    );
+    let all = read_mapped_until(&p, std::slice::from_ref(&map), &terms(), &mut |_| true).unwrap();
+    assert_eq!(all.events.outages.len(), 25_000);
+}
+
+/// The same for a workbook read through a mapping: its sheet, whatever its
+/// name, streamed with its header renamed (here `ref` read from `notes`,
+/// and the sheet's own `ref` column not used), as the whole read gives.
+#[test]
+fn issue15_a_mapped_workbook_streams_with_the_same_result_and_can_be_cancelled() {
+    use sla_import::{read_mapped, read_mapped_until, SheetMap};
+    let map = SheetMap {
+        sheet: "Export".into(),
+        kind: Kind::Outages,
+        columns: ["service", "start", "end", "impact", "cause", "source"]
+            .iter()
+            .map(|c| (c.to_string(), c.to_string()))
+            .chain([("ref".to_string(), "notes".to_string())])
+            .collect(),
+    };
+    let maps = std::slice::from_ref(&map);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.xlsx");
+    let p = path.display().to_string();
+    let show = |r: Result<Imported, ImportError>| match r {
+        Ok(i) => format!("{:?} {:?}", i.events.outages, i.warnings),
+        Err(ImportError::Rows(rows)) => rows
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(e) => e.to_string(),
+    };
+    let book = xlsx(
+        "Export",
+        &sheet_xml(None, &xlsx_rows(&data())),
+        &shared_xml(&[]),
+    );
+    std::fs::write(&path, &book).unwrap();
+    let whole = show(read_mapped(&p, maps, &terms()));
+    assert_eq!(
+        show(read_mapped_until(&p, maps, &terms(), &mut |_| true)),
+        whole
+    );
+    assert!(whole.contains("Export:"), "{whole}");
+    // A good sheet: the events themselves, `ref` taken from `notes`.
+    let good: Vec<(u32, &str)> = data()
+        .into_iter()
+        .filter(|(n, _)| [2, 5].contains(n))
+        .collect();
+    std::fs::write(
+        &path,
+        xlsx(
+            "Export",
+            &sheet_xml(None, &xlsx_rows(&good)),
+            &shared_xml(&[]),
+        ),
+    )
+    .unwrap();
+    let whole = show(read_mapped(&p, maps, &terms()));
+    assert_eq!(
+        show(read_mapped_until(&p, maps, &terms(), &mut |_| true)),
+        whole
+    );
+    assert!(whole.contains("reference: \"\""), "{whole}");
+    // A mapping naming a sheet the workbook does not have.
+    let other = SheetMap {
+        sheet: "Nope".into(),
+        ..map.clone()
+    };
+    assert_eq!(
+        show(read_mapped_until(
+            &p,
+            std::slice::from_ref(&other),
+            &terms(),
+            &mut |_| true
+        )),
+        show(read_mapped(&p, std::slice::from_ref(&other), &terms()))
+    );
+
+    let rows: Vec<String> = (0..25_000)
+        .map(|i| format!("compute,2026-10-03T14:{:02}:00Z,2026-10-03T14:{:02}:30Z,1,internal,synthetic,INC-{i},", i % 60, i % 60))
+        .collect();
+    let numbered: Vec<(u32, &str)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i as u32 + 2, r.as_str()))
+        .collect();
+    std::fs::write(
+        &path,
+        xlsx(
+            "Export",
+            &sheet_xml(None, &xlsx_rows(&numbered)),
+            &shared_xml(&[]),
+        ),
+    )
+    .unwrap();
+    let mut asked = Vec::new();
+    let r = read_mapped_until(&p, maps, &terms(), &mut |n| {
+        asked.push(n);
+        asked.len() < 2
+    });
+    assert_eq!(asked, [10_000, 20_000]);
+    assert!(
+        matches!(r, Err(ImportError::Cancelled { .. })),
+        "{}",
+        show(r)
+    );
+}

@@ -260,6 +260,17 @@ impl Library {
         let Conn::Sqlite(conn) = &mut self.conn else {
             return pg::migrate(&self.conn, &self.location);
         };
+        // A library already at this schema is opened without taking the
+        // write lock: opening must not wait behind another writer (the
+        // app opens a session per command, and a million-row import holds
+        // the lock for seconds; issue 15). Anything to do is re-checked
+        // under the lock below.
+        let current: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| lib_err(&dir, e))?;
+        if current == MIGRATIONS.len() as i64 {
+            return Ok(());
+        }
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| lib_err(&dir, e))?;

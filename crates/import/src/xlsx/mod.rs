@@ -28,7 +28,7 @@ pub(crate) use xml::{attr, attrs, push_ref, unescape_attr, Place, CELL_TEXT_BYTE
 use crate::error::ImportError;
 use crate::grid::{malformed, Budget, SheetBuilder};
 use crate::sheet::RawSheet;
-use crate::stream::{pick_names, BookSink, ForKind, RowStream};
+use crate::stream::{BookSink, ForKind, RowStream};
 use crate::values::NumFmt;
 use crate::zipguard::Archive;
 use crate::Kind;
@@ -114,11 +114,18 @@ pub(crate) fn read(
 /// as it is read, in kind order; the other sheets are read and dropped, so
 /// a workbook is refused for the same reasons either way. Returns the
 /// picking's warnings.
+/// Which sheet (by position among `names`) is read as which kind, and the
+/// warnings of that choice: by name ([`pick_names`]), or as a column
+/// mapping says.
+pub(crate) type Picker<'p> =
+    &'p dyn Fn(&[&str]) -> Result<(Vec<(Kind, usize)>, Vec<String>), ImportError>;
+
 pub(crate) fn stream(
     mut zip: Archive<'_>,
     path: &str,
     budget: &mut Budget,
     sink: &mut impl BookSink,
+    pick: Picker<'_>,
 ) -> Result<Vec<String>, ImportError> {
     let Parts {
         sheets,
@@ -154,7 +161,7 @@ pub(crate) fn stream(
         index_of.push(Some(index));
     }
     let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
-    let (picks, warnings) = pick_names(path, &names);
+    let (picks, warnings) = pick(&names)?;
     for &(kind, i) in &picks {
         let (sheet, index) = (&sheets[i], index_of[i]);
         let (Some(index), Some(part)) = (index, &sheet.part) else {
