@@ -304,7 +304,6 @@ impl Conn {
     }
 
     /// Every row of a query.
-
     pub fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         match self {
             Conn::Sqlite(c) => {
