@@ -82,6 +82,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_clauses.sql",
         include_str!("../migrations/0009_clauses.sql"),
     ),
+    (
+        "0010_statement_index.sql",
+        include_str!("../migrations/0010_statement_index.sql"),
+    ),
 ];
 
 pub const DB_FILE: &str = "library.sqlite3";

@@ -32,6 +32,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_clauses.sql",
         include_str!("../migrations-pg/0005_clauses.sql"),
     ),
+    (
+        "0006_statement_index.sql",
+        include_str!("../migrations-pg/0006_statement_index.sql"),
+    ),
 ];
 
 /// The advisory lock every write of a library takes ("SLALEDGR"): one

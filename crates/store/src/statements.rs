@@ -137,7 +137,9 @@ impl Library {
     }
 
     /// Whether a month of a contract is breached by its current statement
-    /// (final, else draft); `None` when it has none.
+    /// (final, else draft); `None` when it has none. Asked for every
+    /// contract and the months before at every month end (the chronic
+    /// rule), so it must be found by index (issue 15).
     pub fn period_breached(
         &self,
         contract: &str,
@@ -145,10 +147,7 @@ impl Library {
     ) -> Result<Option<bool>, StoreError> {
         let b: Option<i64> = self
             .conn()
-            .query_opt(
-                "SELECT breached FROM statements WHERE contract_id = ?1 AND period = ?2 AND status <> 'superseded' ORDER BY CASE status WHEN 'final' THEN 0 ELSE 1 END LIMIT 1",
-                params![contract, period],
-            )?
+            .query_opt(PERIOD_BREACHED, params![contract, period])?
             .map(|r| r.get(0))
             .transpose()?;
         Ok(b.map(|b| b == 1))
@@ -505,4 +504,39 @@ fn seal(tx: &Conn, ctx: &Ctx, id: i64, restates: Option<(&str, &str)>) -> Result
         &details,
     )?;
     Ok(())
+}
+
+const PERIOD_BREACHED: &str = "SELECT breached FROM statements WHERE contract_id = ?1 AND period = ?2 AND status <> 'superseded' ORDER BY CASE status WHEN 'final' THEN 0 ELSE 1 END LIMIT 1";
+
+#[cfg(test)]
+mod issue15 {
+    use crate::{params, Library};
+
+    /// A month end of 2,000 contracts grew with the square of the library:
+    /// this lookup scanned every statement (result JSON and all) for each
+    /// contract and month. SQLite must find it by index.
+    #[test]
+    fn issue15_a_contracts_statement_of_a_month_is_found_by_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = Library::open_keyed(dir.path(), 1_000, None).unwrap();
+        let plan: Vec<String> = lib
+            .conn()
+            .query(
+                &format!("EXPLAIN QUERY PLAN {}", super::PERIOD_BREACHED),
+                params!["C", "2026-10"],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String>(3).unwrap())
+            .collect();
+        assert!(
+            plan.iter()
+                .any(|p| p.contains("USING INDEX statements_by_contract_period")),
+            "{plan:?}"
+        );
+        assert!(
+            !plan.iter().any(|p| p.starts_with("SCAN statements")),
+            "{plan:?}"
+        );
+    }
 }

@@ -13,6 +13,9 @@ CREATE INDEX requests_by_service ON requests (service, start_utc);
 -- index reviews_subject
 CREATE INDEX reviews_subject ON reviews (subject_kind, subject, reviewed_at);
 
+-- index statements_by_contract_period
+CREATE INDEX statements_by_contract_period ON statements (contract_id, period);
+
 -- index term_links_version
 CREATE INDEX term_links_version ON term_links (version_id, key);
 
