@@ -120,9 +120,7 @@ export function App() {
         {sample && <p className="sample-banner" role="note">Sample library: for exploring, not real data. Open your own library in Settings.</p>}
         {screen === "library" && <LibraryPage onOpen={open} />}
         {screen === "contract" && contract && <ContractPage id={contract} onBack={() => setScreen("library")} />}
-        {/* Kept mounted: an import goes on while other screens are looked
-            at, and its progress and outcome are still here on return. */}
-        <div hidden={screen !== "import"}><ImportPage /></div>
+        {screen === "import" && <ImportPage />}
         {screen === "month" && <MonthEndPage onHelp={help} />}
         {screen === "dashboard" && <DashboardPage />}
         {screen === "claims" && <ClaimsPage />}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import { open } from "@tauri-apps/plugin-dialog";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { api, messageOf } from "../api";
@@ -23,7 +23,36 @@ function plansOf(view: FileView): Plan[] {
   return view.sheets.map((s) => ({ sheet: s.name, kind: s.kind, use: s.kind !== "", columns: s.columns }));
 }
 
+/**
+ * An import's progress and outcome outlive the screen (issue 15): a
+ * million-row import goes on while the user looks at other screens, and
+ * coming back shows where it stands, then what it did.
+ */
+type Run = { busy: boolean; progress: Progress | null; message: string | null };
+let run: Run = { busy: false, progress: null, message: null };
+const watchers = new Set<() => void>();
+const setRun = (change: Partial<Run>) => {
+  run = { ...run, ...change };
+  watchers.forEach((f) => f());
+};
+const watchRun = (f: () => void) => {
+  watchers.add(f);
+  return () => {
+    watchers.delete(f);
+  };
+};
+let listening = false;
+/** Progress events are followed once for the app's life, not per visit. */
+function followProgress() {
+  if (listening) return;
+  listening = true;
+  void api.onImportProgress((p) => setRun({ progress: p }));
+}
+
 export function ImportPage() {
+  const { busy, progress, message } = useSyncExternalStore(watchRun, () => run);
+  const setBusy = (b: boolean) => setRun({ busy: b });
+  const setMessage = (m: string | null) => setRun({ message: m });
   const [path, setPath] = useState("");
   const [contract, setContract] = useState("");
   const [contracts, setContracts] = useState<string[]>([]);
@@ -31,10 +60,7 @@ export function ImportPage() {
   const [view, setView] = useState<FileView | null>(null);
   const [plans, setPlans] = useState<Plan[]>([]);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
-  const [progress, setProgress] = useState<Progress | null>(null);
-  const [busy, setBusy] = useState(false);
   const [over, setOver] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
   const [presets, setPresets] = useState<PresetView[]>([]);
   // Set when the file is a vendor export: read through its preset, with
   // the impact weights, zone and component mapping the user chooses.
@@ -44,9 +70,9 @@ export function ImportPage() {
   const [known, setKnown] = useState<ComponentView[]>([]);
   useEffect(() => {
     api.listPresets().then(setPresets, () => {});
-    api.listContracts().then((c) => setContracts(c.map((x) => x.id)));
+    api.listContracts().then((c) => setContracts(c.map((x) => x.id)), () => {});
     api.settings().then((s) => s.source_label && setSource(s.source_label), () => {});
-    const un = api.onImportProgress(setProgress);
+    followProgress();
     // Files dropped on the window arrive as paths through Tauri (the
     // webview itself never sees their contents).
     const unDrop = getCurrentWebview().onDragDropEvent((e) => {
@@ -60,7 +86,6 @@ export function ImportPage() {
       }
     });
     return () => {
-      un.then((f) => f());
       unDrop.then((f) => f());
     };
   }, []);
