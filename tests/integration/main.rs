@@ -16,6 +16,7 @@ mod issue17_team;
 mod issue18_backup;
 mod issue18_clauses;
 mod issue18_encrypted;
+mod issue18_encrypted_backup;
 mod issue18_review;
 mod library;
 mod oracle;
