@@ -28,11 +28,14 @@ pub(crate) struct Checker {
     texts: Interner,
 }
 
+/// A set hashed by foldhash (see the crate's Cargo.toml for why).
+type FastSet<T> = HashSet<T, foldhash::fast::RandomState>;
+
 /// Each distinct text once (issue 15): a million outage rows name a few
 /// services, causes and sources, so rows share them instead of holding a
 /// copy each.
 #[derive(Default)]
-struct Interner(HashSet<Arc<str>>);
+struct Interner(FastSet<Arc<str>>);
 
 impl Interner {
     fn get(&mut self, text: &str) -> Arc<str> {
@@ -50,7 +53,7 @@ impl Interner {
 /// row no more than a one-service one).
 pub(crate) struct ServiceIds {
     order: Vec<String>,
-    set: HashSet<Arc<str>>,
+    set: FastSet<Arc<str>>,
 }
 
 impl ServiceIds {
@@ -346,7 +349,7 @@ impl Checker {
             Cell::DateTime(n) => cell_instant(self.tz, n),
             Cell::Number(n) => Err(format!("{n} is a number, not a date-time: format the cell as a date-time or write RFC 3339 text")),
             Cell::Invalid(bad) => Err(bad.reason.clone()),
-            other => parse_instant(&other.as_text(), self.tz).map_err(|e| e.to_string()),
+            other => parse_instant(&other.text_ref(), self.tz).map_err(|e| e.to_string()),
         };
         parsed
             .map(Some)
@@ -399,7 +402,7 @@ impl Checker {
                 self.err(r.kind, r.sheet, r.row, "impact", bad.reason.clone());
                 None
             }
-            Some(c) => match parse_decimal(&c.as_text()) {
+            Some(c) => match parse_decimal(&c.text_ref()) {
                 Ok(d) if d > Decimal::ZERO && d <= Decimal::ONE => Some(d),
                 Ok(d) => {
                     self.err(

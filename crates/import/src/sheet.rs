@@ -66,6 +66,19 @@ impl Cell {
             Cell::Invalid(i) => i.text.clone(),
         }
     }
+
+    /// [`Cell::as_text`] without a copy where the cell holds the text
+    /// already (issue 15: three allocations per outage row were these).
+    pub fn text_ref(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        match self {
+            Cell::Empty => Cow::Borrowed(""),
+            Cell::Text(t) => Cow::Borrowed(trimmed(t)),
+            Cell::Number(n) => Cow::Borrowed(n),
+            Cell::DateTime(_) => Cow::Owned(self.as_text()),
+            Cell::Invalid(i) => Cow::Borrowed(&i.text),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -24,7 +24,7 @@ impl Reader {
             .and_then(|t| self.contract(t));
         let (services, service_ids) = match self.array(&mut f, "services", false) {
             Some(items) => self.services(items),
-            None => (Vec::new(), Vec::new()),
+            None => (Vec::new(), BTreeSet::new()),
         };
         // Calendars without a zone of their own use the contract's.
         let default_tz = contract.as_ref().map(|c| c.timezone);
@@ -134,10 +134,12 @@ impl Reader {
     }
 
     /// The valid services, and every declared id (valid or not) so that
-    /// references are checked against what the author wrote.
-    fn services(&mut self, items: &[Value]) -> (Vec<Service>, Vec<String>) {
+    /// references are checked against what the author wrote. A set, not a
+    /// list: a 2,000-service contract checked every id against every
+    /// earlier one, and every SLA's service against all of them (issue 15).
+    fn services(&mut self, items: &[Value]) -> (Vec<Service>, BTreeSet<String>) {
         let mut out: Vec<Service> = Vec::new();
-        let mut ids: Vec<String> = Vec::new();
+        let mut ids: BTreeSet<String> = BTreeSet::new();
         for (i, v) in items.iter().enumerate() {
             let path = format!("services[{i}]");
             let Value::Table(t) = v else {
@@ -150,13 +152,12 @@ impl Reader {
             let fee = self.decimal(&mut f, "monthly_fee", true, Some(0), None);
             self.finish(f);
             if let Some(id) = &id {
-                if ids.contains(id) {
+                if !ids.insert(id.clone()) {
                     self.err(
                         format!("{path}.id"),
                         format!("`{id}` is used by an earlier service"),
                     );
                 }
-                ids.push(id.clone());
             }
             if let (Some(id), Some(monthly_fee)) = (id, fee) {
                 out.push(Service {
@@ -272,7 +273,7 @@ impl Reader {
     fn slas(
         &mut self,
         f: &mut Fields<'_>,
-        service_ids: &[String],
+        service_ids: &BTreeSet<String>,
         calendars: &BTreeMap<String, Calendar>,
     ) -> Vec<Sla> {
         let mut slas = Vec::new();
@@ -303,7 +304,7 @@ impl Reader {
         &mut self,
         t: &Table,
         path: &str,
-        services: &[String],
+        services: &BTreeSet<String>,
         calendars: &BTreeMap<String, Calendar>,
     ) -> Option<Sla> {
         let mut f = self.fields(t, path);
