@@ -111,18 +111,8 @@ pub fn library(n: usize, out: &str, fixtures: &str) -> Result<(), AppError> {
     let mut baseline = None;
     for i in 0..n {
         let id = format!("C-{i:05}");
-        let path = out.join("terms.toml");
-        std::fs::write(
-            &path,
-            terms
-                .replace("ACME-2026-001", &id)
-                .replace("Acme Corp", &format!("Counterparty {}", i % 997)),
-        )
-        .map_err(|source| AppError::ReadFile {
-            path: path.display().to_string(),
-            source,
-        })?;
-        lib.add_contract(&ctx, &path.display().to_string())?;
+        let path = acme_as(out, &terms, &id, i)?;
+        lib.add_contract(&ctx, &path)?;
         if i + 1 == 100 {
             baseline = Some(time_list(&lib)?);
         }
@@ -164,18 +154,8 @@ pub fn monthend(n: usize, out: &str, fixtures: &str) -> Result<(), AppError> {
     let mut baseline = None;
     for i in 0..n {
         let id = format!("ME-{i:05}");
-        let path = out.join("terms.toml");
-        std::fs::write(
-            &path,
-            terms
-                .replace("ACME-2026-001", &id)
-                .replace("Acme Corp", &format!("Counterparty {}", i % 997)),
-        )
-        .map_err(|source| AppError::ReadFile {
-            path: path.display().to_string(),
-            source,
-        })?;
-        contracts::add(&mut s, &path.display().to_string(), &[])?;
+        let path = acme_as(out, &terms, &id, i)?;
+        contracts::add(&mut s, &path, &[])?;
         for f in ["outages.csv", "maintenance.csv", "incidents.csv"] {
             let file = case.join(f).display().to_string();
             let what = ImportFile {
@@ -238,4 +218,21 @@ pub fn monthend(n: usize, out: &str, fixtures: &str) -> Result<(), AppError> {
         }
     );
     Ok(())
+}
+
+/// ACME's terms as contract `id` of counterparty number `i % 997`, written
+/// to `out/terms.toml` (one file reused: each is added before the next).
+fn acme_as(out: &Path, terms: &str, id: &str, i: usize) -> Result<String, AppError> {
+    let path = out.join("terms.toml");
+    std::fs::write(
+        &path,
+        terms
+            .replace("ACME-2026-001", id)
+            .replace("Acme Corp", &format!("Counterparty {}", i % 997)),
+    )
+    .map_err(|source| AppError::ReadFile {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(path.display().to_string())
 }

@@ -144,15 +144,7 @@ pub fn read_events_until(
     let mut events = Events::default();
     // Streamed (issue 15): rows are checked as they are read and only the
     // events are kept.
-    let mut sink = Streamed {
-        ctx: &mut ctx,
-        events: &mut events,
-        kind: Kind::Outages,
-        index: None,
-        mark: [0; 6],
-        rows: 0,
-        go_on,
-    };
+    let mut sink = Streamed::new(&mut ctx, &mut events, Kind::Outages, go_on);
     if let Some(book) = &sources.workbook {
         let picked = sheet::stream_workbook(book, &mut sink)?;
         // The picking's warnings come first, as when sheets were read whole.
@@ -189,6 +181,25 @@ struct Streamed<'c> {
     /// Rows handed over so far, and whom to ask whether to go on.
     rows: u64,
     go_on: &'c mut dyn FnMut(u64) -> bool,
+}
+
+impl<'c> Streamed<'c> {
+    fn new(
+        ctx: &'c mut Checker,
+        events: &'c mut Events,
+        kind: Kind,
+        go_on: &'c mut dyn FnMut(u64) -> bool,
+    ) -> Self {
+        Streamed {
+            ctx,
+            events,
+            kind,
+            index: None,
+            mark: [0; 6],
+            rows: 0,
+            go_on,
+        }
+    }
 }
 
 impl stream::RowSink for Streamed<'_> {
@@ -264,15 +275,7 @@ pub fn read_mapped_until(
     }
     let mut ctx = Checker::new(terms, Vec::new());
     let mut events = Events::default();
-    let mut sink = Streamed {
-        ctx: &mut ctx,
-        events: &mut events,
-        kind: m.kind,
-        index: None,
-        mark: [0; 6],
-        rows: 0,
-        go_on,
-    };
+    let mut sink = Streamed::new(&mut ctx, &mut events, m.kind, go_on);
     let mut renamed = Renamed {
         map: m,
         mapped: None,
@@ -294,15 +297,7 @@ fn read_book_mapped_until(
 ) -> Result<Imported, ImportError> {
     let mut ctx = Checker::new(terms, Vec::new());
     let mut events = Events::default();
-    let mut sink = Streamed {
-        ctx: &mut ctx,
-        events: &mut events,
-        kind: Kind::Outages,
-        index: None,
-        mark: [0; 6],
-        rows: 0,
-        go_on,
-    };
+    let mut sink = Streamed::new(&mut ctx, &mut events, Kind::Outages, go_on);
     let mut renamed = RenamedBook {
         maps,
         mapped: None,
