@@ -230,8 +230,14 @@ pub fn restore_into(
     let manifest = read_archive(BufReader::new(file), limits, &mut sink)
         .map_err(|p| archive_err(archive, p))?;
     let lib = Library::open(dir, crate::DEFAULT_BUSY_TIMEOUT_MS).map_err(|e| match e {
-        // An encrypted backup without its passphrase is not a broken one.
-        StoreError::Passphrase { .. } | StoreError::Locked { .. } => e,
+        // An encrypted backup without its passphrase is not a broken one;
+        // the archive is named, not the staging folder it was unpacked in.
+        StoreError::Passphrase { .. } => StoreError::Passphrase {
+            path: archive.display().to_string(),
+        },
+        StoreError::Locked { .. } => StoreError::Locked {
+            path: archive.display().to_string(),
+        },
         e => archive_err(
             archive,
             vec![format!("the database in it does not open: {e}")],
