@@ -19,7 +19,7 @@
 # and exits 1 at the end. Logs: fuzz/logs/TARGET-<time>.log.
 set -uo pipefail
 
-ALL_TARGETS=(terms pdf_verify openslo_import csv xlsx ods xls preset_json ics backup_archive key_file)
+ALL_TARGETS=(terms pdf_verify openslo_import csv xlsx xlsx_sheet ods xls preset_json ics backup_archive key_file)
 
 # Longest input tried per target: above the largest seed (a signed PDF must
 # stay whole: its signature is at the end), not much more.
@@ -32,6 +32,7 @@ max_len() {
         backup_archive) echo 65536 ;;
         key_file) echo 2048 ;;
         xlsx | ods | xls) echo 32768 ;;
+        xlsx_sheet) echo 8192 ;;
         *) echo 4096 ;;
     esac
 }

@@ -91,6 +91,15 @@ pub fn workbook(data: &[u8], ext: &str) {
     let _ = sla_import::inspect(file.path());
 }
 
+/// Target `xlsx_sheet`: a worksheet part, read by the fast worksheet reader
+/// and by the event reader (issue 15). A difference is a crash: the fast
+/// reader must read exactly what the event reader reads, or give up.
+pub fn xlsx_sheet(data: &[u8]) {
+    if let Err(e) = sla_import::xlsx_sheet_agrees(data) {
+        panic!("the fast worksheet reader and the event reader differ: {e}");
+    }
+}
+
 /// The terms of `fixtures/presets/terms.toml` (services `api` and `web`),
 /// which the preset fixtures are read against.
 fn preset_terms() -> &'static Terms {

@@ -11,7 +11,7 @@ use sla_engine::Terms;
 #[cfg(feature = "import")]
 mod import;
 #[cfg(feature = "import")]
-pub use import::{csv, ics, preset_json, workbook};
+pub use import::{csv, ics, preset_json, workbook, xlsx_sheet};
 
 /// Target `backup_archive`: a backup archive as `library restore` reads it
 /// (issue 18), members written nowhere. Small limits, so that the sizes a

@@ -11,12 +11,13 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const TARGETS: [&str; 11] = [
+const TARGETS: [&str; 12] = [
     "terms",
     "pdf_verify",
     "openslo_import",
     "csv",
     "xlsx",
+    "xlsx_sheet",
     "ods",
     "xls",
     "preset_json",
@@ -35,11 +36,13 @@ fn run(target: &str, data: &[u8]) {
         #[cfg(feature = "import")]
         "xlsx" | "ods" | "xls" => sla_ledger_fuzz::workbook(data, target),
         #[cfg(feature = "import")]
+        "xlsx_sheet" => sla_ledger_fuzz::xlsx_sheet(data),
+        #[cfg(feature = "import")]
         "preset_json" => sla_ledger_fuzz::preset_json(data),
         #[cfg(feature = "import")]
         "ics" => sla_ledger_fuzz::ics(data),
         #[cfg(not(feature = "import"))]
-        "csv" | "xlsx" | "ods" | "xls" | "preset_json" | "ics" => {
+        "csv" | "xlsx" | "xlsx_sheet" | "ods" | "xls" | "preset_json" | "ics" => {
             eprintln!("skipped: built without feature `import`")
         }
         #[cfg(feature = "store")]

@@ -122,6 +122,21 @@ pub struct Imported {
     pub warnings: Vec<String>,
 }
 
+/// Not API: reads the worksheet part `part` with the fast worksheet reader
+/// and with the event reader; `Err` says how they differ, `Ok(false)` that
+/// the fast reader gave up (fuzz target `xlsx_sheet`, and the tests).
+#[doc(hidden)]
+pub fn xlsx_sheet_agrees(part: &[u8]) -> Result<bool, String> {
+    xlsx::sheet_agrees(part)
+}
+
+/// Not API: turns the fast worksheet reader off (or on again) on this
+/// thread, so that a test can compare whole imports with and without it.
+#[doc(hidden)]
+pub fn set_xlsx_fast_reader(on: bool) {
+    xlsx::set_fast(on);
+}
+
 /// Reads every named source, checking each row against `terms` (its time
 /// zone for naive instants, its service ids).
 pub fn read_events(sources: &Sources, terms: &Terms) -> Result<Imported, ImportError> {
@@ -178,6 +193,9 @@ struct Streamed<'c> {
     index: Option<Vec<Option<usize>>>,
     /// Lengths of everything the sink appends to, at [`BookSink::mark`].
     mark: [usize; 6],
+    /// `rows` at the mark: a sheet read again is not counted twice in
+    /// the progress.
+    mark_rows: u64,
     /// Rows handed over so far, and whom to ask whether to go on.
     rows: u64,
     go_on: &'c mut dyn FnMut(u64) -> bool,
@@ -196,6 +214,7 @@ impl<'c> Streamed<'c> {
             kind,
             index: None,
             mark: [0; 6],
+            mark_rows: 0,
             rows: 0,
             go_on,
         }
@@ -238,6 +257,7 @@ impl stream::BookSink for Streamed<'_> {
             self.ctx.errors.len(),
             self.ctx.warnings.len(),
         ];
+        self.mark_rows = self.rows;
     }
     fn rollback(&mut self) {
         let [o, m, i, r, errors, warnings] = self.mark;
@@ -248,6 +268,7 @@ impl stream::BookSink for Streamed<'_> {
         self.ctx.errors.truncate(errors);
         self.ctx.warnings.truncate(warnings);
         self.index = None;
+        self.rows = self.mark_rows;
     }
 }
 

@@ -206,6 +206,17 @@ impl<'a> Archive<'a> {
         Ok(Xml::new(part))
     }
 
+    /// How many uncompressed bytes the workbook's parts have yielded so
+    /// far, and setting it back: a sheet read again after a fast read gave
+    /// up is not counted twice against [`MAX_UNCOMPRESSED_BYTES`].
+    pub(crate) fn bytes_read(&self) -> u64 {
+        self.total.get()
+    }
+
+    pub(crate) fn set_bytes_read(&self, n: u64) {
+        self.total.set(n);
+    }
+
     /// Opens the part named `name` as XML, or `None` if there is none.
     pub(crate) fn xml(&mut self, name: &str) -> Result<Option<Xml<'_>>, ImportError> {
         let Some(i) = self.find(name) else {
@@ -223,6 +234,26 @@ pub(crate) struct Part<'z> {
     read: u64,
     total: Rc<StdCell<u64>>,
     guard: Option<XmlRunGuard>,
+}
+
+impl<'z> Part<'z> {
+    /// Any bytes as a part (the differential check of the fast sheet
+    /// reader, which needs no zip).
+    pub(crate) fn of_reader(inner: impl Read + 'z, declared: u64) -> Part<'z> {
+        Part {
+            inner: Box::new(inner),
+            declared,
+            read: 0,
+            total: Rc::new(StdCell::new(0)),
+            guard: Some(XmlRunGuard::default()),
+        }
+    }
+
+    /// Stops the XML run guard: the reader that takes over bounds every
+    /// run itself (see `xlsx::fast`).
+    pub(crate) fn unguard(&mut self) {
+        self.guard = None;
+    }
 }
 
 impl Read for Part<'_> {
@@ -492,7 +523,7 @@ pub(crate) struct Xml<'z> {
 }
 
 impl<'z> Xml<'z> {
-    fn new(part: Part<'z>) -> Xml<'z> {
+    pub(crate) fn new(part: Part<'z>) -> Xml<'z> {
         let mut reader = quick_xml::Reader::from_reader(BufReader::with_capacity(64 * 1024, part));
         let config = reader.config_mut();
         config.check_end_names = false;
@@ -505,6 +536,18 @@ impl<'z> Xml<'z> {
     pub(crate) fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>, quick_xml::Error> {
         buf.clear();
         self.reader.read_event_into(buf)
+    }
+
+    /// Empty elements as [`Event::Empty`] instead of a start and an end.
+    pub(crate) fn keep_empty_elements(&mut self) {
+        self.reader.config_mut().expand_empty_elements = false;
+    }
+
+    /// The bytes after the last event read, unguarded.
+    pub(crate) fn into_unguarded(self) -> BufReader<Part<'z>> {
+        let mut src = self.reader.into_inner();
+        src.get_mut().unguard();
+        src
     }
 
     /// Skips to the end of the element whose start was just read.

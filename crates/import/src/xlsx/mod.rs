@@ -13,16 +13,23 @@
 //! before anything is kept; nothing is allocated from `uniqueCount` or from
 //! dimensions; cells, strings and text runs are bounded in length; dates
 //! outside the years 1900-2199 become [`Cell::Invalid`]; unknown elements
-//! inside a cell are skipped instead of failing the workbook.//!
+//! inside a cell are skipped instead of failing the workbook.
+//!
 //! [`xml`] holds the XML helpers (shared with ods), [`parts`] reads the
-//! workbook's parts, [`sheet`] a worksheet.
+//! workbook's parts, [`sheet`] a worksheet with quick-xml's events.
+//! [`fast`] (with [`markup`], its lexer) reads a worksheet's cells about
+//! three times as fast when they have the plain shape spreadsheet programs
+//! write, and hands anything else back to [`sheet`] (issue 15).
 
+mod fast;
+mod markup;
 mod parts;
 mod sheet;
 #[cfg(test)]
 mod tests;
 mod xml;
 
+pub(crate) use fast::{set_enabled as set_fast, sheet_agrees};
 pub(crate) use xml::{attr, attrs, push_ref, unescape_attr, Place, CELL_TEXT_BYTES};
 
 use crate::error::ImportError;
@@ -182,28 +189,39 @@ pub(crate) fn stream(
             continue;
         }
         sink.mark();
-        let before = budget.clone();
-        let mut rows = ForKind {
-            kind,
-            sink: &mut *sink,
+        let (before, bytes) = (budget.clone(), zip.bytes_read());
+        let mut streamed = None;
+        if fast::enabled() {
+            streamed = stream_sheet(&mut zip, &at, &book, budget, sink, kind, true)?;
+            if streamed.is_none() {
+                // The fast reader gave up: the event reader decides.
+                sink.rollback();
+                *budget = before.clone();
+                zip.set_bytes_read(bytes);
+            }
+        }
+        let streamed = match streamed {
+            Some(s) => s,
+            None => stream_sheet(&mut zip, &at, &book, budget, sink, kind, false)?
+                .unwrap_or(Streamed::OutOfOrder),
         };
-        let mut s = RowStream::new(path, &sheet.name, &mut rows);
-        walk_sheet(&mut zip, &at, &book, budget, &mut s)?;
-        if s.out_of_order() {
-            // Rows written out of order: read this sheet whole instead,
-            // as if the stream had never begun.
-            drop(s);
-            sink.rollback();
-            *budget = before;
-            let whole = read_sheet(&mut zip, index, path, &sheet.name, part, &book, budget)?;
-            sink.whole(kind, &whole);
-        } else if s.stopped() {
-            return Err(ImportError::Cancelled {
-                path: path.into(),
-                rows: 0,
-            });
-        } else {
-            s.finish();
+        match streamed {
+            Streamed::Done => {}
+            Streamed::Stopped => {
+                return Err(ImportError::Cancelled {
+                    path: path.into(),
+                    rows: 0,
+                })
+            }
+            Streamed::OutOfOrder => {
+                // Rows written out of order: read this sheet whole instead,
+                // as if the stream had never begun.
+                sink.rollback();
+                *budget = before;
+                zip.set_bytes_read(bytes);
+                let whole = read_sheet(&mut zip, index, path, &sheet.name, part, &book, budget)?;
+                sink.whole(kind, &whole);
+            }
         }
     }
     for (i, sheet) in sheets.iter().enumerate() {
@@ -215,4 +233,43 @@ pub(crate) fn stream(
         }
     }
     Ok(warnings)
+}
+
+/// How streaming a sheet ended.
+enum Streamed {
+    Done,
+    /// The sink asked to stop.
+    Stopped,
+    /// The file went back to an earlier row.
+    OutOfOrder,
+}
+
+/// Streams one picked sheet into `sink` as `kind`, with the fast reader
+/// (`None`: it gave up) or the event reader.
+fn stream_sheet(
+    zip: &mut Archive<'_>,
+    at: &SheetAt<'_>,
+    book: &Book<'_>,
+    budget: &mut Budget,
+    sink: &mut impl BookSink,
+    kind: Kind,
+    fast: bool,
+) -> Result<Option<Streamed>, ImportError> {
+    let mut rows = ForKind { kind, sink };
+    let mut s = RowStream::new(at.path, at.name, &mut rows);
+    if fast {
+        if !fast::walk(zip.xml_at(at.index)?, at, book, budget, &mut s)? {
+            return Ok(None);
+        }
+    } else {
+        walk_sheet(zip, at, book, budget, &mut s)?;
+    }
+    Ok(Some(if s.out_of_order() {
+        Streamed::OutOfOrder
+    } else if s.stopped() {
+        Streamed::Stopped
+    } else {
+        s.finish();
+        Streamed::Done
+    }))
 }

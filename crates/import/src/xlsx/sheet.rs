@@ -2,6 +2,7 @@
 //! then each cell's position checked before its value (by type and style,
 //! as calamine reads it) is kept.
 
+use super::fast;
 use super::xml::{attr, attrs, push_ref, read_string, unescape_excel, Place, CELL_TEXT_BYTES};
 use crate::error::ImportError;
 use crate::grid::{check_cell, check_extent, malformed, Budget, SheetBuilder};
@@ -55,7 +56,7 @@ pub(super) struct Book<'a> {
 }
 
 /// A `<v>` value by the cell's type and style, as calamine reads it.
-fn value(
+pub(super) fn value(
     book: &Book<'_>,
     v: &str,
     style: Option<&str>,
@@ -194,6 +195,16 @@ pub(super) fn read_sheet(
         name,
         part,
     };
+    if fast::enabled() {
+        let (before, bytes) = (budget.clone(), zip.bytes_read());
+        if fast::walk(zip.xml_at(index)?, &at, book, budget, &mut builder)? {
+            return builder.finish(budget);
+        }
+        // The fast reader gave up: the event reader decides, from the start.
+        builder = SheetBuilder::new(path, name);
+        *budget = before;
+        zip.set_bytes_read(bytes);
+    }
     walk_sheet(zip, &at, book, budget, &mut builder)?;
     builder.finish(budget)
 }
@@ -216,16 +227,24 @@ pub(super) fn walk_sheet(
     budget: &mut Budget,
     target: &mut impl CellTarget,
 ) -> Result<(), ImportError> {
+    walk_events(zip.xml_at(at.index)?, at, book, budget, target)
+}
+
+/// [`walk_sheet`] on a part already open: the event reader, which decides
+/// every case the fast reader gives up on.
+pub(super) fn walk_events(
+    mut xml: Xml<'_>,
+    at: &SheetAt<'_>,
+    book: &Book<'_>,
+    budget: &mut Budget,
+    target: &mut impl CellTarget,
+) -> Result<(), ImportError> {
     let SheetAt {
-        index,
-        path,
-        name,
-        part,
+        path, name, part, ..
     } = *at;
     let mut place = Place::new(path, part, format!("sheet {name}"));
-    let mut xml = zip.xml_at(index)?;
     let (mut buf, mut scratch, mut inner) = (Vec::new(), Vec::new(), Vec::new());
-    if !to_sheet_data(&mut xml, &mut buf, &place, name)? {
+    if to_sheet_data(&mut xml, &mut buf, &place, name)? == SheetData::Missing {
         // No sheetData: not a worksheet (calamine: an empty range).
         return Ok(());
     }
@@ -294,40 +313,52 @@ pub(super) fn walk_sheet(
     Ok(())
 }
 
-/// Reads up to `<sheetData>`, checking the declared dimension, if any;
-/// `false` when there is no sheet data.
-fn to_sheet_data(
+/// What comes before the cells: no `<sheetData>`, an empty one
+/// (`<sheetData/>`, seen only when empty elements are kept as such), or
+/// its start.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum SheetData {
+    Missing,
+    Empty,
+    Open,
+}
+
+/// Reads up to `<sheetData>`, checking the declared dimension, if any.
+pub(super) fn to_sheet_data(
     xml: &mut Xml<'_>,
     buf: &mut Vec<u8>,
     place: &Place<'_>,
     name: &str,
-) -> Result<bool, ImportError> {
+) -> Result<SheetData, ImportError> {
     let path = place.path;
     loop {
-        match xml.next(buf).map_err(|e| place.xml(e))? {
-            Event::Start(e) => match e.local_name().as_ref() {
-                "dimension" => {
-                    if let Some(r) = attr(&e, "ref").map_err(|e| place.xml(e))? {
-                        let last = r.rsplit(':').next().unwrap_or_default();
-                        let Some((row, Some(col))) = parse_ref(last) else {
-                            return Err(malformed(
-                                path,
-                                format!("sheet {name}: dimension `{r}` is not a cell range"),
-                            ));
-                        };
-                        check_extent(
+        let (e, empty) = match xml.next(buf).map_err(|e| place.xml(e))? {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::Eof => return Ok(SheetData::Missing),
+            _ => continue,
+        };
+        match e.local_name().as_ref() {
+            "dimension" => {
+                if let Some(r) = attr(&e, "ref").map_err(|e| place.xml(e))? {
+                    let last = r.rsplit(':').next().unwrap_or_default();
+                    let Some((row, Some(col))) = parse_ref(last) else {
+                        return Err(malformed(
                             path,
-                            name,
-                            &format!("dimension {r}"),
-                            row.saturating_add(1),
-                            col.saturating_add(1),
-                        )?;
-                    }
+                            format!("sheet {name}: dimension `{r}` is not a cell range"),
+                        ));
+                    };
+                    check_extent(
+                        path,
+                        name,
+                        &format!("dimension {r}"),
+                        row.saturating_add(1),
+                        col.saturating_add(1),
+                    )?;
                 }
-                "sheetData" => return Ok(true),
-                _ => {}
-            },
-            Event::Eof => return Ok(false),
+            }
+            "sheetData" if empty => return Ok(SheetData::Empty),
+            "sheetData" => return Ok(SheetData::Open),
             _ => {}
         }
     }
