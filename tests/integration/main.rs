@@ -9,6 +9,7 @@ mod golden;
 mod governance;
 mod issue13;
 mod issue13_v2;
+mod issue15_parallel;
 mod issue16;
 mod issue17;
 mod issue17_store;

@@ -15,6 +15,7 @@ use crate::fees::{Fees, FeesThen, LineBasis};
 use crate::incidents::{incident_clock, ClockOutcome};
 use crate::month::Month;
 use crate::num::{fmt_fixed, fmt_rat, hundred, rat, rat_int, round, Rat};
+use crate::parallel::map_in_order;
 use crate::result::{
     AvailabilityLine, IncidentEntryDoc, IncidentLine, Line, PeriodDoc, ResultDoc, RollingCapDoc,
 };
@@ -23,7 +24,7 @@ use crate::terms::{
     Sla, SlaTerm, Stage, Terms,
 };
 use crate::time::{fmt_instant, Period};
-use crate::window::{line_period, LinePeriod};
+use crate::window::{line_period, LinePeriod, Quarter};
 use num_traits::Zero;
 use rust_decimal::Decimal;
 
@@ -71,37 +72,23 @@ pub fn compute_with(
     let mut amounts: Vec<Rat> = Vec::new();
     let mut quarter_seen = false;
     let rows = ByService::new(events);
-    for sla in &terms.slas {
-        let lp = line_period(terms, sla.window, month)?;
-        match &lp {
-            LinePeriod::Later(q) => {
-                warnings.push(format!(
-                    "{}: evaluated at the end of quarter {}",
-                    sla.id, q.label
-                ));
-                continue;
-            }
-            LinePeriod::Quarter(q, _) if !quarter_seen => {
-                quarter_seen = true;
-                fees.for_quarter(terms, q, &mut trace);
-            }
-            _ => {}
-        }
-        let basis = fees.basis(
-            terms,
-            sla,
-            &lp,
-            month,
-            inputs.fees_then.as_ref(),
-            &mut warnings,
+    // Each term's line on its own (on two threads when there are many),
+    // then taken in the terms' order: the first error is the first term's.
+    let each = map_in_order(&terms.slas, |sla| {
+        let mut w = Vec::new();
+        let got = sla_line(
+            terms, sla, &fees, month, inputs, events, &rows, period, &mut w,
         );
-        let p = match &lp {
-            LinePeriod::Quarter(_, qp) => qp,
-            _ => period,
+        (got, w)
+    });
+    for (got, w) in each {
+        warnings.extend(w);
+        let Some((line, amount, quarter)) = got? else {
+            continue;
         };
-        let (mut line, amount) = line(terms, sla, basis, events, &rows, p, &mut warnings)?;
-        if let LinePeriod::Quarter(..) = lp {
-            line.set_period(period_doc(p));
+        if let Some(q) = quarter.filter(|_| !quarter_seen) {
+            quarter_seen = true;
+            fees.for_quarter(terms, &q, &mut trace);
         }
         lines.push(line);
         amounts.push(amount);
@@ -125,6 +112,41 @@ pub fn compute_with(
         warnings,
         trace,
     })
+}
+
+/// One term's line in the statement of `month`, its amount, and its
+/// quarter when it is a quarterly line; `None` when it is evaluated in
+/// another month's statement.
+#[allow(clippy::too_many_arguments)]
+fn sla_line(
+    terms: &Terms,
+    sla: &Sla,
+    fees: &Fees,
+    month: Month,
+    inputs: &Inputs,
+    events: &Events,
+    rows: &ByService<'_>,
+    period: &Period,
+    warnings: &mut Vec<String>,
+) -> Result<Option<(Line, Rat, Option<Quarter>)>, ComputeError> {
+    let lp = line_period(terms, sla.window, month)?;
+    if let LinePeriod::Later(q) = &lp {
+        warnings.push(format!(
+            "{}: evaluated at the end of quarter {}",
+            sla.id, q.label
+        ));
+        return Ok(None);
+    }
+    let basis = fees.basis(terms, sla, &lp, month, inputs.fees_then.as_ref(), warnings);
+    let (p, quarter) = match &lp {
+        LinePeriod::Quarter(q, qp) => (qp, Some(q.clone())),
+        _ => (period, None),
+    };
+    let (mut line, amount) = line(terms, sla, basis, events, rows, p, warnings)?;
+    if quarter.is_some() {
+        line.set_period(period_doc(p));
+    }
+    Ok(Some((line, amount, quarter)))
 }
 
 fn period_doc(p: &Period) -> PeriodDoc {

@@ -9,7 +9,7 @@ use crate::terms::{Basis, BasisMonth, Sla, Terms};
 use crate::time::Period;
 use crate::window::{in_force_factor, LinePeriod, Quarter};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The monthly fees of the contract version in force in the month before
 /// the statement's (terms v2 section 4), as a library knows them.
@@ -35,6 +35,10 @@ pub(crate) struct Fees {
     /// All services' fees of the statement's month, pro-rated: the rolling
     /// cap's base even when `all` is a quarter's (terms v2 section 5).
     pub(crate) month_all: Rat,
+    /// Where each service id is in the terms' list: looking it up by a
+    /// walk of the list made 2,000 SLAs cost 2,000 x 2,000 comparisons
+    /// (issue 15).
+    index: HashMap<String, usize>,
 }
 
 /// A line's basis, the places to show it with, and how the trace names it.
@@ -76,6 +80,13 @@ impl Fees {
             all,
             all_places: most_places(terms.services.iter().map(|s| &s.monthly_fee)),
             all_name: "all monthly fees".into(),
+            index: terms
+                .services
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, s)| (s.id.clone(), i))
+                .collect(),
         }
     }
 
@@ -119,7 +130,14 @@ impl Fees {
     }
 
     fn scaled(&self, terms: &Terms, sla: &Sla, factor: &Rat, how: &str) -> LineBasis {
-        let service = terms.service(&sla.service).expect("validated service");
+        // The first service with the id, as `Terms::service` finds it.
+        let service = self
+            .index
+            .get(&sla.service)
+            .and_then(|&i| terms.services.get(i))
+            .filter(|s| s.id == sla.service)
+            .or_else(|| terms.service(&sla.service))
+            .expect("validated service");
         match sla.credit.basis {
             Basis::Service => LineBasis {
                 basis: rat(service.monthly_fee) * factor,

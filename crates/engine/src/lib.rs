@@ -17,6 +17,9 @@ pub mod fees;
 pub mod incidents;
 pub mod month;
 pub mod num;
+mod parallel;
+#[doc(hidden)]
+pub use parallel::set_enabled as set_parallel_lines;
 pub mod result;
 pub mod terms;
 pub mod time;

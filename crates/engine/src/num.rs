@@ -37,9 +37,38 @@ pub fn rat_int(v: i64) -> Rat {
 }
 
 pub fn rat(d: Decimal) -> Rat {
-    let mantissa = BigInt::from(d.mantissa());
-    let scale = BigInt::from(10u32).pow(d.scale());
-    Rat::new(mantissa, scale)
+    // A decimal's mantissa (96 bits) and 10^scale (scale <= 28) fit in
+    // 128 bits: reduced there, the ratio is built without the big-integer
+    // gcd, which was most of its cost (issue 15).
+    let (m, scale) = (d.mantissa(), d.scale());
+    let Some(den) = 10u128.checked_pow(scale) else {
+        return Rat::new(BigInt::from(m), BigInt::from(10u32).pow(scale));
+    };
+    let g = gcd_u128(m.unsigned_abs(), den);
+    let num = m / g as i128;
+    Rat::new_raw(BigInt::from(num), BigInt::from(den / g))
+}
+
+/// Binary gcd; `gcd(0, d) = d`.
+fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+    if a == 0 {
+        return b;
+    }
+    if b == 0 {
+        return a;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
 }
 
 pub fn hundred() -> Rat {
@@ -252,6 +281,42 @@ mod tests {
 
     fn r(n: i64, d: i64) -> Rat {
         Rat::new(BigInt::from(n), BigInt::from(d))
+    }
+
+    #[test]
+    fn issue15_a_decimal_reduced_in_machine_integers_is_the_reduced_ratio() {
+        for text in [
+            "0",
+            "0.000",
+            "1",
+            "-1",
+            "99.95",
+            "12500.00",
+            "-0.5",
+            "0.0000000000000000000000000001",
+            "79228162514643.264337593543950335",
+            "-79228162514264337593543950335",
+            "1024.000",
+            "0.125",
+            "3.1416",
+        ] {
+            let d: Decimal = text.parse().unwrap();
+            let slow = Rat::new(
+                BigInt::from(d.mantissa()),
+                BigInt::from(10u32).pow(d.scale()),
+            );
+            let fast = rat(d);
+            assert_eq!(fast, slow, "{text}");
+            // Reduced as `Rat::new` reduces: the same numerator and denominator.
+            assert_eq!(
+                (fast.numer(), fast.denom()),
+                (slow.numer(), slow.denom()),
+                "{text}"
+            );
+        }
+        assert_eq!(gcd_u128(0, 0), 0);
+        assert_eq!(gcd_u128(12, 18), 6);
+        assert_eq!(gcd_u128(7, 0), 7);
     }
 
     #[test]

@@ -68,7 +68,7 @@ fn explain(
         format!(
             "{} = {} weighted s",
             pieces.join(" + "),
-            fmt_rat(&weighted(parts), 0)
+            fmt_rat(&weighted(parts.iter()), 0)
         )
     };
     let mut notes = String::new();
@@ -133,7 +133,7 @@ pub(super) fn rounded(
     trace: &mut Vec<String>,
 ) -> Rat {
     match rounding {
-        Rounding::None => parts_by_outage.iter().map(|p| weighted(p)).sum(),
+        Rounding::None => weighted(parts_by_outage.iter().flatten()),
         Rounding::Ceil(u) => each_to_unit(u, true, parts_by_outage, trace),
         Rounding::Floor(u) => each_to_unit(u, false, parts_by_outage, trace),
         Rounding::Buckets(u) => buckets(u, parts_by_outage, x, p, trace),
@@ -150,7 +150,7 @@ fn each_to_unit(u: i64, up: bool, parts_by_outage: &[Parts], trace: &mut Vec<Str
         ("floor", "down")
     };
     for parts in parts_by_outage {
-        let w = weighted(parts);
+        let w = weighted(parts.iter());
         if w.is_positive() {
             let q = &w / rat_int(u);
             let units = if up { ceil(&q) } else { q.floor().to_integer() };
@@ -251,8 +251,37 @@ fn list_buckets(lines: &[String], trace: &mut Vec<String>) {
     }
 }
 
-fn weighted(parts: &[(Instant, Instant, Decimal)]) -> Rat {
-    parts.iter().map(|(s, e, i)| rat_int(e - s) * rat(*i)).sum()
+/// Seconds times impact, summed exactly.
+fn weighted<'p>(parts: impl IntoIterator<Item = &'p (Instant, Instant, Decimal)> + Clone) -> Rat {
+    weighted_fast(parts.clone()).unwrap_or_else(|| {
+        parts
+            .into_iter()
+            .map(|(s, e, i)| rat_int(e - s) * rat(*i))
+            .sum()
+    })
+}
+
+/// [`weighted`] in machine integers (issue 15: summing ratios of big
+/// integers, a gcd at every step, was a third of a 2,000-SLA month): the
+/// sum as an integer over 10^scale, scale the largest of the impacts'.
+/// `None` when a step would overflow, and the ratios do it.
+fn weighted_fast<'p>(
+    parts: impl IntoIterator<Item = &'p (Instant, Instant, Decimal)>,
+) -> Option<Rat> {
+    let (mut sum, mut scale) = (0i128, 0u32);
+    for (s, e, i) in parts {
+        let seconds = i128::from(e.checked_sub(*s)?);
+        let (m, k) = (i.mantissa(), i.scale());
+        if k > scale {
+            sum = sum.checked_mul(10i128.checked_pow(k - scale)?)?;
+            scale = k;
+        }
+        let term = seconds
+            .checked_mul(m)?
+            .checked_mul(10i128.checked_pow(scale - k)?)?;
+        sum = sum.checked_add(term)?;
+    }
+    Some(Rat::new(sum.into(), 10i128.checked_pow(scale)?.into()))
 }
 
 /// Calls `emit` with the parts of `[s, e)` outside the sorted, disjoint `x`.
@@ -295,6 +324,26 @@ fn overlap(x: &[(Instant, Instant)], s: Instant, e: Instant) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue15_weighted_time_in_machine_integers_is_the_exact_sum() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let parts: Parts = vec![
+            (0, 59, d("1")),
+            (100, 225, d("0.5")),
+            (300, 307, d("0.333")),
+            (400, 401, d("0.0000000000000000000000000001")),
+        ];
+        let slow: Rat = parts.iter().map(|(s, e, i)| rat_int(e - s) * rat(*i)).sum();
+        assert_eq!(weighted_fast(parts.iter()), Some(slow.clone()));
+        assert_eq!(weighted(parts.iter()), slow);
+        assert_eq!(weighted_fast([].iter()), Some(Rat::zero()));
+        // Too large for i128: the ratios take over, exactly.
+        let big: Parts = vec![(0, i64::MAX, Decimal::MAX), (0, i64::MAX, Decimal::MAX)];
+        assert_eq!(weighted_fast(big.iter()), None);
+        let slow: Rat = big.iter().map(|(s, e, i)| rat_int(e - s) * rat(*i)).sum();
+        assert_eq!(weighted(big.iter()), slow);
+    }
 
     #[test]
     fn floor_and_ceil_round_each_merged_outage_to_whole_units() {

@@ -10,26 +10,36 @@ use crate::time::{Instant, Period};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-/// Step 3: groups of overlapping or touching rows, in time order.
-pub(super) fn merge_rows(mut rows: Vec<Row<'_>>) -> Vec<Merged<'_>> {
+/// Step 3: groups of overlapping or touching rows, in time order. Only
+/// groups touching the period are built: one that does not counts nothing
+/// and is neither explained nor listed (steps 4 and 6), and a year of rows
+/// made a month's statement build eleven months of them (issue 15).
+pub(super) fn merge_rows<'a>(mut rows: Vec<Row<'a>>, p: &Period) -> Vec<Merged<'a>> {
     rows.sort_by_key(|r| (r.start, r.end));
     let mut merged: Vec<Merged> = Vec::new();
     let mut group: Vec<&Row> = Vec::new();
+    let mut group_start = Instant::MIN;
     let mut group_end = Instant::MIN;
+    let mut close = |group: &[&Row<'a>], start: Instant, end: Instant| {
+        if touches(p, start, end) {
+            merged.push(merge_group(group));
+        }
+    };
     for r in &rows {
         if !group.is_empty() && r.start > group_end {
-            merged.push(merge_group(&group));
+            close(&group, group_start, group_end);
             group.clear();
         }
-        group_end = if group.is_empty() {
-            r.end
+        if group.is_empty() {
+            group_start = r.start;
+            group_end = r.end;
         } else {
-            group_end.max(r.end)
-        };
+            group_end = group_end.max(r.end);
+        }
         group.push(r);
     }
     if !group.is_empty() {
-        merged.push(merge_group(&group));
+        close(&group, group_start, group_end);
     }
     merged
 }

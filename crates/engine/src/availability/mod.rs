@@ -103,7 +103,7 @@ pub fn availability(
     let (rows, mut evidence) = rows::kept_rows(service, a, events, p, &mut trace, &mut warnings);
 
     // Step 3: merge overlapping or touching rows; max impact at each instant.
-    let mut merged = merge::merge_rows(rows);
+    let mut merged = merge::merge_rows(rows, p);
 
     // Step 4: minimum outage, on the whole merged length.
     merge::drop_short(&mut merged, a, p, &mut evidence, &mut trace);

@@ -41,10 +41,10 @@ pub(super) fn kept_rows<'e>(
                 origin: &o.origin,
                 shown: entry,
             }),
-            Err(why) => {
+            Err(dropped) => {
                 if let Some(i) = entry {
                     evidence[i].counted = false;
-                    evidence[i].reason = why;
+                    evidence[i].reason = dropped.reason(o);
                 }
             }
         }
@@ -100,6 +100,23 @@ fn evidence_row(o: &OutageRow) -> EvidenceRow {
     }
 }
 
+/// Why a row is dropped at steps 1-2.
+enum Dropped {
+    Cause,
+    Partial,
+}
+
+impl Dropped {
+    /// The evidence list's reason: written only for rows it lists (a year
+    /// of rows made a month's statement write it for all of them).
+    fn reason(&self, o: &OutageRow) -> String {
+        match self {
+            Dropped::Cause => format!("excluded cause `{}`", o.cause),
+            Dropped::Partial => "partial impact ignored by the terms".into(),
+        }
+    }
+}
+
 /// The impact the row counts with, or why it is dropped (an excluded
 /// cause, or a partial impact the terms ignore). Only rows touching the
 /// period (`shown`) are explained in the trace.
@@ -109,7 +126,7 @@ fn counted_impact(
     a: &Availability,
     shown: bool,
     trace: &mut Vec<String>,
-) -> Result<Decimal, String> {
+) -> Result<Decimal, Dropped> {
     let what = || {
         format!(
             "{}: outage {} impact {} cause {}",
@@ -127,7 +144,7 @@ fn counted_impact(
                 o.cause
             ));
         }
-        return Err(format!("excluded cause `{}`", o.cause));
+        return Err(Dropped::Cause);
     }
     let impact = match a.partial_impact {
         PartialImpact::Ignore if o.impact < Decimal::ONE => {
@@ -137,7 +154,7 @@ fn counted_impact(
                     what()
                 ));
             }
-            return Err("partial impact ignored by the terms".into());
+            return Err(Dropped::Partial);
         }
         PartialImpact::Full => Decimal::ONE,
         _ => o.impact,

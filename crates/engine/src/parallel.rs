@@ -1,0 +1,76 @@
+//! Independent work on the machine's second core (issue 15).
+//!
+//! The lines of a statement are independent of each other until the
+//! contract totals: a 2,000-SLA month computes them on two threads, each
+//! over a contiguous half, and the results come back in the terms' order,
+//! so the result is the same, byte for byte, as computing them one after
+//! the other. Threads are a way of running pure code, not I/O: the engine
+//! still reads no clock and no file.
+
+use std::cell::Cell;
+use std::thread;
+
+/// Below this many items a thread costs more than it saves.
+const MIN_ITEMS: usize = 64;
+
+thread_local! {
+    /// Off only to compare with one thread (tests).
+    static ENABLED: Cell<bool> = const { Cell::new(true) };
+}
+
+/// Not API: one thread only (`false`) or two when it pays (`true`, the
+/// default), for calls made on this thread; the tests compare the two.
+#[doc(hidden)]
+pub fn set_enabled(on: bool) {
+    ENABLED.with(|e| e.set(on));
+}
+
+/// `items.iter().map(f)`, in order; on two threads when there are many
+/// items and a second core (falling back to one thread if the second
+/// cannot be started).
+pub(crate) fn map_in_order<T, R, F>(items: &[T], f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    let cores = thread::available_parallelism().map_or(1, usize::from);
+    if items.len() < MIN_ITEMS || cores < 2 || !ENABLED.with(Cell::get) {
+        return items.iter().map(&f).collect();
+    }
+    let (first, second) = items.split_at(items.len() / 2);
+    thread::scope(|scope| {
+        let f = &f;
+        let other = thread::Builder::new()
+            .name("sla-engine-lines".into())
+            .spawn_scoped(scope, move || second.iter().map(f).collect::<Vec<R>>());
+        let mut out: Vec<R> = first.iter().map(f).collect();
+        match other.map(|h| h.join()) {
+            Ok(Ok(rest)) => out.extend(rest),
+            // A panic on the other thread is this call's panic.
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => out.extend(second.iter().map(f)),
+        }
+        out
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue15_the_results_come_back_in_order_however_many_items() {
+        for n in [0, 1, 63, 64, 65, 1_001] {
+            let items: Vec<u64> = (0..n).collect();
+            let got = map_in_order(&items, |i| (i * 3, thread::current().id()));
+            let values: Vec<u64> = got.iter().map(|(v, _)| *v).collect();
+            assert_eq!(values, items.iter().map(|i| i * 3).collect::<Vec<_>>());
+            if n >= MIN_ITEMS as u64 && thread::available_parallelism().map_or(1, usize::from) >= 2
+            {
+                // The second half ran elsewhere.
+                assert_ne!(got[0].1, got[n as usize - 1].1);
+            }
+        }
+    }
+}
