@@ -196,6 +196,7 @@ fn import_file_of<'a>(
 
 #[tauri::command(async)]
 fn import_preview(
+    w: tauri::Window,
     s: State<'_, Shell>,
     path: String,
     contract: Option<String>,
@@ -204,7 +205,9 @@ fn import_preview(
     preset: Option<PresetRequest>,
 ) -> Ui<ImportPreview> {
     let what = import_file_of(&path, "", &contract, &kind, &mapping, &preset);
-    s.with(|x| evidence::preview(x, &what))
+    s.cancellable(|x, c| {
+        evidence::preview(x, &what, c, &mut |p| drop(w.emit("import-progress", p)))
+    })
 }
 
 #[tauri::command]

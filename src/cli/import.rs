@@ -7,6 +7,7 @@ use sla_ledger::sla_store::evidence::{ImportOutcome, Progress};
 use sla_ledger::usecases::evidence::{self, ImportFile, ImportPreview};
 use sla_ledger::usecases::presets::{self, PresetRequest};
 use sla_ledger::{AppError, Session};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -137,6 +138,35 @@ fn print_preview(p: &ImportPreview) {
     }
 }
 
+/// Progress on standard error for a large file (none with `--json`): the
+/// rows checked while it is read (no total yet), then the rows stored.
+/// `reading` is set while a "reading" line is open.
+fn printer(quiet: bool, reading: &Cell<bool>) -> impl FnMut(Progress) + '_ {
+    move |p: Progress| {
+        if quiet {
+            return;
+        }
+        if p.rows_total == 0 && p.rows_done >= 20_000 {
+            reading.set(true);
+            eprint!(
+                "\rreading: {} rows checked ({} rows/s)   ",
+                p.rows_done, p.rows_per_second
+            );
+        } else if p.rows_total >= 20_000 {
+            if reading.replace(false) {
+                eprintln!();
+            }
+            eprint!(
+                "\rimporting: {} of {} rows ({} rows/s)   ",
+                p.rows_done, p.rows_total, p.rows_per_second
+            );
+            if p.rows_done == p.rows_total {
+                eprintln!();
+            }
+        }
+    }
+}
+
 pub fn run(s: &mut Session, a: ImportArgs) -> Result<(), AppError> {
     let file = a.file.clone().unwrap_or_default();
     let request = preset_request(&a)?;
@@ -149,7 +179,16 @@ pub fn run(s: &mut Session, a: ImportArgs) -> Result<(), AppError> {
         preset: request.as_ref(),
     };
     if a.dry_run {
-        let p = evidence::preview(s, &what)?;
+        let reading = Cell::new(false);
+        let p = evidence::preview(
+            s,
+            &what,
+            &AtomicBool::new(false),
+            &mut printer(a.json, &reading),
+        )?;
+        if reading.get() {
+            eprintln!();
+        }
         if a.json {
             json(&p)?;
         } else {
@@ -167,19 +206,8 @@ pub fn run(s: &mut Session, a: ImportArgs) -> Result<(), AppError> {
     let flag = cancel.clone();
     // Ctrl-C cancels: the transaction is rolled back and nothing is written.
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
-    let quiet = a.json;
-    let mut progress = |p: Progress| {
-        if !quiet && p.rows_total >= 20_000 {
-            eprint!(
-                "\rimporting: {} of {} rows ({} rows/s)   ",
-                p.rows_done, p.rows_total, p.rows_per_second
-            );
-            if p.rows_done == p.rows_total {
-                eprintln!();
-            }
-        }
-    };
-    let outcome = evidence::import(s, &what, &cancel, &mut progress)?;
+    let reading = Cell::new(false);
+    let outcome = evidence::import(s, &what, &cancel, &mut printer(a.json, &reading))?;
     if a.json {
         return json(&outcome);
     }

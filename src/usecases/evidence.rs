@@ -315,19 +315,14 @@ pub fn import(
             imported
         }
         None => {
-            // While the file is read (issue 15): rows read so far, with no
-            // total yet (`rows_total` 0), and a cancel stops the read.
-            let started = std::time::Instant::now();
-            let mut go_on = |rows: u64| {
-                let secs = started.elapsed().as_secs_f64().max(1e-6);
-                progress(Progress {
-                    rows_done: rows,
-                    rows_total: 0,
-                    rows_per_second: (rows as f64 / secs) as u64,
-                });
-                !cancel.load(Ordering::SeqCst)
-            };
-            read(what, &r, &terms, &mut go_on)?
+            // While the file is read (issue 15): rows read so far, and a
+            // cancel stops the read.
+            read(
+                what,
+                &r,
+                &terms,
+                &mut reading_progress(cancel, &mut *progress),
+            )?
         }
     };
     let file_name = Path::new(what.file)
@@ -417,8 +412,15 @@ pub struct PreviewRow {
 }
 
 /// Reads a spreadsheet without writing anything: what would be imported,
-/// with every bad row.
-pub fn preview(s: &Session, what: &ImportFile<'_>) -> Result<ImportPreview, AppError> {
+/// with every bad row. Like an import's reading (issue 15), it reports the
+/// rows checked so far through `progress` and stops with `E-CANCELLED`
+/// when `cancel` is set: a million-row preview takes a while.
+pub fn preview(
+    s: &Session,
+    what: &ImportFile<'_>,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportPreview, AppError> {
     let r = reading(what)?;
     let contract = match what.contract {
         Some(c) => c.to_string(),
@@ -445,7 +447,7 @@ pub fn preview(s: &Session, what: &ImportFile<'_>) -> Result<ImportPreview, AppE
         preview_preset(&mut p, pr);
         return Ok(p);
     }
-    match read(what, &r, &terms, &mut |_| true) {
+    match read(what, &r, &terms, &mut reading_progress(cancel, progress)) {
         Ok(im) => {
             let ev = &im.events;
             (p.outages, p.maintenance, p.incidents) =
@@ -456,9 +458,29 @@ pub fn preview(s: &Session, what: &ImportFile<'_>) -> Result<ImportPreview, AppE
         Err(sla_import::ImportError::Rows(rows)) => {
             p.errors = rows.iter().map(|r| r.to_string()).collect()
         }
+        Err(e @ sla_import::ImportError::Cancelled { .. }) => return Err(e.into()),
         Err(e) => p.errors = vec![e.to_string()],
     }
     Ok(p)
+}
+
+/// Whom a file's reading asks whether to go on: it reports the rows
+/// checked so far (no total yet: `rows_total` 0) and stops when `cancel`
+/// is set.
+fn reading_progress<'a>(
+    cancel: &'a AtomicBool,
+    progress: &'a mut dyn FnMut(Progress),
+) -> impl FnMut(u64) -> bool + 'a {
+    let started = std::time::Instant::now();
+    move |rows: u64| {
+        let secs = started.elapsed().as_secs_f64().max(1e-6);
+        progress(Progress {
+            rows_done: rows,
+            rows_total: 0,
+            rows_per_second: (rows as f64 / secs) as u64,
+        });
+        !cancel.load(Ordering::SeqCst)
+    }
 }
 
 /// The preview of a file read through a preset: its rows or errors, the

@@ -225,6 +225,8 @@ fn issue5_a_sheet_read_through_an_edited_column_mapping_gives_the_spec_sheets_ro
             mapping: Some(&[choice.clone()]),
             ..Default::default()
         },
+        &AtomicBool::new(false),
+        &mut |_| {},
     )
     .unwrap();
     assert_eq!(
@@ -244,6 +246,8 @@ fn issue5_a_sheet_read_through_an_edited_column_mapping_gives_the_spec_sheets_ro
             mapping: Some(&[choice.clone()]),
             ..Default::default()
         },
+        &AtomicBool::new(false),
+        &mut |_| {},
     )
     .unwrap();
     let spec_file = format!("{S6}/outages.csv");
@@ -254,6 +258,8 @@ fn issue5_a_sheet_read_through_an_edited_column_mapping_gives_the_spec_sheets_ro
             kind: Some("outages"),
             ..Default::default()
         },
+        &AtomicBool::new(false),
+        &mut |_| {},
     )
     .unwrap();
     assert_eq!(mapped.errors, Vec::<String>::new());
@@ -315,6 +321,8 @@ fn issue5_a_sheet_read_through_an_edited_column_mapping_gives_the_spec_sheets_ro
             mapping: Some(&[bad]),
             ..Default::default()
         },
+        &AtomicBool::new(false),
+        &mut |_| {},
     )
     .unwrap_err();
     assert_eq!(e.code(), Code::Mapping);

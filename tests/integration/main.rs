@@ -10,6 +10,7 @@ mod governance;
 mod issue13;
 mod issue13_v2;
 mod issue15_parallel;
+mod issue15_preview;
 mod issue16;
 mod issue17;
 mod issue17_store;

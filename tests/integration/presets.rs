@@ -10,6 +10,7 @@ use sla_ledger::usecases::evidence::{self, ImportFile};
 use sla_ledger::usecases::presets::{self, ComponentChoice, PresetRequest};
 use std::path::Path;
 use std::process::Output;
+use std::sync::atomic::AtomicBool;
 
 const P: &str = "fixtures/presets";
 
@@ -199,6 +200,8 @@ fn issue14_the_app_previews_a_preset_with_weights_and_mapping_and_writes_nothing
             preset: Some(&req),
             ..Default::default()
         },
+        &AtomicBool::new(false),
+        &mut |_| {},
     )
     .unwrap();
     assert!(p.errors.is_empty(), "{:?}", p.errors);

@@ -138,17 +138,26 @@ export function ImportPage() {
     }
   };
   const chosen = (p: Plan[]) => p.filter((x) => x.use && x.kind).map(({ sheet, kind, columns }) => ({ sheet, kind, columns }));
+  /** Runs a preview with the import's progress line and Cancel: a large file takes a while to read (issue 15). */
+  const reading = async (f: () => Promise<void>) => {
+    setRun({ busy: true, progress: null });
+    try {
+      await f();
+    } catch (e) {
+      setMessage(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
   const doPreview = async () => {
     setMessage(null);
     const req = await detect();
     if (req) {
-      try {
+      await reading(async () => {
         const pv = await api.importPreview(path, contract, undefined, undefined, sent(req));
         setPreview(pv);
         setKnown(pv.components);
-      } catch (e) {
-        setMessage(messageOf(e));
-      }
+      });
       return;
     }
     const p = view ? plans : await readFile();
@@ -158,14 +167,10 @@ export function ImportPage() {
       setMessage("No sheet is chosen: tick a sheet and say what it holds.");
       return;
     }
-    try {
-      setPreview(await api.importPreview(path, contract, undefined, chosen(p)));
-    } catch (e) {
-      setMessage(messageOf(e));
-    }
+    await reading(async () => setPreview(await api.importPreview(path, contract, undefined, chosen(p))));
   };
   const doImport = async () => {
-    setBusy(true);
+    setRun({ busy: true, progress: null });
     setMessage(null);
     try {
       const r = preset
@@ -209,7 +214,7 @@ export function ImportPage() {
           </select>
         </label>
         <label>Source <input aria-label="Source label" value={source} onChange={(e) => setSource(e.target.value)} /></label>
-        <button onClick={doPreview} disabled={!path} data-action="preview">Preview</button>
+        <button onClick={doPreview} disabled={!path || busy} data-action="preview">Preview</button>
       </div>
       {view && (
         <div className="sheets" aria-label="Sheets and columns">
@@ -301,16 +306,20 @@ export function ImportPage() {
               </table>
               {preview.warnings.map((w, i) => <p key={i} className="muted">{w}</p>)}
               <button onClick={doImport} disabled={busy} data-action="import">Import</button>
-              {busy && <button onClick={() => api.cancelImport()}>Cancel</button>}
             </>
           )}
         </div>
       )}
-      {busy && progress && (
-        <div className="progress" role="progressbar" aria-valuenow={Math.round(pct)} aria-valuemin={0} aria-valuemax={100}>
-          <div style={{ width: `${pct}%` }} />
-          {/* rows_total 0: the file is still being read (checked row by row); the count to store comes after. */}
-          <span>{Number(progress.rows_total) === 0 ? `Reading the file: ${String(progress.rows_done)} rows checked` : `${String(progress.rows_done)} of ${String(progress.rows_total)} rows stored`} ({String(progress.rows_per_second)} rows/s)</span>
+      {busy && (
+        <div className="busy">
+          {progress && (
+            <div className="progress" role="progressbar" aria-valuenow={Math.round(pct)} aria-valuemin={0} aria-valuemax={100}>
+              <div style={{ width: `${pct}%` }} />
+              {/* rows_total 0: the file is still being read (checked row by row); the count to store comes after. */}
+              <span>{Number(progress.rows_total) === 0 ? `Reading the file: ${String(progress.rows_done)} rows checked` : `${String(progress.rows_done)} of ${String(progress.rows_total)} rows stored`} ({String(progress.rows_per_second)} rows/s)</span>
+            </div>
+          )}
+          <button onClick={() => api.cancelImport()}>Cancel</button>
         </div>
       )}
       {message && <p className="notice" role="status">{message}</p>}

@@ -327,6 +327,11 @@ pub(super) fn walk(
     }
     let mut w = Window::new(xml.into_unguarded());
     let (mut row_index, mut col_index): (u64, u64) = (0, 0);
+    // Rows open: quick-xml checks no end tag's name here, but refuses one
+    // that closes more elements than are open (found by fuzzing: a stray
+    // `</row>` then `</sheetData>`), so an end tag with no row open, or a
+    // row left open, gives up.
+    let mut open_rows: u64 = 0;
     loop {
         let (it, len) = match item(w.data()) {
             Ok(step) => step,
@@ -341,8 +346,12 @@ pub(super) fn walk(
                 continue;
             }
             Item::Skip => {}
-            Item::End => return Ok(true),
+            Item::End => return Ok(open_rows == 0),
             Item::RowEnd => {
+                let Some(open) = open_rows.checked_sub(1) else {
+                    return Ok(false);
+                };
+                open_rows = open;
                 row_index = row_index.saturating_add(1);
                 col_index = 0;
             }
@@ -356,6 +365,8 @@ pub(super) fn walk(
                 if empty {
                     row_index = row_index.saturating_add(1);
                     col_index = 0;
+                } else {
+                    open_rows += 1;
                 }
             }
             Item::Cell(c) => {
