@@ -150,22 +150,37 @@ fn raw_sheets(path: &str) -> Result<Vec<RawSheet>, ImportError> {
 }
 
 /// The sheets of `path` with a guessed kind and column mapping for each.
+/// The sheets are read row by row where the format allows and only their
+/// headers kept (issue 15): a million-row workbook is counted, not held.
 pub fn inspect(path: &str) -> Result<Vec<SheetInfo>, ImportError> {
+    Ok(crate::survey::survey(path)?
+        .into_iter()
+        .map(|s| info(s.name, s.header, s.rows))
+        .collect())
+}
+
+/// Not API: [`inspect`] by reading every sheet whole, as it did before
+/// issue 15; the tests compare the two.
+#[doc(hidden)]
+pub fn inspect_whole(path: &str) -> Result<Vec<SheetInfo>, ImportError> {
     Ok(raw_sheets(path)?
         .into_iter()
         .map(|s| {
-            let kind = guess_kind(&s.name, &s.header);
-            SheetInfo {
-                columns: kind
-                    .map(|k| guess_columns(k, &s.header))
-                    .unwrap_or_default(),
-                kind,
-                rows: s.rows.len(),
-                name: s.name,
-                header: s.header,
-            }
+            let rows = s.rows.len();
+            info(s.name, s.header, rows)
         })
         .collect())
+}
+
+fn info(name: String, header: Vec<String>, rows: usize) -> SheetInfo {
+    let kind = guess_kind(&name, &header);
+    SheetInfo {
+        columns: kind.map(|k| guess_columns(k, &header)).unwrap_or_default(),
+        kind,
+        rows,
+        name,
+        header,
+    }
 }
 
 /// Reads the sheets named in `maps`, each as its kind with its headers

@@ -181,6 +181,23 @@ pub fn read_all_sheets(path: &str) -> Result<Vec<RawSheet>, ImportError> {
     read_workbook_bytes(path, &bytes)
 }
 
+/// Every sheet of a workbook, surveyed ([`crate::survey`]): an xlsx
+/// workbook's row by row, an ods or xls one read whole.
+pub(crate) fn survey_workbook(path: &str) -> Result<Vec<crate::survey::Surveyed>, ImportError> {
+    let (mut file, len) = open_capped(path, MAX_WORKBOOK_FILE_BYTES, "workbook")?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.read_to_end(&mut bytes).map_err(|e| io_err(path, e))?;
+    if is_plain_xlsx(path, &bytes) {
+        let mut budget = Budget::new(path);
+        let zip = Archive::open(path, &bytes)?;
+        return crate::xlsx::survey(zip, path, &mut budget);
+    }
+    Ok(read_workbook_bytes(path, &bytes)?
+        .into_iter()
+        .map(crate::survey::Surveyed::of)
+        .collect())
+}
+
 /// A workbook for an import (issue 15): an xlsx workbook's picked sheets
 /// stream into `sink` row by row; an ods or xls workbook is read whole and
 /// its picked sheets handed over whole. Returns the picking's warnings.

@@ -36,11 +36,12 @@ use crate::error::ImportError;
 use crate::grid::{malformed, Budget, SheetBuilder};
 use crate::sheet::RawSheet;
 use crate::stream::{BookSink, ForKind, RowStream};
+use crate::survey::{SheetSurvey, Surveyed};
 use crate::values::NumFmt;
 use crate::zipguard::Archive;
 use crate::Kind;
 use parts::{relationships, shared_strings, styles, workbook, workbook_part, SheetEntry};
-use sheet::{read_sheet, walk_sheet, Book, SheetAt};
+use sheet::{read_sheet, walk_any, walk_sheet, Book, SheetAt};
 use std::collections::HashSet;
 
 /// What a workbook's parts say before any sheet is read.
@@ -69,10 +70,48 @@ fn parts(zip: &mut Archive<'_>, path: &str, budget: &mut Budget) -> Result<Parts
 
 /// Every sheet of an xlsx workbook, in the workbook's order.
 pub(crate) fn read(
-    mut zip: Archive<'_>,
+    zip: Archive<'_>,
     path: &str,
     budget: &mut Budget,
 ) -> Result<Vec<RawSheet>, ImportError> {
+    each_sheet(zip, path, budget, |zip, at, book, budget| match at {
+        None => SheetBuilder::new(path, "").finish(budget),
+        Some(at) => read_sheet(zip, at.index, path, at.name, at.part, book, budget),
+    })
+}
+
+/// Every sheet's name, header and row count (issue 15): the cells are
+/// read as [`read`] reads them, but only the header is kept.
+pub(crate) fn survey(
+    zip: Archive<'_>,
+    path: &str,
+    budget: &mut Budget,
+) -> Result<Vec<Surveyed>, ImportError> {
+    each_sheet(zip, path, budget, |zip, at, book, budget| match at {
+        None => Ok(Surveyed {
+            name: String::new(),
+            header: Vec::new(),
+            rows: 0,
+        }),
+        Some(at) => Ok(walk_any(zip, &at, book, budget, || SheetSurvey::new(at.name))?.finish()),
+    })
+}
+
+/// Calls `each` for every sheet in the workbook's order, with where its
+/// part is (`None`: a sheet with no part, an empty one), after the
+/// checks every reading makes: the part exists and is no other sheet's.
+/// The sheet's name is set on what `each` returns.
+fn each_sheet<T: Named>(
+    mut zip: Archive<'_>,
+    path: &str,
+    budget: &mut Budget,
+    mut each: impl FnMut(
+        &mut Archive<'_>,
+        Option<SheetAt<'_>>,
+        &Book<'_>,
+        &mut Budget,
+    ) -> Result<T, ImportError>,
+) -> Result<Vec<T>, ImportError> {
     let Parts {
         sheets,
         strings,
@@ -88,7 +127,9 @@ pub(crate) fn read(
     let mut out = Vec::new();
     for sheet in sheets {
         let Some(part) = sheet.part else {
-            out.push(SheetBuilder::new(path, &sheet.name).finish(budget)?);
+            let mut got = each(&mut zip, None, &book, budget)?;
+            got.set_name(&sheet.name);
+            out.push(got);
             continue;
         };
         let Some(index) = zip.find(&part) else {
@@ -103,17 +144,32 @@ pub(crate) fn read(
                 format!("sheet `{}`: its part {part} is another sheet's", sheet.name),
             ));
         }
-        out.push(read_sheet(
-            &mut zip,
+        let at = SheetAt {
             index,
             path,
-            &sheet.name,
-            &part,
-            &book,
-            budget,
-        )?);
+            name: &sheet.name,
+            part: &part,
+        };
+        out.push(each(&mut zip, Some(at), &book, budget)?);
     }
     Ok(out)
+}
+
+/// A sheet read or surveyed, named after the fact when it has no part.
+trait Named {
+    fn set_name(&mut self, name: &str);
+}
+
+impl Named for RawSheet {
+    fn set_name(&mut self, name: &str) {
+        self.name = name.to_string();
+    }
+}
+
+impl Named for Surveyed {
+    fn set_name(&mut self, name: &str) {
+        self.name = name.to_string();
+    }
 }
 
 /// [`read`] for an import (issue 15): the sheet picked for each kind (by

@@ -188,25 +188,38 @@ pub(super) fn read_sheet(
     book: &Book<'_>,
     budget: &mut Budget,
 ) -> Result<RawSheet, ImportError> {
-    let mut builder = SheetBuilder::new(path, name);
     let at = SheetAt {
         index,
         path,
         name,
         part,
     };
+    walk_any(zip, &at, book, budget, || SheetBuilder::new(path, name))?.finish(budget)
+}
+
+/// Puts a worksheet's cells into a target made by `fresh`: with the fast
+/// reader when it can, else with the event reader, from the start and
+/// into a fresh target.
+pub(super) fn walk_any<T: CellTarget>(
+    zip: &mut Archive<'_>,
+    at: &SheetAt<'_>,
+    book: &Book<'_>,
+    budget: &mut Budget,
+    fresh: impl Fn() -> T,
+) -> Result<T, ImportError> {
+    let mut target = fresh();
     if fast::enabled() {
         let (before, bytes) = (budget.clone(), zip.bytes_read());
-        if fast::walk(zip.xml_at(index)?, &at, book, budget, &mut builder)? {
-            return builder.finish(budget);
+        if fast::walk(zip.xml_at(at.index)?, at, book, budget, &mut target)? {
+            return Ok(target);
         }
-        // The fast reader gave up: the event reader decides, from the start.
-        builder = SheetBuilder::new(path, name);
+        // The fast reader gave up: the event reader decides.
+        target = fresh();
         *budget = before;
         zip.set_bytes_read(bytes);
     }
-    walk_sheet(zip, &at, book, budget, &mut builder)?;
-    builder.finish(budget)
+    walk_sheet(zip, at, book, budget, &mut target)?;
+    Ok(target)
 }
 
 /// Where a worksheet is: its zip entry, the workbook's path, the sheet's
