@@ -55,6 +55,13 @@ impl Shell {
         Ok(f(&mut s)?)
     }
 
+    /// The cancel flag, cleared, for cancellable work that needs no
+    /// session (reading a file's sheets).
+    fn fresh_cancel(&self) -> &AtomicBool {
+        self.cancel.store(false, Ordering::SeqCst);
+        &self.cancel
+    }
+
     /// Like [`Shell::with`] for cancellable work: the flag is cleared first.
     fn cancellable<T>(
         &self,
@@ -156,8 +163,10 @@ fn amend_terms(s: State<Shell>, id: String, amendment: Amendment) -> Ui<i64> {
 }
 
 #[tauri::command(async)]
-fn inspect_file(path: String) -> Ui<FileView> {
-    Ok(evidence::inspect_file(&path)?)
+fn inspect_file(w: tauri::Window, s: State<'_, Shell>, path: String) -> Ui<FileView> {
+    Ok(evidence::inspect_file(&path, s.fresh_cancel(), &mut |p| {
+        drop(w.emit("import-progress", p))
+    })?)
 }
 
 #[tauri::command]

@@ -71,8 +71,15 @@ pub fn kind_named(k: &str, what: &str) -> Result<Kind, AppError> {
         })
 }
 
-pub fn inspect_file(file: &str) -> Result<FileView, AppError> {
-    let sheets = sla_import::inspect(file)?;
+/// A file's sheets, headers and row counts, with a guessed reading of
+/// each. The rows are counted as they are read (issue 15), reported
+/// through `progress`; `cancel` stops the read with `E-CANCELLED`.
+pub fn inspect_file(
+    file: &str,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<FileView, AppError> {
+    let sheets = sla_import::inspect_until(file, &mut reading_progress(cancel, progress))?;
     Ok(FileView {
         sheets: sheets
             .into_iter()

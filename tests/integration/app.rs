@@ -187,7 +187,7 @@ fn issue5_a_sheet_read_through_an_edited_column_mapping_gives_the_spec_sheets_ro
     let dir = temp("mapping");
     contracts::add(&mut app(&dir), &format!("{S6}/terms.toml"), &[]).unwrap();
     let file = foreign_outages(&dir);
-    let view = evidence::inspect_file(&file).unwrap();
+    let view = evidence::inspect_file(&file, &AtomicBool::new(false), &mut |_| {}).unwrap();
     assert_eq!(view.sheets.len(), 1);
     let sheet = &view.sheets[0];
     assert_eq!(

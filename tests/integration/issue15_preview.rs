@@ -49,4 +49,20 @@ fn issue15_a_preview_shows_its_reading_and_can_be_cancelled() {
     .unwrap();
     assert_eq!(seen, [10_000, 20_000, 30_000]);
     assert_eq!((p.outages, p.errors.len()), (30_000, 0));
+
+    // Read sheets: the rows counted as they are read, and cancelled alike.
+    let cancel = AtomicBool::new(false);
+    let mut seen = Vec::new();
+    let e = evidence::inspect_file(&file, &cancel, &mut |p| {
+        seen.push(p.rows_done);
+        cancel.store(true, Ordering::SeqCst);
+    })
+    .unwrap_err();
+    assert_eq!(e.code().as_str(), "E-CANCELLED", "{e}");
+    assert_eq!(seen, [10_000]);
+    let view = evidence::inspect_file(&file, &AtomicBool::new(false), &mut |_| {}).unwrap();
+    assert_eq!(
+        (view.sheets[0].rows, view.sheets[0].kind.as_str()),
+        (30_000, "outages")
+    );
 }

@@ -30,7 +30,7 @@ pub(crate) use check::{cell_instant, Checker};
 pub use error::{ImportError, RowError};
 pub use ics::read_holidays;
 pub use limits::MAX_ROWS_PER_SHEET;
-pub use mapping::{inspect, inspect_whole, read_mapped, SheetInfo, SheetMap};
+pub use mapping::{inspect, inspect_until, inspect_whole, read_mapped, SheetInfo, SheetMap};
 // `read_mapped_until` is defined below, beside the streaming sink it uses.
 pub use presets::{
     detect, preset_named, read_preset, ComponentUse, PresetInfo, PresetOptions, PresetReading,

@@ -153,7 +153,16 @@ fn raw_sheets(path: &str) -> Result<Vec<RawSheet>, ImportError> {
 /// The sheets are read row by row where the format allows and only their
 /// headers kept (issue 15): a million-row workbook is counted, not held.
 pub fn inspect(path: &str) -> Result<Vec<SheetInfo>, ImportError> {
-    Ok(crate::survey::survey(path)?
+    inspect_until(path, &mut |_| true)
+}
+
+/// [`inspect`] asking `go_on`, every [`crate::ROWS_PER_CHECK`] rows read,
+/// whether to go on (`false`: [`ImportError::Cancelled`]).
+pub fn inspect_until(
+    path: &str,
+    go_on: &mut dyn FnMut(u64) -> bool,
+) -> Result<Vec<SheetInfo>, ImportError> {
+    Ok(crate::survey::survey(path, go_on)?
         .into_iter()
         .map(|s| info(s.name, s.header, s.rows))
         .collect())

@@ -183,14 +183,17 @@ pub fn read_all_sheets(path: &str) -> Result<Vec<RawSheet>, ImportError> {
 
 /// Every sheet of a workbook, surveyed ([`crate::survey`]): an xlsx
 /// workbook's row by row, an ods or xls one read whole.
-pub(crate) fn survey_workbook(path: &str) -> Result<Vec<crate::survey::Surveyed>, ImportError> {
+pub(crate) fn survey_workbook(
+    path: &str,
+    progress: &std::cell::RefCell<crate::survey::Progress<'_>>,
+) -> Result<Vec<crate::survey::Surveyed>, ImportError> {
     let (mut file, len) = open_capped(path, MAX_WORKBOOK_FILE_BYTES, "workbook")?;
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.read_to_end(&mut bytes).map_err(|e| io_err(path, e))?;
     if is_plain_xlsx(path, &bytes) {
         let mut budget = Budget::new(path);
         let zip = Archive::open(path, &bytes)?;
-        return crate::xlsx::survey(zip, path, &mut budget);
+        return crate::xlsx::survey(zip, path, &mut budget, progress);
     }
     Ok(read_workbook_bytes(path, &bytes)?
         .into_iter()

@@ -11,7 +11,8 @@ use crate::limits::cell_ref;
 use crate::mapping::csv_sheet_name;
 use crate::sheet::{Cell, RawSheet};
 use crate::stream::{CellTarget, RowSink};
-use crate::Kind;
+use crate::{Kind, ROWS_PER_CHECK};
+use std::cell::RefCell;
 
 /// A sheet as found: name, header (padded to the widest row), and the
 /// rows after the header up to the last one that holds anything.
@@ -36,22 +37,50 @@ impl Surveyed {
 /// [`crate::grid::SheetBuilder`] checks and charges them, keeping only the
 /// header row's: the header is the lowest-numbered row that holds
 /// anything, whatever order the file writes its rows in.
-pub(crate) struct SheetSurvey {
+/// Every [`ROWS_PER_CHECK`] rows (the file's, counted across sheets) it
+/// asks `go_on` whether to go on, as an import's reading does.
+pub(crate) struct SheetSurvey<'p, 'g> {
     name: String,
     header_row: Option<u32>,
     header: Vec<Cell>,
     last_row: u32,
     max_col: Option<u32>,
+    /// The row of the last cell, to count rows as they begin.
+    current: Option<u32>,
+    progress: &'p RefCell<Progress<'g>>,
 }
 
-impl SheetSurvey {
-    pub(crate) fn new(name: &str) -> SheetSurvey {
+/// Rows surveyed so far in a file, and whom to ask whether to go on.
+pub(crate) struct Progress<'g> {
+    rows: u64,
+    go_on: &'g mut dyn FnMut(u64) -> bool,
+}
+
+impl Progress<'_> {
+    /// One more row: `false` when the caller says stop.
+    fn row(&mut self) -> bool {
+        self.rows += 1;
+        !self.rows.is_multiple_of(ROWS_PER_CHECK) || (self.go_on)(self.rows)
+    }
+
+    fn cancelled(&self, path: &str) -> ImportError {
+        ImportError::Cancelled {
+            path: path.into(),
+            rows: self.rows,
+        }
+    }
+}
+
+impl<'p, 'g> SheetSurvey<'p, 'g> {
+    pub(crate) fn new(name: &str, progress: &'p RefCell<Progress<'g>>) -> SheetSurvey<'p, 'g> {
         SheetSurvey {
             name: name.to_string(),
             header_row: None,
             header: Vec::new(),
             last_row: 0,
             max_col: None,
+            current: None,
+            progress,
         }
     }
 
@@ -69,7 +98,7 @@ impl SheetSurvey {
     }
 }
 
-impl CellTarget for SheetSurvey {
+impl CellTarget for SheetSurvey<'_, '_> {
     fn put(
         &mut self,
         budget: &mut Budget,
@@ -79,6 +108,13 @@ impl CellTarget for SheetSurvey {
     ) -> Result<(), ImportError> {
         if matches!(cell, Cell::Empty) {
             return Ok(());
+        }
+        if self.current != Some(row) {
+            self.current = Some(row);
+            let mut p = self.progress.borrow_mut();
+            if !p.row() {
+                return Err(p.cancelled(budget.path()));
+            }
         }
         let at = || {
             format!(
@@ -109,26 +145,36 @@ impl CellTarget for SheetSurvey {
 }
 
 /// A CSV file's header and row count, read row by row.
-#[derive(Default)]
-struct CsvSurvey {
+struct CsvSurvey<'g> {
     header: Vec<String>,
     rows: usize,
+    progress: Progress<'g>,
 }
 
-impl RowSink for CsvSurvey {
+impl RowSink for CsvSurvey<'_> {
     fn header(&mut self, sheet: &RawSheet) {
         self.header = sheet.header.clone();
     }
     fn row(&mut self, _: &RawSheet, _: u32, _: &[Cell]) -> bool {
         self.rows += 1;
-        true
+        self.progress.row()
     }
 }
 
-/// Every sheet of the file at `path`, as [`Surveyed`].
-pub(crate) fn survey(path: &str) -> Result<Vec<Surveyed>, ImportError> {
+/// Every sheet of the file at `path`, as [`Surveyed`]; `go_on` is asked
+/// every [`ROWS_PER_CHECK`] rows whether to go on (`false`: the survey
+/// stops with [`ImportError::Cancelled`]).
+pub(crate) fn survey(
+    path: &str,
+    go_on: &mut dyn FnMut(u64) -> bool,
+) -> Result<Vec<Surveyed>, ImportError> {
+    let progress = Progress { rows: 0, go_on };
     if crate::mapping::is_csv(path) {
-        let mut s = CsvSurvey::default();
+        let mut s = CsvSurvey {
+            header: Vec::new(),
+            rows: 0,
+            progress,
+        };
         stream_csv(path, Kind::Outages, &mut s)?;
         return Ok(vec![Surveyed {
             name: csv_sheet_name(path),
@@ -136,5 +182,5 @@ pub(crate) fn survey(path: &str) -> Result<Vec<Surveyed>, ImportError> {
             rows: s.rows,
         }]);
     }
-    crate::sheet::survey_workbook(path)
+    crate::sheet::survey_workbook(path, &RefCell::new(progress))
 }

@@ -46,10 +46,6 @@ const setPath = async () => {
 try {
   await (await find('nav button[data-screen="import"]')).click();
   await setPath();
-  log(`previewing ${csv}`);
-  await (await find('[data-action="preview"]')).click();
-  await find('[data-action="import"]');
-  log(`preview: ${(await textOf(".preview p")).slice(0, 160)}`);
   // Polls the progress bar and the status line, logging each new text,
   // until `done(progress, status)`; returns the texts seen.
   const watch = async (done, ms, onNew = async () => {}) => {
@@ -71,6 +67,13 @@ try {
     }
     throw new Error("timed out");
   };
+  log(`previewing ${csv}`);
+  await (await find('[data-action="preview"]')).click();
+  // 0. The preview reads the file with its progress line (issue 15).
+  await watch((p) => /Reading the file: [1-9]/.test(p), 600000);
+  await shot("previewing");
+  await find('[data-action="import"]');
+  log(`preview: ${(await textOf(".preview p")).slice(0, 160)}`);
   // 1. Cancel while the file is read.
   await (await find('[data-action="import"]')).click();
   await watch((p) => /Reading the file: [1-9]/.test(p), 600000);

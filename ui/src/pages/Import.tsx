@@ -125,20 +125,7 @@ export function ImportPage() {
     const f = await open({ multiple: false, filters: [{ name: "Spreadsheets and exports", extensions: ["xlsx", "xls", "ods", "csv", "json"] }] });
     if (typeof f === "string") pick(f);
   };
-  const readFile = async (): Promise<Plan[] | null> => {
-    try {
-      const v = await api.inspectFile(path);
-      setView(v);
-      const p = plansOf(v);
-      setPlans(p);
-      return p;
-    } catch (e) {
-      setMessage(messageOf(e));
-      return null;
-    }
-  };
-  const chosen = (p: Plan[]) => p.filter((x) => x.use && x.kind).map(({ sheet, kind, columns }) => ({ sheet, kind, columns }));
-  /** Runs a preview with the import's progress line and Cancel: a large file takes a while to read (issue 15). */
+  /** Reads the file (its sheets, or a preview) with the import's progress line and Cancel: a large file takes a while (issue 15). */
   const reading = async (f: () => Promise<void>) => {
     setRun({ busy: true, progress: null });
     try {
@@ -149,6 +136,18 @@ export function ImportPage() {
       setBusy(false);
     }
   };
+  const readFile = async (): Promise<Plan[] | null> => {
+    let p: Plan[] | null = null;
+    // Its rows are counted as they are read, with the progress line and Cancel.
+    await reading(async () => {
+      const v = await api.inspectFile(path);
+      setView(v);
+      p = plansOf(v);
+      setPlans(p);
+    });
+    return p;
+  };
+  const chosen = (p: Plan[]) => p.filter((x) => x.use && x.kind).map(({ sheet, kind, columns }) => ({ sheet, kind, columns }));
   const doPreview = async () => {
     setMessage(null);
     const req = await detect();
@@ -206,7 +205,7 @@ export function ImportPage() {
       </div>
       <div className="form">
         <label>Spreadsheet <input aria-label="Spreadsheet path" value={path} onChange={(e) => pick(e.target.value)} placeholder="/path/to/outages.xlsx" /></label>
-        <button onClick={readFile} disabled={!path} data-action="inspect">Read sheets</button>
+        <button onClick={readFile} disabled={!path || busy} data-action="inspect">Read sheets</button>
         <label>Contract
           <select aria-label="Contract" value={contract} onChange={(e) => { setContract(e.target.value); setPreview(null); }}>
             <option value="">(the only one)</option>

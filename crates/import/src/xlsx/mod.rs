@@ -36,12 +36,13 @@ use crate::error::ImportError;
 use crate::grid::{malformed, Budget, SheetBuilder};
 use crate::sheet::RawSheet;
 use crate::stream::{BookSink, ForKind, RowStream};
-use crate::survey::{SheetSurvey, Surveyed};
+use crate::survey::{Progress, SheetSurvey, Surveyed};
 use crate::values::NumFmt;
 use crate::zipguard::Archive;
 use crate::Kind;
 use parts::{relationships, shared_strings, styles, workbook, workbook_part, SheetEntry};
 use sheet::{read_sheet, walk_any, walk_sheet, Book, SheetAt};
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 /// What a workbook's parts say before any sheet is read.
@@ -86,6 +87,7 @@ pub(crate) fn survey(
     zip: Archive<'_>,
     path: &str,
     budget: &mut Budget,
+    progress: &RefCell<Progress<'_>>,
 ) -> Result<Vec<Surveyed>, ImportError> {
     each_sheet(zip, path, budget, |zip, at, book, budget| match at {
         None => Ok(Surveyed {
@@ -93,7 +95,10 @@ pub(crate) fn survey(
             header: Vec::new(),
             rows: 0,
         }),
-        Some(at) => Ok(walk_any(zip, &at, book, budget, || SheetSurvey::new(at.name))?.finish()),
+        Some(at) => Ok(walk_any(zip, &at, book, budget, || {
+            SheetSurvey::new(at.name, progress)
+        })?
+        .finish()),
     })
 }
 
