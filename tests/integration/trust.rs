@@ -983,6 +983,11 @@ fn issue11_fuzz_regressions_stay_fixed() {
             let _ = sla_ledger::sla_engine::Terms::parse(&String::from_utf8_lossy(&bytes));
         } else if name.starts_with("csv-") {
             let _ = sla_ledger::sla_import::read_csv_bytes(&name, Kind::Outages, &bytes);
+        } else if name.starts_with("xlsx_sheet-") {
+            // Issue 15: the fast worksheet reader reads what the event
+            // reader reads, or gives up.
+            let agrees = sla_ledger::sla_import::xlsx_sheet_agrees(&bytes);
+            assert!(agrees.is_ok(), "{name}: {agrees:?}");
         } else if ["xlsx-", "ods-", "xls-"]
             .iter()
             .any(|p| name.starts_with(p))

@@ -52,7 +52,7 @@ pub(crate) struct SheetSurvey<'p, 'g> {
 
 /// Rows surveyed so far in a file, and whom to ask whether to go on.
 pub(crate) struct Progress<'g> {
-    rows: u64,
+    pub(crate) rows: u64,
     go_on: &'g mut dyn FnMut(u64) -> bool,
 }
 

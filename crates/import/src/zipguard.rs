@@ -248,12 +248,6 @@ impl<'z> Part<'z> {
             guard: Some(XmlRunGuard::default()),
         }
     }
-
-    /// Stops the XML run guard: the reader that takes over bounds every
-    /// run itself (see `xlsx::fast`).
-    pub(crate) fn unguard(&mut self) {
-        self.guard = None;
-    }
 }
 
 impl Read for Part<'_> {
@@ -543,11 +537,10 @@ impl<'z> Xml<'z> {
         self.reader.config_mut().expand_empty_elements = false;
     }
 
-    /// The bytes after the last event read, unguarded.
-    pub(crate) fn into_unguarded(self) -> BufReader<Part<'z>> {
-        let mut src = self.reader.into_inner();
-        src.get_mut().unguard();
-        src
+    /// The rest of the part, after the last event read, still guarded
+    /// and in the same buffer.
+    pub(crate) fn into_source(self) -> BufReader<Part<'z>> {
+        self.reader.into_inner()
     }
 
     /// Skips to the end of the element whose start was just read.

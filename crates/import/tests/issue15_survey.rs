@@ -90,4 +90,22 @@ fn issue15_odd_layouts_are_surveyed_as_read_whole() {
     same(&write("blank.csv", b"\n \n"));
     let info = inspect(&dir.path().join("big.csv").display().to_string()).unwrap();
     assert_eq!((info[0].name.as_str(), info[0].rows), ("big", 25_000));
+
+    // A workbook the fast reader gives up on near its end is read again:
+    // its rows are counted again from where it began, not on top of the
+    // first count (which said 30,000 and 40,000 of 25,000 rows).
+    let mut rows = String::new();
+    for i in 1..=25_000 {
+        rows += &format!("<row r=\"{i}\"><c r=\"A{i}\"><v>{i}</v></c></row>");
+    }
+    rows += "<!-- the event reader's -->";
+    let f = write("given-up.xlsx", &xlsx("outages", &sheet_xml(None, &rows), &shared_xml(&[])));
+    let mut seen = Vec::new();
+    let info = sla_import::inspect_until(&f, &mut |n| {
+        seen.push(n);
+        true
+    })
+    .unwrap();
+    assert_eq!(seen, [10_000, 20_000, 10_000, 20_000]);
+    assert_eq!(info[0].rows, 24_999);
 }

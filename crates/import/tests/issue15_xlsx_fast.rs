@@ -93,6 +93,21 @@ fn issue15_the_fast_reader_gives_up_on_anything_else_and_the_event_reader_decide
     assert_eq!(xlsx_sheet_agrees(&bad), Ok(false));
 }
 
+#[test]
+fn issue15_the_fast_reader_reads_the_part_as_the_event_reader_does() {
+    // Found by an attacker's review: a declaration after `</sheetData>`,
+    // in the event reader's next 64 KiB read, is refused by the run guard
+    // there; the fast reader read on, unguarded, in larger reads, and
+    // accepted it. Both now read the same bytes through the guard.
+    let row = r#"<row><c t="inlineStr"><is><t>padding padding padding</t></is></c></row>"#;
+    let rows = row.repeat(70_000 / row.len() + 1);
+    for tail in ["<!DOCTYPE x>", "<!-- fine -->"] {
+        let xml = format!("{PREFIX}{rows}</sheetData>{tail}</worksheet>");
+        assert!(xml.len() > 64 * 1024);
+        assert_eq!(xlsx_sheet_agrees(xml.as_bytes()).map(|_| ()), Ok(()), "{tail}");
+    }
+}
+
 /// A small deterministic generator (no dependency): cells of every shape
 /// above, plain and not, in rows in and out of order.
 struct Gen(u64);

@@ -42,7 +42,7 @@ use crate::zipguard::Archive;
 use crate::Kind;
 use parts::{relationships, shared_strings, styles, workbook, workbook_part, SheetEntry};
 use sheet::{read_sheet, walk_any, walk_sheet, Book, SheetAt};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 
 /// What a workbook's parts say before any sheet is read.
@@ -95,10 +95,20 @@ pub(crate) fn survey(
             header: Vec::new(),
             rows: 0,
         }),
-        Some(at) => Ok(walk_any(zip, &at, book, budget, || {
-            SheetSurvey::new(at.name, progress)
-        })?
-        .finish()),
+        Some(at) => {
+            // A survey started again (the fast reader gave up) counts its
+            // rows again from where the first one began.
+            let from = Cell::new(None);
+            let fresh = || {
+                let rows = &mut progress.borrow_mut().rows;
+                match from.get() {
+                    None => from.set(Some(*rows)),
+                    Some(n) => *rows = n,
+                }
+                SheetSurvey::new(at.name, progress)
+            };
+            Ok(walk_any(zip, &at, book, budget, fresh)?.finish())
+        }
     })
 }
 
