@@ -32,7 +32,7 @@ max_len() {
         backup_archive) echo 65536 ;;
         key_file) echo 2048 ;;
         xlsx | ods | xls) echo 32768 ;;
-        xlsx_sheet) echo 8192 ;;
+        xlsx_sheet) echo 139264 ;; # past the 64 KiB buffer: the reads line up with the event reader's
         *) echo 4096 ;;
     esac
 }
