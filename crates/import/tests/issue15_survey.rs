@@ -99,7 +99,10 @@ fn issue15_odd_layouts_are_surveyed_as_read_whole() {
         rows += &format!("<row r=\"{i}\"><c r=\"A{i}\"><v>{i}</v></c></row>");
     }
     rows += "<!-- the event reader's -->";
-    let f = write("given-up.xlsx", &xlsx("outages", &sheet_xml(None, &rows), &shared_xml(&[])));
+    let f = write(
+        "given-up.xlsx",
+        &xlsx("outages", &sheet_xml(None, &rows), &shared_xml(&[])),
+    );
     let mut seen = Vec::new();
     let info = sla_import::inspect_until(&f, &mut |n| {
         seen.push(n);

@@ -104,7 +104,11 @@ fn issue15_the_fast_reader_reads_the_part_as_the_event_reader_does() {
     for tail in ["<!DOCTYPE x>", "<!-- fine -->"] {
         let xml = format!("{PREFIX}{rows}</sheetData>{tail}</worksheet>");
         assert!(xml.len() > 64 * 1024);
-        assert_eq!(xlsx_sheet_agrees(xml.as_bytes()).map(|_| ()), Ok(()), "{tail}");
+        assert_eq!(
+            xlsx_sheet_agrees(xml.as_bytes()).map(|_| ()),
+            Ok(()),
+            "{tail}"
+        );
     }
 }
 
