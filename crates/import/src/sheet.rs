@@ -173,11 +173,18 @@ pub fn read_workbook_bytes(name: &str, bytes: &[u8]) -> Result<Vec<RawSheet>, Im
     }
 }
 
-/// Every sheet of a workbook, in the workbook's order.
-pub fn read_all_sheets(path: &str) -> Result<Vec<RawSheet>, ImportError> {
+/// A workbook file's bytes, refused before reading when it is larger than
+/// a workbook may be.
+fn workbook_bytes(path: &str) -> Result<Vec<u8>, ImportError> {
     let (mut file, len) = open_capped(path, MAX_WORKBOOK_FILE_BYTES, "workbook")?;
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.read_to_end(&mut bytes).map_err(|e| io_err(path, e))?;
+    Ok(bytes)
+}
+
+/// Every sheet of a workbook, in the workbook's order.
+pub fn read_all_sheets(path: &str) -> Result<Vec<RawSheet>, ImportError> {
+    let bytes = workbook_bytes(path)?;
     read_workbook_bytes(path, &bytes)
 }
 
@@ -187,9 +194,7 @@ pub(crate) fn survey_workbook(
     path: &str,
     progress: &std::cell::RefCell<crate::survey::Progress<'_>>,
 ) -> Result<Vec<crate::survey::Surveyed>, ImportError> {
-    let (mut file, len) = open_capped(path, MAX_WORKBOOK_FILE_BYTES, "workbook")?;
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    file.read_to_end(&mut bytes).map_err(|e| io_err(path, e))?;
+    let bytes = workbook_bytes(path)?;
     if is_plain_xlsx(path, &bytes) {
         let mut budget = Budget::new(path);
         let zip = Archive::open(path, &bytes)?;
@@ -208,9 +213,7 @@ pub(crate) fn stream_workbook(
     path: &str,
     sink: &mut impl BookSink,
 ) -> Result<Vec<String>, ImportError> {
-    let (mut file, len) = open_capped(path, MAX_WORKBOOK_FILE_BYTES, "workbook")?;
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    file.read_to_end(&mut bytes).map_err(|e| io_err(path, e))?;
+    let bytes = workbook_bytes(path)?;
     if is_plain_xlsx(path, &bytes) {
         let mut budget = Budget::new(path);
         let zip = Archive::open(path, &bytes)?;
@@ -233,9 +236,7 @@ pub(crate) fn stream_workbook_mapped(
     maps: &[crate::SheetMap],
     sink: &mut impl BookSink,
 ) -> Result<Option<Vec<String>>, ImportError> {
-    let (mut file, len) = open_capped(path, MAX_WORKBOOK_FILE_BYTES, "workbook")?;
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    file.read_to_end(&mut bytes).map_err(|e| io_err(path, e))?;
+    let bytes = workbook_bytes(path)?;
     if !is_plain_xlsx(path, &bytes) {
         return Ok(None);
     }

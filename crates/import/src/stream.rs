@@ -180,7 +180,7 @@ impl<S: RowSink> CellTarget for RowStream<'_, S> {
 }
 
 /// A cell's place for a message: `sheet outages, cell B12`.
-fn where_(sheet: &str, row: u32, col: u32) -> String {
+pub(crate) fn where_(sheet: &str, row: u32, col: u32) -> String {
     format!(
         "sheet {sheet}, cell {}",
         cell_ref(u64::from(row) + 1, u64::from(col) + 1)

@@ -7,10 +7,9 @@
 use crate::csv_sheet::stream_csv;
 use crate::error::ImportError;
 use crate::grid::{check_chars, text_of, Budget};
-use crate::limits::cell_ref;
 use crate::mapping::csv_sheet_name;
 use crate::sheet::{Cell, RawSheet};
-use crate::stream::{CellTarget, RowSink};
+use crate::stream::{where_, CellTarget, RowSink};
 use crate::{Kind, ROWS_PER_CHECK};
 use std::cell::RefCell;
 
@@ -116,13 +115,7 @@ impl CellTarget for SheetSurvey<'_, '_> {
                 return Err(p.cancelled(budget.path()));
             }
         }
-        let at = || {
-            format!(
-                "sheet {}, cell {}",
-                self.name,
-                cell_ref(u64::from(row) + 1, u64::from(col) + 1)
-            )
-        };
+        let at = || where_(&self.name, row, col);
         check_chars(budget.path(), at, text_of(&cell))?;
         budget.text(text_of(&cell).len(), at)?;
         if self.header_row.is_none_or(|h| row < h) {
