@@ -11,8 +11,9 @@ use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use sla_engine::events::{incidents_without_opened, normalize_cause, normalize_status};
 use sla_engine::num::parse_decimal;
+use sla_engine::terms::TermsScope;
 use sla_engine::time::{parse_instant, resolve_local};
-use sla_engine::{Events, IncidentRow, Instant, MaintenanceRow, Origin, OutageRow, Terms};
+use sla_engine::{Events, IncidentRow, Instant, MaintenanceRow, Origin, OutageRow};
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -57,8 +58,8 @@ pub(crate) struct ServiceIds {
 }
 
 impl ServiceIds {
-    fn of(terms: &Terms) -> ServiceIds {
-        let order: Vec<String> = terms.services.iter().map(|s| s.id.clone()).collect();
+    fn of(scope: &TermsScope) -> ServiceIds {
+        let order = scope.service_ids.clone();
         let set = order.iter().map(|s| Arc::from(s.as_str())).collect();
         ServiceIds { order, set }
     }
@@ -112,10 +113,10 @@ impl Checker {
         });
     }
 
-    pub(crate) fn new(terms: &Terms, warnings: Vec<String>) -> Checker {
+    pub(crate) fn new(scope: &TermsScope, warnings: Vec<String>) -> Checker {
         Checker {
-            tz: terms.contract.timezone,
-            services: ServiceIds::of(terms),
+            tz: scope.timezone,
+            services: ServiceIds::of(scope),
             errors: Vec::new(),
             warnings,
             names: None,

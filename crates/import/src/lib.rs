@@ -39,6 +39,7 @@ pub use presets::{
 pub use requests::{read_requests, RequestRecord};
 pub use sheet::{read_csv_bytes, read_workbook_bytes, Cell, InvalidCell, RawSheet};
 
+use sla_engine::terms::TermsScope;
 use sla_engine::{Events, Terms};
 use std::path::Path;
 
@@ -156,7 +157,18 @@ pub fn read_events_until(
     terms: &Terms,
     go_on: &mut dyn FnMut(u64) -> bool,
 ) -> Result<Imported, ImportError> {
-    let mut ctx = Checker::new(terms, Vec::new());
+    read_events_in(sources, &terms.scope(), go_on)
+}
+
+/// [`read_events_until`] with only what it needs of the terms: the zone
+/// and service ids. The stateless compute reads the events with a scope
+/// guessed from the terms text while the terms are checked (issue 15).
+pub fn read_events_in(
+    sources: &Sources,
+    scope: &TermsScope,
+    go_on: &mut dyn FnMut(u64) -> bool,
+) -> Result<Imported, ImportError> {
+    let mut ctx = Checker::new(scope, Vec::new());
     let mut events = Events::default();
     // Streamed (issue 15): rows are checked as they are read and only the
     // events are kept.
@@ -295,7 +307,7 @@ pub fn read_mapped_until(
     if m.kind == Kind::Requests || m.sheet != mapping::csv_sheet_name(path) {
         return read_mapped(path, maps, terms);
     }
-    let mut ctx = Checker::new(terms, Vec::new());
+    let mut ctx = Checker::new(&terms.scope(), Vec::new());
     let mut events = Events::default();
     let mut sink = Streamed::new(&mut ctx, &mut events, m.kind, go_on);
     let mut renamed = Renamed {
@@ -317,7 +329,7 @@ fn read_book_mapped_until(
     terms: &Terms,
     go_on: &mut dyn FnMut(u64) -> bool,
 ) -> Result<Imported, ImportError> {
-    let mut ctx = Checker::new(terms, Vec::new());
+    let mut ctx = Checker::new(&terms.scope(), Vec::new());
     let mut events = Events::default();
     let mut sink = Streamed::new(&mut ctx, &mut events, Kind::Outages, go_on);
     let mut renamed = RenamedBook {
@@ -403,7 +415,7 @@ fn check_sheets(
     warnings: Vec<String>,
     terms: &Terms,
 ) -> Result<Imported, ImportError> {
-    let mut ctx = Checker::new(terms, warnings);
+    let mut ctx = Checker::new(&terms.scope(), warnings);
     let mut events = Events::default();
     for (kind, sheet) in sheets {
         ctx.sheet(*kind, sheet, &mut events);

@@ -22,11 +22,13 @@ mod reader;
 mod remedy;
 mod requests;
 mod rolling;
+mod scope;
 #[cfg(test)]
 mod tests;
 mod text;
 mod window;
 
+pub use scope::TermsScope;
 pub use text::parse_date;
 
 use crate::error::{TermsError, TermsProblem};
