@@ -14,7 +14,7 @@ use crate::events::{incidents_without_opened, ByService, Events};
 use crate::fees::{Fees, FeesThen, LineBasis};
 use crate::incidents::{incident_clock, ClockOutcome};
 use crate::month::Month;
-use crate::num::{fmt_fixed, fmt_rat, hundred, rat, rat_int, round, Rat};
+use crate::num::{div, fmt_fixed, fmt_rat, hundred, mul, rat, rat_int, round, Rat};
 use crate::parallel::map_in_order;
 use crate::result::{
     AvailabilityLine, IncidentEntryDoc, IncidentLine, Line, PeriodDoc, ResultDoc, RollingCapDoc,
@@ -192,7 +192,7 @@ fn line(
     }
     let (percent, breached, measured) = match &sla.term {
         SlaTerm::Availability(a) => {
-            let o = match &a.source {
+            let mut o = match &a.source {
                 DowntimeSource::Outages => availability(
                     &sla.service,
                     a,
@@ -213,8 +213,9 @@ fn line(
                     request_availability(&t, rows.of(&sla.service), period)?
                 }
             };
-            warnings.extend(o.warnings.iter().cloned());
-            line_trace.extend(o.trace.iter().cloned());
+            // Moved, not copied: the line is made of the figures below.
+            warnings.append(&mut o.warnings);
+            line_trace.append(&mut o.trace);
             (
                 o.percent.clone(),
                 o.breached,
@@ -229,7 +230,7 @@ fn line(
         }
     };
     // Line amount, line cap, line rounding.
-    let raw_amount = &basis * &percent / hundred();
+    let raw_amount = div(&mul(&basis, &percent), &hundred());
     line_trace.push(format!(
         "Amount = basis {} ({basis_note}) x {} % / 100 = {}.",
         fmt_rat(&basis, basis_places),
@@ -291,7 +292,7 @@ fn line_cap(
     let Some(cp) = cap_percent else {
         return amount;
     };
-    let cap = basis * rat(cp) / hundred();
+    let cap = div(&mul(basis, &rat(cp)), &hundred());
     if amount > cap {
         line_trace.push(format!(
             "Line cap {} % of basis = {}: the amount {} is capped to {}.",

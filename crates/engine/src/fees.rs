@@ -4,7 +4,7 @@
 //! from the contract version in force then when a library knows it).
 
 use crate::month::Month;
-use crate::num::{fmt_rat, rat, rat_int, Rat};
+use crate::num::{fmt_rat, mul, rat, rat_int, Rat};
 use crate::terms::{Basis, BasisMonth, Sla, Terms};
 use crate::time::Period;
 use crate::window::{in_force_factor, LinePeriod, Quarter};
@@ -140,7 +140,7 @@ impl Fees {
             .expect("validated service");
         match sla.credit.basis {
             Basis::Service => LineBasis {
-                basis: rat(service.monthly_fee) * factor,
+                basis: mul(&rat(service.monthly_fee), factor),
                 places: service.monthly_fee.scale(),
                 note: format!("the monthly fee of `{}`{how}", service.id),
             },

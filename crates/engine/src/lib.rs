@@ -21,6 +21,7 @@ mod parallel;
 #[doc(hidden)]
 pub use parallel::set_enabled as set_parallel_lines;
 pub mod result;
+mod small;
 pub mod terms;
 pub mod time;
 pub mod window;

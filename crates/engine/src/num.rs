@@ -3,6 +3,7 @@
 //! (uptime, pro-rating, multipliers) is carried as an exact ratio of big
 //! integers and only rounded at a step the terms name (spec 7, "Money").
 
+use crate::small::{self, gcd_u128};
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
@@ -49,26 +50,29 @@ pub fn rat(d: Decimal) -> Rat {
     Rat::new_raw(BigInt::from(num), BigInt::from(den / g))
 }
 
-/// Binary gcd; `gcd(0, d) = d`.
-fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
-    if a == 0 {
-        return b;
-    }
-    if b == 0 {
-        return a;
-    }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
-    }
+/// `a x b`, exactly; in machine integers when they fit (issue 15).
+pub fn mul(a: &Rat, b: &Rat) -> Rat {
+    small::mul(a, b).unwrap_or_else(|| a * b)
+}
+
+/// `a / b`, exactly; in machine integers when they fit (issue 15).
+pub fn div(a: &Rat, b: &Rat) -> Rat {
+    small::div(a, b).unwrap_or_else(|| a / b)
+}
+
+/// `a + b`, exactly; in machine integers when they fit (issue 15).
+pub fn add(a: &Rat, b: &Rat) -> Rat {
+    small::add(a, b).unwrap_or_else(|| a + b)
+}
+
+/// `a - b`, exactly; in machine integers when they fit (issue 15).
+pub fn sub(a: &Rat, b: &Rat) -> Rat {
+    small::sub(a, b).unwrap_or_else(|| a - b)
+}
+
+/// `n / d` as a reduced ratio (`d` not zero).
+pub fn ratio(n: i128, d: i128) -> Rat {
+    small::ratio(n, d).unwrap_or_else(|| Rat::new(BigInt::from(n), BigInt::from(d)))
 }
 
 pub fn hundred() -> Rat {
@@ -138,8 +142,33 @@ fn rounds_up(q: &BigInt, r: &BigInt, d: &BigInt, mode: RoundMode) -> bool {
     }
 }
 
+/// [`rounded_scaled`] in machine integers, when the scaled numerator fits.
+fn rounded_scaled_small(value: &Rat, places: u32, mode: RoundMode) -> Option<i128> {
+    let (n, d) = small::parts(value)?;
+    let scaled = n.unsigned_abs().checked_mul(10u128.checked_pow(places)?)?;
+    let d = d.unsigned_abs();
+    let (q, r) = (scaled / d, scaled % d);
+    // r < d <= i128::MAX, so twice r fits.
+    let twice = r << 1;
+    let up = match mode {
+        RoundMode::Down => false,
+        RoundMode::Up => r != 0,
+        RoundMode::HalfUp => twice >= d,
+        RoundMode::HalfEven => twice > d || (twice == d && q % 2 == 1),
+    };
+    let mag = i128::try_from(q + u128::from(up)).ok()?;
+    Some(if n < 0 { -mag } else { mag })
+}
+
 /// The rounded value x 10^places, signed.
 fn rounded_scaled(value: &Rat, places: u32, mode: RoundMode) -> BigInt {
+    match rounded_scaled_small(value, places, mode) {
+        Some(v) => BigInt::from(v),
+        None => rounded_scaled_big(value, places, mode),
+    }
+}
+
+fn rounded_scaled_big(value: &Rat, places: u32, mode: RoundMode) -> BigInt {
     let (q, r, negative) = scaled_parts(value, places);
     let mag = if rounds_up(&q, &r, value.denom(), mode) {
         q + BigInt::one()
@@ -155,6 +184,12 @@ fn rounded_scaled(value: &Rat, places: u32, mode: RoundMode) -> BigInt {
 
 /// Rounds an exact value to `places` decimals in `mode`.
 pub fn round(value: &Rat, places: u32, mode: RoundMode) -> Rat {
+    let small = rounded_scaled_small(value, places, mode)
+        .zip(10i128.checked_pow(places))
+        .and_then(|(v, scale)| small::ratio(v, scale));
+    if let Some(r) = small {
+        return r;
+    }
     Rat::new(rounded_scaled(value, places, mode), pow10(places))
 }
 
@@ -164,6 +199,25 @@ pub fn ceil(value: &Rat) -> BigInt {
 
 /// True when the value has a finite decimal expansion.
 pub fn terminates(r: &Rat) -> Option<u32> {
+    match r.denom().to_u128().filter(|d| *d != 0) {
+        Some(d) => terminates_small(d),
+        None => terminates_big(r),
+    }
+}
+
+fn terminates_small(d: u128) -> Option<u32> {
+    {
+        let twos = d.trailing_zeros();
+        let (mut d, mut fives) = (d >> twos, 0u32);
+        while d % 5 == 0 {
+            d /= 5;
+            fives += 1;
+        }
+        (d == 1).then_some(twos.max(fives))
+    }
+}
+
+fn terminates_big(r: &Rat) -> Option<u32> {
     let mut d = r.denom().clone();
     let (mut twos, mut fives) = (0u32, 0u32);
     let two = BigInt::from(2);
@@ -208,9 +262,13 @@ fn decimals(s: &str) -> usize {
 /// Prints a value with exactly `places` decimals (rounding half-even if it
 /// has more).
 pub fn fmt_fixed(r: &Rat, places: u32) -> String {
-    let scaled = rounded_scaled(r, places, RoundMode::HalfEven);
-    let negative = scaled.is_negative();
-    let digits = scaled.abs().to_string();
+    let (negative, digits) = match rounded_scaled_small(r, places, RoundMode::HalfEven) {
+        Some(v) => (v < 0, v.unsigned_abs().to_string()),
+        None => {
+            let scaled = rounded_scaled(r, places, RoundMode::HalfEven);
+            (scaled.is_negative(), scaled.abs().to_string())
+        }
+    };
     let p = places as usize;
     let digits = if digits.len() <= p {
         format!("{}{}", "0".repeat(p + 1 - digits.len()), digits)
@@ -314,9 +372,6 @@ mod tests {
                 "{text}"
             );
         }
-        assert_eq!(gcd_u128(0, 0), 0);
-        assert_eq!(gcd_u128(12, 18), 6);
-        assert_eq!(gcd_u128(7, 0), 7);
     }
 
     #[test]
@@ -396,6 +451,40 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn issue15_machine_integer_rounding_and_expansion_equal_the_big_integer_ones() {
+        let modes = [
+            RoundMode::HalfUp,
+            RoundMode::HalfEven,
+            RoundMode::Down,
+            RoundMode::Up,
+        ];
+        let mut values: Vec<Rat> = Vec::new();
+        for n in [-2_678_401i64, -7, -1, 0, 1, 2, 5, 99_627_576, 2_678_400] {
+            for d in [1i64, 2, 3, 7, 8, 10, 125, 640, 2_678_400, 1_000_000] {
+                values.push(r(n, d));
+            }
+        }
+        for v in &values {
+            for places in [0, 1, 2, 6, 20] {
+                for mode in modes {
+                    let small = rounded_scaled_small(v, places, mode).map(BigInt::from);
+                    assert_eq!(small, Some(rounded_scaled_big(v, places, mode)), "{v}");
+                }
+            }
+            let d = v.denom().to_u128().unwrap();
+            assert_eq!(terminates_small(d), terminates_big(v), "{v}");
+        }
+        // Past 128 bits the big integers answer, and agree with the rest.
+        let huge = Rat::new(BigInt::from(u128::MAX) * 3, BigInt::from(7));
+        assert_eq!(rounded_scaled_small(&huge, 2, RoundMode::HalfEven), None);
+        assert_eq!(
+            fmt_fixed(&huge, 2),
+            "145835300108973627198589117470757804909.29"
+        );
+        assert_eq!(terminates(&huge), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::{dec_str, span, touches, Merged, Parts};
 use crate::duration::fmt_duration;
-use crate::num::{ceil, fmt_rat, rat, rat_int, Rat};
+use crate::num::{ceil, fmt_rat, rat, rat_int, ratio, Rat};
 use crate::result::EvidenceRow;
 use crate::terms::Rounding;
 use crate::time::{fmt_instant, Instant, Period};
@@ -281,7 +281,7 @@ fn weighted_fast<'p>(
             .checked_mul(10i128.checked_pow(scale - k)?)?;
         sum = sum.checked_add(term)?;
     }
-    Some(Rat::new(sum.into(), 10i128.checked_pow(scale)?.into()))
+    Some(ratio(sum, 10i128.checked_pow(scale)?))
 }
 
 /// Calls `emit` with the parts of `[s, e)` outside the sorted, disjoint `x`.

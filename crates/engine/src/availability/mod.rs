@@ -19,7 +19,7 @@ pub use requests::{request_availability, RequestFigures, RequestTerm};
 pub use schedule::{schedule_percent, DaysOfService};
 
 use crate::events::{Origin, ServiceRows};
-use crate::num::{fmt_fixed, fmt_rat, hundred, rat, rat_int, terminates, Rat};
+use crate::num::{div, fmt_fixed, fmt_rat, hundred, mul, rat, rat_int, sub, terminates, Rat};
 use crate::result::{EvidenceRow, MaintenanceDecision};
 use crate::terms::{Availability, Schedule};
 use crate::time::{fmt_instant, Instant, Period};
@@ -201,7 +201,8 @@ fn uptime(
         trace.push("D = 0: uptime is 100 and the target is met.".into());
         return (hundred(), false);
     }
-    let u = hundred() * (rat_int(denominator) - downtime) / rat_int(denominator);
+    let d = rat_int(denominator);
+    let u = div(&mul(&hundred(), &sub(&d, downtime)), &d);
     let breached = a.breach_when.hits(&u, &rat(a.target));
     trace.push(format!(
         "Uptime = 100 x ({denominator} - {}) / {denominator} = {} ({}); target {}: {}.",
