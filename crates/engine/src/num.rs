@@ -262,26 +262,36 @@ fn decimals(s: &str) -> usize {
 /// Prints a value with exactly `places` decimals (rounding half-even if it
 /// has more).
 pub fn fmt_fixed(r: &Rat, places: u32) -> String {
-    let (negative, digits) = match rounded_scaled_small(r, places, RoundMode::HalfEven) {
-        Some(v) => (v < 0, v.unsigned_abs().to_string()),
+    use std::fmt::Write;
+    // One string, no intermediate ones: the trace prints tens of thousands
+    // of values (issue 15).
+    let p = places as usize;
+    let mut out = String::with_capacity(p + 42);
+    let written = match rounded_scaled_small(r, places, RoundMode::HalfEven) {
+        Some(v) => {
+            if v < 0 {
+                out.push('-');
+            }
+            write!(out, "{}", v.unsigned_abs())
+        }
         None => {
-            let scaled = rounded_scaled(r, places, RoundMode::HalfEven);
-            (scaled.is_negative(), scaled.abs().to_string())
+            let v = rounded_scaled_big(r, places, RoundMode::HalfEven);
+            if v.is_negative() {
+                out.push('-');
+            }
+            write!(out, "{}", v.abs())
         }
     };
-    let p = places as usize;
-    let digits = if digits.len() <= p {
-        format!("{}{}", "0".repeat(p + 1 - digits.len()), digits)
-    } else {
-        digits
-    };
-    let (int, frac) = digits.split_at(digits.len() - p);
-    let sign = if negative { "-" } else { "" };
-    if p == 0 {
-        format!("{sign}{int}")
-    } else {
-        format!("{sign}{int}.{frac}")
+    debug_assert!(written.is_ok(), "writing to a String does not fail");
+    let start = usize::from(out.starts_with('-'));
+    let digits = out.len() - start;
+    if digits <= p {
+        out.insert_str(start, &"0".repeat(p + 1 - digits));
     }
+    if p > 0 {
+        out.insert(out.len() - p, '.');
+    }
+    out
 }
 
 /// Prints a decimal keeping its written scale (`12500.00` stays `12500.00`).
@@ -407,6 +417,11 @@ mod tests {
         assert_eq!(fmt_rat(&r(1, 3), 0), "0.33333333333333333333");
         assert_eq!(fmt_rat(&r(-3, 2), 0), "-1.5");
         assert_eq!(fmt_fixed(&r(99627576, 1000000), 6), "99.627576");
+        assert_eq!(fmt_fixed(&r(-1, 20), 2), "-0.05");
+        assert_eq!(fmt_fixed(&r(-1, 1000), 2), "0.00");
+        assert_eq!(fmt_fixed(&r(0, 1), 3), "0.000");
+        assert_eq!(fmt_fixed(&r(-7, 2), 0), "-4");
+        assert_eq!(fmt_fixed(&r(123, 1), 1), "123.0");
     }
 
     /// The rounding before issue 15 made it integer division: the same

@@ -8,10 +8,11 @@ use crate::duration::fmt_duration;
 use crate::num::{ceil, fmt_rat, rat, rat_int, ratio, Rat};
 use crate::result::EvidenceRow;
 use crate::terms::Rounding;
-use crate::time::{fmt_instant, Instant, Period};
+use crate::time::{fmt_instant, push_instant, Instant, Period};
 use num_traits::{Signed, Zero};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 /// The counted parts of each merged outage, in order. Outages touching the
 /// period are explained in the trace and their evidence rows annotated.
@@ -57,36 +58,35 @@ fn explain(
     let removed = in_period - parts.iter().map(|(s, e, _)| e - s).sum::<i64>();
     let clipped = wall - in_period;
     annotate(m, parts, removed, clipped, evidence);
-    let rows: Vec<String> = m.rows.iter().map(|o| o.to_string()).collect();
-    let pieces: Vec<String> = parts
-        .iter()
-        .map(|(s, e, i)| format!("{} s at impact {}", e - s, dec_str(i)))
-        .collect();
-    let counted = if pieces.is_empty() {
-        "nothing inside the period after exclusions".to_string()
-    } else {
-        format!(
-            "{} = {} weighted s",
-            pieces.join(" + "),
-            fmt_rat(&weighted(parts.iter()), 0)
-        )
-    };
-    let mut notes = String::new();
+    // One string per sentence, written in place (issue 15).
+    let mut s = String::with_capacity(160 + 40 * (m.rows.len() + parts.len()));
+    s.push_str("Merged outage ");
+    push_instant(&mut s, m.start);
+    s.push_str(" to ");
+    push_instant(&mut s, m.end);
+    let _ = write!(s, " ({wall} s covered) from ");
+    for (i, o) in m.rows.iter().enumerate() {
+        let sep = if i > 0 { ", " } else { "" };
+        let _ = write!(s, "{sep}{o}");
+    }
     if clipped > 0 {
-        notes.push_str(&format!("; {clipped} s outside the period clipped"));
+        let _ = write!(s, "; {clipped} s outside the period clipped");
     }
     if removed > 0 {
-        notes.push_str(&format!(
-            "; {removed} s inside excluded maintenance removed"
-        ));
+        let _ = write!(s, "; {removed} s inside excluded maintenance removed");
     }
-    trace.push(format!(
-        "Merged outage {} ({} s covered) from {}{notes}: counts {}.",
-        span(m.start, m.end),
-        wall,
-        rows.join(", "),
-        counted
-    ));
+    s.push_str(": counts ");
+    if parts.is_empty() {
+        s.push_str("nothing inside the period after exclusions");
+    } else {
+        for (i, (a, b, imp)) in parts.iter().enumerate() {
+            let sep = if i > 0 { " + " } else { "" };
+            let _ = write!(s, "{sep}{} s at impact {}", b - a, imp.normalize());
+        }
+        let _ = write!(s, " = {} weighted s", fmt_rat(&weighted(parts.iter()), 0));
+    }
+    s.push('.');
+    trace.push(s);
 }
 
 /// The evidence rows of a merged outage that lost time: nothing left, or

@@ -22,7 +22,7 @@ use crate::events::{Origin, ServiceRows};
 use crate::num::{div, fmt_fixed, fmt_rat, hundred, mul, rat, rat_int, sub, terminates, Rat};
 use crate::result::{EvidenceRow, MaintenanceDecision};
 use crate::terms::{Availability, Schedule};
-use crate::time::{fmt_instant, Instant, Period};
+use crate::time::{push_instant, Instant, Period};
 use rust_decimal::Decimal;
 
 /// What an availability term measured in one period.
@@ -75,7 +75,11 @@ type Parts = Vec<(Instant, Instant, Decimal)>;
 type Windows = Vec<(Instant, Instant)>;
 
 fn span(a: Instant, b: Instant) -> String {
-    format!("{} to {}", fmt_instant(a), fmt_instant(b))
+    let mut out = String::with_capacity(44);
+    push_instant(&mut out, a);
+    out.push_str(" to ");
+    push_instant(&mut out, b);
+    out
 }
 
 fn dec_str(d: &Decimal) -> String {

@@ -2,12 +2,13 @@
 //! Every row touching the period is listed as evidence, counted or not,
 //! with the reason; rows wholly outside it only make the total count.
 
-use super::{dec_str, span, touches, Row};
+use super::{dec_str, touches, Row};
 use crate::events::{OutageRow, ServiceRows};
 use crate::result::EvidenceRow;
 use crate::terms::{Availability, PartialImpact};
-use crate::time::{fmt_instant, Instant, Period};
+use crate::time::{fmt_instant, push_instant, Instant, Period};
 use rust_decimal::Decimal;
+use std::fmt::Write;
 
 /// The rows that count, and the evidence list of rows touching the period.
 pub(super) fn kept_rows<'e>(
@@ -127,32 +128,38 @@ fn counted_impact(
     shown: bool,
     trace: &mut Vec<String>,
 ) -> Result<Decimal, Dropped> {
-    let what = || {
-        format!(
-            "{}: outage {} impact {} cause {}",
-            o.origin,
-            span(o.start, end),
-            dec_str(&o.impact),
+    // Each sentence is written into one string (issue 15: the trace of a
+    // 2,000-SLA month has tens of thousands of them).
+    let say = |trace: &mut Vec<String>, tail: std::fmt::Arguments<'_>| {
+        let mut s = String::with_capacity(192);
+        let _ = write!(s, "{}: outage ", o.origin);
+        push_instant(&mut s, o.start);
+        s.push_str(" to ");
+        push_instant(&mut s, end);
+        let _ = write!(
+            s,
+            " impact {} cause {}: {tail}",
+            o.impact.normalize(),
             o.cause
-        )
+        );
+        trace.push(s);
     };
     if a.excluded_causes.iter().any(|c| **c == *o.cause) {
         if shown {
-            trace.push(format!(
-                "{}: dropped, cause `{}` is excluded by the terms.",
-                what(),
-                o.cause
-            ));
+            say(
+                trace,
+                format_args!("dropped, cause `{}` is excluded by the terms.", o.cause),
+            );
         }
         return Err(Dropped::Cause);
     }
     let impact = match a.partial_impact {
         PartialImpact::Ignore if o.impact < Decimal::ONE => {
             if shown {
-                trace.push(format!(
-                    "{}: dropped, partial_impact = \"ignore\" drops impact below 1.",
-                    what()
-                ));
+                say(
+                    trace,
+                    format_args!("dropped, partial_impact = \"ignore\" drops impact below 1."),
+                );
             }
             return Err(Dropped::Partial);
         }
@@ -165,7 +172,7 @@ fn counted_impact(
         } else {
             ""
         };
-        trace.push(format!("{}: kept{note}.", what()));
+        say(trace, format_args!("kept{note}."));
     }
     Ok(impact)
 }
