@@ -35,6 +35,26 @@ pub(super) fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// A key's path, joined only if a problem is recorded under it: a
+/// 2,000-SLA file joined a path for every key it read (issue 15).
+#[derive(Clone, Copy)]
+pub(super) struct At<'p> {
+    table: &'p str,
+    key: &'p str,
+}
+
+impl<'p> At<'p> {
+    pub(super) fn new(table: &'p str, key: &'p str) -> At<'p> {
+        At { table, key }
+    }
+}
+
+impl From<At<'_>> for String {
+    fn from(at: At<'_>) -> String {
+        join(at.table, at.key)
+    }
+}
+
 pub(super) fn type_name(v: &Value) -> &'static str {
     match v {
         Value::String(_) => "a string",
@@ -100,16 +120,15 @@ impl Reader {
         key: &'static str,
         required: bool,
     ) -> Option<String> {
-        let path = join(&f.path, key);
         match self.get(f, key, required)? {
             Value::String(s) if s.trim().is_empty() && required => {
-                self.err(path, "must not be empty");
+                self.err(join(&f.path, key), "must not be empty");
                 None
             }
             Value::String(s) => Some(s.trim().to_string()),
             other => {
                 self.err(
-                    path,
+                    join(&f.path, key),
                     format!("expected a string, found {}", type_name(other)),
                 );
                 None
@@ -117,7 +136,7 @@ impl Reader {
         }
     }
 
-    pub(super) fn decimal_value(&mut self, path: &str, v: &Value) -> Option<Decimal> {
+    pub(super) fn decimal_value(&mut self, path: impl Into<String>, v: &Value) -> Option<Decimal> {
         match v {
             Value::String(s) => parse_decimal(s).map_err(|m| self.err(path, m)).ok(),
             Value::Integer(i) => Some(Decimal::from(*i)),
@@ -147,15 +166,15 @@ impl Reader {
         lo: Option<i64>,
         hi: Option<i64>,
     ) -> Option<Decimal> {
-        let path = join(&f.path, key);
         let v = self.get(f, key, required)?;
-        let d = self.decimal_value(&path, v)?;
-        self.range(&path, d, lo, hi)
+        let at = At::new(&f.path, key);
+        let d = self.decimal_value(at, v)?;
+        self.range(at, d, lo, hi)
     }
 
     pub(super) fn range(
         &mut self,
-        path: &str,
+        path: impl Into<String>,
         d: Decimal,
         lo: Option<i64>,
         hi: Option<i64>,
@@ -176,8 +195,9 @@ impl Reader {
     }
 
     pub(super) fn duration(&mut self, f: &mut Fields<'_>, key: &'static str) -> Option<i64> {
-        let path = join(&f.path, key);
-        match self.get(f, key, false)? {
+        let v = self.get(f, key, false)?;
+        let path = At::new(&f.path, key);
+        match v {
             Value::String(s) => parse_duration(s).map_err(|m| self.err(path, m)).ok(),
             other => {
                 self.err(
@@ -193,8 +213,9 @@ impl Reader {
     }
 
     pub(super) fn boolean(&mut self, f: &mut Fields<'_>, key: &'static str) -> Option<bool> {
-        let path = join(&f.path, key);
-        match self.get(f, key, false)? {
+        let v = self.get(f, key, false)?;
+        let path = At::new(&f.path, key);
+        match v {
             Value::Boolean(b) => Some(*b),
             other => {
                 self.err(
@@ -214,8 +235,9 @@ impl Reader {
         lo: i64,
         hi: i64,
     ) -> Option<u32> {
-        let path = join(&f.path, key);
-        match self.get(f, key, required)? {
+        let v = self.get(f, key, required)?;
+        let path = At::new(&f.path, key);
+        match v {
             Value::Integer(i) if (lo..=hi).contains(i) => Some(*i as u32),
             Value::Integer(i) => {
                 self.err(path, format!("{i} is outside {lo}..={hi}"));
@@ -237,8 +259,8 @@ impl Reader {
         key: &'static str,
         required: bool,
     ) -> Option<NaiveDate> {
-        let path = join(&f.path, key);
         let v = self.get(f, key, required)?;
+        let path = At::new(&f.path, key);
         let text = match v {
             Value::String(s) => s.trim().to_string(),
             Value::Datetime(d) => d.to_string(),
@@ -259,8 +281,9 @@ impl Reader {
         key: &'a str,
         required: bool,
     ) -> Option<&'a Table> {
-        let path = join(&f.path, key);
-        match self.get(f, key, required)? {
+        let v = self.get(f, key, required)?;
+        let path = At::new(&f.path, key);
+        match v {
             Value::Table(t) => Some(t),
             other => {
                 self.err(
@@ -278,8 +301,9 @@ impl Reader {
         key: &'a str,
         required: bool,
     ) -> Option<&'a Vec<Value>> {
-        let path = join(&f.path, key);
-        match self.get(f, key, required)? {
+        let v = self.get(f, key, required)?;
+        let path = At::new(&f.path, key);
+        match v {
             Value::Array(a) => Some(a),
             other => {
                 self.err(
@@ -292,16 +316,16 @@ impl Reader {
     }
 
     pub(super) fn string_list(&mut self, f: &mut Fields<'_>, key: &'static str) -> Vec<String> {
-        let path = join(&f.path, key);
         let Some(items) = self.array(f, key, false) else {
             return Vec::new();
         };
+        let path = At::new(&f.path, key);
         let mut out = Vec::new();
         for (i, v) in items.iter().enumerate() {
             match v {
                 Value::String(s) => out.push(s.trim().to_lowercase()),
                 other => self.err(
-                    format!("{path}[{i}]"),
+                    format!("{}[{i}]", String::from(path)),
                     format!("expected a string, found {}", type_name(other)),
                 ),
             }
@@ -315,8 +339,8 @@ impl Reader {
         key: &'static str,
         required: bool,
     ) -> Option<Tz> {
-        let path = join(&f.path, key);
         let name = self.string(f, key, required)?;
+        let path = At::new(&f.path, key);
         name.parse::<Tz>()
             .map_err(|_| {
                 self.err(

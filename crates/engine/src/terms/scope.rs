@@ -82,14 +82,14 @@ fn scan(text: &str) -> Option<TermsScope> {
         Service,
         Other,
     }
+    if text.contains("\"\"\"") || text.contains("'''") {
+        return None;
+    }
     let mut at = In::Other;
     let mut timezone: Option<&str> = None;
     let mut ids: Vec<Option<&str>> = Vec::new();
     for line in text.lines() {
-        let line = line.trim();
-        if line.contains("\"\"\"") || line.contains("'''") {
-            return None;
-        }
+        let line = line.trim_start();
         if line.starts_with('[') {
             at = match header(line)? {
                 "[contract]" => In::Contract,
@@ -125,7 +125,7 @@ fn scan(text: &str) -> Option<TermsScope> {
 /// A table header of bare keys, its comment cut off; `None` otherwise (a
 /// line of a multi-line array, a quoted key).
 fn header(line: &str) -> Option<&str> {
-    let h = line.split_once('#').map_or(line, |(h, _)| h).trim_end();
+    let h = line.split_once('#').map_or(line, |(h, _)| h).trim();
     let inner = h.trim_start_matches('[').trim_end_matches(']');
     let bare = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
     let brackets = h.len() - inner.len();
@@ -134,8 +134,9 @@ fn header(line: &str) -> Option<&str> {
 
 /// The value text of `key = value`, when the line states that key.
 fn value_of<'t>(line: &'t str, key: &str) -> Option<&'t str> {
-    let (k, v) = line.split_once('=')?;
-    (k.trim() == key).then_some(v.trim())
+    let rest = line.strip_prefix(key)?;
+    let v = rest.trim_start().strip_prefix('=')?;
+    Some(v.trim())
 }
 
 /// A one-line string without escapes, then only a comment.
