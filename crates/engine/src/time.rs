@@ -55,7 +55,10 @@ pub fn push_instant(out: &mut String, t: Instant) {
     put(11, secs / 3600, 2);
     put(14, secs / 60 % 60, 2);
     put(17, secs % 60, 2);
-    out.extend(text.iter().map(|&b| char::from(b)));
+    // Digits and separators only: always UTF-8.
+    if let Ok(text) = std::str::from_utf8(&text) {
+        out.push_str(text);
+    }
 }
 
 /// The proleptic Gregorian date of a count of days from 1970-01-01 (H.

@@ -34,7 +34,8 @@ pub(super) fn kept_rows<'e>(
             evidence.push(evidence_row(o));
             evidence.len() - 1
         });
-        match counted_impact(o, end, a, shown, trace) {
+        let listed = entry.map(|i| &evidence[i]);
+        match counted_impact(o, end, a, listed, trace) {
             Ok(impact) => rows.push(Row {
                 start: o.start,
                 end,
@@ -120,59 +121,61 @@ impl Dropped {
 
 /// The impact the row counts with, or why it is dropped (an excluded
 /// cause, or a partial impact the terms ignore). Only rows touching the
-/// period (`shown`) are explained in the trace.
+/// period, `listed` in the evidence, are explained in the trace.
 fn counted_impact(
     o: &OutageRow,
     end: Instant,
     a: &Availability,
-    shown: bool,
+    listed: Option<&EvidenceRow>,
     trace: &mut Vec<String>,
 ) -> Result<Decimal, Dropped> {
-    // Each sentence is written into one string (issue 15: the trace of a
-    // 2,000-SLA month has tens of thousands of them).
+    // Each sentence is written into one string, from the evidence row's
+    // texts: the same place, start, end (unless the row is open) and
+    // impact, not written twice (issue 15: the trace of a 2,000-SLA month
+    // has tens of thousands of them).
     let say = |trace: &mut Vec<String>, tail: std::fmt::Arguments<'_>| {
+        let Some(e) = listed else {
+            return;
+        };
         let mut s = String::with_capacity(192);
-        let _ = write!(s, "{}: outage ", o.origin);
-        push_instant(&mut s, o.start);
+        s.push_str(&e.row);
+        s.push_str(": outage ");
+        s.push_str(&e.start);
         s.push_str(" to ");
-        push_instant(&mut s, end);
-        let _ = write!(
-            s,
-            " impact {} cause {}: {tail}",
-            o.impact.normalize(),
-            o.cause
-        );
+        match o.end {
+            Some(own) if own == end => s.push_str(&e.end),
+            _ => push_instant(&mut s, end),
+        }
+        s.push_str(" impact ");
+        s.push_str(&e.impact);
+        s.push_str(" cause ");
+        s.push_str(&o.cause);
+        let _ = write!(s, ": {tail}");
         trace.push(s);
     };
     if a.excluded_causes.iter().any(|c| **c == *o.cause) {
-        if shown {
-            say(
-                trace,
-                format_args!("dropped, cause `{}` is excluded by the terms.", o.cause),
-            );
-        }
+        say(
+            trace,
+            format_args!("dropped, cause `{}` is excluded by the terms.", o.cause),
+        );
         return Err(Dropped::Cause);
     }
     let impact = match a.partial_impact {
         PartialImpact::Ignore if o.impact < Decimal::ONE => {
-            if shown {
-                say(
-                    trace,
-                    format_args!("dropped, partial_impact = \"ignore\" drops impact below 1."),
-                );
-            }
+            say(
+                trace,
+                format_args!("dropped, partial_impact = \"ignore\" drops impact below 1."),
+            );
             return Err(Dropped::Partial);
         }
         PartialImpact::Full => Decimal::ONE,
         _ => o.impact,
     };
-    if shown {
-        let note = if impact != o.impact {
-            " (partial_impact = \"full\" counts it at impact 1)"
-        } else {
-            ""
-        };
-        say(trace, format_args!("kept{note}."));
-    }
+    let note = if impact != o.impact {
+        " (partial_impact = \"full\" counts it at impact 1)"
+    } else {
+        ""
+    };
+    say(trace, format_args!("kept{note}."));
     Ok(impact)
 }
