@@ -20,7 +20,37 @@ pub struct Origin {
 
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.sheet, self.row)
+        f.write_str(&self.text())
+    }
+}
+
+impl Origin {
+    /// `file:sheet:row` in one string of the right size: every listed
+    /// evidence row and every sentence about it names its place (issue 15).
+    pub fn text(&self) -> String {
+        let mut s = String::with_capacity(self.file.len() + self.sheet.len() + 12);
+        self.push_to(&mut s);
+        s
+    }
+
+    /// [`Origin::text`], appended to `s`.
+    pub fn push_to(&self, s: &mut String) {
+        s.push_str(&self.file);
+        s.push(':');
+        s.push_str(&self.sheet);
+        s.push(':');
+        let mut digits = [0u8; 10];
+        let mut at = digits.len();
+        let mut n = self.row;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        s.extend(digits[at..].iter().map(|&d| char::from(d)));
     }
 }
 
@@ -160,4 +190,23 @@ pub fn incidents_without_opened(rows: &[IncidentRow]) -> Vec<&IncidentRow> {
         .into_iter()
         .filter(|r| !opened.contains(r.incident.as_str()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue15_an_origin_is_written_as_file_sheet_row() {
+        for row in [0, 1, 9, 10, 2_026, u32::MAX] {
+            let o = Origin {
+                file: "outages.csv".into(),
+                sheet: "outages".into(),
+                row,
+            };
+            let want = format!("outages.csv:outages:{row}");
+            assert_eq!(o.text(), want);
+            assert_eq!(o.to_string(), want);
+        }
+    }
 }

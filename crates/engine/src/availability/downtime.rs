@@ -66,8 +66,10 @@ fn explain(
     push_instant(&mut s, m.end);
     let _ = write!(s, " ({wall} s covered) from ");
     for (i, o) in m.rows.iter().enumerate() {
-        let sep = if i > 0 { ", " } else { "" };
-        let _ = write!(s, "{sep}{o}");
+        if i > 0 {
+            s.push_str(", ");
+        }
+        o.push_to(&mut s);
     }
     if clipped > 0 {
         let _ = write!(s, "; {clipped} s outside the period clipped");

@@ -26,7 +26,7 @@ pub(super) fn kept_maintenance(
         }
         let (excluded, reason) = decide(m, a.maintenance_notice_seconds, trace);
         decisions.push(MaintenanceDecision {
-            row: m.origin.to_string(),
+            row: m.origin.text(),
             start: fmt_instant(m.start),
             end: fmt_instant(m.end),
             notified_at: m.notified_at.map(fmt_instant),

@@ -19,7 +19,7 @@ pub(super) fn kept_rows<'e>(
     trace: &mut Vec<String>,
     warnings: &mut Vec<String>,
 ) -> (Vec<Row<'e>>, Vec<EvidenceRow>) {
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(events.outages.len());
     let mut evidence: Vec<EvidenceRow> = Vec::new();
     let mut outside = 0usize;
     for &o in &events.outages {
@@ -86,7 +86,7 @@ fn row_end(
 /// The row as listed, counted until a later step says otherwise.
 fn evidence_row(o: &OutageRow) -> EvidenceRow {
     EvidenceRow {
-        row: o.origin.to_string(),
+        row: o.origin.text(),
         start: fmt_instant(o.start),
         end: o.end.map(fmt_instant).unwrap_or_default(),
         impact: dec_str(&o.impact),
@@ -154,28 +154,34 @@ fn counted_impact(
         trace.push(s);
     };
     if a.excluded_causes.iter().any(|c| **c == *o.cause) {
-        say(
-            trace,
-            format_args!("dropped, cause `{}` is excluded by the terms.", o.cause),
-        );
+        if listed.is_some() {
+            say(
+                trace,
+                format_args!("dropped, cause `{}` is excluded by the terms.", o.cause),
+            );
+        }
         return Err(Dropped::Cause);
     }
     let impact = match a.partial_impact {
         PartialImpact::Ignore if o.impact < Decimal::ONE => {
-            say(
-                trace,
-                format_args!("dropped, partial_impact = \"ignore\" drops impact below 1."),
-            );
+            if listed.is_some() {
+                say(
+                    trace,
+                    format_args!("dropped, partial_impact = \"ignore\" drops impact below 1."),
+                );
+            }
             return Err(Dropped::Partial);
         }
         PartialImpact::Full => Decimal::ONE,
         _ => o.impact,
     };
-    let note = if impact != o.impact {
-        " (partial_impact = \"full\" counts it at impact 1)"
-    } else {
-        ""
-    };
-    say(trace, format_args!("kept{note}."));
+    if listed.is_some() {
+        let note = if impact != o.impact {
+            " (partial_impact = \"full\" counts it at impact 1)"
+        } else {
+            ""
+        };
+        say(trace, format_args!("kept{note}."));
+    }
     Ok(impact)
 }
