@@ -434,7 +434,7 @@ fn contract_totals(
 ) -> Totals {
     let rounding = rules.rounding;
     let subtotal = match rules.aggregation {
-        Aggregation::Sum => amounts.iter().sum::<Rat>(),
+        Aggregation::Sum => crate::num::sum(amounts),
         Aggregation::Max => amounts.iter().max().cloned().unwrap_or_else(Rat::zero),
     };
     trace.push(match rules.aggregation {

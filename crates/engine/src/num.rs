@@ -70,6 +70,16 @@ pub fn sub(a: &Rat, b: &Rat) -> Rat {
     small::sub(a, b).unwrap_or_else(|| a - b)
 }
 
+/// The exact sum; in machine integers while it fits (issue 15: a
+/// statement sums thousands of line amounts).
+pub fn sum<'a>(values: impl IntoIterator<Item = &'a Rat>) -> Rat {
+    let mut total = Rat::zero();
+    for v in values {
+        total = small::add(&total, v).unwrap_or_else(|| &total + v);
+    }
+    total
+}
+
 /// `n / d` as a reduced ratio (`d` not zero).
 pub fn ratio(n: i128, d: i128) -> Rat {
     small::ratio(n, d).unwrap_or_else(|| Rat::new(BigInt::from(n), BigInt::from(d)))
@@ -500,6 +510,18 @@ mod tests {
             "145835300108973627198589117470757804909.29"
         );
         assert_eq!(terminates(&huge), None);
+    }
+
+    #[test]
+    fn issue15_a_machine_integer_sum_is_the_big_integer_sum() {
+        let values = [r(1, 3), r(-5, 7), r(2_678_400, 1), r(9995, 100), r(0, 1)];
+        let want: Rat = values.iter().sum();
+        assert_eq!(sum(values.iter()), want);
+        // Past 128 bits the rest is summed with big integers.
+        let huge = [Rat::from_integer(BigInt::from(i128::MAX)), r(1, 2), r(1, 3)];
+        let want: Rat = huge.iter().sum();
+        assert_eq!(sum(huge.iter()), want);
+        assert_eq!(sum([].iter()), Rat::zero());
     }
 
     #[test]
