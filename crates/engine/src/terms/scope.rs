@@ -82,14 +82,28 @@ fn scan(text: &str) -> Option<TermsScope> {
         Service,
         Other,
     }
-    if text.contains("\"\"\"") || text.contains("'''") {
+    let multi_line = |quotes: &[u8]| memchr::memmem::find(text.as_bytes(), quotes).is_some();
+    if multi_line(b"\"\"\"") || multi_line(b"'''") {
         return None;
     }
     let mut at = In::Other;
     let mut timezone: Option<&str> = None;
     let mut ids: Vec<Option<&str>> = Vec::new();
-    for line in text.lines() {
-        let line = line.trim_start();
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        // In any other table only the next header matters: jump to the
+        // next line that starts with `[`. (An indented header is missed
+        // there; the guess then differs, and only costs a second read.)
+        if matches!(at, In::Other) && bytes[pos] != b'[' {
+            match memchr::memmem::find(&bytes[pos..], b"\n[") {
+                Some(i) => pos += i + 1,
+                None => break,
+            }
+        }
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+        let line = text[pos..end].trim_start();
+        pos = end + 1;
         if line.starts_with('[') {
             at = match header(line)? {
                 "[contract]" => In::Contract,
