@@ -15,7 +15,7 @@ use crate::fees::{Fees, FeesThen, LineBasis};
 use crate::incidents::{incident_clock, ClockOutcome};
 use crate::month::Month;
 use crate::num::{div, fmt_fixed, fmt_rat, hundred, mul, rat, rat_int, round, Rat};
-use crate::parallel::map_in_order;
+use crate::parallel::{join_for, map_in_order};
 use crate::result::{
     AvailabilityLine, IncidentEntryDoc, IncidentLine, Line, PeriodDoc, ResultDoc, RollingCapDoc,
 };
@@ -66,12 +66,15 @@ pub fn compute_with(
     let rules = &terms.credit;
     let mut warnings = Vec::new();
     let mut trace = Vec::new();
-    let mut fees = Fees::new(terms, period, &mut trace);
     let month: Month = period.label.parse().map_err(PeriodError::from)?;
+    let (rows, mut fees) = join_for(
+        terms.slas.len(),
+        || ByService::new(events),
+        || Fees::new(terms, period, &mut trace),
+    );
     let mut lines = Vec::new();
     let mut amounts: Vec<Rat> = Vec::new();
     let mut quarter_seen = false;
-    let rows = ByService::new(events);
     // Each term's line on its own (on two threads when there are many),
     // then taken in the terms' order: the first error is the first term's.
     let each = map_in_order(&terms.slas, |sla| {

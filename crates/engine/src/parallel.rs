@@ -56,9 +56,57 @@ where
     })
 }
 
+/// `(a(), b())`, `b` on the second thread when there are `many` items to
+/// come (the same rule as [`map_in_order`]): the fees and the rows by
+/// service are independent, and the thread that then computes lines
+/// reuses this one's warmed heap.
+pub(crate) fn join_for<A, B, RA, RB>(many: usize, a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA,
+    B: FnOnce() -> RB + Send,
+    RB: Send,
+{
+    if many < MIN_ITEMS || !ENABLED.with(Cell::get) {
+        return (a(), b());
+    }
+    // `b` waits in a slot so that this thread can still run it if no
+    // second thread can be had.
+    let slot = std::sync::Mutex::new(Some(b));
+    let take = || slot.lock().ok().and_then(|mut b| b.take());
+    thread::scope(|scope| {
+        let other = thread::Builder::new()
+            .name("sla-engine-setup".into())
+            .spawn_scoped(scope, || take().map(|b| b()));
+        let ra = a();
+        let rb = match other.map(|h| h.join()) {
+            Ok(Ok(Some(rb))) => rb,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // No second thread: `b` is still in its slot.
+            _ => take()
+                .map(|b| b())
+                .expect("`b` is run by the thread that takes it"),
+        };
+        (ra, rb)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue15_setup_runs_both_halves_on_two_threads_only_for_many_items() {
+        for n in [1, MIN_ITEMS] {
+            let here = thread::current().id();
+            let (a, b) = join_for(n, || thread::current().id(), || thread::current().id());
+            assert_eq!(a, here);
+            assert_eq!(b != here, n >= MIN_ITEMS, "{n}");
+        }
+        set_enabled(false);
+        let (_, b) = join_for(MIN_ITEMS, || (), || thread::current().id());
+        set_enabled(true);
+        assert_eq!(b, thread::current().id());
+    }
 
     #[test]
     fn issue15_the_results_come_back_in_order_however_many_items() {
