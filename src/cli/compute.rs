@@ -1,9 +1,11 @@
 //! `compute` and `validate`: the stateless verbs (no library).
 
 use super::ComputeArgs;
+use sla_ledger::sla_engine::ResultDoc;
 use sla_ledger::sla_import::Sources;
 use sla_ledger::usecases::compute::{self, ComputeRequest};
 use sla_ledger::AppError;
+use std::io::{BufWriter, Write};
 
 pub fn compute(a: ComputeArgs) -> Result<(), AppError> {
     let req = ComputeRequest {
@@ -19,10 +21,7 @@ pub fn compute(a: ComputeArgs) -> Result<(), AppError> {
     };
     let (terms, doc) = compute::compute(&req)?;
     if a.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&doc).expect("result serialises")
-        );
+        write_json(&doc)?;
     } else {
         print!("{}", super::table::render(&terms, &doc, a.trace));
     }
@@ -30,6 +29,21 @@ pub fn compute(a: ComputeArgs) -> Result<(), AppError> {
         eprintln!("warning: {w}");
     }
     Ok(())
+}
+
+/// The result document on standard output, written as it is serialised
+/// through a buffer (issue 15: a 2,000-SLA month is 6 MB of JSON, which
+/// was first built as one string). A closed pipe is an error, not a panic.
+fn write_json(doc: &ResultDoc) -> Result<(), AppError> {
+    let mut w = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut w, doc)
+        .map_err(std::io::Error::from)
+        .and_then(|()| w.write_all(b"\n"))
+        .and_then(|()| w.flush())
+        .map_err(|source| AppError::WriteFile {
+            path: "standard output".into(),
+            source,
+        })
 }
 
 pub fn validate(terms: &str) -> Result<(), AppError> {
