@@ -37,6 +37,36 @@ fn stderr(o: &Output) -> String {
 }
 
 #[test]
+fn json_to_a_closed_pipe_is_a_file_error_not_a_crash() {
+    // The reading end is closed before the result is written.
+    let mut child = bin()
+        .args([
+            "compute",
+            "--terms",
+            &format!("{S6}/terms.toml"),
+            "--outages",
+            &format!("{S6}/outages.csv"),
+            "--maintenance",
+            &format!("{S6}/maintenance.csv"),
+            "--incidents",
+            &format!("{S6}/incidents.csv"),
+            "--period",
+            "2026-10",
+            "--json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("exits");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot write standard output"), "{err}");
+    assert!(!err.contains("internal error"), "{err}");
+}
+
+#[test]
 fn json_output_is_the_spec_section_6_document() {
     let out = s6(&["--period", "2026-10", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
