@@ -3,10 +3,12 @@
 
 use crate::AppError;
 use sla_engine::terms::TermsScope;
-use sla_engine::{ResultDoc, Terms, TermsError};
+use sla_engine::{Period, ResultDoc, Terms, TermsError};
 use sla_import::{ImportError, Imported, Sources};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
+
+type EarlyRead = Result<Imported, ImportError>;
 
 fn read_terms_text(path: &str) -> Result<String, AppError> {
     std::fs::read_to_string(path).map_err(|source| AppError::ReadFile {
@@ -38,14 +40,11 @@ pub struct ComputeRequest {
 /// The stateless `compute`: one contract, one period, evidence from files.
 pub fn compute(req: &ComputeRequest) -> Result<(Terms, ResultDoc), AppError> {
     let text = read_terms_text(&req.terms)?;
-    let (terms, early) = terms_and_early_events(req, &text);
-    let terms = terms.map_err(|e| invalid_terms(&req.terms, e))?;
-    let period = terms.period(&req.period)?;
+    let (checked, early) = checked_and_early_events(req, &text);
+    let (terms, period) = checked?;
     let imported = match early {
-        // Read with the scope the checked terms have: the same rows,
-        // errors and warnings as reading after them.
-        Some((scope, read)) if scope == terms.scope() => read?,
-        _ => sla_import::read_events(&req.events, &terms)?,
+        Some(read) => read?,
+        None => sla_import::read_events(&req.events, &terms)?,
     };
     let mut doc = sla_engine::compute(&terms, &imported.events, &period)?;
     let mut warnings = imported.warnings;
@@ -54,36 +53,45 @@ pub fn compute(req: &ComputeRequest) -> Result<(Terms, ResultDoc), AppError> {
     Ok((terms, doc))
 }
 
-type EarlyRead = (TermsScope, Result<Imported, ImportError>);
+/// The terms checked and the period they give.
+fn check(req: &ComputeRequest, text: &str) -> Result<(Terms, Period), AppError> {
+    let terms = Terms::parse(text).map_err(|e| invalid_terms(&req.terms, e))?;
+    let period = terms.period(&req.period)?;
+    Ok((terms, period))
+}
 
-/// The checked terms and, when the text plainly states its zone and
-/// service ids, the events read with them meanwhile on a second thread
+/// The checked terms and period and, when the text plainly states its zone
+/// and service ids, the events read with them meanwhile on a second thread
 /// (issue 15: a 2,000-SLA file took as long to check as a year of outage
-/// rows took to read, one after the other). The caller keeps that read only
-/// if the checked terms have the scope it was read with. When the terms
-/// are invalid the read is told to stop, so the user hears of the terms at
-/// once rather than after the whole event file.
-fn terms_and_early_events(
+/// rows took to read, one after the other). That read is returned only if
+/// the checked terms have the scope it was read with, so it is the read
+/// that would have followed them: the same rows, errors and warnings.
+/// Otherwise (bad terms, a bad period, another scope) it is told to stop
+/// at its next check, so that the user hears of the terms at once rather
+/// than after the whole event file.
+fn checked_and_early_events(
     req: &ComputeRequest,
     text: &str,
-) -> (Result<Terms, TermsError>, Option<EarlyRead>) {
+) -> (Result<(Terms, Period), AppError>, Option<EarlyRead>) {
+    let Some(scope) = TermsScope::guess(text) else {
+        return (check(req, text), None);
+    };
     let stop = AtomicBool::new(false);
     thread::scope(|s| {
         let early = thread::Builder::new()
             .name("sla-events".into())
             .spawn_scoped(s, || {
-                let scope = TermsScope::guess(text)?;
                 let mut go_on = |_| !stop.load(Ordering::Relaxed);
-                let read = sla_import::read_events_in(&req.events, &scope, &mut go_on);
-                Some((scope, read))
+                sla_import::read_events_in(&req.events, &scope, &mut go_on)
             });
-        let terms = Terms::parse(text);
-        if terms.is_err() {
+        let checked = check(req, text);
+        let keep = matches!(&checked, Ok((terms, _)) if terms.scope() == scope);
+        if !keep {
             stop.store(true, Ordering::Relaxed);
         }
-        let early = match early {
+        let read = match early {
             Ok(handle) => match handle.join() {
-                Ok(read) => read,
+                Ok(read) => Some(read),
                 // A panic while reading is this call's panic, as it would
                 // have been on one thread.
                 Err(panic) => std::panic::resume_unwind(panic),
@@ -91,6 +99,6 @@ fn terms_and_early_events(
             // No thread to be had: the events are read after the terms.
             Err(_) => None,
         };
-        (terms, early)
+        (checked, read.filter(|_| keep))
     })
 }

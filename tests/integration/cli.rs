@@ -10,26 +10,24 @@ fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("runs")
 }
 
+/// `compute` of the spec's section 6 example, with `extra` arguments.
+fn s6_args(extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = vec!["compute".into()];
+    for (flag, file) in [
+        ("--terms", "terms.toml"),
+        ("--outages", "outages.csv"),
+        ("--maintenance", "maintenance.csv"),
+        ("--incidents", "incidents.csv"),
+    ] {
+        args.push(flag.into());
+        args.push(format!("{S6}/{file}"));
+    }
+    args.extend(extra.iter().map(|a| a.to_string()));
+    args
+}
+
 fn s6(extra: &[&str]) -> Output {
-    let (t, o, m, i) = (
-        format!("{S6}/terms.toml"),
-        format!("{S6}/outages.csv"),
-        format!("{S6}/maintenance.csv"),
-        format!("{S6}/incidents.csv"),
-    );
-    let mut args = vec![
-        "compute",
-        "--terms",
-        &t,
-        "--outages",
-        &o,
-        "--maintenance",
-        &m,
-        "--incidents",
-        &i,
-    ];
-    args.extend_from_slice(extra);
-    run(&args)
+    bin().args(s6_args(extra)).output().expect("runs")
 }
 
 fn stderr(o: &Output) -> String {
@@ -40,20 +38,7 @@ fn stderr(o: &Output) -> String {
 fn json_to_a_closed_pipe_is_a_file_error_not_a_crash() {
     // The reading end is closed before the result is written.
     let mut child = bin()
-        .args([
-            "compute",
-            "--terms",
-            &format!("{S6}/terms.toml"),
-            "--outages",
-            &format!("{S6}/outages.csv"),
-            "--maintenance",
-            &format!("{S6}/maintenance.csv"),
-            "--incidents",
-            &format!("{S6}/incidents.csv"),
-            "--period",
-            "2026-10",
-            "--json",
-        ])
+        .args(s6_args(&["--period", "2026-10", "--json"]))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -82,3 +82,62 @@ fn issue15_many_lines_on_two_threads_are_the_lines_on_one() {
         .unwrap();
     assert!(first < last);
 }
+
+/// `compute` of the case's March with `terms` (the case's outages).
+fn march(terms: &str, outages: Option<&str>) -> Result<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("terms.toml");
+    std::fs::write(&path, terms).unwrap();
+    let req = ComputeRequest {
+        terms: path.display().to_string(),
+        events: Sources {
+            outages: Some(outages.map_or(format!("{CASE}/outages.csv"), str::to_string)),
+            ..Sources::default()
+        },
+        period: "2026-03".into(),
+    };
+    compute(&req)
+        .map(|(_, doc)| serde_json::to_string_pretty(&doc).unwrap())
+        .map_err(|e| e.to_string().replace(&dir.path().display().to_string(), ""))
+}
+
+#[test]
+fn issue15_events_read_with_a_wrong_guess_are_read_again_with_the_checked_terms() {
+    use sla_engine::terms::TermsScope;
+    use sla_engine::Terms;
+    let base = std::fs::read_to_string(format!("{CASE}/terms.toml")).unwrap();
+    let extra = "[[services]]\nid = \"spare\"\nmonthly_fee = \"1.00\"\n";
+    let plain = format!("{base}\n{extra}");
+    // Indented after another table: the scan jumps over it.
+    let indented = format!("{base}\n  {}", extra.replace('\n', "\n  "));
+    let scope = |text: &str| (TermsScope::guess(text), Terms::parse(text).unwrap().scope());
+    let (guess, checked) = scope(&plain);
+    assert_eq!(guess.as_ref(), Some(&checked));
+    let (guess, checked) = scope(&indented);
+    assert_eq!(checked.service_ids, ["ghec", "spare"]);
+    assert_ne!(guess.as_ref(), Some(&checked), "the guess misses `spare`");
+    // Read again with the checked scope: the same statement.
+    let want = march(&plain, None).unwrap();
+    assert!(want.contains("1575.00"), "{want}");
+    assert_eq!(march(&indented, None).unwrap(), want);
+}
+
+#[test]
+fn issue15_bad_terms_or_period_are_reported_whatever_the_early_read_finds() {
+    let base = std::fs::read_to_string(format!("{CASE}/terms.toml")).unwrap();
+    // The events file is missing: the terms' problem is what the user hears.
+    let bad_terms = base.replace("currency = \"USD\"", "currency = \"dollars\"");
+    let err = march(&bad_terms, Some("/nonexistent/outages.csv")).unwrap_err();
+    assert!(err.contains("contract.currency"), "{err}");
+    assert!(!err.contains("nonexistent"), "{err}");
+    // A month outside the contract is the period's problem, not the events'.
+    let cut = base.replace(
+        "effective_to = \"2026-12-31\"",
+        "effective_to = \"2026-01-31\"",
+    );
+    let err = march(&cut, Some("/nonexistent/outages.csv")).unwrap_err();
+    assert!(!err.contains("nonexistent"), "{err}");
+    // Good terms: the early read's own error is the answer.
+    let err = march(&base, Some("/nonexistent/outages.csv")).unwrap_err();
+    assert!(err.contains("nonexistent"), "{err}");
+}
