@@ -41,7 +41,17 @@ pub fn key_file(data: &[u8]) {
 /// skipped (a terms file is read as UTF-8 before it is parsed).
 pub fn terms(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = Terms::parse(text);
+        let terms = Terms::parse(text);
+        // The scope a compute reads events with before the terms are
+        // checked (issue 15). A guess may differ from the checked terms
+        // (it is then read again), but where the terms are valid and the
+        // guess is the parser's, it must be their scope.
+        let guess = sla_engine::terms::TermsScope::guess(text);
+        if let (Ok(t), Some(g)) = (&terms, &guess) {
+            if g.service_ids.len() == t.services.len() && *g != t.scope() {
+                panic!("a guess with every service is not the checked scope: {g:?}");
+            }
+        }
     }
 }
 
