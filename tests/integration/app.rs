@@ -18,10 +18,7 @@ use std::sync::atomic::AtomicBool;
 const S6: &str = "fixtures/cases/spec-s6-full-example";
 
 fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("sla-app-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    crate::util::temp_dir(&format!("app-{name}"))
 }
 
 fn edit(path: &str, value: &str) -> FieldEdit {

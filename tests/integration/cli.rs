@@ -250,7 +250,7 @@ fn validate_accepts_good_terms() {
 
 #[test]
 fn an_empty_csv_means_no_events() {
-    let dir = std::env::temp_dir().join(format!("sla-empty-{}", std::process::id()));
+    let dir = crate::util::temp_dir("empty");
     std::fs::create_dir_all(&dir).unwrap();
     let empty = dir.join("outages.csv");
     std::fs::write(&empty, "").unwrap();

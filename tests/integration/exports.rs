@@ -23,7 +23,7 @@ fn ctx() -> Ctx {
 
 /// A library with the spec's full example finalized and a signing identity.
 fn finalized(name: &str) -> (PathBuf, Library) {
-    let dir = std::env::temp_dir().join(format!("sla-exp-{name}-{}", std::process::id()));
+    let dir = crate::util::temp_dir(&format!("exp-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     let mut lib = Library::open(&dir, 2_000).unwrap();
     lib.add_contract(&ctx(), &format!("{S6}/terms.toml"))
@@ -440,7 +440,7 @@ fn issue12_batch_export_reports_every_failure_and_carries_on_in_the_cli_and_the_
 
 #[test]
 fn identities_import_from_pem_and_pkcs12() {
-    let dir = std::env::temp_dir().join(format!("sla-id-{}", std::process::id()));
+    let dir = crate::util::temp_dir("id");
     std::fs::create_dir_all(&dir).unwrap();
     let id = Identity::create("Org & Co, Ltd", "Signer", ctx().now).unwrap();
     id.save(&dir).unwrap();
@@ -570,7 +570,7 @@ fn spreadsheet_text_that_looks_like_a_formula_stays_text() {
 /// breaches and tiers recompute in LibreOffice to the engine's values.
 #[test]
 fn issue13_v2_lines_in_the_workbook_recompute_to_the_engine_values() {
-    let dir = std::env::temp_dir().join(format!("sla-exp-v2-{}", std::process::id()));
+    let dir = crate::util::temp_dir("exp-v2");
     let _ = std::fs::remove_dir_all(&dir);
     let lib = Library::open(&dir, 2_000).unwrap();
     let mut files = Vec::new();

@@ -62,7 +62,7 @@ fn issue6_recovery_ratio_per_incident() {
 
 /// The fixture portfolio in a fresh library: 30 contracts, their outages.
 fn portfolio_library(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("sla-gov-{name}-{}", std::process::id()));
+    let dir = crate::util::temp_dir(&format!("gov-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     let mut lib = sla_ledger::sla_store::Library::open(&dir, 2_000).unwrap();
     let ctx = sla_ledger::sla_store::Ctx {
@@ -217,7 +217,7 @@ pub(crate) fn cli(dir: &std::path::Path, now: &str, args: &[&str]) -> String {
 }
 
 pub(crate) fn governance_library(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("sla-gov-{name}-{}", std::process::id()));
+    let dir = crate::util::temp_dir(&format!("gov-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     let now = "2026-11-27T10:00:00Z";
     cli(

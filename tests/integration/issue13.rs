@@ -172,7 +172,7 @@ fn issue13_due_diligence_reports_sole_remedy_and_termination() {
 fn issue13_rolling_cap_counts_what_final_statements_already_issued() {
     use crate::util::{ImportRequest, UseCases};
     use sla_ledger::sla_store::{Ctx, Library};
-    let dir = std::env::temp_dir().join(format!("sla-issue13-rolling-{}", std::process::id()));
+    let dir = crate::util::temp_dir("issue13-rolling");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let terms = dir.join("terms.toml");

@@ -231,7 +231,7 @@ proptest! {
 fn issue13_previous_month_fee_comes_from_the_version_in_force_then() {
     use crate::util::{ImportRequest, UseCases};
     use sla_ledger::sla_store::{Ctx, Library};
-    let dir = std::env::temp_dir().join(format!("sla-issue13-prev-{}", std::process::id()));
+    let dir = crate::util::temp_dir("issue13-prev");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let terms = |fee: &str| {
@@ -320,7 +320,7 @@ basis_month = "previous"
 fn issue13_rolling_cap_counts_a_restatement_instead_of_what_it_superseded() {
     use crate::util::{ImportRequest, UseCases};
     use sla_ledger::sla_store::{Ctx, Library};
-    let dir = std::env::temp_dir().join(format!("sla-issue13-restated-{}", std::process::id()));
+    let dir = crate::util::temp_dir("issue13-restated");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let terms = dir.join("terms.toml");
@@ -435,7 +435,7 @@ fn issue13_v2_keys_are_form_fields_with_their_own_errors_and_diff() {
 
     // contracts diff: version 2 moves the term to request-based minutes of 5m.
     use sla_ledger::sla_store::{Ctx, Library};
-    let dir = std::env::temp_dir().join(format!("sla-issue13-diff-{}", std::process::id()));
+    let dir = crate::util::temp_dir("issue13-diff");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let (v1, v2) = (dir.join("v1.toml"), dir.join("v2.toml"));
@@ -475,7 +475,7 @@ fn issue13_cloudflare_previous_month_basis_and_rolling_cap_across_two_months() {
     use crate::util::{ImportRequest, UseCases};
     use sla_ledger::sla_store::{Ctx, Library};
     let case = "fixtures/cases/real-cloudflare-enterprise-previous-month";
-    let dir = std::env::temp_dir().join(format!("sla-issue13-cf-{}", std::process::id()));
+    let dir = crate::util::temp_dir("issue13-cf");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let august = dir.join("august.csv");

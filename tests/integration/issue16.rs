@@ -40,7 +40,7 @@ impl Drop for Fixture {
 }
 
 fn fixture(name: &str) -> Fixture {
-    let dir = std::env::temp_dir().join(format!("sla-issue16-{name}-{}", std::process::id()));
+    let dir = crate::util::temp_dir(&format!("issue16-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("terms.toml"), TERMS).unwrap();
@@ -197,7 +197,7 @@ fn issue16_an_import_no_final_used_can_be_withdrawn() {
 #[test]
 fn issue16_statements_show_local_times_and_the_chosen_locale() {
     use sla_ledger::usecases::session::{self, Settings};
-    let dir = std::env::temp_dir().join(format!("sla-issue16-locale-{}", std::process::id()));
+    let dir = crate::util::temp_dir("issue16-locale");
     let _ = std::fs::remove_dir_all(&dir);
     let case = "fixtures/cases/dst-london-october";
     let ctx = Ctx {
@@ -252,7 +252,7 @@ fn issue16_statements_show_local_times_and_the_chosen_locale() {
 #[test]
 fn issue16_first_run_and_the_sample_library() {
     use sla_ledger::usecases::{files, welcome};
-    let dir = std::env::temp_dir().join(format!("sla-issue16-sample-{}", std::process::id()));
+    let dir = crate::util::temp_dir("issue16-sample");
     let _ = std::fs::remove_dir_all(&dir);
     let fresh = dir.join("sla-ledger");
     assert!(welcome::first_run(&fresh, false).first_run);

@@ -59,10 +59,7 @@ impl Drop for TempDb {
 }
 
 fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("sla-i17-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    crate::util::temp_dir(&format!("i17-{name}"))
 }
 
 /// A test's folder, deleted when dropped.

@@ -257,7 +257,7 @@ fn reads(lib: &Library) -> Vec<String> {
 
 #[test]
 fn issue17_every_store_function_gives_the_same_answers_on_both_backends() {
-    let dir = std::env::temp_dir().join(format!("sla-i17s-{}", std::process::id()));
+    let dir = crate::util::temp_dir("i17s");
     let _ = std::fs::remove_dir_all(&dir);
     let mut sqlite = Library::open(&dir.join("sqlite"), 2_000).unwrap();
     build(&mut sqlite);

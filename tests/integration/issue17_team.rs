@@ -29,10 +29,7 @@ fn login_roles(admin: &str, roles: &[(&str, &str)]) {
 }
 
 fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("sla-i17t-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    crate::util::temp_dir(&format!("i17t-{name}"))
 }
 
 /// A session as the database user in `url` (the actor is that user).

@@ -13,10 +13,7 @@ use std::path::{Path, PathBuf};
 const ACME_TERMS: &str = "fixtures/cases/spec-s6-full-example/terms.toml";
 
 fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("sla-i18-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    crate::util::temp_dir(&format!("i18-{name}"))
 }
 
 fn cli(args: &[&str]) -> std::process::Output {

@@ -15,10 +15,7 @@ const SCHEDULE: &str = "fixtures/documents/ACME-2026-001/schedule-b.pdf";
 const S6: &str = "fixtures/cases/spec-s6-full-example/terms.toml";
 
 fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("sla-i18c-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    crate::util::temp_dir(&format!("i18c-{name}"))
 }
 
 fn ctx() -> Ctx {

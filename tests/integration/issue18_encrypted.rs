@@ -28,10 +28,7 @@ pub(crate) const NEEDLES: &[&str] = &[
 ];
 
 pub(crate) fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("sla-i18e-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    crate::util::temp_dir(&format!("i18e-{name}"))
 }
 
 /// The CLI with no passphrase from the environment (the suite's encrypted

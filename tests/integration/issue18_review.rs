@@ -8,10 +8,7 @@ use sla_ledger::usecases::templates;
 use std::path::PathBuf;
 
 fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("sla-i18r-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    crate::util::temp_dir(&format!("i18r-{name}"))
 }
 
 fn demo(dir: &std::path::Path) -> Library {

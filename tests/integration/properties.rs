@@ -384,7 +384,7 @@ proptest! {
 /// Garbage spreadsheets: never a panic, always a clean error or no events.
 #[test]
 fn garbage_files_never_panic() {
-    let dir = std::env::temp_dir().join(format!("sla-garbage-{}", std::process::id()));
+    let dir = crate::util::temp_dir("garbage");
     std::fs::create_dir_all(&dir).unwrap();
     let terms = Terms::parse(
         &std::fs::read_to_string("fixtures/cases/spec-s6-full-example/terms.toml").unwrap(),

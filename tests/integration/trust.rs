@@ -20,10 +20,7 @@ const NUMBER: &str = "ACME-2026-001/2026-10/1";
 const STEM: &str = "ACME-2026-001_2026-10_1";
 
 fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("sla-trust-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    crate::util::temp_dir(&format!("trust-{name}"))
 }
 
 fn ctx() -> Ctx {

@@ -47,6 +47,47 @@ pub fn subset_diff(expected: &Value, actual: &Value, path: &str, out: &mut Vec<S
     }
 }
 
+/// A fresh folder for a test: `{tmp}/sla-ledger-tests-{pid}/{name}`. A
+/// run's folders stay for a look after a failure, until the next run of
+/// the suite removes those of runs that have ended: each run used to leave
+/// its own (1.5 GB of them, counted in /tmp one day).
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    static SWEEP: std::sync::Once = std::sync::Once::new();
+    SWEEP.call_once(sweep_ended_runs);
+    let d = std::env::temp_dir()
+        .join(format!("{RUN_PREFIX}{}", std::process::id()))
+        .join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+const RUN_PREFIX: &str = "sla-ledger-tests-";
+
+/// Removes the folders of test runs whose process has ended (on Linux,
+/// where /proc says so; elsewhere nothing is removed).
+fn sweep_ended_runs() {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(RUN_PREFIX))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            let ended = !std::path::Path::new(&format!("/proc/{pid}")).exists();
+            if pid != std::process::id() && ended {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
 pub fn bin() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_sla-ledger"))
 }

@@ -261,9 +261,8 @@ mod tests {
 
     #[test]
     fn reads_rows_and_lists_every_bad_one() {
-        let dir = std::env::temp_dir().join(format!("sla-req-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join("requests.csv");
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("requests.csv");
         std::fs::write(
             &p,
             "Service,Start,End,Good,Total\napi,2026-11-01 00:00:00,2026-11-01 01:00:00,990,1000\napi,2026-11-01T01:00:00Z,2026-11-01T00:00:00Z,5,4\n,x,2026-11-01T02:00:00Z,-1,10\n",
