@@ -33,17 +33,22 @@ pub fn compute(a: ComputeArgs) -> Result<(), AppError> {
 
 /// The result document on standard output, written as it is serialised
 /// through a buffer (issue 15: a 2,000-SLA month is 6 MB of JSON, which
-/// was first built as one string). A closed pipe is an error, not a panic.
+/// was first built as one string). A reader that closes the pipe early
+/// (`| head`) just stops the output, as it does for other tools; any other
+/// failure to write (a full disk) is an error, not a panic.
 fn write_json(doc: &ResultDoc) -> Result<(), AppError> {
     let mut w = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-    serde_json::to_writer_pretty(&mut w, doc)
+    let written = serde_json::to_writer_pretty(&mut w, doc)
         .map_err(std::io::Error::from)
         .and_then(|()| w.write_all(b"\n"))
-        .and_then(|()| w.flush())
-        .map_err(|source| AppError::WriteFile {
+        .and_then(|()| w.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|source| AppError::WriteFile {
             path: "standard output".into(),
             source,
-        })
+        }),
+    }
 }
 
 pub fn validate(terms: &str) -> Result<(), AppError> {

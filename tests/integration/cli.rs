@@ -35,8 +35,8 @@ fn stderr(o: &Output) -> String {
 }
 
 #[test]
-fn json_to_a_closed_pipe_is_a_file_error_not_a_crash() {
-    // The reading end is closed before the result is written.
+fn json_into_a_closed_pipe_stops_quietly_and_into_a_full_disk_is_an_error() {
+    // The reading end is closed before the result is written (`| head`).
     let mut child = bin()
         .args(s6_args(&["--period", "2026-10", "--json"]))
         .stdout(std::process::Stdio::piped())
@@ -46,9 +46,21 @@ fn json_to_a_closed_pipe_is_a_file_error_not_a_crash() {
     drop(child.stdout.take());
     let out = child.wait_with_output().expect("exits");
     let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("cannot write standard output"), "{err}");
-    assert!(!err.contains("internal error"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("error"), "{err}");
+    // No space left: said as a file error (exit 2), not an internal error.
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    if let Ok(full) = full {
+        let out = bin()
+            .args(s6_args(&["--period", "2026-10", "--json"]))
+            .stdout(full)
+            .output()
+            .expect("runs");
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("cannot write standard output"), "{err}");
+        assert!(!err.contains("internal error"), "{err}");
+    }
 }
 
 #[test]
