@@ -35,7 +35,7 @@ fn stderr(o: &Output) -> String {
 }
 
 #[test]
-fn json_into_a_closed_pipe_stops_quietly_and_into_a_full_disk_is_an_error() {
+fn output_into_a_closed_pipe_stops_quietly_and_into_a_full_disk_is_an_error() {
     // The reading end is closed before the result is written (`| head`).
     let mut child = bin()
         .args(s6_args(&["--period", "2026-10", "--json"]))
@@ -48,16 +48,20 @@ fn json_into_a_closed_pipe_stops_quietly_and_into_a_full_disk_is_an_error() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(!err.contains("error"), "{err}");
-    // No space left: said as a file error (exit 2), not an internal error.
-    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
-    if let Ok(full) = full {
+    // No space left: said as a file error (exit 2), not an internal
+    // error; the table as the JSON.
+    for json in [true, false] {
+        let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+            return;
+        };
+        let extra: &[&str] = if json { &["--json"] } else { &[] };
         let out = bin()
-            .args(s6_args(&["--period", "2026-10", "--json"]))
+            .args(s6_args(&[&["--period", "2026-10"], extra].concat()))
             .stdout(full)
             .output()
             .expect("runs");
         let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(out.status.code(), Some(2), "{json}: {err}");
         assert!(err.contains("cannot write standard output"), "{err}");
         assert!(!err.contains("internal error"), "{err}");
     }
