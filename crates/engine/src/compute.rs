@@ -234,10 +234,10 @@ fn line(
     };
     // Line amount, line cap, line rounding.
     let raw_amount = div(&mul(&basis, &percent), &hundred());
+    // Printed once, for the sentence and the line's figures.
+    let (basis_text, percent_text) = (fmt_rat(&basis, basis_places), fmt_rat(&percent, 0));
     line_trace.push(format!(
-        "Amount = basis {} ({basis_note}) x {} % / 100 = {}.",
-        fmt_rat(&basis, basis_places),
-        fmt_rat(&percent, 0),
+        "Amount = basis {basis_text} ({basis_note}) x {percent_text} % / 100 = {}.",
         fmt_rat(&raw_amount, 0)
     ));
     let amount = line_cap(sla.credit.cap_percent, &basis, raw_amount, &mut line_trace);
@@ -248,9 +248,9 @@ fn line(
         // A days tier's percent is days x 100 / N: shown to 6 places.
         percent: match &measured {
             Measured::Availability(o) if o.days.is_some() => fmt_fixed(&percent, 6),
-            _ => fmt_rat(&percent, 0),
+            _ => percent_text,
         },
-        basis: fmt_rat(&basis, basis_places),
+        basis: basis_text,
         amount: amount_text,
         trace: line_trace,
     };

@@ -24,6 +24,7 @@ use crate::result::{EvidenceRow, MaintenanceDecision};
 use crate::terms::{Availability, Schedule};
 use crate::time::{push_instant, Instant, Period};
 use rust_decimal::Decimal;
+use std::fmt::Write;
 
 /// What an availability term measured in one period.
 #[derive(Debug, Clone)]
@@ -100,7 +101,8 @@ pub fn availability(
     events: &ServiceRows<'_>,
     p: &Period,
 ) -> AvailabilityOutcome {
-    let mut trace = Vec::new();
+    // A line's trace is about twenty sentences: room for them at once.
+    let mut trace = Vec::with_capacity(24);
     let mut warnings = Vec::new();
 
     // Steps 1-2: causes and impact.
@@ -208,26 +210,28 @@ fn uptime(
     let d = rat_int(denominator);
     let u = div(&mul(&hundred(), &sub(&d, downtime)), &d);
     let breached = a.breach_when.hits(&u, &rat(a.target));
-    trace.push(format!(
-        "Uptime = 100 x ({denominator} - {}) / {denominator} = {} ({}); target {}: {}.",
+    // One string for the sentence (issue 15).
+    let mut s = String::with_capacity(192);
+    let _ = write!(
+        s,
+        "Uptime = 100 x ({denominator} - {}) / {denominator} = {} (",
         fmt_rat(downtime, 0),
-        fmt_fixed(&u, 6),
-        if terminates(&u).is_some() {
-            format!("exactly {}", fmt_rat(&u, 0))
-        } else {
-            format!(
-                "{} to 20 places; reported rounded half-even to 6",
-                fmt_rat(&u, 0)
-            )
-        },
-        dec_str(&a.target),
-        if breached {
-            format!("breached (uptime {} target)", a.breach_when.symbol())
-        } else if a.breach_when == crate::terms::BreachWhen::AtOrBelow {
-            "met (uptime > target; breach_when = at_or_below)".to_string()
-        } else {
-            "met".to_string()
-        }
-    ));
+        fmt_fixed(&u, 6)
+    );
+    let exact = fmt_rat(&u, 0);
+    let _ = match terminates(&u) {
+        Some(_) => write!(s, "exactly {exact}"),
+        None => write!(s, "{exact} to 20 places; reported rounded half-even to 6"),
+    };
+    let _ = write!(s, "); target {}: ", a.target.normalize());
+    if breached {
+        let _ = write!(s, "breached (uptime {} target)", a.breach_when.symbol());
+    } else if a.breach_when == crate::terms::BreachWhen::AtOrBelow {
+        s.push_str("met (uptime > target; breach_when = at_or_below)");
+    } else {
+        s.push_str("met");
+    }
+    s.push('.');
+    trace.push(s);
     (u, breached)
 }
