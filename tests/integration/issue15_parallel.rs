@@ -37,22 +37,32 @@ tiers = [{{ below = "{target}", percent = "{p}" }}, {{ below = "98", percent = "
     out + &tail.replace("[credit]", "[credit]\ncap_percent = \"60\"")
 }
 
-fn run(terms: &str, period: &str, parallel: bool) -> String {
+/// `compute` of `period` with `terms` (written to a file) and the case's
+/// outages, or `outages`: the JSON, or the error without the temporary
+/// folder's name.
+fn compute_in(terms: &str, period: &str, outages: Option<&str>) -> Result<String, String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("terms.toml");
     std::fs::write(&path, terms).unwrap();
     let req = ComputeRequest {
         terms: path.display().to_string(),
         events: Sources {
-            outages: Some(format!("{CASE}/outages.csv")),
+            outages: Some(outages.map_or(format!("{CASE}/outages.csv"), str::to_string)),
             ..Sources::default()
         },
         period: period.into(),
     };
+    let hide = |t: String| t.replace(&dir.path().display().to_string(), "");
+    compute(&req)
+        .map(|(_, doc)| hide(serde_json::to_string_pretty(&doc).unwrap()))
+        .map_err(|e| hide(e.to_string()))
+}
+
+fn run(terms: &str, period: &str, parallel: bool) -> String {
     sla_engine::set_parallel_lines(parallel);
-    let got = compute(&req).map(|(_, doc)| serde_json::to_string_pretty(&doc).unwrap());
+    let got = compute_in(terms, period, None);
     sla_engine::set_parallel_lines(true);
-    format!("{got:?}").replace(&dir.path().display().to_string(), "")
+    format!("{got:?}")
 }
 
 #[test]
@@ -83,22 +93,9 @@ fn issue15_many_lines_on_two_threads_are_the_lines_on_one() {
     assert!(first < last);
 }
 
-/// `compute` of the case's March with `terms` (the case's outages).
+/// `compute` of the case's March.
 fn march(terms: &str, outages: Option<&str>) -> Result<String, String> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("terms.toml");
-    std::fs::write(&path, terms).unwrap();
-    let req = ComputeRequest {
-        terms: path.display().to_string(),
-        events: Sources {
-            outages: Some(outages.map_or(format!("{CASE}/outages.csv"), str::to_string)),
-            ..Sources::default()
-        },
-        period: "2026-03".into(),
-    };
-    compute(&req)
-        .map(|(_, doc)| serde_json::to_string_pretty(&doc).unwrap())
-        .map_err(|e| e.to_string().replace(&dir.path().display().to_string(), ""))
+    compute_in(terms, "2026-03", outages)
 }
 
 #[test]
