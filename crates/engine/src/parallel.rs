@@ -3,9 +3,8 @@
 //! The lines of a statement are independent of each other until the
 //! contract totals: a 2,000-SLA month computes them on two threads, each
 //! taking the next few while any are left, and the results come back in
-//! the terms' order,
-//! so the result is the same, byte for byte, as computing them one after
-//! the other. Threads are a way of running pure code, not I/O: the engine
+//! the terms' order, so the result is the same, byte for byte, as
+//! computing them one after the other. Threads are a way of running pure code, not I/O: the engine
 //! still reads no clock and no file.
 
 use std::cell::Cell;

@@ -3,12 +3,12 @@
 //! and the sum is rounded as the terms say (per merged outage for `ceil`,
 //! on fixed buckets from the period start for `buckets`).
 
-use super::{dec_str, span, touches, Merged, Parts};
+use super::{dec_str, push_span, span, touches, Merged, Parts};
 use crate::duration::fmt_duration;
 use crate::num::{ceil, fmt_rat, rat, rat_int, ratio, Rat};
 use crate::result::EvidenceRow;
 use crate::terms::Rounding;
-use crate::time::{fmt_instant, push_instant, Instant, Period};
+use crate::time::{fmt_instant, Instant, Period};
 use num_traits::{Signed, Zero};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -61,9 +61,7 @@ fn explain(
     // One string per sentence, written in place (issue 15).
     let mut s = String::with_capacity(160 + 40 * (m.rows.len() + parts.len()));
     s.push_str("Merged outage ");
-    push_instant(&mut s, m.start);
-    s.push_str(" to ");
-    push_instant(&mut s, m.end);
+    push_span(&mut s, m.start, m.end);
     let _ = write!(s, " ({wall} s covered) from ");
     for (i, o) in m.rows.iter().enumerate() {
         if i > 0 {

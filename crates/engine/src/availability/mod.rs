@@ -77,10 +77,15 @@ type Windows = Vec<(Instant, Instant)>;
 
 fn span(a: Instant, b: Instant) -> String {
     let mut out = String::with_capacity(44);
-    push_instant(&mut out, a);
-    out.push_str(" to ");
-    push_instant(&mut out, b);
+    push_span(&mut out, a, b);
     out
+}
+
+/// [`span`], appended to a sentence being written.
+fn push_span(out: &mut String, a: Instant, b: Instant) {
+    push_instant(out, a);
+    out.push_str(" to ");
+    push_instant(out, b);
 }
 
 fn dec_str(d: &Decimal) -> String {
